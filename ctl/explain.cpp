@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ctl/explain.hpp"
+
+#include <ctime>
+#include <istream>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "ctl/notification_json.hpp"
+
+namespace nocontact::ctl {
+
+namespace {
+
+using nlohmann::json;
+
+json orNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+json actionsJson(const policy::Decision& d) {
+    json list = json::array();
+    for (auto a : d.actions) list.push_back(std::string(policy::actionName(a)));
+    return list;
+}
+
+std::string field(const json& v) { return v.is_string() ? v.get<std::string>() : "—"; }
+
+std::string padded(std::string s, std::size_t width) {
+    // Pads by bytes; names outside ASCII may be a little off, which is fine for a glance.
+    if (s.size() < width) s.append(width - s.size(), ' ');
+    return s;
+}
+
+// "hold-for-digest  telegram   Alex Morgan → Alex   Alex: firm (policy)..."
+std::string textLine(const json& v) {
+    std::string who = field(v["sender"]);
+    if (v["contact"].is_string()) who += " → " + v["contact"].get<std::string>();
+    return padded(field(v["action"]), 16) + padded(field(v["app"]), 13) + padded(who, 32) +
+           field(v["why"]);
+}
+
+}  // namespace
+
+Explainer::Explainer(policy::Policy policy, policy::Profiles profiles)
+    : profiles_(std::move(profiles)), engine_(std::move(policy)) {}
+
+std::string Explainer::explainLine(std::string_view line, const policy::Moment& now, bool& ok,
+                                   Format format) {
+    auto parsed = parseNotificationLine(line);
+    if (auto* error = std::get_if<std::string>(&parsed)) {
+        ok = false;
+        if (format == Format::Text) return "  (not a notification: " + *error + ")";
+        return json{{"id", nullptr}, {"error", *error}}.dump();
+    }
+    ok = true;
+    const auto& input = std::get<JsonNotification>(parsed);
+    policy::Event event = profiles_.toEvent(input.notification);
+    policy::Decision d = engine_.handle(event, now);
+    json out;
+    out["id"] = orNull(input.id);
+    out["app"] = orNull(event.app);
+    out["sender"] = orNull(event.sender);
+    out["contact"] = d.contact ? json(engine_.policy().contacts[*d.contact].name) : json(nullptr);
+    out["level"] = d.level ? json(std::string(policy::levelName(*d.level))) : json(nullptr);
+    out["action"] = std::string(policy::actionName(d.primary()));
+    out["why"] = d.why;
+    out["kind"] = std::string(policy::kindName(event.kind));
+    out["actions"] = actionsJson(d);
+    if (format == Format::Text) return textLine(out);
+    return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+int Explainer::run(std::istream& in, std::ostream& out, const policy::Moment& now,
+                   Format format) {
+    int bad = 0;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        bool ok = true;
+        out << explainLine(line, now, ok, format) << '\n';
+        if (!ok) ++bad;
+    }
+    return bad;
+}
+
+policy::Moment momentNow() {
+    std::time_t t = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&t, &local);
+    auto utc = policy::SysTime{std::chrono::seconds{t}};
+    return {utc, policy::LocalTime{std::chrono::seconds{t + local.tm_gmtoff}}};
+}
+
+policy::Moment momentAtLocal(policy::LocalTime local) {
+    auto secs = local.time_since_epoch().count();
+    std::time_t as_utc = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&as_utc, &tm);
+    tm.tm_isdst = -1;  // let the zone decide, as the daemon's clock would
+    std::time_t t = std::mktime(&tm);
+    return {policy::SysTime{std::chrono::seconds{t}}, local};
+}
+
+}  // namespace nocontact::ctl

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// nocontactctl: the command line over nocontact (DESIGN.md §6).
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "build_info.hpp"
+#include "config/loader.hpp"
+#include "ctl/commands.hpp"
+
+namespace ctl = nocontact::ctl;
+
+int main(int argc, char** argv) {
+    CLI::App app{"nocontactctl — keep no contact, kindly.", "nocontactctl"};
+    app.set_version_flag("--version", "nocontactctl " NOCONTACT_VERSION);
+    app.require_subcommand(1);
+
+    std::string check_file;
+    auto* check = app.add_subcommand("check", "Check a policy file and explain every problem.");
+    check->add_option("FILE", check_file, "The policy file (default: your policy.yaml)");
+
+    ctl::ExplainOptions explain_options;
+    std::string at;
+    auto* explain = app.add_subcommand(
+        "explain", "Judge notifications (JSON lines on stdin) and say why, one line each.");
+    explain->add_option("--policy", explain_options.policy_file, "The policy file to use");
+    explain->add_flag("--text", explain_options.text, "One readable line each instead of JSON");
+    explain->add_option("--at", at, "Judge as if it were this local time (2026-11-27T23:30)");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return ctl::kExitUsage;
+    }
+
+    if (check->parsed()) {
+        std::string file = check_file.empty() ? nocontact::config::defaultPolicyPath() : check_file;
+        return ctl::runCheck(file, std::cout, std::cerr);
+    }
+    if (explain->parsed()) {
+        if (!at.empty()) explain_options.at = at;
+        return ctl::runExplain(explain_options, std::cin, std::cout, std::cerr);
+    }
+    return ctl::kExitUsage;
+}

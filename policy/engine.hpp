@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "policy/event.hpp"
+#include "policy/level.hpp"
+#include "policy/matcher.hpp"
+#include "policy/policy.hpp"
+#include "policy/time.hpp"
+
+namespace nocontact::policy {
+
+// What the daemon should do. Several actions may apply (withhold + pause).
+enum class Action {
+    Show,            // leave it alone
+    Count,           // record it in the journal
+    Nudge,           // a gentle note after it ("You don't have to answer tonight.")
+    Withhold,        // take the notification away
+    Pause,           // a reflective pause with Read it / Later / Let it go
+    HoldForDigest,   // keep it until the next digest time, then offer behind a pause
+    HoldStrict,      // keep it until the user asks with `nocontactctl read`
+    Ring,            // let a call ring
+    Silence,         // silence a ringing call
+    Reject,          // hang up
+    PauseBeforeUse,  // a pause before their app opens (reaching out)
+    Freeze,          // freeze the app's unit during that pause
+    Notice,          // a kind notice of what happened (e.g. an outgoing call was ended)
+};
+
+std::string_view actionName(Action a);
+
+// A temporary change the user asked for. Step-wise changes use `steps`; `to` sets a level.
+struct Override {
+    enum class Type { Soften, Harden, FinalStraw, Snooze };
+    Type type = Type::Soften;
+    std::string contact;  // empty for snooze (applies to everyone)
+    std::optional<Level> to;
+    int steps = 1;
+    SysTime start{};
+    std::optional<SysTime> until;  // nullopt = until changed again
+    std::optional<Date> since;     // final-straw: the new day one
+    std::string note;
+};
+
+struct Decision {
+    std::optional<std::size_t> contact;  // index into the policy's contacts
+    std::optional<Level> level;          // the effective level, when a contact is involved
+    std::vector<Action> actions;
+    WakeAt wake_at;   // when to ask again (schedule edge, expiry, digest)
+    std::string why;  // one sentence a person can read
+
+    bool has(Action a) const;
+    // The most telling action, for one-word summaries ("pause", "hold", "show").
+    Action primary() const;
+};
+
+// The effective level of one contact and how it came about.
+struct Explained {
+    Level level = Level::Pause;
+    std::string why;
+    WakeAt changes_at;
+    bool snoozed = false;
+};
+
+// Decides, for every event, what the daemon does. Pure: the time comes in, the decision and
+// the next wake-up go out. Holds only what the user told it (overrides) and what it decided
+// (when each app last got a reaching-out pause, for the grace period).
+class Engine {
+public:
+    explicit Engine(Policy policy);
+
+    const Policy& policy() const { return policy_; }
+    const Matcher& matcher() const { return matcher_; }
+
+    Decision handle(const Event& event, const Moment& now);
+
+    // The contact's level at `now`, with the sentence that explains it.
+    Explained explain(std::size_t contact, const Moment& now) const;
+
+    // Adds a temporary change; a later one for the same contact replaces the earlier.
+    void addOverride(Override o);
+    void clearOverrides() { overrides_.clear(); }
+    const std::vector<Override>& overrides() const { return overrides_; }
+
+    // Days since the contact's `since` (day 1 is the first day), or nullopt without one.
+    std::optional<int> dayCount(std::size_t contact, const Moment& now) const;
+
+private:
+    Decision decideIncoming(const Event& e, const Match& m, const Moment& now) const;
+    Decision decideCall(const Event& e, const Match& m, const Moment& now) const;
+    Decision decideReachingOut(const Event& e, const Moment& now);
+    const Override* activeOverride(std::string_view contact, const Moment& now) const;
+    const Override* activeSnooze(const Moment& now) const;
+
+    Policy policy_;
+    Matcher matcher_;
+    std::vector<Override> overrides_;
+    std::map<std::string, SysTime, std::less<>> last_reach_pause_;
+};
+
+}  // namespace nocontact::policy

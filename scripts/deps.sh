@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Sourced by scripts/demo and scripts/test: installs the Debian 12 packages nocontact needs,
+# only those that are missing, so running it twice changes nothing.
+
+NOCONTACT_PACKAGES=(
+    cmake ninja-build g++ pkg-config git
+    libyaml-cpp-dev libphonenumber-dev libicu-dev libcli11-dev nlohmann-json3-dev
+    libgtest-dev libgmock-dev libbenchmark-dev
+    clang libclang-rt-14-dev clang-format
+)
+
+nocontact_install_deps() {
+    local missing=() pkg
+    for pkg in "${NOCONTACT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+            missing+=("$pkg")
+    done
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+    echo "Installing: ${missing[*]}"
+    local sudo=()
+    [[ $(id -u) -ne 0 ]] && sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}"
+}

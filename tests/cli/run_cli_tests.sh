@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# nocontactctl as a person runs it: exit codes, where the words go, and hostile files.
+# Usage: run_cli_tests.sh NOCONTACTCTL SOURCE_DIR
+set -uo pipefail
+ctl=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+# check NAME EXPECTED_STATUS COMMAND... : runs COMMAND with a 20 s deadline, keeps its output.
+check() {
+    local name=$1 want=$2
+    shift 2
+    timeout 20 "$@" >"$tmp/out" 2>"$tmp/err"
+    local got=$?
+    if [[ $got -eq $want ]]; then
+        return 0
+    fi
+    echo "FAIL: $name: exit $got, expected $want"
+    sed 's/^/  stdout: /' "$tmp/out" | head -5
+    sed 's/^/  stderr: /' "$tmp/err" | head -5
+    return 1
+}
+# contains FILE PATTERN : the output holds the (extended) regular expression.
+contains() { grep -qE -- "$2" "$tmp/$1" || { echo "  missing in $1: $2"; return 1; }; }
+result() {
+    if [[ $1 -eq 0 ]]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: $2"
+    fi
+}
+
+example=$src/config/policy.example.yaml
+corpus=$src/tests/data/corpus
+
+check version 0 "$ctl" --version && contains out '^nocontactctl [0-9]+\.[0-9]+'
+result $? "--version prints the version"
+
+check usage 2 "$ctl"
+result $? "no verb is a usage error (exit 2)"
+
+check unknown-verb 2 "$ctl" frobnicate
+result $? "an unknown verb is a usage error (exit 2)"
+
+check valid 0 "$ctl" check "$example" && contains out 'is valid'
+result $? "check accepts the example policy"
+
+check missing 1 "$ctl" check "$tmp/nowhere.yaml" && contains err 'no policy at'
+result $? "check explains a missing file kindly"
+
+cat >"$tmp/bad.yaml" <<'YAML'
+version: 1
+defaults:
+  strictnes: pause
+  pause: 2s
+contacts:
+  - name: Alex
+    match: { names: [Alex] }
+YAML
+check bad 1 "$ctl" check "$tmp/bad.yaml" &&
+    contains err "^$tmp/bad.yaml:3:3: error: .*strictnes" &&
+    contains err "^$tmp/bad.yaml:4:10: error: .*pause"
+result $? "check reports every error as FILE:LINE:COL"
+
+mkdir -p "$tmp/config/nocontact"
+cp "$example" "$tmp/config/nocontact/policy.yaml"
+check default-path 0 env XDG_CONFIG_HOME="$tmp/config" "$ctl" check && contains out 'policy.yaml'
+result $? "check without FILE reads \$XDG_CONFIG_HOME/nocontact/policy.yaml"
+
+head -c $((10 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >"$tmp/huge.yaml"
+check huge 1 "$ctl" check "$tmp/huge.yaml" && contains err 'error'
+result $? "a 10 MB file is refused quickly"
+
+printf '%*s' 100000 '' | tr ' ' '[' >"$tmp/nested.yaml"
+check nested 1 "$ctl" check "$tmp/nested.yaml" && contains err ':1:[0-9]+: error'
+result $? "100,000 nested brackets are refused without a crash"
+
+head -c 65536 /dev/urandom >"$tmp/junk.yaml"
+check junk 1 "$ctl" check "$tmp/junk.yaml" && contains err 'error'
+result $? "binary junk is an error, not a crash"
+
+check explain 0 "$ctl" explain --policy "$corpus/policy.yaml" --at 2026-11-27T12:00 \
+    <"$corpus/notifications.jsonl" &&
+    [[ $(wc -l <"$tmp/out") -eq $(wc -l <"$corpus/notifications.jsonl") ]] &&
+    contains out '"id":"signal-02-group-alex-sends".*"contact":"Alex"' &&
+    contains out '"id":"telegram-03-group-other-mentions-alex".*"contact":null'
+result $? "explain prints one verdict per notification"
+
+printf '%s\n' '{"interface":"fdo","args":{"summary":5}}' 'not json' >"$tmp/broken.jsonl"
+check explain-broken 1 "$ctl" explain --policy "$example" <"$tmp/broken.jsonl" &&
+    contains out '"error":"args.app_name is missing"' && contains out '"error":"not valid JSON"'
+result $? "explain marks malformed lines and keeps going"
+
+check explain-at 2 "$ctl" explain --policy "$example" --at yesterday </dev/null
+result $? "explain refuses a malformed --at as a usage error"
+
+check explain-text 0 "$ctl" explain --text --policy "$example" --at 2026-11-27T23:30 \
+    <"$src/config/samples/notifications.jsonl" && contains out 'Alex Morgan → Alex'
+result $? "explain --text prints readable lines"
+
+check explain-bad-policy 1 "$ctl" explain --policy "$tmp/bad.yaml" </dev/null &&
+    contains err 'nothing was judged'
+result $? "explain refuses to judge with a broken policy"
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
