@@ -12,7 +12,7 @@ namespace nocontact::ctl {
 
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 json orNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
@@ -24,9 +24,11 @@ json actionsJson(const policy::Decision& d) {
 
 std::string field(const json& v) { return v.is_string() ? v.get<std::string>() : "—"; }
 
+// Pads to `width` characters (UTF-8 code points), always leaving at least one space.
 std::string padded(std::string s, std::size_t width) {
-    // Pads by bytes; names outside ASCII may be a little off, which is fine for a glance.
-    if (s.size() < width) s.append(width - s.size(), ' ');
+    std::size_t chars = 0;
+    for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
+    s.append(chars < width ? width - chars : 1, ' ');
     return s;
 }
 
@@ -34,7 +36,7 @@ std::string padded(std::string s, std::size_t width) {
 std::string textLine(const json& v) {
     std::string who = field(v["sender"]);
     if (v["contact"].is_string()) who += " → " + v["contact"].get<std::string>();
-    return padded(field(v["action"]), 16) + padded(field(v["app"]), 13) + padded(who, 32) +
+    return padded(field(v["action"]), 16) + padded(field(v["app"]), 22) + padded(who, 24) +
            field(v["why"]);
 }
 

@@ -93,6 +93,8 @@ private:
     Decision decideIncoming(const Event& e, const Match& m, const Moment& now) const;
     Decision decideCall(const Event& e, const Match& m, const Moment& now) const;
     Decision decideReachingOut(const Event& e, const Moment& now);
+    // The contact with the highest effective level (the first of equals); contacts not empty.
+    std::size_t strictestContact(const Moment& now) const;
     const Override* activeOverride(std::string_view contact, const Moment& now) const;
     const Override* activeSnooze(const Moment& now) const;
 

@@ -17,7 +17,7 @@ TEST(TheJsonReader, ReadsAnFdoNotificationWithItsHints) {
         R"({"id":"x","interface":"fdo","args":{"app_name":"Signal","replaces_id":4,)"
         R"("summary":"Alex","body":"hi","actions":["default","View"],)"
         R"("hints":{"desktop-entry":"signal","urgency":1,"image-data":"<png>"}},)"
-        R"("hint_types":{"image-data":"(iiibiiay)"},"sender":"someone else"})");
+        R"json("hint_types":{"image-data":"(iiibiiay)"},"sender":"someone else"})json");
     ASSERT_TRUE(std::holds_alternative<JsonNotification>(r)) << errorOf("");
     const auto& n = std::get<JsonNotification>(r).notification;
     EXPECT_EQ(n.interface, policy::Interface::Fdo);

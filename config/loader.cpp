@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Entry points: read a file, guard the parser, parse, and hand over to the schema readers.
+#include "config/loader.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "build_info.hpp"
+#include "config/policy_yaml.hpp"
+#include "config/profile_yaml.hpp"
+#include "config/text_guard.hpp"
+
+namespace nocontact::config {
+namespace {
+
+// Parses `text` after the guards; nullopt (with one error) when it cannot be parsed.
+std::optional<YAML::Node> parse(Reporter& rep, std::string_view text) {
+    if (!checkText(rep, text)) return std::nullopt;
+    try {
+        return YAML::Load(std::string(text));
+    } catch (const YAML::Exception& e) {
+        const Pos at = e.mark.is_null() ? Pos{} : Pos{e.mark.line + 1, e.mark.column + 1};
+        rep.error(at, "this is not valid YAML: " + e.msg);
+    } catch (const std::exception& e) {
+        rep.error({}, std::string("this file could not be read as YAML: ") + e.what());
+    }
+    return std::nullopt;
+}
+
+// Reads at most kMaxFileBytes + 1 bytes: enough to tell that a file is too large.
+std::optional<std::string> readFile(Reporter& rep, const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        rep.error({}, "this is a folder, not a file");
+        return std::nullopt;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        rep.error({}, std::string("cannot open the file: ") + std::strerror(errno));
+        return std::nullopt;
+    }
+    std::string text(kMaxFileBytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    if (in.bad()) {
+        rep.error({}, "cannot read the file");
+        return std::nullopt;
+    }
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxFileBytes) {
+        rep.error({}, "this file is larger than 1 MiB; a policy is a few kilobytes");
+        return std::nullopt;
+    }
+    return text;
+}
+
+std::vector<policy::AppProfile> readProfilesDocument(Reporter& rep, const YAML::Node& root) {
+    if (!root.IsDefined() || root.IsNull()) {
+        rep.error({}, "this profiles file is empty; it needs an 'apps:' list");
+        return {};
+    }
+    auto f = readMap(rep, root, posOf(root), "the profiles file", {"apps"});
+    if (!f) return {};
+    if (const Entry* apps = f->get("apps")) return readProfiles(rep, *apps);
+    rep.error(posOf(root), "the profiles file has no 'apps:' list");
+    return {};
+}
+
+bool exists(const std::string& path) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(path, ec);
+}
+
+std::string envOr(const char* name, const std::string& fallback) {
+    const char* value = std::getenv(name);
+    return value && *value ? std::string(value) : fallback;
+}
+
+}  // namespace
+
+LoadResult loadPolicy(std::string_view text, const std::string& file) {
+    Reporter rep(file);
+    policy::Policy policy;
+    if (auto root = parse(rep, text)) readPolicy(rep, *root, policy);
+    LoadResult result;
+    if (rep.errorCount() == 0) result.policy = std::move(policy);
+    result.diagnostics = rep.finish();
+    return result;
+}
+
+LoadResult loadPolicyFile(const std::string& path) {
+    Reporter rep(path);
+    if (auto text = readFile(rep, path)) return loadPolicy(*text, path);
+    LoadResult result;
+    result.diagnostics = rep.finish();
+    return result;
+}
+
+ProfilesResult loadProfiles(std::string_view text, const std::string& file) {
+    Reporter rep(file);
+    std::vector<policy::AppProfile> profiles;
+    if (auto root = parse(rep, text)) profiles = readProfilesDocument(rep, *root);
+    ProfilesResult result;
+    if (rep.errorCount() == 0) result.profiles = std::move(profiles);
+    result.diagnostics = rep.finish();
+    return result;
+}
+
+ProfilesResult loadProfilesFile(const std::string& path) {
+    Reporter rep(path);
+    if (auto text = readFile(rep, path)) return loadProfiles(*text, path);
+    ProfilesResult result;
+    result.diagnostics = rep.finish();
+    return result;
+}
+
+std::string defaultPolicyPath() {
+    const std::string home = envOr("HOME", "");
+    const std::string config_home =
+        envOr("XDG_CONFIG_HOME", home.empty() ? std::string() : home + "/.config");
+    const std::string user = config_home + "/nocontact/policy.yaml";
+    if (!config_home.empty() && exists(user)) return user;
+    return "/etc/xdg/nocontact/policy.yaml";
+}
+
+std::string builtinProfilesPath() {
+    if (const char* dir = std::getenv("NOCONTACT_DATA_DIR"); dir && *dir) {
+        const std::string path = std::string(dir) + "/apps.yaml";
+        if (exists(path)) return path;
+    }
+    const std::string installed = std::string(NOCONTACT_INSTALLED_DATA_DIR) + "/apps.yaml";
+    const std::string source = std::string(NOCONTACT_SOURCE_DIR) + "/config/apps.yaml";
+    if (!exists(installed) && exists(source)) return source;
+    return installed;
+}
+
+}  // namespace nocontact::config

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/yaml_reader.hpp"
+#include "policy/policy.hpp"
+
+namespace nocontact::config {
+
+// Reads a parsed policy document into `out` (DESIGN.md §3), reporting every problem.
+void readPolicy(Reporter& rep, const YAML::Node& root, policy::Policy& out);
+
+// Reads `contacts:`; numbers without a country code are read in `region`.
+std::vector<policy::Contact> readContacts(Reporter& rep, const Entry& e, const std::string& region);
+
+// Shared value readers.
+std::optional<policy::Level> readLevel(Reporter& rep, const Entry& e);
+// A duration within [low, high]; `range` is how the range reads to people ("3s and 10m").
+std::optional<policy::Seconds> readDuration(Reporter& rep, const Entry& e, policy::Seconds low,
+                                            policy::Seconds high, const std::string& range);
+// One of `choices`, given as (word, value) pairs; reports the others with a suggestion.
+std::optional<int> readChoice(Reporter& rep, const Entry& e,
+                              std::initializer_list<std::string_view> choices);
+
+}  // namespace nocontact::config

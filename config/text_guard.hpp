@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <string_view>
+
+#include "config/reporter.hpp"
+
+namespace nocontact::config {
+
+// yaml-cpp recurses once per nesting level. A policy needs about eight; this leaves room for
+// hand-written flow lists and refuses hostile files long before any stack is in danger.
+inline constexpr int kMaxNesting = 64;
+
+// Checks, before any YAML parsing, that `text` is a file we are willing to parse: at most
+// kMaxFileBytes, UTF-8 text without control characters, nested at most kMaxNesting deep.
+// Reports one error at the first problem and returns false.
+bool checkText(Reporter& rep, std::string_view text);
+
+}  // namespace nocontact::config

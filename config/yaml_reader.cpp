@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config/yaml_reader.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <map>
+
+namespace nocontact::config {
+namespace {
+
+// Keys and values longer than this are cut short in messages.
+constexpr std::size_t kQuoteLimit = 60;
+
+std::size_t editDistance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
+            diagonal = up;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string unknownKey(const std::string& key, const std::string& what,
+                       std::initializer_list<std::string_view> known) {
+    std::string message = "unknown key " + quote(key) + " in " + what;
+    if (auto near = closest(key, known)) {
+        return message + " (did you mean '" + std::string(*near) + "'?)";
+    }
+    std::string list;
+    for (auto k : known)
+        list += (list.empty() ? "" : ", ") + std::string(k);
+    return message + " (known keys: " + list + ")";
+}
+
+std::optional<Fields> readMapImpl(Reporter& rep, const YAML::Node& node, Pos at,
+                                  const std::string& what,
+                                  const std::initializer_list<std::string_view>* known) {
+    if (!node.IsDefined() || node.IsNull()) {
+        rep.error(at, what + " has no value");
+        return std::nullopt;
+    }
+    if (!node.IsMap()) {
+        rep.error(at, what + " must be a mapping of keys and values, got " + describe(node));
+        return std::nullopt;
+    }
+    Fields fields;
+    std::map<std::string, int> first_line;
+    for (auto it = node.begin(); it != node.end() && rep.spend(at); ++it) {
+        const YAML::Node key_node = it->first;
+        const Pos pos = posOf(key_node, at);
+        if (!key_node.IsScalar()) {
+            rep.error(pos,
+                      "a key in " + what + " must be a single word, got " + describe(key_node));
+            continue;
+        }
+        const std::string key = key_node.Scalar();
+        auto [seen, fresh] = first_line.emplace(key, pos.line);
+        if (!fresh) {
+            rep.error(pos, "duplicate key " + quote(key) + " in " + what +
+                               " (first given on line " + std::to_string(seen->second) + ")");
+        } else if (known && std::find(known->begin(), known->end(), key) == known->end()) {
+            rep.error(pos, unknownKey(key, what, *known));
+        } else {
+            fields.add({key, key_node, it->second});
+        }
+    }
+    return fields;
+}
+
+}  // namespace
+
+Pos posOf(const YAML::Node& node, Pos fallback) {
+    if (!node.IsDefined()) return fallback;
+    const YAML::Mark mark = node.Mark();
+    if (mark.is_null() || mark.line < 0 || mark.column < 0) return fallback;
+    return {mark.line + 1, mark.column + 1};
+}
+
+std::string describe(const YAML::Node& node) {
+    if (!node.IsDefined() || node.IsNull()) return "nothing";
+    if (node.IsSequence()) return "a list";
+    if (node.IsMap()) return "a mapping";
+    return quote(node.Scalar());
+}
+
+std::string quote(std::string_view text) {
+    if (text.size() <= kQuoteLimit) return "'" + std::string(text) + "'";
+    std::size_t cut = kQuoteLimit;
+    // Do not cut a UTF-8 sequence in half.
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+        --cut;
+    return "'" + std::string(text.substr(0, cut)) + "...'";
+}
+
+std::string joinChoices(std::initializer_list<std::string_view> choices) {
+    std::string out;
+    std::size_t i = 0;
+    for (auto c : choices) {
+        if (i > 0) out += i + 1 == choices.size() ? " or " : ", ";
+        out += c;
+        ++i;
+    }
+    return out;
+}
+
+std::optional<std::string_view> closest(std::string_view word,
+                                        std::initializer_list<std::string_view> known) {
+    std::optional<std::string_view> best;
+    std::size_t best_distance = 0;
+    for (auto k : known) {
+        const std::size_t d = editDistance(word.substr(0, 64), k);
+        if (!best || d < best_distance) {
+            best = k;
+            best_distance = d;
+        }
+    }
+    // A typo changes a letter or two; anything further is a different word.
+    if (!best || best_distance > std::max<std::size_t>(2, best->size() / 3)) return std::nullopt;
+    return best;
+}
+
+const Entry* Fields::get(std::string_view key) const {
+    for (const auto& e : entries_) {
+        if (e.key == key) return &e;
+    }
+    return nullptr;
+}
+
+std::optional<Fields> readMap(Reporter& rep, const YAML::Node& node, Pos at,
+                              const std::string& what,
+                              std::initializer_list<std::string_view> known) {
+    return readMapImpl(rep, node, at, what, &known);
+}
+
+std::optional<Fields> readAnyMap(Reporter& rep, const YAML::Node& node, Pos at,
+                                 const std::string& what) {
+    return readMapImpl(rep, node, at, what, nullptr);
+}
+
+std::optional<std::string> readScalar(Reporter& rep, const Entry& e) {
+    rep.spend(e.keyPos());
+    if (!e.value.IsDefined() || e.value.IsNull()) {
+        rep.error(e.keyPos(), quote(e.key) + " has no value");
+        return std::nullopt;
+    }
+    if (!e.value.IsScalar()) {
+        rep.error(e.valuePos(), quote(e.key) + " must be a single value, got " + describe(e.value));
+        return std::nullopt;
+    }
+    return e.value.Scalar();
+}
+
+std::optional<std::vector<YAML::Node>> readNodeList(Reporter& rep, const Entry& e) {
+    if (!e.value.IsDefined() || e.value.IsNull()) {
+        rep.error(e.keyPos(), quote(e.key) + " has no value");
+        return std::nullopt;
+    }
+    if (!e.value.IsSequence()) {
+        rep.error(e.valuePos(), quote(e.key) + " must be a list, got " + describe(e.value));
+        return std::nullopt;
+    }
+    std::vector<YAML::Node> nodes;
+    for (auto it = e.value.begin(); it != e.value.end() && rep.spend(e.valuePos()); ++it) {
+        nodes.push_back(*it);
+    }
+    return nodes;
+}
+
+std::optional<std::vector<Item>> readList(Reporter& rep, const Entry& e, bool allow_single) {
+    if (allow_single && e.value.IsScalar()) {
+        return std::vector<Item>{{e.value.Scalar(), e.valuePos()}};
+    }
+    auto nodes = readNodeList(rep, e);
+    if (!nodes) return std::nullopt;
+    std::vector<Item> items;
+    for (const auto& n : *nodes) {
+        const Pos pos = posOf(n, e.valuePos());
+        if (n.IsScalar()) {
+            items.push_back({n.Scalar(), pos});
+        } else {
+            rep.error(pos, "each item of " + quote(e.key) + " must be a single value, got " +
+                               describe(n));
+        }
+    }
+    return items;
+}
+
+std::optional<bool> readBool(Reporter& rep, const Entry& e) {
+    auto text = readScalar(rep, e);
+    if (!text) return std::nullopt;
+    std::string lower = *text;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lower == "true" || lower == "yes" || lower == "on") return true;
+    if (lower == "false" || lower == "no" || lower == "off") return false;
+    rep.error(e.valuePos(), quote(e.key) + " must be true or false, got " + quote(*text));
+    return std::nullopt;
+}
+
+std::optional<int> readInt(Reporter& rep, const Entry& e, int low, int high) {
+    auto text = readScalar(rep, e);
+    if (!text) return std::nullopt;
+    int value = 0;
+    const char* end = text->data() + text->size();
+    auto [ptr, ec] = std::from_chars(text->data(), end, value);
+    if (ec == std::errc() && ptr == end && value >= low && value <= high) return value;
+    rep.error(e.valuePos(), quote(e.key) + " must be a whole number from " + std::to_string(low) +
+                                " to " + std::to_string(high) + ", got " + quote(*text));
+    return std::nullopt;
+}
+
+}  // namespace nocontact::config

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "policy/engine.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "policy/effective.hpp"
+#include "policy/ladder.hpp"
+#include "policy/schedule.hpp"
+
+namespace nocontact::policy {
+
+namespace {
+
+constexpr std::string_view kHiddenWhy = "The app hid who this is from, so it is left alone.";
+constexpr std::string_view kStrangerWhy = "Not from anyone in your policy.";
+
+// Most telling first: what the person will notice most about the decision.
+constexpr std::array kPrimaryOrder = {
+    Action::Reject,         Action::HoldStrict, Action::HoldForDigest, Action::Pause,
+    Action::PauseBeforeUse, Action::Freeze,     Action::Withhold,      Action::Silence,
+    Action::Nudge,          Action::Ring,       Action::Notice,        Action::Show,
+    Action::Count,
+};
+
+Decision leftAlone(std::string_view why) {
+    Decision d;
+    d.actions = {Action::Show};
+    d.why = why;
+    return d;
+}
+
+std::string_view callRuleName(CallRule r) {
+    switch (r) {
+        case CallRule::Ring:
+            return "ring";
+        case CallRule::Silence:
+            return "silence";
+        case CallRule::Reject:
+            return "reject";
+        case CallRule::Auto:
+            break;
+    }
+    return "auto";
+}
+
+}  // namespace
+
+std::string_view actionName(Action a) {
+    switch (a) {
+        case Action::Show:
+            return "show";
+        case Action::Count:
+            return "count";
+        case Action::Nudge:
+            return "nudge";
+        case Action::Withhold:
+            return "withhold";
+        case Action::Pause:
+            return "pause";
+        case Action::HoldForDigest:
+            return "hold-for-digest";
+        case Action::HoldStrict:
+            return "hold-strict";
+        case Action::Ring:
+            return "ring";
+        case Action::Silence:
+            return "silence";
+        case Action::Reject:
+            return "reject";
+        case Action::PauseBeforeUse:
+            return "pause-before-use";
+        case Action::Freeze:
+            return "freeze";
+        case Action::Notice:
+            return "notice";
+    }
+    return "unknown";
+}
+
+bool Decision::has(Action a) const {
+    return std::ranges::find(actions, a) != actions.end();
+}
+
+Action Decision::primary() const {
+    for (Action a : kPrimaryOrder) {
+        if (has(a)) return a;
+    }
+    return Action::Show;
+}
+
+Engine::Engine(Policy policy) : policy_(std::move(policy)), matcher_(policy_) {}
+
+Decision Engine::handle(const Event& event, const Moment& now) {
+    if (event.kind == Kind::AppLaunch) return decideReachingOut(event, now);
+    // Without a sender or an identifier nobody can be recognised: do not guess.
+    if (event.sender.empty() && event.identifiers.empty()) return leftAlone(kHiddenWhy);
+    std::optional<Match> match = matcher_.match(event);
+    if (!match) return leftAlone(kStrangerWhy);
+    bool ringing = event.kind == Kind::Call && event.direction == Direction::Incoming;
+    return ringing ? decideCall(event, *match, now) : decideIncoming(event, *match, now);
+}
+
+namespace {
+
+// The parts every decision about a known contact shares: who, the level, when it may
+// change, and the sentence, with what the contact was recognised by.
+Decision aboutContact(const Engine& engine, const Match& m, const Moment& now, bool& snoozed) {
+    Explained ex = engine.explain(m.contact, now);
+    Decision d;
+    d.contact = m.contact;
+    d.level = ex.level;
+    d.wake_at = ex.changes_at;
+    d.why = std::move(ex.why);
+    if (!m.by.empty()) d.why.append(" Recognised by ").append(m.by).append(".");
+    snoozed = ex.snoozed;
+    return d;
+}
+
+}  // namespace
+
+Decision Engine::decideIncoming(const Event& e, const Match& m, const Moment& now) const {
+    bool snoozed = false;
+    Decision d = aboutContact(*this, m, now, snoozed);
+    const Contact& c = policy_.contacts[m.contact];
+    if (snoozed) {
+        d.actions = {Action::Show, Action::Count};
+    } else if (e.direction == Direction::Outgoing) {
+        d.actions = outgoingActions(*d.level);
+    } else if (e.kind == Kind::GroupMessage && c.groups == GroupRule::Show) {
+        d.actions = {Action::Show, Action::Count};
+        d.why += " Their messages in groups are shown (groups: show).";
+    } else {
+        d.actions = incomingActions(*d.level);
+    }
+    if (d.has(Action::HoldForDigest)) {
+        if (auto at = nextDigest(policy_.defaults.digest, now.local)) d.wake_at.atLocal(*at);
+    }
+    return d;
+}
+
+Decision Engine::decideCall(const Event&, const Match& m, const Moment& now) const {
+    bool snoozed = false;
+    Decision d = aboutContact(*this, m, now, snoozed);
+    if (snoozed) {
+        d.actions = {Action::Show, Action::Count};
+        return d;
+    }
+    CallRule rule = policy_.contacts[m.contact].calls;
+    d.actions = callActions(*d.level, rule);
+    if (rule != CallRule::Auto) {
+        d.why.append(" Their calls are set to ").append(callRuleName(rule)).append(".");
+    }
+    return d;
+}
+
+}  // namespace nocontact::policy

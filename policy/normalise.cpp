@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "policy/normalise.hpp"
+
+#include <phonenumbers/logger.h>
+#include <phonenumbers/phonenumberutil.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <set>
+
+namespace nocontact::policy {
+namespace {
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+// libphonenumber prints parse failures to stderr by default; a daemon that reads untrusted
+// text must not, so the util is fetched once with a logger that drops everything.
+const PhoneNumberUtil& phoneUtil() {
+    static PhoneNumberUtil* util = [] {
+        PhoneNumberUtil* u = PhoneNumberUtil::GetInstance();
+        u->SetLogger(new i18n::phonenumbers::NullLogger());  // takes ownership
+        return u;
+    }();
+    return *util;
+}
+
+bool isAscii(std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return (c & 0x80) == 0; });
+}
+
+bool isAsciiSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// For pure ASCII, NFKD is the identity, there are no combining marks and full case folding
+// is plain lower-casing: skipping ICU keeps matching cheap for the common case.
+std::string foldAscii(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    bool pending_space = false;
+    for (char c : s) {
+        if (isAsciiSpace(c)) {
+            pending_space = !out.empty();
+            continue;
+        }
+        if (pending_space) out += ' ';
+        pending_space = false;
+        out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    return out;
+}
+
+// Removes nonspacing marks (accents left over from NFKD) and collapses white space.
+icu::UnicodeString dropMarksAndCollapse(const icu::UnicodeString& in) {
+    icu::UnicodeString out;
+    bool pending_space = false;
+    for (int32_t i = 0; i < in.length();) {
+        UChar32 c = in.char32At(i);
+        i += U16_LENGTH(c);
+        if (u_charType(c) == U_NON_SPACING_MARK) continue;
+        if (u_isUWhiteSpace(c)) {
+            pending_space = !out.isEmpty();
+            continue;
+        }
+        if (pending_space) out.append(UChar32{' '});
+        pending_space = false;
+        out.append(c);
+    }
+    return out;
+}
+
+std::string foldUnicode(std::string_view s) {
+    UErrorCode status = U_ZERO_ERROR;
+    static const icu::Normalizer2* nfkd = icu::Normalizer2::getNFKDInstance(status);
+    static const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+    if (nfkd == nullptr || nfc == nullptr) return foldAscii(s);
+    status = U_ZERO_ERROR;
+    icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), s.size()));
+    icu::UnicodeString decomposed = nfkd->normalize(text, status);
+    icu::UnicodeString folded = dropMarksAndCollapse(decomposed).foldCase();
+    icu::UnicodeString composed = nfc->normalize(folded, status);
+    if (U_FAILURE(status)) return foldAscii(s);
+    std::string out;
+    composed.toUTF8String(out);
+    return out;
+}
+
+}  // namespace
+
+std::string foldName(std::string_view utf8) {
+    return isAscii(utf8) ? foldAscii(utf8) : foldUnicode(utf8);
+}
+
+std::optional<std::string> toE164(std::string_view number, std::string_view region) {
+    const PhoneNumberUtil& util = phoneUtil();
+    PhoneNumber pn;
+    auto error = util.Parse(std::string(number), std::string(region), &pn);
+    if (error != PhoneNumberUtil::NO_PARSING_ERROR || !util.IsPossibleNumber(pn)) {
+        return std::nullopt;
+    }
+    std::string out;
+    util.Format(pn, PhoneNumberUtil::E164, &out);
+    return out;
+}
+
+bool isValidNumber(std::string_view e164) {
+    const PhoneNumberUtil& util = phoneUtil();
+    PhoneNumber pn;
+    auto error = util.Parse(std::string(e164), "ZZ", &pn);
+    return error == PhoneNumberUtil::NO_PARSING_ERROR && util.IsValidNumber(pn);
+}
+
+bool isKnownRegion(std::string_view region) {
+    static const std::set<std::string, std::less<>> regions = [] {
+        std::set<std::string> r;
+        phoneUtil().GetSupportedRegions(&r);
+        return std::set<std::string, std::less<>>(r.begin(), r.end());
+    }();
+    return regions.find(region) != regions.end();
+}
+
+bool looksLikePhoneNumber(std::string_view text) {
+    int digits = 0;
+    for (char c : text) {
+        if (c >= '0' && c <= '9') {
+            ++digits;
+        } else if (std::string_view(" +()-./").find(c) == std::string_view::npos) {
+            return false;
+        }
+    }
+    // Five digits: short codes and the shortest national numbers; fewer is a time or a count.
+    return digits >= 5;
+}
+
+std::string lowerAscii(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+}
+
+}  // namespace nocontact::policy

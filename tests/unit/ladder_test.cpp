@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The strictness ladder of DESIGN.md §4, every level against every kind of event and every
+// groups:/calls: option, driven through the whole engine.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <iterator>
+#include <sstream>
+#include <tuple>
+
+#include "engine_fixtures.hpp"
+
+namespace nocontact::policy {
+namespace {
+
+using namespace testing;
+
+struct Row {
+    const char* name;
+    Kind kind;
+    Direction direction;
+    GroupRule groups;
+    CallRule calls;
+    std::array<const char*, kLevelCount> expected;  // open, gentle, pause, firm, strict
+};
+
+constexpr auto In = Direction::Incoming;
+constexpr auto Out = Direction::Outgoing;
+constexpr auto Hold = GroupRule::Hold;
+constexpr auto AutoCalls = CallRule::Auto;
+
+constexpr std::array<const char*, kLevelCount> kMessageLadder = {
+    "show count", "show count nudge", "withhold pause count", "withhold hold-for-digest count",
+    "withhold hold-strict count"};
+
+// The spec, written out: one row per kind of event, one column per level.
+const Row kRows[] = {
+    {"Message", Kind::Message, In, Hold, AutoCalls, kMessageLadder},
+    {"Other", Kind::Other, In, Hold, AutoCalls, kMessageLadder},
+    {"MissedCall", Kind::MissedCall, In, Hold, AutoCalls, kMessageLadder},
+    {"GroupMessageHeld", Kind::GroupMessage, In, Hold, AutoCalls, kMessageLadder},
+    {"GroupMessageShown",
+     Kind::GroupMessage,
+     In,
+     GroupRule::Show,
+     AutoCalls,
+     {"show count", "show count", "show count", "show count", "show count"}},
+    {"CallAuto",
+     Kind::Call,
+     In,
+     Hold,
+     AutoCalls,
+     {"ring count", "ring nudge count", "silence pause count", "silence count", "reject count"}},
+    {"CallRing",
+     Kind::Call,
+     In,
+     Hold,
+     CallRule::Ring,
+     {"ring count", "ring count", "ring count", "ring count", "ring count"}},
+    {"CallSilence",
+     Kind::Call,
+     In,
+     Hold,
+     CallRule::Silence,
+     {"silence count", "silence count", "silence count", "silence count", "silence count"}},
+    {"CallReject",
+     Kind::Call,
+     In,
+     Hold,
+     CallRule::Reject,
+     {"reject count", "reject count", "reject count", "reject count", "reject count"}},
+    {"OutgoingCall",
+     Kind::Call,
+     Out,
+     Hold,
+     AutoCalls,
+     {"count", "nudge count", "pause-before-use count", "pause-before-use count",
+      "reject notice count"}},
+};
+
+std::vector<std::string> sortedWords(const std::string& text) {
+    std::istringstream in(text);
+    std::vector<std::string> words{std::istream_iterator<std::string>(in), {}};
+    std::ranges::sort(words);
+    return words;
+}
+
+class TheLadder : public ::testing::TestWithParam<std::tuple<Row, int>> {};
+
+TEST_P(TheLadder, GivesTheActionsTheTableNames) {
+    const auto& [row, level_index] = GetParam();
+    Level level = static_cast<Level>(level_index);
+    Contact c = alex(level);
+    c.groups = row.groups;
+    c.calls = row.calls;
+    Engine engine(policyWith(c));
+
+    Decision d = engine.handle(eventFrom("Alex Morgan", row.kind, row.direction),
+                               momentAt("2026-11-25T14:00"));
+
+    EXPECT_EQ(sortedWords(actionsText(d)), sortedWords(row.expected[level_index]))
+        << "actions were: " << actionsText(d);
+    ASSERT_TRUE(d.level.has_value());
+    EXPECT_EQ(*d.level, level);
+    EXPECT_EQ(d.contact, std::optional<std::size_t>{0});
+}
+
+std::string caseName(const ::testing::TestParamInfo<std::tuple<Row, int>>& info) {
+    Level level = static_cast<Level>(std::get<1>(info.param));
+    return std::string{std::get<0>(info.param).name} + "_" + std::string{levelName(level)};
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryLevelAndKind, TheLadder,
+                         ::testing::Combine(::testing::ValuesIn(kRows),
+                                            ::testing::Range(0, kLevelCount)),
+                         caseName);
+
+TEST(AContactWithoutStrictness, StandsAtThePolicysDefault) {
+    Policy p = policyWith(alex(std::nullopt));
+    p.defaults.strictness = Level::Gentle;
+    Engine engine(p);
+    Decision d = engine.handle(eventFrom("Alex"), momentAt("2026-11-25T14:00"));
+    EXPECT_EQ(d.level, Level::Gentle);
+    EXPECT_TRUE(d.has(Action::Nudge));
+}
+
+}  // namespace
+}  // namespace nocontact::policy

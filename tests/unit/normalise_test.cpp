@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "policy/normalise.hpp"
+
+#include <gtest/gtest.h>
+
+namespace nocontact::policy {
+namespace {
+
+TEST(FoldName, IgnoresCase) {
+    EXPECT_EQ(foldName("ALEX"), foldName("Alex"));
+    EXPECT_EQ(foldName("Alex"), "alex");
+}
+
+TEST(FoldName, IgnoresAccents) {
+    EXPECT_EQ(foldName("Àlex"), "alex");
+    EXPECT_EQ(foldName("Zoë Ångström"), "zoe angstrom");
+}
+
+TEST(FoldName, AppliesFullCaseFolding) {
+    EXPECT_EQ(foldName("STRASSE"), foldName("Straße"));
+    EXPECT_EQ(foldName("ΣΊΣΥΦΟΣ"), foldName("σίσυφος"));
+}
+
+TEST(FoldName, FoldsCompatibilityForms) {
+    EXPECT_EQ(foldName("Ａｌｅｘ"), "alex");  // full-width letters
+    EXPECT_EQ(foldName("ﬁona"), "fiona");     // the fi ligature
+}
+
+TEST(FoldName, FoldsCyrillic) {
+    EXPECT_EQ(foldName("АЛЕКСАНДРА"), foldName("александра"));
+    EXPECT_EQ(foldName("Ёлка"), foldName("елка"));
+    EXPECT_NE(foldName("Александра"), foldName("Alexandra"));
+}
+
+TEST(FoldName, CollapsesAndTrimsWhiteSpace) {
+    EXPECT_EQ(foldName("  Alex \t  Morgan\n"), "alex morgan");
+    EXPECT_EQ(foldName("Àlex\u00a0\u2003Morgan"), "alex morgan");  // no-break and em spaces
+    EXPECT_EQ(foldName("   "), "");
+}
+
+TEST(FoldName, KeepsLongerNamesApart) {
+    EXPECT_NE(foldName("Alexandra"), foldName("Alex"));
+    EXPECT_NE(foldName("Alex Morgan"), foldName("Alex"));
+}
+
+TEST(ToE164, ReadsNationalNumbersInTheDefaultRegion) {
+    for (const char* n :
+         {"(415) 555-0100", "415-555-0100", "4155550100", "415.555.0100", "415 555 0100"}) {
+        EXPECT_EQ(toE164(n, "US"), "+14155550100") << n;
+    }
+}
+
+TEST(ToE164, ReadsInternationalNumbersInAnyRegion) {
+    for (const char* n :
+         {"+1 415 555 0100", "+1 (415) 555-0100", "+14155550100", "+1-415-555-0100"}) {
+        EXPECT_EQ(toE164(n, "US"), "+14155550100") << n;
+        EXPECT_EQ(toE164(n, "DE"), "+14155550100") << n;
+    }
+}
+
+TEST(ToE164, UsesTheRegionForNationalNumbers) {
+    EXPECT_EQ(toE164("030 123456", "DE"), "+4930123456");
+    EXPECT_EQ(toE164("07700 900123", "GB"), "+447700900123");
+    EXPECT_NE(toE164("030 123456", "DE"), toE164("030 123456", "US"));
+}
+
+TEST(ToE164, RefusesTextThatIsNotANumber) {
+    EXPECT_EQ(toE164("Alex Morgan", "US"), std::nullopt);
+    EXPECT_EQ(toE164("12", "US"), std::nullopt);
+    EXPECT_EQ(toE164("", "US"), std::nullopt);
+    EXPECT_EQ(toE164("4155550100", "ZZ"), std::nullopt);  // no region for a national number
+}
+
+TEST(IsValidNumber, TellsAssignedRangesFromMadeUpOnes) {
+    EXPECT_TRUE(isValidNumber("+14155552671"));
+    EXPECT_FALSE(isValidNumber("+10005550100"));  // US area codes never start with 0
+    EXPECT_FALSE(isValidNumber("not a number"));
+}
+
+TEST(IsKnownRegion, KnowsCountryCodes) {
+    EXPECT_TRUE(isKnownRegion("US"));
+    EXPECT_TRUE(isKnownRegion("DE"));
+    EXPECT_FALSE(isKnownRegion("XX"));
+    EXPECT_FALSE(isKnownRegion("us"));
+    EXPECT_FALSE(isKnownRegion(""));
+}
+
+TEST(LooksLikePhoneNumber, AcceptsNumberPunctuationOnly) {
+    EXPECT_TRUE(looksLikePhoneNumber("+1 (415) 555-0100"));
+    EXPECT_TRUE(looksLikePhoneNumber("415.555.0100"));
+    EXPECT_TRUE(looksLikePhoneNumber("12345"));
+    EXPECT_FALSE(looksLikePhoneNumber("1234"));
+    EXPECT_FALSE(looksLikePhoneNumber("Alex 4155550100"));
+    EXPECT_FALSE(looksLikePhoneNumber("alex.m@example.com"));
+    EXPECT_FALSE(looksLikePhoneNumber(""));
+}
+
+TEST(LowerAscii, LowersOnlyAscii) {
+    EXPECT_EQ(lowerAscii("Alex.M@Example.COM"), "alex.m@example.com");
+    EXPECT_EQ(lowerAscii("ÀB"), "Àb");
+}
+
+}  // namespace
+}  // namespace nocontact::policy
