@@ -12,7 +12,8 @@ namespace nocontact::ctl {
 namespace {
 
 void printDiagnostics(const std::vector<config::Diagnostic>& diagnostics, std::ostream& err) {
-    for (const auto& d : diagnostics) err << d.format() << '\n';
+    for (const auto& d : diagnostics)
+        err << d.format() << '\n';
 }
 
 std::string plural(std::size_t n, const char* one, const char* many) {
@@ -81,8 +82,8 @@ int runExplain(const ExplainOptions& options, std::istream& in, std::ostream& ou
         }
         now = momentAtLocal(*local);
     }
-    std::string file = options.policy_file.empty() ? config::defaultPolicyPath()
-                                                   : options.policy_file;
+    std::string file =
+        options.policy_file.empty() ? config::defaultPolicyPath() : options.policy_file;
     auto policy = loadForUse(file, err);
     if (!policy) return kExitError;
     auto profiles = loadBuiltinProfiles(*policy, err);

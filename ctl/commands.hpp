@@ -16,9 +16,9 @@ inline constexpr int kExitUsage = 2;
 int runCheck(const std::string& file, std::ostream& out, std::ostream& err);
 
 struct ExplainOptions {
-    std::string policy_file;         // empty: the user's policy
-    std::optional<std::string> at;   // ISO-8601 local time, e.g. 2026-11-27T23:30
-    bool text = false;               // one readable line per notification instead of JSON
+    std::string policy_file;        // empty: the user's policy
+    std::optional<std::string> at;  // ISO-8601 local time, e.g. 2026-11-27T23:30
+    bool text = false;              // one readable line per notification instead of JSON
 };
 
 // `nocontactctl explain`: JSON lines in, one verdict line out for each.

@@ -14,20 +14,26 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-json orNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+json orNull(const std::string& s) {
+    return s.empty() ? json(nullptr) : json(s);
+}
 
 json actionsJson(const policy::Decision& d) {
     json list = json::array();
-    for (auto a : d.actions) list.push_back(std::string(policy::actionName(a)));
+    for (auto a : d.actions)
+        list.push_back(std::string(policy::actionName(a)));
     return list;
 }
 
-std::string field(const json& v) { return v.is_string() ? v.get<std::string>() : "—"; }
+std::string field(const json& v) {
+    return v.is_string() ? v.get<std::string>() : "—";
+}
 
 // Pads to `width` characters (UTF-8 code points), always leaving at least one space.
 std::string padded(std::string s, std::size_t width) {
     std::size_t chars = 0;
-    for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
+    for (unsigned char c : s)
+        chars += (c & 0xC0) != 0x80;
     s.append(chars < width ? width - chars : 1, ' ');
     return s;
 }
@@ -71,8 +77,7 @@ std::string Explainer::explainLine(std::string_view line, const policy::Moment& 
     return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-int Explainer::run(std::istream& in, std::ostream& out, const policy::Moment& now,
-                   Format format) {
+int Explainer::run(std::istream& in, std::ostream& out, const policy::Moment& now, Format format) {
     int bad = 0;
     std::string line;
     while (std::getline(in, line)) {

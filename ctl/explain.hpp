@@ -14,7 +14,7 @@ namespace nocontact::ctl {
 // for the corpus tests. Reads JSON lines (the fixtures' format) and writes one JSON line each:
 // {"id","app","sender","contact","level","action","why"} (plus "kind" and "actions").
 class Explainer {
-public:
+  public:
     enum class Format { Json, Text };
 
     Explainer(policy::Policy policy, policy::Profiles profiles);
@@ -29,7 +29,7 @@ public:
     const policy::Profiles& profiles() const { return profiles_; }
     policy::Engine& engine() { return engine_; }
 
-private:
+  private:
     policy::Profiles profiles_;
     policy::Engine engine_;
 };

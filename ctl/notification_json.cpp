@@ -64,7 +64,8 @@ void readFdo(const json& args, policy::Notification& n) {
     }
     if (const json* h = member(args, "hints")) {
         if (!h->is_object()) throw BadField{"args.hints must be an object"};
-        for (const auto& [key, value] : h->items()) n.hints[key] = hintText(value);
+        for (const auto& [key, value] : h->items())
+            n.hints[key] = hintText(value);
     }
 }
 
@@ -92,7 +93,8 @@ void readGtkOrPortal(const json& args, policy::Notification& n, bool portal) {
         n.actions = {"default", a->get<std::string>()};
     }
     for (const char* key : {"priority", "category"}) {
-        if (const json* v = member(note, key); v && v->is_string()) n.hints[key] = v->get<std::string>();
+        if (const json* v = member(note, key); v && v->is_string())
+            n.hints[key] = v->get<std::string>();
     }
 }
 
@@ -122,9 +124,12 @@ std::variant<JsonNotification, std::string> parseNotificationLine(std::string_vi
     bool in_string = false, escaped = false;
     for (char c : line) {
         if (in_string) {
-            if (escaped) escaped = false;
-            else if (c == '\\') escaped = true;
-            else if (c == '"') in_string = false;
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                in_string = false;
         } else if (c == '"') {
             in_string = true;
         } else if (c == '[' || c == '{') {

@@ -70,7 +70,7 @@ struct Explained {
 // the next wake-up go out. Holds only what the user told it (overrides) and what it decided
 // (when each app last got a reaching-out pause, for the grace period).
 class Engine {
-public:
+  public:
     explicit Engine(Policy policy);
 
     const Policy& policy() const { return policy_; }
@@ -89,7 +89,7 @@ public:
     // Days since the contact's `since` (day 1 is the first day), or nullopt without one.
     std::optional<int> dayCount(std::size_t contact, const Moment& now) const;
 
-private:
+  private:
     Decision decideIncoming(const Event& e, const Match& m, const Moment& now) const;
     Decision decideCall(const Event& e, const Match& m, const Moment& now) const;
     Decision decideReachingOut(const Event& e, const Moment& now);

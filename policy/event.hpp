@@ -36,12 +36,12 @@ struct Event {
     Source source = Source::Notification;
     Kind kind = Kind::Message;
     Direction direction = Direction::Incoming;
-    std::string app;          // app profile id ("signal"), empty when unknown
-    std::string service;      // the profile's service, for handles ("telegram")
-    std::string sender;       // as shown, markup removed; empty when the app hides it
-    std::string chat;         // group chat name, when the sender wrote in a group
+    std::string app;                      // app profile id ("signal"), empty when unknown
+    std::string service;                  // the profile's service, for handles ("telegram")
+    std::string sender;                   // as shown, markup removed; empty when the app hides it
+    std::string chat;                     // group chat name, when the sender wrote in a group
     std::vector<Identifier> identifiers;  // numbers, addresses, handles seen with it
-    std::string text;         // message text; never logged
+    std::string text;                     // message text; never logged
 };
 
 std::string_view kindName(Kind k);

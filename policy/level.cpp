@@ -11,7 +11,9 @@ constexpr std::array<std::string_view, kLevelCount> kNames = {"open", "gentle", 
                                                               "strict"};
 }
 
-std::string_view levelName(Level l) { return kNames[static_cast<std::size_t>(l)]; }
+std::string_view levelName(Level l) {
+    return kNames[static_cast<std::size_t>(l)];
+}
 
 std::optional<Level> parseLevel(std::string_view name) {
     for (std::size_t i = 0; i < kNames.size(); ++i) {

@@ -21,7 +21,7 @@ struct Match {
 // names, E.164 numbers, lower-case e-mails and service-qualified handles. Cost does not grow
 // with the number of contacts.
 class Matcher {
-public:
+  public:
     Matcher() = default;
     explicit Matcher(const Policy& policy);
 
@@ -29,13 +29,12 @@ public:
     // The contact with exactly this configured name (for CLI verbs), case-insensitively.
     std::optional<std::size_t> byContactName(std::string_view name) const;
 
-private:
+  private:
     std::optional<Match> matchSender(const Event& event) const;
     std::optional<Match> matchIdentifier(const Identifier& id, const std::string& service) const;
 
     std::string region_;
-    std::unordered_map<std::string, std::size_t> names_, phones_, emails_, handles_,
-        contact_names_;
+    std::unordered_map<std::string, std::size_t> names_, phones_, emails_, handles_, contact_names_;
 };
 
 }  // namespace nocontact::policy

@@ -42,9 +42,9 @@ struct Contact {
     std::optional<Level> strictness;  // nullopt = defaults.strictness
     std::vector<std::string> reasons;
     std::vector<std::string> names;
-    std::vector<std::string> phones;                            // E.164
-    std::vector<std::string> emails;                            // lower-case
-    std::map<std::string, std::vector<std::string>> handles;    // service -> handles
+    std::vector<std::string> phones;                          // E.164
+    std::vector<std::string> emails;                          // lower-case
+    std::map<std::string, std::vector<std::string>> handles;  // service -> handles
     GroupRule groups = GroupRule::Hold;
     CallRule calls = CallRule::Auto;
 };

@@ -61,9 +61,9 @@ struct IdentifierRule {
 };
 
 struct AppProfile {
-    std::string id;       // "signal"
-    std::string name;     // "Signal", for people
-    std::string service;  // handle namespace: "telegram", "matrix", "xmpp", "signal", ...
+    std::string id;          // "signal"
+    std::string name;        // "Signal", for people
+    std::string service;     // handle namespace: "telegram", "matrix", "xmpp", "signal", ...
     bool messaging = false;  // opening it counts as reaching out
 
     // A notification belongs to the profile when any of these equals its field. A trailing
@@ -88,7 +88,7 @@ Event extractEvent(const AppProfile& profile, const Notification& n);
 // All profiles, indexed by app name, desktop entry and app id. The policy's own profiles come
 // first and replace built-in ones with the same id.
 class Profiles {
-public:
+  public:
     Profiles() = default;
     Profiles(std::vector<AppProfile> user, std::vector<AppProfile> builtin);
 
@@ -103,7 +103,7 @@ public:
     // a profile, the summary as the sender.
     Event toEvent(const Notification& n) const;
 
-private:
+  private:
     const AppProfile* lookup(const std::unordered_map<std::string, std::size_t>& exact,
                              const std::vector<std::pair<std::string, std::size_t>>& prefixes,
                              std::string_view key) const;

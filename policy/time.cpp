@@ -30,7 +30,9 @@ constexpr std::int64_t kMaxDurationSeconds = 366LL * 24 * 3600;
 
 }  // namespace
 
-Date dateOf(LocalTime t) { return Date{floor<days>(t).time_since_epoch().count()}; }
+Date dateOf(LocalTime t) {
+    return Date{floor<days>(t).time_since_epoch().count()};
+}
 
 TimeOfDay timeOfDayOf(LocalTime t) {
     auto since_midnight = t - floor<days>(t);
@@ -94,11 +96,20 @@ std::optional<Seconds> parseDuration(std::string_view text) {
         if (i >= text.size() || n > kMaxDurationSeconds) return std::nullopt;
         std::int64_t unit = 0;
         switch (text[i]) {
-            case 's': unit = 1; break;
-            case 'm': unit = 60; break;
-            case 'h': unit = 3600; break;
-            case 'd': unit = 86400; break;
-            default: return std::nullopt;
+            case 's':
+                unit = 1;
+                break;
+            case 'm':
+                unit = 60;
+                break;
+            case 'h':
+                unit = 3600;
+                break;
+            case 'd':
+                unit = 86400;
+                break;
+            default:
+                return std::nullopt;
         }
         total += n * unit;
         if (total > kMaxDurationSeconds) return std::nullopt;

@@ -67,9 +67,9 @@ std::string formatDate(Date d);
 std::string formatLocal(LocalTime t);
 
 // Parsers shared by the policy loader and the CLI. They return nullopt on any malformed input.
-std::optional<Seconds> parseDuration(std::string_view text);   // "20s", "10m", "1h30m", "2d"
-std::optional<TimeOfDay> parseTimeOfDay(std::string_view text);  // "HH:MM", 24-hour
-std::optional<Date> parseDate(std::string_view text);            // "YYYY-MM-DD"
+std::optional<Seconds> parseDuration(std::string_view text);         // "20s", "10m", "1h30m", "2d"
+std::optional<TimeOfDay> parseTimeOfDay(std::string_view text);      // "HH:MM", 24-hour
+std::optional<Date> parseDate(std::string_view text);                // "YYYY-MM-DD"
 std::optional<LocalTime> parseLocalDateTime(std::string_view text);  // "YYYY-MM-DDTHH:MM[:SS]"
 std::optional<Weekday> parseWeekday(std::string_view text);          // "mon" .. "sun"
 

@@ -15,8 +15,8 @@ TEST(ParseDuration, ReadsEveryUnitAndCombinations) {
 }
 
 TEST(ParseDuration, RefusesWhatIsNotADuration) {
-    for (const char* bad : {"", "20", "s", "-5s", "5x", "1.5h", "20 s", "99999999999999999999s",
-                            "400d"}) {
+    for (const char* bad :
+         {"", "20", "s", "-5s", "5x", "1.5h", "20 s", "99999999999999999999s", "400d"}) {
         EXPECT_FALSE(parseDuration(bad).has_value()) << bad;
     }
 }
