@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "config/loader.hpp"
+#include "config/local_time.hpp"
 #include "ctl/explain.hpp"
 
 namespace nocontact::ctl {
@@ -72,7 +73,7 @@ int runCheck(const std::string& file, std::ostream& out, std::ostream& err) {
 
 int runExplain(const ExplainOptions& options, std::istream& in, std::ostream& out,
                std::ostream& err) {
-    policy::Moment now = momentNow();
+    policy::Moment now = config::momentNow();
     if (options.at) {
         auto local = policy::parseLocalDateTime(*options.at);
         if (!local) {
@@ -80,7 +81,7 @@ int runExplain(const ExplainOptions& options, std::istream& in, std::ostream& ou
                 << *options.at << "'.\n";
             return kExitUsage;
         }
-        now = momentAtLocal(*local);
+        now = config::momentAtLocal(*local);
     }
     std::string file =
         options.policy_file.empty() ? config::defaultPolicyPath() : options.policy_file;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ctl/explain.hpp"
 
-#include <ctime>
 #include <istream>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -87,24 +86,6 @@ int Explainer::run(std::istream& in, std::ostream& out, const policy::Moment& no
         if (!ok) ++bad;
     }
     return bad;
-}
-
-policy::Moment momentNow() {
-    std::time_t t = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&t, &local);
-    auto utc = policy::SysTime{std::chrono::seconds{t}};
-    return {utc, policy::LocalTime{std::chrono::seconds{t + local.tm_gmtoff}}};
-}
-
-policy::Moment momentAtLocal(policy::LocalTime local) {
-    auto secs = local.time_since_epoch().count();
-    std::time_t as_utc = static_cast<std::time_t>(secs);
-    std::tm tm{};
-    gmtime_r(&as_utc, &tm);
-    tm.tm_isdst = -1;  // let the zone decide, as the daemon's clock would
-    std::time_t t = std::mktime(&tm);
-    return {policy::SysTime{std::chrono::seconds{t}}, local};
 }
 
 }  // namespace nocontact::ctl

@@ -34,8 +34,4 @@ class Explainer {
     policy::Engine engine_;
 };
 
-// "now", or the local time given with --at, as a Moment (the zone is the process's TZ).
-policy::Moment momentNow();
-policy::Moment momentAtLocal(policy::LocalTime local);
-
 }  // namespace nocontact::ctl

@@ -6,6 +6,9 @@
 #include "build_info.hpp"
 #include "config/loader.hpp"
 #include "ctl/commands.hpp"
+#ifdef NOCONTACT_HAVE_DAEMON_CLIENT
+#include "ctl/daemon_client.hpp"
+#endif
 
 namespace ctl = nocontact::ctl;
 
@@ -26,6 +29,13 @@ int main(int argc, char** argv) {
     explain->add_flag("--text", explain_options.text, "One readable line each instead of JSON");
     explain->add_option("--at", at, "Judge as if it were this local time (2026-11-27T23:30)");
 
+#ifdef NOCONTACT_HAVE_DAEMON_CLIENT
+    bool status_json = false;
+    auto* status = app.add_subcommand("status", "What nocontact is doing, and why.");
+    status->add_flag("--json", status_json, "Print JSON");
+    auto* reload = app.add_subcommand("reload", "Read the policy again (a broken one is not used).");
+#endif
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -45,5 +55,9 @@ int main(int argc, char** argv) {
         if (!at.empty()) explain_options.at = at;
         return ctl::runExplain(explain_options, std::cin, std::cout, std::cerr);
     }
+#ifdef NOCONTACT_HAVE_DAEMON_CLIENT
+    if (status->parsed()) return ctl::runStatus(status_json, std::cout, std::cerr);
+    if (reload->parsed()) return ctl::runReload(std::cout, std::cerr);
+#endif
     return ctl::kExitUsage;
 }

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config/local_time.hpp"
+
+#include <ctime>
+
+namespace nocontact::config {
+
+policy::Moment momentNow() {
+    std::time_t t = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&t, &local);
+    auto utc = policy::SysTime{std::chrono::seconds{t}};
+    return {utc, policy::LocalTime{std::chrono::seconds{t + local.tm_gmtoff}}};
+}
+
+policy::SysTime toUtc(policy::LocalTime local) {
+    auto secs = static_cast<std::time_t>(local.time_since_epoch().count());
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    tm.tm_isdst = -1;  // let the zone decide
+    return policy::SysTime{std::chrono::seconds{std::mktime(&tm)}};
+}
+
+policy::Moment momentAtLocal(policy::LocalTime local) { return {toUtc(local), local}; }
+
+}  // namespace nocontact::config

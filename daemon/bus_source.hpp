@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+typedef struct _GSource GSource;
+typedef struct sd_bus sd_bus;
+
+namespace nocontact::daemon {
+
+// What a connection wants from poll(2): its fd, events, and an absolute CLOCK_MONOTONIC
+// timeout in microseconds (UINT64_MAX for none).
+struct PollData {
+    int fd = -1;
+    short events = 0;
+    std::uint64_t timeout_usec = UINT64_MAX;
+};
+
+// A GSource that drives a D-Bus connection from GLib's main loop: before each poll it asks the
+// connection for its fd, events and timeout; when ready it processes messages until none is
+// left. `on_lost` runs once if processing reports the connection gone.
+class BusSource {
+public:
+    using Poll = std::function<PollData()>;
+    using Process = std::function<int()>;  // > 0: did something, 0: idle, < 0: lost
+    BusSource(Poll poll, Process process, std::function<void()> on_lost);
+    ~BusSource();
+    BusSource(const BusSource&) = delete;
+    BusSource& operator=(const BusSource&) = delete;
+
+    void attach();  // to the thread-default main context
+
+    // A source for a raw sd-bus connection.
+    static std::unique_ptr<BusSource> forSdBus(sd_bus* bus, std::function<void()> on_lost);
+
+private:
+    struct Impl;
+    Impl* impl_;
+};
+
+}  // namespace nocontact::daemon

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "daemon/daemon.hpp"
+
+#include <glib.h>
+#include <systemd/sd-bus.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+#include "build_info.hpp"
+#include "config/loader.hpp"
+#include "config/local_time.hpp"
+#include "daemon/bus_source.hpp"
+#include "daemon/log.hpp"
+#include "daemon/policy_watcher.hpp"
+#include "daemon/sd_notify.hpp"
+#include "daemon/sdbus_source.hpp"
+#include "daemon/strings.hpp"
+#include "dbus/names.hpp"
+
+namespace nocontact::daemon {
+
+namespace {
+
+std::string joinDiagnostics(const std::vector<config::Diagnostic>& diagnostics) {
+    std::string out;
+    for (const auto& d : diagnostics) {
+        if (!out.empty()) out += '\n';
+        out += d.format();
+    }
+    return out;
+}
+
+std::string plural(std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+bool withholds(const policy::Decision& d) { return d.has(policy::Action::Withhold); }
+
+}  // namespace
+
+struct Daemon::Impl {
+    GMainLoop* loop = nullptr;
+    std::string policy_file;
+    std::vector<policy::AppProfile> builtin;
+    policy::Engine engine{policy::Policy{}};
+    policy::Profiles profiles;
+    bool policy_loaded = false;
+    std::string policy_message;
+
+    std::unique_ptr<dbus::Monitor> monitor;
+    std::unique_ptr<dbus::Withholder> withholder;
+    std::unique_ptr<sdbus::IConnection> service_bus;
+    std::unique_ptr<Service> service;
+    std::unique_ptr<BusSource> monitor_source, actor_source, service_source;
+    std::unique_ptr<PolicyWatcher> watcher;
+
+    std::uint64_t withheld = 0, refused = 0, failed = 0;
+};
+
+Daemon::Daemon(Options options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
+    impl_->policy_file =
+        options_.policy_file.empty() ? config::defaultPolicyPath() : options_.policy_file;
+}
+
+Daemon::~Daemon() = default;
+
+void Daemon::start(GMainLoop* loop) {
+    impl_->loop = loop;
+    auto builtin = config::loadProfilesFile(config::builtinProfilesPath());
+    if (!builtin.ok()) {
+        throw std::runtime_error("the built-in app profiles could not be read:\n" +
+                                 joinDiagnostics(builtin.diagnostics));
+    }
+    impl_->builtin = std::move(builtin.profiles);
+    impl_->profiles = policy::Profiles({}, impl_->builtin);
+    reload();
+
+    impl_->withholder = std::make_unique<dbus::Withholder>(
+        options_.bus_address, [this](const dbus::ServerInfo& info) { onServerChanged(info); });
+    impl_->withholder->start();
+    impl_->actor_source = BusSource::forSdBus(impl_->withholder->bus(), [this] { busLost("actor"); });
+    impl_->actor_source->attach();
+
+    impl_->monitor = std::make_unique<dbus::Monitor>(
+        options_.bus_address, [this](const dbus::Observed& o) { onObserved(o); });
+    impl_->monitor->start();
+    watchMonitor();
+
+    impl_->service_bus = options_.bus_address.empty()
+                             ? sdbus::createSessionBusConnection()
+                             : sdbus::createSessionBusConnectionWithAddress(options_.bus_address);
+    impl_->service = std::make_unique<Service>(*impl_->service_bus, *this);
+    impl_->service_bus->requestName(dbus::names::kService);
+    impl_->service_source = sdbusSource(*impl_->service_bus, [this] { busLost("service"); });
+    impl_->service_source->attach();
+
+    impl_->watcher = std::make_unique<PolicyWatcher>(impl_->policy_file, [this] { reload(); });
+    if (!impl_->watcher->start()) {
+        log::detail(log::Priority::Notice,
+                    "The policy's folder does not exist yet; edits are noticed after a reload:",
+                    impl_->policy_file);
+    }
+    notify::startWatchdog();
+    notify::ready(impl_->policy_loaded ? "watching over notifications"
+                                       : "watching; no policy is in use yet");
+}
+
+void Daemon::watchMonitor() {
+    impl_->monitor_source = BusSource::forSdBus(impl_->monitor->bus(), [this] {
+        log::write(log::Priority::Warning, "The bus dropped the monitor; watching again.");
+        // Safe inside the source's own callback: BusSource allows being destroyed there.
+        impl_->monitor_source.reset();
+        restartMonitor();
+    });
+    impl_->monitor_source->attach();
+}
+
+void Daemon::restartMonitor() {
+    try {
+        impl_->monitor->restart();
+        watchMonitor();
+    } catch (const std::exception&) {
+        // The bus may be restarting too; try again shortly rather than spinning.
+        constexpr guint kRetryMs = 1000;
+        g_timeout_add(kRetryMs, [](gpointer self) -> gboolean {
+            static_cast<Daemon*>(self)->restartMonitor();
+            return G_SOURCE_REMOVE;
+        }, this);
+    }
+}
+
+void Daemon::onObserved(const dbus::Observed& observed) {
+    policy::Event event = impl_->profiles.toEvent(observed.notification);
+    policy::Decision decision = impl_->engine.handle(event, config::momentNow());
+    if (!decision.contact) return;  // strangers are not our business, not even in the log
+    act(observed, event, decision);
+}
+
+void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
+                 const policy::Decision& decision) {
+    const auto& contact = impl_->engine.policy().contacts[*decision.contact];
+    std::string level(policy::levelName(*decision.level));
+    std::string action(policy::actionName(decision.primary()));
+    log::Fields fields{contact.name, event.app, action, level,
+                       std::string(policy::kindName(event.kind)),
+                       std::string(policy::interfaceName(observed.notification.interface))};
+    if (options_.dry_run) {
+        log::write(log::Priority::Info, "Would intervene (dry run).", fields);
+    } else {
+        log::write(log::Priority::Info, "Intervened.", fields);
+    }
+    impl_->service->emitIntervened(contact.name, event.app,
+                                   std::string(policy::kindName(event.kind)), level, action);
+    if (!withholds(decision) || options_.dry_run) return;
+    impl_->withholder->withhold(
+        observed, strings::kWithheldPlaceholder,
+        [this](dbus::Withholder::Outcome outcome, const std::string& detail) {
+            switch (outcome) {
+                case dbus::Withholder::Outcome::Withheld:
+                    ++impl_->withheld;
+                    break;
+                case dbus::Withholder::Outcome::RefusedByServer:
+                    ++impl_->refused;
+                    log::write(log::Priority::Warning,
+                               "The notification server would not let nocontact close a "
+                               "notification; GNOME needs the nocontact GNOME Shell extension.");
+                    break;
+                case dbus::Withholder::Outcome::Failed:
+                    ++impl_->failed;
+                    log::detail(log::Priority::Warning, "Could not withhold a notification:",
+                                detail);
+                    break;
+            }
+        });
+}
+
+void Daemon::onServerChanged(const dbus::ServerInfo& info) {
+    if (impl_->monitor) impl_->monitor->setFdoOwner(info.unique_name);
+    if (info.unique_name.empty()) {
+        log::write(log::Priority::Notice,
+                   "No notification server is running; nocontact is waiting for one.");
+    } else if (!info.name.empty()) {
+        log::detail(log::Priority::Info, "Notification server:", info.name + " " + info.version);
+    }
+    notify::status(withholdingPath() == "none" ? "waiting for a notification server"
+                                               : "watching over notifications");
+}
+
+std::vector<sdbus::Struct<std::string, std::string, std::string>> Daemon::levels() const {
+    std::vector<sdbus::Struct<std::string, std::string, std::string>> rows;
+    const auto& contacts = impl_->engine.policy().contacts;
+    auto now = config::momentNow();
+    for (std::size_t i = 0; i < contacts.size(); ++i) {
+        auto ex = impl_->engine.explain(i, now);
+        rows.emplace_back(contacts[i].name, std::string(policy::levelName(ex.level)), ex.why);
+    }
+    return rows;
+}
+
+std::string Daemon::withholdingPath() const {
+    if (!impl_->withholder) return "none";
+    const auto& server = impl_->withholder->server();
+    if (server.unique_name.empty()) return "none";
+    if (server.refuses_foreign_close) return "needs-gnome-shell-extension";
+    return "close";
+}
+
+std::map<std::string, sdbus::Variant> Daemon::status() const {
+    std::map<std::string, sdbus::Variant> s;
+    const auto& policy = impl_->engine.policy();
+    s["version"] = sdbus::Variant(std::string(NOCONTACT_VERSION));
+    s["policy_file"] = sdbus::Variant(impl_->policy_file);
+    s["policy_loaded"] = sdbus::Variant(impl_->policy_loaded);
+    s["policy_message"] = sdbus::Variant(impl_->policy_message);
+    s["contacts"] = sdbus::Variant(static_cast<std::uint32_t>(policy.contacts.size()));
+    s["dry_run"] = sdbus::Variant(options_.dry_run);
+    s["withholding"] = sdbus::Variant(withholdingPath());
+    s["withheld"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->withheld));
+    s["levels"] = sdbus::Variant(levels());
+    if (impl_->withholder) {
+        const auto& server = impl_->withholder->server();
+        s["server_name"] = sdbus::Variant(server.name);
+        s["server_vendor"] = sdbus::Variant(server.vendor);
+        s["server_version"] = sdbus::Variant(server.version);
+        s["server_capabilities"] = sdbus::Variant(server.capabilities);
+    }
+    if (impl_->monitor) {
+        const auto& c = impl_->monitor->counters();
+        s["seen"] = sdbus::Variant(static_cast<std::uint32_t>(c.seen));
+        s["malformed"] = sdbus::Variant(static_cast<std::uint32_t>(c.malformed));
+        s["monitor_restarts"] = sdbus::Variant(static_cast<std::uint32_t>(c.restarts));
+    }
+    return s;
+}
+
+DaemonPort::ReloadResult Daemon::reload() {
+    notify::reloading();
+    ReloadResult r;
+    const std::string& file = impl_->policy_file;
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) {
+        r.applied = false;
+        r.message = strings::noPolicyYet(file);
+        impl_->policy_message = r.message;
+        log::detail(log::Priority::Notice, "There is no policy file yet:", file);
+    } else {
+        auto loaded = config::loadPolicyFile(file);
+        if (loaded.ok()) {
+            r.applied = true;
+            r.message = "Policy applied: " + plural(loaded.policy->contacts.size(), "contact",
+                                                    "contacts") + ".";
+            impl_->profiles = policy::Profiles(loaded.policy->apps, impl_->builtin);
+            impl_->engine = policy::Engine(std::move(*loaded.policy));
+            impl_->policy_loaded = true;
+            log::policy(true, r.message);
+        } else {
+            r.applied = false;
+            r.message = joinDiagnostics(loaded.diagnostics);
+            log::policy(false, r.message);
+            tellUser(strings::kPolicyRefusedSummary, strings::policyRefusedBody(r.message));
+        }
+        impl_->policy_message = r.message;
+    }
+    if (impl_->service) impl_->service->emitPolicyReloaded(r.applied, r.message);
+    notify::status(r.applied ? "watching over notifications" : "running with the last good policy");
+    return r;
+}
+
+void Daemon::tellUser(const std::string& summary, const std::string& body) {
+    if (!impl_->withholder || options_.dry_run) return;
+    sd_bus_message* m = nullptr;
+    sd_bus* bus = impl_->withholder->bus();
+    int r = sd_bus_message_new_method_call(bus, &m, dbus::names::kFdoService,
+                                           dbus::names::kFdoPath, dbus::names::kFdoInterface,
+                                           "Notify");
+    if (r < 0) return;
+    r = sd_bus_message_append(m, "susssasa{sv}i", "nocontact", 0u, "", summary.c_str(),
+                              body.c_str(), 0, 1, "urgency", "y", 1, -1);
+    if (r >= 0) sd_bus_call_async(bus, nullptr, m, nullptr, nullptr, 0);
+    sd_bus_message_unref(m);
+}
+
+void Daemon::busLost(const char* which) {
+    log::detail(log::Priority::Error, "The session bus went away; stopping. Connection:", which);
+    exit_code_ = 1;
+    if (impl_->loop) g_main_loop_quit(impl_->loop);
+}
+
+}  // namespace nocontact::daemon

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "daemon/service.hpp"
+#include "dbus/monitor.hpp"
+#include "dbus/withholder.hpp"
+#include "policy/engine.hpp"
+#include "policy/profile.hpp"
+
+typedef struct _GMainLoop GMainLoop;
+
+namespace nocontact::daemon {
+
+struct Options {
+    std::string policy_file;  // empty: the user's policy path
+    std::string state_dir;    // empty: $XDG_STATE_HOME/nocontact
+    bool dry_run = false;     // decide and log, act on nothing
+    std::string bus_address;  // empty: the session bus of the environment
+};
+
+// The wiring: notifications seen by the monitor become events, the engine decides, the
+// withholder acts, the journal hears about it (never the text), and the D-Bus service answers
+// questions. Owns no policy logic of its own.
+class Daemon : public DaemonPort {
+public:
+    explicit Daemon(Options options);
+    ~Daemon() override;
+
+    // Connects everything to the thread-default GLib main context. Throws std::runtime_error
+    // with a message for a person when the bus or the built-in profiles are unusable.
+    void start(GMainLoop* loop);
+
+    std::map<std::string, sdbus::Variant> status() const override;
+    ReloadResult reload() override;
+
+    // How the process should end: 0 after SIGTERM, non-zero when the bus went away.
+    int exitCode() const { return exit_code_; }
+
+private:
+    void onObserved(const dbus::Observed& observed);
+    void onServerChanged(const dbus::ServerInfo& info);
+    void act(const dbus::Observed& observed, const policy::Event& event,
+             const policy::Decision& decision);
+    void tellUser(const std::string& summary, const std::string& body);
+    void busLost(const char* which);
+    void watchMonitor();
+    void restartMonitor();
+    std::string withholdingPath() const;
+    // Each contact's effective level and the sentence that explains it.
+    std::vector<sdbus::Struct<std::string, std::string, std::string>> levels() const;
+
+    struct Impl;
+    Options options_;
+    std::unique_ptr<Impl> impl_;
+    int exit_code_ = 0;
+};
+
+}  // namespace nocontact::daemon

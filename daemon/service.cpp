@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "daemon/service.hpp"
+
+#include <unistd.h>
+
+#include <tuple>
+
+#include "build_info.hpp"
+#include "daemon1_adaptor.h"
+#include "dbus/names.hpp"
+
+namespace nocontact::daemon {
+
+namespace names = nocontact::dbus::names;
+
+bool callerAllowed(uid_t caller, uid_t owner) {
+    // (uid_t)-1 is what an unknown uid looks like: never let it through.
+    return caller != static_cast<uid_t>(-1) && caller == owner;
+}
+
+// The object itself: the generated adaptor's virtuals are the thin edges — check the caller,
+// ask the daemon, encode. Nothing here decides anything.
+struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor> {
+    Impl(sdbus::IConnection& connection, DaemonPort& daemon)
+        : AdaptorInterfaces(connection, names::kPath), daemon_(daemon) {
+        registerAdaptor();
+    }
+    ~Impl() { unregisterAdaptor(); }
+
+    std::map<std::string, sdbus::Variant> Status() override {
+        requireOwner();
+        return daemon_.status();
+    }
+
+    std::tuple<bool, std::string> Reload() override {
+        requireOwner();
+        auto result = daemon_.reload();
+        return {result.applied, result.message};
+    }
+
+    // Not checked: sdbus-c++ 1.2 hands a property getter no access to the Get call (the
+    // "currently processed message" is only recorded for method calls), and the version is
+    // no secret — the installed binary tells anyone.
+    std::string Version() override { return NOCONTACT_VERSION; }
+
+    // Refuses anyone but the user who runs the daemon. The sender's uid comes from the bus
+    // (sd_bus_query_sender_creds asks dbus-daemon's GetConnectionCredentials: the message
+    // itself carries no credentials), so it cannot be forged by the caller.
+    void requireOwner() const {
+        const sdbus::Message* message = getObject().getCurrentlyProcessedMessage();
+        uid_t caller = static_cast<uid_t>(-1);
+        try {
+            if (message != nullptr) caller = message->getCredsUid();
+        } catch (const sdbus::Error&) {
+            // No credentials: treated as a stranger.
+        }
+        if (!callerAllowed(caller, getuid())) {
+            throw sdbus::Error(names::kErrorAccessDenied,
+                               "Only the user who runs nocontact can talk to it.");
+        }
+    }
+
+    DaemonPort& daemon_;
+};
+
+Service::Service(sdbus::IConnection& connection, DaemonPort& daemon)
+    : impl_(std::make_unique<Impl>(connection, daemon)) {}
+
+Service::~Service() = default;
+
+void Service::emitIntervened(const std::string& contact, const std::string& app,
+                             const std::string& kind, const std::string& level,
+                             const std::string& action) {
+    impl_->emitIntervened(contact, app, kind, level, action);
+}
+
+void Service::emitPolicyReloaded(bool applied, const std::string& message) {
+    impl_->emitPolicyReloaded(applied, message);
+}
+
+}  // namespace nocontact::daemon

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dbus/monitor.hpp"
+
+#include <systemd/sd-bus.h>
+#include <time.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <list>
+#include <map>
+#include <stdexcept>
+#include <utility>
+
+#include "dbus/decode.hpp"
+#include "dbus/names.hpp"
+
+namespace nocontact::dbus {
+
+namespace {
+
+// Notify calls waiting for the server's reply. A client whose calls never get one (a server
+// that hangs, a call to a name nobody owns) would otherwise grow this without bound; 4096 is far
+// more than any server has in flight (replies come within milliseconds), so only such leftovers
+// are ever dropped, oldest first.
+constexpr std::size_t kMaxPending = 4096;
+
+// How long BecomeMonitor may take: the bus answers it itself, normally in well under 1 ms.
+constexpr std::uint64_t kBecomeMonitorTimeoutUsec = 5'000'000;
+
+// What the monitor asks the bus to copy to it. Replies cannot be matched by member: every
+// method return and error is seen, and only those answering a pending Notify are kept.
+const char* const kRules[] = {
+    "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
+    "type='method_return'",
+    "type='error'",
+    "type='method_call',interface='org.gtk.Notifications',member='AddNotification'",
+    "type='method_call',interface='org.freedesktop.portal.Notification',"
+    "member='AddNotification'",
+};
+
+std::uint64_t monotonicUsec() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::uint64_t(ts.tv_sec) * 1'000'000 + std::uint64_t(ts.tv_nsec) / 1000;
+}
+
+std::string orEmpty(const char* s) {
+    return s ? s : "";
+}
+
+bool is(const char* a, const char* b) {
+    return a && b && std::strcmp(a, b) == 0;
+}
+
+std::string sessionAddress() {
+    if (const char* a = std::getenv("DBUS_SESSION_BUS_ADDRESS"); a && *a) return a;
+    if (const char* dir = std::getenv("XDG_RUNTIME_DIR"); dir && *dir)
+        return std::string("unix:path=") + dir + "/bus";
+    throw std::runtime_error("no session bus: DBUS_SESSION_BUS_ADDRESS is not set");
+}
+
+}  // namespace
+
+struct Monitor::Impl {
+    using Key = std::pair<std::string, std::uint64_t>;  // caller's unique name, call serial
+    struct Pending {
+        Key key;
+        Observed observed;
+    };
+
+    std::string address;
+    Callback on_notification;
+    sd_bus* bus = nullptr;
+    std::string fdo_owner;
+    Counters counters;
+    std::list<Pending> pending;  // oldest first
+    std::map<Key, std::list<Pending>::iterator> by_key;
+
+    ~Impl() { close(); }
+    void connect();
+    void close();
+    static int onMessage(sd_bus_message* m, void* userdata, sd_bus_error*);
+    void onCall(sd_bus_message* m);
+    void onNotify(sd_bus_message* m);
+    void onReply(sd_bus_message* m, bool error);
+    void report(Observed& o);
+};
+
+void Monitor::Impl::close() {
+    if (bus) bus = sd_bus_flush_close_unref(bus);
+    pending.clear();
+    by_key.clear();
+}
+
+void Monitor::Impl::connect() {
+    std::string where = address.empty() ? sessionAddress() : address;
+    int r = sd_bus_new(&bus);
+    if (r >= 0) r = sd_bus_set_address(bus, where.c_str());
+    if (r >= 0) r = sd_bus_set_bus_client(bus, 1);
+    if (r >= 0) r = sd_bus_set_monitor(bus, 1);
+    // The filter claims every message, so sd-bus never answers a call meant for someone else.
+    if (r >= 0) r = sd_bus_add_filter(bus, nullptr, &Impl::onMessage, this);
+    if (r >= 0) r = sd_bus_start(bus);
+    if (r < 0) {
+        close();
+        throw std::runtime_error(std::string("cannot connect the monitor: ") + strerror(-r));
+    }
+    sd_bus_message* call = nullptr;
+    sd_bus_error error = SD_BUS_ERROR_NULL;
+    r = sd_bus_message_new_method_call(bus, &call, names::kBusService, names::kBusPath,
+                                       names::kMonitoringInterface, "BecomeMonitor");
+    if (r >= 0) r = sd_bus_message_open_container(call, 'a', "s");
+    for (const char* rule : kRules)
+        if (r >= 0) r = sd_bus_message_append_basic(call, 's', rule);
+    if (r >= 0) r = sd_bus_message_close_container(call);
+    if (r >= 0) r = sd_bus_message_append(call, "u", 0u);
+    if (r >= 0) r = sd_bus_call(bus, call, kBecomeMonitorTimeoutUsec, &error, nullptr);
+    sd_bus_message_unref(call);
+    std::string why = error.name ? error.name : strerror(-r);
+    sd_bus_error_free(&error);
+    if (r < 0) {
+        close();
+        throw std::runtime_error("cannot become a monitor: " + why);
+    }
+}
+
+int Monitor::Impl::onMessage(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    auto* self = static_cast<Impl*>(userdata);
+    std::uint8_t type = 0;
+    sd_bus_message_get_type(m, &type);
+    if (type == SD_BUS_MESSAGE_METHOD_CALL) self->onCall(m);
+    if (type == SD_BUS_MESSAGE_METHOD_RETURN) self->onReply(m, false);
+    if (type == SD_BUS_MESSAGE_METHOD_ERROR) self->onReply(m, true);
+    return 1;  // claimed: a monitor never replies, and sd-bus must not either
+}
+
+void Monitor::Impl::onCall(sd_bus_message* m) {
+    const char* iface = sd_bus_message_get_interface(m);
+    const char* member = sd_bus_message_get_member(m);
+    if (is(iface, names::kFdoInterface) && is(member, "Notify")) return onNotify(m);
+    if (!is(member, "AddNotification")) return;
+    bool gtk = is(iface, names::kGtkInterface);
+    if (!gtk && !is(iface, names::kPortalInterface)) return;
+    auto n = gtk ? decodeGtkAddNotification(m) : decodePortalAddNotification(m);
+    if (!n) {
+        ++counters.malformed;
+        return;
+    }
+    Observed o{std::move(*n), orEmpty(sd_bus_message_get_sender(m)), 0, monotonicUsec()};
+    report(o);
+}
+
+void Monitor::Impl::onNotify(sd_bus_message* m) {
+    // On GNOME a notification crosses the bus twice; judge only the call addressed to the
+    // server itself, by its well-known name or its current unique name.
+    const char* dest = sd_bus_message_get_destination(m);
+    if (!is(dest, names::kFdoService) && (fdo_owner.empty() || !is(dest, fdo_owner.c_str())))
+        return;
+    std::uint64_t serial = 0;
+    const char* sender = sd_bus_message_get_sender(m);
+    auto n = decodeNotify(m);
+    if (!n || !sender || sd_bus_message_get_cookie(m, &serial) < 0) {
+        ++counters.malformed;
+        return;
+    }
+    Key key{sender, serial};
+    if (by_key.count(key)) return;  // the same call seen twice: keep the first
+    pending.push_back({key, Observed{std::move(*n), sender, 0, 0}});
+    by_key.emplace(std::move(key), std::prev(pending.end()));
+    if (pending.size() > kMaxPending) {
+        by_key.erase(pending.front().key);
+        pending.pop_front();
+    }
+}
+
+void Monitor::Impl::onReply(sd_bus_message* m, bool error) {
+    std::uint64_t serial = 0;
+    const char* dest = sd_bus_message_get_destination(m);
+    if (!dest || sd_bus_message_get_reply_cookie(m, &serial) < 0) return;
+    auto it = by_key.find(Key{dest, serial});
+    if (it == by_key.end()) return;
+    Observed o = std::move(it->second->observed);
+    pending.erase(it->second);
+    by_key.erase(it);
+    if (error) return;  // the server refused it: nothing is shown
+    auto id = decodeNotifyReply(m);
+    if (!id) {
+        ++counters.malformed;
+        return;
+    }
+    o.fdo_id = *id;
+    o.received_usec = monotonicUsec();
+    report(o);
+}
+
+void Monitor::Impl::report(Observed& o) {
+    ++counters.seen;
+    if (on_notification) on_notification(o);
+}
+
+Monitor::Monitor(std::string address, Callback on_notification) : impl_(std::make_unique<Impl>()) {
+    impl_->address = std::move(address);
+    impl_->on_notification = std::move(on_notification);
+}
+
+Monitor::~Monitor() = default;
+
+void Monitor::start() {
+    impl_->close();
+    impl_->connect();
+}
+
+sd_bus* Monitor::bus() const {
+    return impl_->bus;
+}
+
+const Monitor::Counters& Monitor::counters() const {
+    return impl_->counters;
+}
+
+void Monitor::setFdoOwner(std::string unique_name) {
+    impl_->fdo_owner = std::move(unique_name);
+}
+
+void Monitor::restart() {
+    ++impl_->counters.restarts;
+    start();
+}
+
+}  // namespace nocontact::dbus

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "dbus/observed.hpp"
+
+typedef struct sd_bus sd_bus;
+
+namespace nocontact::dbus {
+
+// A monitor connection in raw sd-bus (sdbus-c++ 1.2 cannot stay a monitor: it replies, and the
+// bus drops it). It never sends after BecomeMonitor. It sees:
+//  - org.freedesktop.Notifications.Notify calls, paired with the server's reply (caller +
+//    serial; every pending call is kept) to learn the id;
+//  - org.gtk.Notifications.AddNotification and org.freedesktop.portal.Notification
+//    .AddNotification calls.
+// Malformed messages from other apps are counted and skipped.
+class Monitor {
+public:
+    struct Counters {
+        std::uint64_t seen = 0;       // notifications reported
+        std::uint64_t malformed = 0;  // calls that did not decode
+        std::uint64_t restarts = 0;   // times the bus dropped us and we came back
+    };
+    using Callback = std::function<void(const Observed&)>;
+
+    // `address` empty = the session bus of the environment.
+    Monitor(std::string address, Callback on_notification);
+    ~Monitor();
+    Monitor(const Monitor&) = delete;
+    Monitor& operator=(const Monitor&) = delete;
+
+    // Connects and becomes a monitor. Throws std::runtime_error with a readable message.
+    void start();
+    sd_bus* bus() const;
+    const Counters& counters() const;
+
+    // Tells the monitor who owns org.freedesktop.Notifications now (unique name), so that
+    // copies of a call forwarded by intermediaries are not judged twice.
+    void setFdoOwner(std::string unique_name);
+
+    // Called by the loop when the connection is lost: reconnect (counted in restarts).
+    void restart();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nocontact::dbus

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// Every bus name, object path, interface and error name nocontact uses, in one place.
+
+namespace nocontact::dbus::names {
+
+// Our own service (dbus/org.nocontact.Daemon1.xml).
+inline constexpr const char* kService = "org.nocontact.Daemon1";
+inline constexpr const char* kPath = "/org/nocontact/Daemon1";
+inline constexpr const char* kInterface = "org.nocontact.Daemon1";
+inline constexpr const char* kErrorAccessDenied = "org.nocontact.Error.AccessDenied";
+inline constexpr const char* kErrorFailed = "org.nocontact.Error.Failed";
+
+// freedesktop notifications.
+inline constexpr const char* kFdoService = "org.freedesktop.Notifications";
+inline constexpr const char* kFdoPath = "/org/freedesktop/Notifications";
+inline constexpr const char* kFdoInterface = "org.freedesktop.Notifications";
+
+// GTK notifications (GApplication's GNotification on GNOME).
+inline constexpr const char* kGtkService = "org.gtk.Notifications";
+inline constexpr const char* kGtkPath = "/org/gtk/Notifications";
+inline constexpr const char* kGtkInterface = "org.gtk.Notifications";
+
+// The notification portal (sandboxed apps).
+inline constexpr const char* kPortalService = "org.freedesktop.portal.Desktop";
+inline constexpr const char* kPortalPath = "/org/freedesktop/portal/desktop";
+inline constexpr const char* kPortalInterface = "org.freedesktop.portal.Notification";
+
+// The bus itself.
+inline constexpr const char* kBusService = "org.freedesktop.DBus";
+inline constexpr const char* kBusPath = "/org/freedesktop/DBus";
+inline constexpr const char* kBusInterface = "org.freedesktop.DBus";
+inline constexpr const char* kMonitoringInterface = "org.freedesktop.DBus.Monitoring";
+
+}  // namespace nocontact::dbus::names

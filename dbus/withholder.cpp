@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dbus/withholder.hpp"
+
+#include <systemd/sd-bus.h>
+
+#include <cstdarg>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+#include "dbus/names.hpp"
+
+namespace nocontact::dbus {
+
+namespace {
+
+// GNOME Shell (>= 42) answers a foreign CloseNotification with this error.
+constexpr const char* kInvalidArgs = "org.freedesktop.DBus.Error.InvalidArgs";
+constexpr const char* kGnomeShell = "gnome-shell";
+
+// The replacing notification asks to expire after 1 ms: it is closed right away anyway, and if
+// the close is refused it should at least not linger on screen.
+constexpr std::int32_t kPlaceholderExpireMs = 1;
+
+constexpr const char* kOwnerChangedRule =
+    "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
+    "interface='org.freedesktop.DBus',member='NameOwnerChanged',"
+    "arg0='org.freedesktop.Notifications'";
+
+std::string errorName(sd_bus_message* m) {
+    const sd_bus_error* e = sd_bus_message_get_error(m);
+    return e && e->name ? e->name : "org.freedesktop.DBus.Error.Failed";
+}
+
+std::string address(const std::string& given) {
+    if (!given.empty()) return given;
+    if (const char* a = std::getenv("DBUS_SESSION_BUS_ADDRESS"); a && *a) return a;
+    if (const char* dir = std::getenv("XDG_RUNTIME_DIR"); dir && *dir)
+        return std::string("unix:path=") + dir + "/bus";
+    throw std::runtime_error("no session bus: DBUS_SESSION_BUS_ADDRESS is not set");
+}
+
+}  // namespace
+
+struct Withholder::Impl {
+    // One asynchronous call in flight; freed by sd-bus when its slot goes (reply or close).
+    struct Call {
+        Impl* impl;
+        std::uint64_t generation;  // of the server the call was meant for
+        Observed observed;
+        Done done;
+        std::string placeholder;
+    };
+    using Handler = sd_bus_message_handler_t;
+
+    std::string address;
+    ServerChanged on_server_changed;
+    sd_bus* bus = nullptr;
+    sd_bus_slot* owner_match = nullptr;
+    ServerInfo info;
+    std::uint64_t generation = 0;  // bumped whenever the server changes
+
+    ~Impl();
+    int send(const char* dest, const char* path, const char* iface, const char* member, Handler h,
+             Call* call, const char* types, ...);
+    void changed() {
+        if (on_server_changed) on_server_changed(info);
+    }
+    void query();
+    void setOwner(const std::string& unique_name);
+    void replace(Call* c);
+    void close(Call* c, std::uint32_t id);
+    void finish(Call* c, sd_bus_message* reply);
+
+    static int onOwnerChanged(sd_bus_message* m, void* userdata, sd_bus_error*);
+    static int onGetNameOwner(sd_bus_message* m, void* userdata, sd_bus_error*);
+    static int onServerInformation(sd_bus_message* m, void* userdata, sd_bus_error*);
+    static int onCapabilities(sd_bus_message* m, void* userdata, sd_bus_error*);
+    static int onReplaced(sd_bus_message* m, void* userdata, sd_bus_error*);
+    static int onClosed(sd_bus_message* m, void* userdata, sd_bus_error*);
+    static int onRemoved(sd_bus_message* m, void* userdata, sd_bus_error*);
+    static int ignore(sd_bus_message*, void*, sd_bus_error*) { return 1; }
+};
+
+Withholder::Impl::~Impl() {
+    sd_bus_slot_unref(owner_match);
+    if (bus) sd_bus_flush_close_unref(bus);
+}
+
+// Sends a call whose slot floats (lives until the reply) and frees `call` with it.
+int Withholder::Impl::send(const char* dest, const char* path, const char* iface,
+                           const char* member, Handler h, Call* call, const char* types, ...) {
+    sd_bus_slot* slot = nullptr;
+    va_list ap;
+    va_start(ap, types);
+    int r = sd_bus_call_method_asyncv(bus, &slot, dest, path, iface, member, h,
+                                      call ? static_cast<void*>(call) : this, types, ap);
+    va_end(ap);
+    if (r < 0) {
+        if (call && call->done)
+            call->done(Outcome::Failed, std::string("not sent: ") + strerror(-r));
+        delete call;
+        return r;
+    }
+    if (call) sd_bus_slot_set_destroy_callback(slot, [](void* p) { delete static_cast<Call*>(p); });
+    sd_bus_slot_set_floating(slot, 1);
+    sd_bus_slot_unref(slot);
+    return r;
+}
+
+void Withholder::Impl::query() {
+    send(names::kBusService, names::kBusPath, names::kBusInterface, "GetNameOwner", &onGetNameOwner,
+         nullptr, "s", names::kFdoService);
+}
+
+void Withholder::Impl::setOwner(const std::string& unique_name) {
+    ++generation;
+    info = ServerInfo{};
+    info.unique_name = unique_name;
+    changed();
+    if (unique_name.empty()) return;
+    const char* dest = unique_name.c_str();
+    send(dest, names::kFdoPath, names::kFdoInterface, "GetServerInformation", &onServerInformation,
+         new Call{this, generation, {}, {}, {}}, "");
+    send(dest, names::kFdoPath, names::kFdoInterface, "GetCapabilities", &onCapabilities,
+         new Call{this, generation, {}, {}, {}}, "");
+}
+
+int Withholder::Impl::onOwnerChanged(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    const char *name = nullptr, *old_owner = nullptr, *new_owner = nullptr;
+    if (sd_bus_message_read(m, "sss", &name, &old_owner, &new_owner) < 0) return 0;
+    if (std::strcmp(name, names::kFdoService) == 0)
+        static_cast<Impl*>(userdata)->setOwner(new_owner);
+    return 0;
+}
+
+int Withholder::Impl::onGetNameOwner(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    auto* self = static_cast<Impl*>(userdata);
+    const char* owner = nullptr;
+    if (sd_bus_message_is_method_error(m, nullptr) || sd_bus_message_read(m, "s", &owner) < 0)
+        owner = "";  // nobody serves notifications (yet): NameOwnerChanged will tell
+    self->setOwner(owner);
+    return 1;
+}
+
+int Withholder::Impl::onServerInformation(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    auto* c = static_cast<Call*>(userdata);
+    Impl* self = c->impl;
+    const char *name = nullptr, *vendor = nullptr, *version = nullptr, *spec = nullptr;
+    if (c->generation != self->generation || sd_bus_message_is_method_error(m, nullptr) ||
+        sd_bus_message_read(m, "ssss", &name, &vendor, &version, &spec) < 0)
+        return 1;
+    self->info.name = name;
+    self->info.vendor = vendor;
+    self->info.version = version;
+    self->info.spec_version = spec;
+    self->changed();
+    return 1;
+}
+
+int Withholder::Impl::onCapabilities(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    auto* c = static_cast<Call*>(userdata);
+    Impl* self = c->impl;
+    char** caps = nullptr;
+    if (c->generation != self->generation || sd_bus_message_is_method_error(m, nullptr) ||
+        sd_bus_message_read_strv(m, &caps) < 0)
+        return 1;
+    self->info.capabilities.clear();
+    for (char** cap = caps; cap && *cap; ++cap) {
+        self->info.capabilities.emplace_back(*cap);
+        free(*cap);
+    }
+    free(caps);
+    self->changed();
+    return 1;
+}
+
+// Step 1 of an FDO withhold: put the placeholder in the notification's place, so a server that
+// keeps a history of closed notifications (dunst) keeps only the placeholder.
+void Withholder::Impl::replace(Call* c) {
+    std::uint32_t id = c->observed.fdo_id;
+    std::string placeholder = c->placeholder;
+    send(names::kFdoService, names::kFdoPath, names::kFdoInterface, "Notify", &onReplaced, c,
+         "susssasa{sv}i", "nocontact", id, "", placeholder.c_str(), "", 0, 2, "transient", "b", 1,
+         "urgency", "y", 0, kPlaceholderExpireMs);
+}
+
+int Withholder::Impl::onReplaced(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    auto* c = static_cast<Call*>(userdata);
+    std::uint32_t new_id = 0;
+    bool ok = !sd_bus_message_is_method_error(m, nullptr) &&
+              sd_bus_message_read_basic(m, 'u', &new_id) > 0;
+    // A server that did not replace by id made a new placeholder notification: ours, close it.
+    if (ok && new_id != c->observed.fdo_id) c->impl->close(nullptr, new_id);
+    auto* next = new Call{c->impl, c->generation, c->observed, std::move(c->done), {}};
+    c->impl->close(next, next->observed.fdo_id);
+    return 1;
+}
+
+// Step 2: close it. `c` null = nobody waits for the outcome.
+void Withholder::Impl::close(Call* c, std::uint32_t id) {
+    send(names::kFdoService, names::kFdoPath, names::kFdoInterface, "CloseNotification",
+         c ? &onClosed : &ignore, c, "u", id);
+}
+
+int Withholder::Impl::onClosed(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    auto* c = static_cast<Call*>(userdata);
+    c->impl->finish(c, m);
+    return 1;
+}
+
+void Withholder::Impl::finish(Call* c, sd_bus_message* reply) {
+    Done done = std::move(c->done);
+    if (!sd_bus_message_is_method_error(reply, nullptr)) {
+        if (done) done(Outcome::Withheld, "");
+        return;
+    }
+    std::string name = errorName(reply);
+    if (name == kInvalidArgs || info.name == kGnomeShell) {
+        bool first = !info.refuses_foreign_close;
+        info.refuses_foreign_close = true;
+        if (first) changed();
+        if (done) done(Outcome::RefusedByServer, name);
+        return;
+    }
+    if (done) done(Outcome::Failed, name);
+}
+
+int Withholder::Impl::onRemoved(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    auto* c = static_cast<Call*>(userdata);
+    Done done = std::move(c->done);
+    bool error = sd_bus_message_is_method_error(m, nullptr);
+    if (done) done(error ? Outcome::Failed : Outcome::Withheld, error ? errorName(m) : "");
+    return 1;
+}
+
+Withholder::Withholder(std::string address, ServerChanged on_server_changed)
+    : impl_(std::make_unique<Impl>()) {
+    impl_->address = std::move(address);
+    impl_->on_server_changed = std::move(on_server_changed);
+}
+
+Withholder::~Withholder() = default;
+
+void Withholder::start() {
+    std::string where = address(impl_->address);
+    sd_bus* bus = nullptr;
+    int r = sd_bus_new(&bus);
+    if (r >= 0) r = sd_bus_set_address(bus, where.c_str());
+    if (r >= 0) r = sd_bus_set_bus_client(bus, 1);
+    if (r >= 0) r = sd_bus_start(bus);
+    if (r < 0) {
+        sd_bus_unref(bus);
+        throw std::runtime_error(std::string("cannot connect the withholder: ") + strerror(-r));
+    }
+    impl_->bus = bus;
+    // The match is sent before GetNameOwner: the bus handles them in order, so no change of
+    // owner between the two is missed.
+    r = sd_bus_add_match_async(bus, &impl_->owner_match, kOwnerChangedRule, &Impl::onOwnerChanged,
+                               nullptr, impl_.get());
+    if (r < 0) throw std::runtime_error("cannot watch the notification server");
+    impl_->query();
+}
+
+sd_bus* Withholder::bus() const {
+    return impl_->bus;
+}
+
+const ServerInfo& Withholder::server() const {
+    return impl_->info;
+}
+
+void Withholder::withhold(const Observed& n, const std::string& placeholder, Done done) {
+    using policy::Interface;
+    Impl& impl = *impl_;
+    if (n.notification.interface == Interface::Portal) {
+        if (done)
+            done(Outcome::Failed,
+                 "portal notifications are removed through their "
+                 "forwarded copy");
+        return;
+    }
+    auto* call = new Impl::Call{&impl, impl.generation, n, std::move(done), placeholder};
+    if (n.notification.interface == Interface::Fdo) return impl.replace(call);
+    impl.send(names::kGtkService, names::kGtkPath, names::kGtkInterface, "RemoveNotification",
+              &Impl::onRemoved, call, "ss", n.notification.app_id.c_str(),
+              n.notification.id.c_str());
+}
+
+}  // namespace nocontact::dbus

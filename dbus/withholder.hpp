@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dbus/observed.hpp"
+
+typedef struct sd_bus sd_bus;
+
+namespace nocontact::dbus {
+
+// What we know about the notification server (org.freedesktop.Notifications).
+struct ServerInfo {
+    std::string unique_name;  // empty when nobody owns the name
+    std::string name, vendor, version, spec_version;
+    std::vector<std::string> capabilities;
+    bool refuses_foreign_close = false;  // GNOME >= 42: needs the GNOME Shell extension
+};
+
+// The daemon's ordinary connection ("actor", raw sd-bus): carries out decisions and follows
+// the notification server. All calls are asynchronous; results come back as callbacks.
+//  - FDO: first replaces the notification's content in place (Notify with replaces_id, so
+//    servers with a history such as dunst keep no text), then CloseNotification(id).
+//  - GTK: org.gtk.Notifications.RemoveNotification(app_id, id).
+//  - Watches NameOwnerChanged of org.freedesktop.Notifications, and reads
+//    GetServerInformation/GetCapabilities whenever the owner changes.
+class Withholder {
+public:
+    enum class Outcome { Withheld, RefusedByServer, Failed };
+    using Done = std::function<void(Outcome, const std::string& detail)>;
+    using ServerChanged = std::function<void(const ServerInfo&)>;
+
+    Withholder(std::string address, ServerChanged on_server_changed);
+    ~Withholder();
+    Withholder(const Withholder&) = delete;
+    Withholder& operator=(const Withholder&) = delete;
+
+    void start();  // connects, subscribes to NameOwnerChanged, queries the current server
+    sd_bus* bus() const;
+    const ServerInfo& server() const;
+
+    // Withholds one observed notification. `placeholder` is the text put in its place before
+    // it is closed (never the original text).
+    void withhold(const Observed& n, const std::string& placeholder, Done done);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nocontact::dbus

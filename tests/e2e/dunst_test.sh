@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# End to end on a real notification server: dunst under Xvfb on a private bus, nocontactd
+# watching, notify-send as the messaging app.
+# Usage: dunst_test.sh NOCONTACTD SOURCE_DIR [SCREENSHOT.png]
+set -uo pipefail
+daemon=$1
+src=$2
+shot=${3:-}
+source "$src/tests/e2e/session.sh"
+passed=0
+failed=0
+log=$session_dir/nocontactd.log
+trap 'session_stop' EXIT
+
+result() {
+    if [[ $1 -eq 0 ]]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: $2"
+        echo "--- nocontactd's log:"
+        cat "$log"
+    fi
+}
+displayed() { dunstctl count displayed; }
+history_has() { dunstctl history | grep -q -- "$1"; }
+secret="meet me at the old place, please"
+
+session_start || { echo "FAIL: could not start the private session"; exit 1; }
+export NOCONTACT_DATA_DIR=$src/config
+cat >"$session_dir/policy.yaml" <<'YAML'
+version: 1
+defaults: { strictness: pause, region: US }
+contacts:
+  - name: Alex
+    since: 2026-10-01
+    reasons: ["You asked for this space for good reasons."]
+    match: { names: ["Alex Morgan"], phones: ["+1 415 555 0100"] }
+YAML
+"$daemon" --policy "$session_dir/policy.yaml" --state-dir "$session_dir/state" >"$log" 2>&1 &
+daemon_pid=$!
+session_pids+=("$daemon_pid")
+wait_for 10 dbus-send --session --print-reply --dest=org.nocontact.Daemon1 \
+    /org/nocontact/Daemon1 org.nocontact.Daemon1.Status
+result $? "nocontactd starts and answers Status"
+
+notify-send -a Signal -h string:desktop-entry:signal "Sam Rivera" "are we still on for Saturday?"
+wait_for 5 test "$(displayed)" -ge 1
+result $? "a stranger's notification is shown"
+
+notify-send -a Signal -h string:desktop-entry:signal "Alex Morgan" "$secret"
+wait_for 5 history_has "nocontact is keeping a message for you"
+result $? "the contact's notification is withheld within seconds"
+
+[[ "$(displayed)" -eq 1 ]] && ! history_has "$secret" && ! history_has "Sam Rivera"
+result $? "only the contact's was touched, and dunst's history keeps none of its text"
+
+notify-send -a Signal -h string:desktop-entry:signal "Sam Rivera" "did Alex text you?"
+wait_for 5 test "$(displayed)" -ge 2
+result $? "a stranger mentioning the contact is left alone"
+
+! grep -q -- "$secret" "$log"
+result $? "the daemon's log never holds message text"
+
+if [[ -n "$shot" ]]; then
+    import -window root "$shot" 2>/dev/null
+    result $? "a screenshot of the screen is saved"
+fi
+
+kill -TERM "$daemon_pid"
+wait "$daemon_pid"
+result $? "nocontactd exits 0 on SIGTERM"
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <glib.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <systemd/sd-bus.h>
+#include <unistd.h>
+
+#include "daemon/bus_source.hpp"
+#include "fake_fdo_server.hpp"
+#include "private_bus.hpp"
+
+namespace nocontact::daemon {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::iterate;
+using testing::waitUntil;
+
+sd_bus* connect(const std::string& address) {
+    sd_bus* bus = nullptr;
+    EXPECT_GE(sd_bus_new(&bus), 0);
+    EXPECT_GE(sd_bus_set_address(bus, address.c_str()), 0);
+    EXPECT_GE(sd_bus_set_bus_client(bus, 1), 0);
+    EXPECT_GE(sd_bus_start(bus), 0);
+    return bus;
+}
+
+int countReply(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    if (!sd_bus_message_is_method_error(m, nullptr)) ++*static_cast<int*>(userdata);
+    return 1;
+}
+
+TEST(ABusSource, DrivesAnSdBusConnectionFromTheGlibLoop) {
+    testing::PrivateBus bus;
+    sd_bus* conn = connect(bus.address());
+    auto source = BusSource::forSdBus(conn, [] {});
+    source->attach();
+    int replies = 0;
+    for (int i = 0; i < 3; ++i)
+        ASSERT_GE(
+            sd_bus_call_method_async(conn, nullptr, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                     "org.freedesktop.DBus", "ListNames", countReply, &replies, ""),
+            0);
+    EXPECT_TRUE(waitUntil([&] { return replies == 3; }, 5s, iterate));
+    source.reset();
+    sd_bus_flush_close_unref(conn);
+}
+
+TEST(ABusSource, ReportsALostConnectionOnce) {
+    auto bus = std::make_unique<testing::PrivateBus>();
+    sd_bus* conn = connect(bus->address());
+    int lost = 0;
+    auto source = BusSource::forSdBus(conn, [&] { ++lost; });
+    source->attach();
+    bus.reset();  // the dbus-daemon goes away
+    EXPECT_TRUE(waitUntil([&] { return lost > 0; }, 5s, iterate));
+    for (int i = 0; i < 5; ++i)
+        iterate();
+    EXPECT_EQ(lost, 1);
+    source.reset();
+    sd_bus_close_unref(conn);
+}
+
+TEST(ABusSource, MayBeDestroyedFromItsOwnOnLost) {
+    auto bus = std::make_unique<testing::PrivateBus>();
+    sd_bus* conn = connect(bus->address());
+    std::unique_ptr<BusSource> source;
+    bool lost = false;
+    source = BusSource::forSdBus(conn, [&] {
+        lost = true;
+        source.reset();
+    });
+    source->attach();
+    bus.reset();
+    EXPECT_TRUE(waitUntil([&] { return lost; }, 5s, iterate));
+    EXPECT_EQ(source, nullptr);
+    sd_bus_close_unref(conn);
+}
+
+// A pipe stands in for a connection whose fd changes (a reconnect).
+struct Pipe {
+    int fds[2];
+    Pipe() { EXPECT_EQ(pipe(fds), 0); }
+    ~Pipe() {
+        close(fds[0]);
+        close(fds[1]);
+    }
+};
+
+TEST(ABusSource, FollowsTheFdWhenItChanges) {
+    Pipe first, second;
+    int fd = first.fds[0];
+    int reads = 0;
+    BusSource source(
+        [&] {
+            return PollData{fd, POLLIN, UINT64_MAX};
+        },
+        [&] {
+            char c;
+            pollfd p{fd, POLLIN, 0};
+            if (poll(&p, 1, 0) <= 0) return 0;
+            if (read(fd, &c, 1) != 1) return -1;
+            ++reads;
+            return 1;
+        },
+        [] {});
+    source.attach();
+    ASSERT_EQ(write(first.fds[1], "x", 1), 1);
+    ASSERT_TRUE(waitUntil([&] { return reads == 1; }, 5s, iterate));
+    fd = second.fds[0];
+    iterate();  // the source picks up the new fd before the next poll
+    ASSERT_EQ(write(second.fds[1], "y", 1), 1);
+    EXPECT_TRUE(waitUntil([&] { return reads == 2; }, 5s, iterate));
+}
+
+TEST(ABusSource, DispatchesWhenTheConnectionsTimeoutComes) {
+    std::uint64_t due = g_get_monotonic_time() + 30'000;  // 30 ms from now
+    std::uint64_t dispatched_at = 0;
+    BusSource source(
+        [&] {
+            return PollData{-1, 0, dispatched_at ? UINT64_MAX : due};
+        },
+        [&] {
+            if (!dispatched_at) dispatched_at = g_get_monotonic_time();
+            return 0;
+        },
+        [] {});
+    source.attach();
+    ASSERT_TRUE(waitUntil([&] { return dispatched_at != 0; }, 5s, iterate));
+    EXPECT_GE(dispatched_at, due);
+}
+
+}  // namespace
+}  // namespace nocontact::daemon

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <gtest/gtest.h>
+#include <systemd/sd-bus.h>
+
+#include <optional>
+#include <vector>
+
+#include "daemon/bus_source.hpp"
+#include "dbus/withholder.hpp"
+#include "fake_fdo_server.hpp"
+#include "private_bus.hpp"
+
+namespace nocontact::dbus {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::Client;
+using testing::FakeFdoServer;
+using testing::iterate;
+using testing::waitUntil;
+
+constexpr const char* kPlaceholder = "A message is waiting for you";
+
+// A stand-in for org.gtk.Notifications that records RemoveNotification(app_id, id).
+class FakeGtkServer {
+  public:
+    explicit FakeGtkServer(const std::string& address) : client_(address) {
+        static const sd_bus_vtable kVtable[] = {
+            SD_BUS_VTABLE_START(0),
+            SD_BUS_METHOD("RemoveNotification", "ss", "", &FakeGtkServer::onRemove, 0),
+            SD_BUS_VTABLE_END};
+        sd_bus_add_object_vtable(client_.bus(), nullptr, "/org/gtk/Notifications",
+                                 "org.gtk.Notifications", kVtable, this);
+        sd_bus_request_name(client_.bus(), "org.gtk.Notifications", 0);
+    }
+    std::vector<std::pair<std::string, std::string>> removed;
+
+  private:
+    static int onRemove(sd_bus_message* m, void* userdata, sd_bus_error*) {
+        const char *app = nullptr, *id = nullptr;
+        if (int r = sd_bus_message_read(m, "ss", &app, &id); r < 0) return r;
+        static_cast<FakeGtkServer*>(userdata)->removed.emplace_back(app, id);
+        return sd_bus_reply_method_return(m, "");
+    }
+    Client client_;
+};
+
+class AWithholder : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        withholder_.start();
+        source_ = daemon::BusSource::forSdBus(withholder_.bus(), [] {});
+        source_->attach();
+        ASSERT_TRUE(
+            waitUntil([&] { return !withholder_.server().capabilities.empty(); }, 5s, iterate));
+    }
+    void TearDown() override { source_.reset(); }
+
+    // An FDO notification shown by an app, as the monitor would report it.
+    Observed shown(const std::string& summary, const std::string& body) {
+        std::uint32_t id = 0;
+        app_.notify("Signal", 0, summary, body, {}, &id);
+        EXPECT_TRUE(waitUntil([&] { return id != 0; }, 5s, iterate));
+        Observed o;
+        o.notification.summary = summary;
+        o.notification.body = body;
+        o.sender = app_.uniqueName();
+        o.fdo_id = id;
+        return o;
+    }
+
+    struct Result {
+        Withholder::Outcome outcome;
+        std::string detail;
+    };
+    Result withhold(const Observed& o) {
+        std::optional<Result> result;
+        withholder_.withhold(o, kPlaceholder, [&](Withholder::Outcome out, const std::string& d) {
+            result = Result{out, d};
+        });
+        EXPECT_TRUE(waitUntil([&] { return result.has_value(); }, 5s, iterate));
+        return result.value_or(Result{Withholder::Outcome::Failed, "timed out"});
+    }
+
+    // The calls the withholder's connection made to the server, in order.
+    std::vector<FakeFdoServer::Call> callsFromUs() const {
+        std::vector<FakeFdoServer::Call> out;
+        const char* name = nullptr;
+        sd_bus_get_unique_name(withholder_.bus(), &name);
+        for (const auto& c : server_.calls())
+            if (c.sender == name && (c.member == "Notify" || c.member == "CloseNotification"))
+                out.push_back(c);
+        return out;
+    }
+
+    testing::PrivateBus bus_;
+    FakeFdoServer server_{bus_.address()};
+    Client app_{bus_.address()};
+    std::vector<ServerInfo> changes_;
+    Withholder withholder_{bus_.address(), [this](const ServerInfo& s) { changes_.push_back(s); }};
+    std::unique_ptr<daemon::BusSource> source_;
+};
+
+TEST_F(AWithholder, ReadsTheServersNameOwnerAndCapabilities) {
+    const ServerInfo& s = withholder_.server();
+    EXPECT_EQ(s.unique_name, server_.uniqueName());
+    EXPECT_EQ(s.name, "fake-fdo");
+    EXPECT_EQ(s.vendor, "nocontact-tests");
+    EXPECT_EQ(s.capabilities, (std::vector<std::string>{"body", "actions", "persistence"}));
+    EXPECT_FALSE(s.refuses_foreign_close);
+    EXPECT_FALSE(changes_.empty());
+}
+
+TEST_F(AWithholder, ReplacesTheTextWithThePlaceholderThenClosesTheNotification) {
+    Observed o = shown("Alex Morgan", "Dinner at 7? I booked the usual place");
+    Result r = withhold(o);
+    EXPECT_EQ(r.outcome, Withholder::Outcome::Withheld) << r.detail;
+    auto calls = callsFromUs();
+    ASSERT_EQ(calls.size(), 2u);
+    EXPECT_EQ(calls[0].member, "Notify");
+    EXPECT_EQ(calls[0].id, o.fdo_id);
+    EXPECT_EQ(calls[0].summary, kPlaceholder);
+    EXPECT_EQ(calls[0].body, "");
+    EXPECT_EQ(calls[0].hints.at("transient"), "true");
+    EXPECT_EQ(calls[0].hints.at("urgency"), "0");
+    EXPECT_EQ(calls[1].member, "CloseNotification");
+    EXPECT_EQ(calls[1].id, o.fdo_id);
+    for (const auto& c : calls) {
+        EXPECT_EQ(c.summary.find("Alex"), std::string::npos);
+        EXPECT_EQ(c.body.find("Dinner"), std::string::npos);
+    }
+    EXPECT_EQ(server_.shown().count(o.fdo_id), 0u);
+}
+
+TEST_F(AWithholder, AlsoClosesTheNewNotificationOfAServerThatDidNotReplaceInPlace) {
+    Observed gone;
+    gone.fdo_id = 4242;  // not shown: the fake server makes a new notification instead
+    withhold(gone);
+    auto calls = callsFromUs();
+    ASSERT_EQ(calls.size(), 3u);
+    EXPECT_EQ(calls[1].member, "CloseNotification");
+    EXPECT_NE(calls[1].id, 4242u);  // the placeholder the server made for us
+    EXPECT_EQ(calls[2].id, 4242u);
+    EXPECT_TRUE(server_.shown().empty());
+}
+
+TEST_F(AWithholder, ReportsAGnomeLikeRefusalAndRemembersIt) {
+    server_.refuseForeignClose(true);
+    Result r = withhold(shown("Alex Morgan", "hey"));
+    EXPECT_EQ(r.outcome, Withholder::Outcome::RefusedByServer);
+    EXPECT_EQ(r.detail, "org.freedesktop.DBus.Error.InvalidArgs");
+    EXPECT_TRUE(withholder_.server().refuses_foreign_close);
+    EXPECT_TRUE(changes_.back().refuses_foreign_close);
+}
+
+TEST_F(AWithholder, ReportsOtherErrorsByName) {
+    Observed o;
+    o.notification.interface = policy::Interface::Gtk;  // nobody owns org.gtk.Notifications
+    o.notification.app_id = "org.example.App";
+    Result r = withhold(o);
+    EXPECT_EQ(r.outcome, Withholder::Outcome::Failed);
+    EXPECT_EQ(r.detail, "org.freedesktop.DBus.Error.ServiceUnknown");
+}
+
+TEST_F(AWithholder, RemovesAGtkNotificationByAppIdAndId) {
+    FakeGtkServer gtk(bus_.address());
+    Observed o;
+    o.notification.interface = policy::Interface::Gtk;
+    o.notification.app_id = "org.gnome.Shell.Extensions.GSConnect";
+    o.notification.id = "2b1f|0";
+    Result r = withhold(o);
+    EXPECT_EQ(r.outcome, Withholder::Outcome::Withheld) << r.detail;
+    ASSERT_EQ(gtk.removed.size(), 1u);
+    EXPECT_EQ(gtk.removed[0].first, "org.gnome.Shell.Extensions.GSConnect");
+    EXPECT_EQ(gtk.removed[0].second, "2b1f|0");
+}
+
+TEST_F(AWithholder, SaysPortalNotificationsGoThroughTheirForwardedCopy) {
+    Observed o;
+    o.notification.interface = policy::Interface::Portal;
+    Result r = withhold(o);
+    EXPECT_EQ(r.outcome, Withholder::Outcome::Failed);
+    EXPECT_NE(r.detail.find("forwarded copy"), std::string::npos);
+}
+
+TEST_F(AWithholder, FollowsTheServerThroughARestart) {
+    std::string old_owner = server_.uniqueName();
+    changes_.clear();
+    server_.setCapabilities({"body"});
+    server_.restart();
+    ASSERT_TRUE(waitUntil(
+        [&] {
+            return withholder_.server().unique_name == server_.uniqueName() &&
+                   withholder_.server().capabilities == std::vector<std::string>{"body"};
+        },
+        5s, iterate));
+    EXPECT_NE(server_.uniqueName(), old_owner);
+    EXPECT_EQ(withholder_.server().name, "fake-fdo");
+    bool saw_nobody = false;
+    for (const auto& c : changes_)
+        saw_nobody |= c.unique_name.empty();
+    EXPECT_TRUE(saw_nobody);
+    EXPECT_EQ(changes_.back().capabilities, std::vector<std::string>{"body"});
+}
+
+}  // namespace
+}  // namespace nocontact::dbus
