@@ -56,6 +56,7 @@ struct Daemon::Impl {
     std::unique_ptr<PolicyWatcher> watcher;
 
     std::uint64_t withheld = 0, refused = 0, failed = 0;
+    std::string logged_server;
 };
 
 Daemon::Daemon(Options options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
@@ -98,7 +99,7 @@ void Daemon::start(GMainLoop* loop) {
     impl_->watcher = std::make_unique<PolicyWatcher>(impl_->policy_file, [this] { reload(); });
     if (!impl_->watcher->start()) {
         log::detail(log::Priority::Notice,
-                    "The policy's folder does not exist yet; edits are noticed after a reload:",
+                    "The policy's folder does not exist yet; edits are noticed after a reload",
                     impl_->policy_file);
     }
     notify::startWatchdog();
@@ -131,10 +132,19 @@ void Daemon::restartMonitor() {
 }
 
 void Daemon::onObserved(const dbus::Observed& observed) {
+    if (isOwnNotification(observed)) return;  // our placeholders and notices
     policy::Event event = impl_->profiles.toEvent(observed.notification);
     policy::Decision decision = impl_->engine.handle(event, config::momentNow());
     if (!decision.contact) return;  // strangers are not our business, not even in the log
     act(observed, event, decision);
+}
+
+bool Daemon::isOwnNotification(const dbus::Observed& observed) const {
+    const char* own = nullptr;
+    if (!impl_->withholder || sd_bus_get_unique_name(impl_->withholder->bus(), &own) < 0) {
+        return false;
+    }
+    return own && observed.sender == own;
 }
 
 void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
@@ -168,7 +178,7 @@ void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
                     break;
                 case dbus::Withholder::Outcome::Failed:
                     ++impl_->failed;
-                    log::detail(log::Priority::Warning, "Could not withhold a notification:",
+                    log::detail(log::Priority::Warning, "Could not withhold a notification",
                                 detail);
                     break;
             }
@@ -180,8 +190,10 @@ void Daemon::onServerChanged(const dbus::ServerInfo& info) {
     if (info.unique_name.empty()) {
         log::write(log::Priority::Notice,
                    "No notification server is running; nocontact is waiting for one.");
-    } else if (!info.name.empty()) {
-        log::detail(log::Priority::Info, "Notification server:", info.name + " " + info.version);
+    } else if (!info.name.empty() && info.name != impl_->logged_server) {
+        // ServerChanged fires once per answer (owner, information, capabilities): say it once.
+        impl_->logged_server = info.name;
+        log::detail(log::Priority::Info, "Notification server", info.name + " " + info.version);
     }
     notify::status(withholdingPath() == "none" ? "waiting for a notification server"
                                                : "watching over notifications");
@@ -243,7 +255,7 @@ DaemonPort::ReloadResult Daemon::reload() {
         r.applied = false;
         r.message = strings::noPolicyYet(file);
         impl_->policy_message = r.message;
-        log::detail(log::Priority::Notice, "There is no policy file yet:", file);
+        log::detail(log::Priority::Notice, "There is no policy file yet", file);
     } else {
         auto loaded = config::loadPolicyFile(file);
         if (loaded.ok()) {
@@ -253,7 +265,8 @@ DaemonPort::ReloadResult Daemon::reload() {
             impl_->profiles = policy::Profiles(loaded.policy->apps, impl_->builtin);
             impl_->engine = policy::Engine(std::move(*loaded.policy));
             impl_->policy_loaded = true;
-            log::policy(true, r.message);
+            log::policy(true, plural(impl_->engine.policy().contacts.size(), "contact",
+                                     "contacts"));
         } else {
             r.applied = false;
             r.message = joinDiagnostics(loaded.diagnostics);
@@ -282,7 +295,7 @@ void Daemon::tellUser(const std::string& summary, const std::string& body) {
 }
 
 void Daemon::busLost(const char* which) {
-    log::detail(log::Priority::Error, "The session bus went away; stopping. Connection:", which);
+    log::detail(log::Priority::Error, "The session bus went away; stopping. Connection", which);
     exit_code_ = 1;
     if (impl_->loop) g_main_loop_quit(impl_->loop);
 }

@@ -43,6 +43,7 @@ public:
 private:
     void onObserved(const dbus::Observed& observed);
     void onServerChanged(const dbus::ServerInfo& info);
+    bool isOwnNotification(const dbus::Observed& observed) const;
     void act(const dbus::Observed& observed, const policy::Event& event,
              const policy::Decision& decision);
     void tellUser(const std::string& summary, const std::string& body);
