@@ -21,6 +21,8 @@ policy::SysTime toUtc(policy::LocalTime local) {
     return policy::SysTime{std::chrono::seconds{std::mktime(&tm)}};
 }
 
-policy::Moment momentAtLocal(policy::LocalTime local) { return {toUtc(local), local}; }
+policy::Moment momentAtLocal(policy::LocalTime local) {
+    return {toUtc(local), local};
+}
 
 }  // namespace nocontact::config

@@ -3,9 +3,9 @@
 
 #include <daemon1_proxy.h>
 
+#include <sdbus-c++/sdbus-c++.h>
 #include <nlohmann/json.hpp>
 #include <ostream>
-#include <sdbus-c++/sdbus-c++.h>
 
 #include "ctl/commands.hpp"
 #include "dbus/names.hpp"
@@ -20,14 +20,14 @@ using LevelRow = sdbus::Struct<std::string, std::string, std::string>;
 
 // The generated proxy wants signal handlers; the CLI listens to none.
 class Client : public sdbus::ProxyInterfaces<org::nocontact::Daemon1_proxy> {
-public:
+  public:
     explicit Client(sdbus::IConnection& c)
         : ProxyInterfaces(c, dbus::names::kService, dbus::names::kPath) {
         registerProxy();
     }
     ~Client() { unregisterProxy(); }
 
-private:
+  private:
     void onIntervened(const std::string&, const std::string&, const std::string&,
                       const std::string&, const std::string&) override {}
     void onPolicyReloaded(const bool&, const std::string&) override {}
@@ -80,11 +80,12 @@ void printStatus(const json& s, std::ostream& out) {
         << "Policy: " << s["policy_file"].get<std::string>() << "\n  "
         << s["policy_message"].get<std::string>() << "\n";
     std::string server = s["server_name"].get<std::string>();
-    out << "Notifications: " << (server.empty() ? "no server" : server + " " +
-                                 s["server_version"].get<std::string>())
+    out << "Notifications: "
+        << (server.empty() ? "no server" : server + " " + s["server_version"].get<std::string>())
         << "; " << withholdingSentence(s["withholding"].get<std::string>()) << ".\n"
         << "Seen " << s["seen"] << ", withheld " << s["withheld"] << ".\n";
-    for (const auto& row : s["levels"]) out << "  " << row["why"].get<std::string>() << "\n";
+    for (const auto& row : s["levels"])
+        out << "  " << row["why"].get<std::string>() << "\n";
 }
 
 }  // namespace

@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
     bool status_json = false;
     auto* status = app.add_subcommand("status", "What nocontact is doing, and why.");
     status->add_flag("--json", status_json, "Print JSON");
-    auto* reload = app.add_subcommand("reload", "Read the policy again (a broken one is not used).");
+    auto* reload =
+        app.add_subcommand("reload", "Read the policy again (a broken one is not used).");
 #endif
 
     try {

@@ -22,7 +22,7 @@ struct PollData {
 // connection for its fd, events and timeout; when ready it processes messages until none is
 // left. `on_lost` runs once if processing reports the connection gone.
 class BusSource {
-public:
+  public:
     using Poll = std::function<PollData()>;
     using Process = std::function<int()>;  // > 0: did something, 0: idle, < 0: lost
     BusSource(Poll poll, Process process, std::function<void()> on_lost);
@@ -35,7 +35,7 @@ public:
     // A source for a raw sd-bus connection.
     static std::unique_ptr<BusSource> forSdBus(sd_bus* bus, std::function<void()> on_lost);
 
-private:
+  private:
     struct Impl;
     Impl* impl_;
 };

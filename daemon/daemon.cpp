@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <systemd/sd-bus.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 
@@ -35,7 +36,9 @@ std::string plural(std::size_t n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
-bool withholds(const policy::Decision& d) { return d.has(policy::Action::Withhold); }
+bool withholds(const policy::Decision& d) {
+    return d.has(policy::Action::Withhold);
+}
 
 }  // namespace
 
@@ -68,6 +71,7 @@ Daemon::~Daemon() = default;
 
 void Daemon::start(GMainLoop* loop) {
     impl_->loop = loop;
+    prepareStateDir();
     auto builtin = config::loadProfilesFile(config::builtinProfilesPath());
     if (!builtin.ok()) {
         throw std::runtime_error("the built-in app profiles could not be read:\n" +
@@ -80,7 +84,8 @@ void Daemon::start(GMainLoop* loop) {
     impl_->withholder = std::make_unique<dbus::Withholder>(
         options_.bus_address, [this](const dbus::ServerInfo& info) { onServerChanged(info); });
     impl_->withholder->start();
-    impl_->actor_source = BusSource::forSdBus(impl_->withholder->bus(), [this] { busLost("actor"); });
+    impl_->actor_source =
+        BusSource::forSdBus(impl_->withholder->bus(), [this] { busLost("actor"); });
     impl_->actor_source->attach();
 
     impl_->monitor = std::make_unique<dbus::Monitor>(
@@ -107,6 +112,29 @@ void Daemon::start(GMainLoop* loop) {
                                        : "watching; no policy is in use yet");
 }
 
+void Daemon::prepareStateDir() {
+    namespace fs = std::filesystem;
+    if (options_.state_dir.empty()) {
+        const char* state = std::getenv("XDG_STATE_HOME");
+        const char* home = std::getenv("HOME");
+        if (state && *state) {
+            options_.state_dir = std::string(state) + "/nocontact";
+        } else if (home && *home) {
+            options_.state_dir = std::string(home) + "/.local/state/nocontact";
+        } else {
+            throw std::runtime_error("neither XDG_STATE_HOME nor HOME is set; use --state-dir");
+        }
+    }
+    std::error_code ec;
+    fs::create_directories(options_.state_dir, ec);
+    // Held messages will live here: the folder is for the user's eyes only.
+    fs::permissions(options_.state_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+    if (ec) {
+        throw std::runtime_error("the state folder " + options_.state_dir +
+                                 " cannot be prepared: " + ec.message());
+    }
+}
+
 void Daemon::watchMonitor() {
     impl_->monitor_source = BusSource::forSdBus(impl_->monitor->bus(), [this] {
         log::write(log::Priority::Warning, "The bus dropped the monitor; watching again.");
@@ -124,10 +152,13 @@ void Daemon::restartMonitor() {
     } catch (const std::exception&) {
         // The bus may be restarting too; try again shortly rather than spinning.
         constexpr guint kRetryMs = 1000;
-        g_timeout_add(kRetryMs, [](gpointer self) -> gboolean {
-            static_cast<Daemon*>(self)->restartMonitor();
-            return G_SOURCE_REMOVE;
-        }, this);
+        g_timeout_add(
+            kRetryMs,
+            [](gpointer self) -> gboolean {
+                static_cast<Daemon*>(self)->restartMonitor();
+                return G_SOURCE_REMOVE;
+            },
+            this);
     }
 }
 
@@ -152,7 +183,10 @@ void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
     const auto& contact = impl_->engine.policy().contacts[*decision.contact];
     std::string level(policy::levelName(*decision.level));
     std::string action(policy::actionName(decision.primary()));
-    log::Fields fields{contact.name, event.app, action, level,
+    log::Fields fields{contact.name,
+                       event.app,
+                       action,
+                       level,
                        std::string(policy::kindName(event.kind)),
                        std::string(policy::interfaceName(observed.notification.interface))};
     if (options_.dry_run) {
@@ -260,13 +294,14 @@ DaemonPort::ReloadResult Daemon::reload() {
         auto loaded = config::loadPolicyFile(file);
         if (loaded.ok()) {
             r.applied = true;
-            r.message = "Policy applied: " + plural(loaded.policy->contacts.size(), "contact",
-                                                    "contacts") + ".";
+            r.message =
+                "Policy applied: " + plural(loaded.policy->contacts.size(), "contact", "contacts") +
+                ".";
             impl_->profiles = policy::Profiles(loaded.policy->apps, impl_->builtin);
             impl_->engine = policy::Engine(std::move(*loaded.policy));
             impl_->policy_loaded = true;
-            log::policy(true, plural(impl_->engine.policy().contacts.size(), "contact",
-                                     "contacts"));
+            log::policy(true,
+                        plural(impl_->engine.policy().contacts.size(), "contact", "contacts"));
         } else {
             r.applied = false;
             r.message = joinDiagnostics(loaded.diagnostics);
@@ -276,7 +311,8 @@ DaemonPort::ReloadResult Daemon::reload() {
         impl_->policy_message = r.message;
     }
     if (impl_->service) impl_->service->emitPolicyReloaded(r.applied, r.message);
-    notify::status(r.applied ? "watching over notifications" : "running with the last good policy");
+    // RELOADING=1 must be answered with READY=1, or systemd waits for the reload to end.
+    notify::ready(r.applied ? "watching over notifications" : "running with the last good policy");
     return r;
 }
 
@@ -284,9 +320,8 @@ void Daemon::tellUser(const std::string& summary, const std::string& body) {
     if (!impl_->withholder || options_.dry_run) return;
     sd_bus_message* m = nullptr;
     sd_bus* bus = impl_->withholder->bus();
-    int r = sd_bus_message_new_method_call(bus, &m, dbus::names::kFdoService,
-                                           dbus::names::kFdoPath, dbus::names::kFdoInterface,
-                                           "Notify");
+    int r = sd_bus_message_new_method_call(bus, &m, dbus::names::kFdoService, dbus::names::kFdoPath,
+                                           dbus::names::kFdoInterface, "Notify");
     if (r < 0) return;
     r = sd_bus_message_append(m, "susssasa{sv}i", "nocontact", 0u, "", summary.c_str(),
                               body.c_str(), 0, 1, "urgency", "y", 1, -1);

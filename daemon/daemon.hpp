@@ -26,7 +26,7 @@ struct Options {
 // withholder acts, the journal hears about it (never the text), and the D-Bus service answers
 // questions. Owns no policy logic of its own.
 class Daemon : public DaemonPort {
-public:
+  public:
     explicit Daemon(Options options);
     ~Daemon() override;
 
@@ -40,7 +40,7 @@ public:
     // How the process should end: 0 after SIGTERM, non-zero when the bus went away.
     int exitCode() const { return exit_code_; }
 
-private:
+  private:
     void onObserved(const dbus::Observed& observed);
     void onServerChanged(const dbus::ServerInfo& info);
     bool isOwnNotification(const dbus::Observed& observed) const;
@@ -48,6 +48,7 @@ private:
              const policy::Decision& decision);
     void tellUser(const std::string& summary, const std::string& body);
     void busLost(const char* which);
+    void prepareStateDir();
     void watchMonitor();
     void restartMonitor();
     std::string withholdingPath() const;

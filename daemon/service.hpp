@@ -14,7 +14,7 @@ namespace nocontact::daemon {
 
 // What the D-Bus service asks of the daemon. Implemented by Daemon; tests use a fake.
 class DaemonPort {
-public:
+  public:
     virtual ~DaemonPort() = default;
     // The Status dictionary (see dbus/org.nocontact.Daemon1.xml for the keys).
     virtual std::map<std::string, sdbus::Variant> status() const = 0;
@@ -32,16 +32,15 @@ bool callerAllowed(uid_t caller, uid_t owner);
 // org.nocontact.Daemon1 on the daemon's service connection (sdbus-c++, glue generated from the
 // XML). Refuses callers with another uid. Emits the signals the daemon asks for.
 class Service {
-public:
+  public:
     Service(sdbus::IConnection& connection, DaemonPort& daemon);
     ~Service();
 
-    void emitIntervened(const std::string& contact, const std::string& app,
-                        const std::string& kind, const std::string& level,
-                        const std::string& action);
+    void emitIntervened(const std::string& contact, const std::string& app, const std::string& kind,
+                        const std::string& level, const std::string& action);
     void emitPolicyReloaded(bool applied, const std::string& message);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -19,7 +19,7 @@ namespace nocontact::dbus {
 //    .AddNotification calls.
 // Malformed messages from other apps are counted and skipped.
 class Monitor {
-public:
+  public:
     struct Counters {
         std::uint64_t seen = 0;       // notifications reported
         std::uint64_t malformed = 0;  // calls that did not decode
@@ -45,7 +45,7 @@ public:
     // Called by the loop when the connection is lost: reconnect (counted in restarts).
     void restart();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

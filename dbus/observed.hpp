@@ -11,8 +11,8 @@ namespace nocontact::dbus {
 // A notification seen on the bus, with what is needed to withhold it afterwards.
 struct Observed {
     policy::Notification notification;
-    std::string sender;          // unique bus name of the app that sent it (":1.42")
-    std::uint32_t fdo_id = 0;    // FDO: the id the server returned; 0 for gtk/portal
+    std::string sender;               // unique bus name of the app that sent it (":1.42")
+    std::uint32_t fdo_id = 0;         // FDO: the id the server returned; 0 for gtk/portal
     std::uint64_t received_usec = 0;  // CLOCK_MONOTONIC when the server's reply was seen
 };
 

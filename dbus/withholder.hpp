@@ -28,7 +28,7 @@ struct ServerInfo {
 //  - Watches NameOwnerChanged of org.freedesktop.Notifications, and reads
 //    GetServerInformation/GetCapabilities whenever the owner changes.
 class Withholder {
-public:
+  public:
     enum class Outcome { Withheld, RefusedByServer, Failed };
     using Done = std::function<void(Outcome, const std::string& detail)>;
     using ServerChanged = std::function<void(const ServerInfo&)>;
@@ -46,7 +46,7 @@ public:
     // it is closed (never the original text).
     void withhold(const Observed& n, const std::string& placeholder, Done done);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -25,8 +25,8 @@ std::unique_ptr<nocontact::ctl::Explainer> makeExplainer() {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static auto explainer = makeExplainer();
-    static const auto now =
-        nocontact::config::momentAtLocal(*nocontact::policy::parseLocalDateTime("2026-11-27T23:30"));
+    static const auto now = nocontact::config::momentAtLocal(
+        *nocontact::policy::parseLocalDateTime("2026-11-27T23:30"));
     bool ok = true;
     explainer->explainLine(std::string_view(reinterpret_cast<const char*>(data), size), now, ok);
     return 0;

@@ -4,9 +4,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdexcept>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <stdexcept>
 
 #include <cstdlib>
 #include <filesystem>
@@ -27,7 +27,8 @@ std::string writeConfig(const std::string& dir) {
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
-  <listen>unix:dir=)" << dir << R"(</listen>
+  <listen>unix:dir=)"
+        << dir << R"(</listen>
   <auth>EXTERNAL</auth>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>

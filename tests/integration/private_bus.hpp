@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <sys/types.h>
 #include <chrono>
 #include <functional>
 #include <string>
-#include <sys/types.h>
 
 namespace nocontact::testing {
 
@@ -12,7 +12,7 @@ namespace nocontact::testing {
 // directories (so nothing, dunst included, is ever activated behind our back), listening on a
 // socket in a fresh temporary folder. Stopped and removed by the destructor.
 class PrivateBus {
-public:
+  public:
     PrivateBus();
     ~PrivateBus();
     PrivateBus(const PrivateBus&) = delete;
@@ -21,7 +21,7 @@ public:
     const std::string& address() const { return address_; }
     const std::string& dir() const { return dir_; }
 
-private:
+  private:
     std::string dir_;
     std::string address_;
     pid_t pid_ = -1;
