@@ -7,7 +7,8 @@ NOCONTACT_PACKAGES=(
     libyaml-cpp-dev libphonenumber-dev libicu-dev libcli11-dev nlohmann-json3-dev
     libgtest-dev libgmock-dev libbenchmark-dev
     libsystemd-dev libglib2.0-dev libsdbus-c++-dev libsdbus-c++-bin libnotify-dev
-    dbus dbus-x11 dunst xvfb libnotify-bin x11-apps imagemagick systemd
+    dbus dbus-x11 dunst xvfb libnotify-bin x11-apps imagemagick systemd python3-dbus python3-gi
+    gnome-shell gjs python3-dbusmock
     clang libclang-rt-14-dev clang-format
 )
 
