@@ -285,7 +285,14 @@ DaemonPort::ReloadResult Daemon::reload() {
     ReloadResult r;
     const std::string& file = impl_->policy_file;
     std::error_code ec;
-    if (!std::filesystem::exists(file, ec)) {
+    if (!std::filesystem::exists(file, ec) && impl_->policy_loaded) {
+        // Deleted while in use: keep protecting the person, and say so truthfully.
+        r.applied = false;
+        r.message = strings::policyGone(file);
+        impl_->policy_message = r.message;
+        log::detail(log::Priority::Warning, "The policy file is gone; the last good one stays",
+                    file);
+    } else if (!std::filesystem::exists(file, ec)) {
         r.applied = false;
         r.message = strings::noPolicyYet(file);
         impl_->policy_message = r.message;
@@ -312,7 +319,9 @@ DaemonPort::ReloadResult Daemon::reload() {
     }
     if (impl_->service) impl_->service->emitPolicyReloaded(r.applied, r.message);
     // RELOADING=1 must be answered with READY=1, or systemd waits for the reload to end.
-    notify::ready(r.applied ? "watching over notifications" : "running with the last good policy");
+    notify::ready(r.applied              ? "watching over notifications"
+                  : impl_->policy_loaded ? "running with the last good policy"
+                                         : "watching; no policy is in use yet");
     return r;
 }
 

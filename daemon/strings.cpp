@@ -28,4 +28,9 @@ std::string noPolicyYet(const std::string& file) {
            "/usr/share/doc/nocontact/examples/policy.yaml.";
 }
 
+std::string policyGone(const std::string& file) {
+    return "The policy file " + file +
+           " is gone. nocontact keeps using the last good policy until a new one is saved there.";
+}
+
 }  // namespace nocontact::daemon::strings

@@ -19,4 +19,7 @@ std::string policyRefusedBody(const std::string& diagnostics);
 // Said when there is no policy file yet.
 std::string noPolicyYet(const std::string& file);
 
+// Said when the policy file disappears while a policy is in use: that policy stays.
+std::string policyGone(const std::string& file);
+
 }  // namespace nocontact::daemon::strings

@@ -85,12 +85,16 @@ PrivateBus::PrivateBus() {
 }
 
 PrivateBus::~PrivateBus() {
-    if (pid_ > 0) {
-        kill(pid_, SIGTERM);
-        waitpid(pid_, nullptr, 0);
-    }
+    stop();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
+}
+
+void PrivateBus::stop() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
 }
 
 bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds deadline,

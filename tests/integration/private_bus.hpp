@@ -21,6 +21,10 @@ class PrivateBus {
     const std::string& address() const { return address_; }
     const std::string& dir() const { return dir_; }
 
+    // Stops the dbus-daemon now: every connection on it is lost, as when a session ends.
+    // The destructor then only removes the folder.
+    void stop();
+
   private:
     std::string dir_;
     std::string address_;

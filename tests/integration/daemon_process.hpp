@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <daemon1_proxy.h>
+#include <gtest/gtest.h>
+#include <sdbus-c++/sdbus-c++.h>
+
+#include "daemon/bus_source.hpp"
+#include "tests/integration/fake_fdo_server.hpp"
+#include "tests/integration/private_bus.hpp"
+
+namespace nocontact::testing {
+
+using namespace std::chrono_literals;
+
+// The real nocontactd (the NOCONTACTD binary) as a child process on a private bus: its policy
+// lives in a temporary folder of its own, and its stdout and stderr are captured in a file
+// there, so a failing test can show what the daemon said.
+class DaemonProcess {
+  public:
+    DaemonProcess(std::string bus_address, bool dry_run);
+    ~DaemonProcess();  // kill -9 if still running, and the folder removed
+    DaemonProcess(const DaemonProcess&) = delete;
+    DaemonProcess& operator=(const DaemonProcess&) = delete;
+
+    const std::string& policyPath() const { return policy_path_; }
+    // Saves the policy as editors do: a new file beside it, renamed over the old one.
+    void writePolicy(const std::string& yaml);
+
+    // Starts the daemon (again, after kill9()); its output is appended to the log.
+    void start();
+    // Sends SIGTERM and waits up to `deadline`; the exit status (128 + signal when killed by
+    // one), or -1 when it did not exit in time (it is then killed).
+    int stop(std::chrono::milliseconds deadline = 5s);
+    void kill9();
+    void signal(int sig) const;
+    // The exit status once the process has ended (reaped), or nothing while it runs.
+    std::optional<int> exitStatus();
+
+    pid_t pid() const { return pid_; }
+    std::string log() const;
+    // Resident memory from /proc/PID/status, in KiB (0 when unreadable).
+    long rssKib() const;
+
+  private:
+    std::string bus_address_;
+    bool dry_run_;
+    std::string dir_, policy_path_, log_path_;
+    pid_t pid_ = -1;
+    std::optional<int> exit_status_;
+};
+
+// org.nocontact.Daemon1 through the proxy generated from the XML, recording its signals.
+class DaemonClient : public sdbus::ProxyInterfaces<org::nocontact::Daemon1_proxy> {
+  public:
+    explicit DaemonClient(sdbus::IConnection& connection);
+    ~DaemonClient();
+
+    std::vector<std::pair<bool, std::string>> reloads;  // PolicyReloaded(applied, message)
+    std::vector<std::string> intervened;                // Intervened: the contact's name
+
+  private:
+    void onIntervened(const std::string& contact, const std::string& app, const std::string& kind,
+                      const std::string& level, const std::string& action) override;
+    void onPolicyReloaded(const bool& applied, const std::string& message) override;
+};
+
+using Status = std::map<std::string, sdbus::Variant>;
+
+// One value of a Status answer, or `fallback` when it is missing or of another type.
+template <typename T>
+T field(const Status& s, const std::string& key, T fallback = {}) {
+    auto it = s.find(key);
+    if (it == s.end() || !it->second.containsValueOfType<T>()) return fallback;
+    return it->second.get<T>();
+}
+
+// A policy with one contact, Alex (pause), written the way a person would.
+extern const char* const kAlexPolicy;
+
+// Each test: its own bus, the fake notification server, an app (a raw client), the real
+// daemon and a client of its API. Every notification body the test sends is remembered, and
+// TearDown checks that none reached the daemon's output; the log is printed when a test fails.
+class DaemonTest : public ::testing::Test {
+  protected:
+    void TearDown() override;
+
+    // Starts nocontactd with `policy` (none written when empty) and waits until it answers.
+    void startDaemon(const std::string& policy, bool dry_run = false);
+    // Waits until Status answers (the daemon's loop runs); fails the test if it never does.
+    void waitReady();
+    // Drops the API client (before the bus goes away: sdbus-c++ cannot unregister on a dead
+    // connection).
+    void dropClient();
+
+    // Waits for `done`, driving every connection of this process meanwhile.
+    bool waitFor(const std::function<bool()>& done, std::chrono::milliseconds deadline = 5s);
+    Status status();
+
+    // Sends Notify from `app` (hints as strings); the returned id slot fills in with the reply.
+    std::uint32_t* notify(Client& app, const std::string& app_name, std::uint32_t replaces_id,
+                          const std::string& summary, const std::string& body,
+                          const std::map<std::string, std::string>& hints);
+    // A Signal Desktop notification: the summary is the conversation (the sender).
+    std::uint32_t* signalFrom(const std::string& sender, const std::string& body,
+                              std::uint32_t replaces_id = 0);
+    // Waits for the server's reply to a notify(); the id, or 0 on timeout.
+    std::uint32_t idOf(const std::uint32_t* slot);
+    // Remembers text the daemon must never print.
+    void rememberSecret(const std::string& text) { secrets_.push_back(text); }
+
+    // What the fake server saw from the daemon about notification `id`.
+    int closesOf(std::uint32_t id) const;
+    int placeholdersFor(std::uint32_t id) const;
+    // Waits until `id` was replaced by the placeholder and then closed.
+    bool waitWithheld(std::uint32_t id, std::chrono::milliseconds deadline = 5s);
+
+    PrivateBus bus_;
+    std::unique_ptr<FakeFdoServer> server_ = std::make_unique<FakeFdoServer>(bus_.address());
+    std::unique_ptr<Client> app_ = std::make_unique<Client>(bus_.address());
+    std::unique_ptr<DaemonProcess> daemon_;
+    std::unique_ptr<sdbus::IConnection> connection_;
+    std::unique_ptr<daemon::BusSource> connection_source_;
+    std::unique_ptr<DaemonClient> client_;
+
+  private:
+    void printLogOnFailure();
+    std::deque<std::uint32_t> ids_;  // stable addresses for the replies
+    std::vector<std::string> secrets_;
+};
+
+}  // namespace nocontact::testing

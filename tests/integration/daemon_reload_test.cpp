@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The real nocontactd's reload paths: an edited policy file, a broken one, SIGHUP, the Reload
+// method, and a policy that does not exist yet.
+#include <signal.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "tests/integration/daemon_process.hpp"
+
+using nocontact::testing::DaemonTest;
+using nocontact::testing::field;
+using nocontact::testing::kAlexPolicy;
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// The watcher waits ~200 ms after the last change; this leaves room for a loaded machine.
+constexpr auto kReloadDeadline = 5s;
+
+// Alex, and now Jordan too.
+const char* const kAlexAndJordanPolicy = R"(version: 1
+defaults: { strictness: pause, region: US }
+contacts:
+  - name: Alex
+    since: 2024-12-10
+    match: { names: ["Alex Morgan"] }
+  - name: Jordan
+    since: 2025-03-01
+    match: { names: ["Jordan Lee"] }
+)";
+
+// A typo a person makes: an unknown strictness.
+const char* const kBrokenPolicy = R"(version: 1
+defaults: { strictness: pause, region: US }
+contacts:
+  - name: Jordan
+    since: 2025-03-01
+    strictness: sometimes
+    match: { names: ["Jordan Lee"] }
+)";
+
+// "FILE:LINE:COL: error:" for the policy at `path`.
+bool namesAPosition(const std::string& text, const std::string& path) {
+    std::istringstream lines(text);
+    std::string line;
+    std::regex position("^:[0-9]+:[0-9]+: error:");
+    while (std::getline(lines, line))
+        if (line.rfind(path, 0) == 0 && std::regex_search(line.substr(path.size()), position))
+            return true;
+    return false;
+}
+
+class DaemonReload : public DaemonTest {
+  protected:
+    bool waitReloads(std::size_t n) {
+        return waitFor([&] { return client_->reloads.size() >= n; }, kReloadDeadline);
+    }
+    // The desktop notification the daemon posts about a refused policy.
+    const nocontact::testing::FakeFdoServer::Call* noticeAboutPolicy() const {
+        for (const auto& call : server_->calls())
+            if (call.member == "Notify" && call.app_name == "nocontact" && call.id == 0)
+                return &call;
+        return nullptr;
+    }
+};
+
+}  // namespace
+
+TEST_F(DaemonReload, AppliesAnEditedPolicyFileAndWithholdsTheNewContact) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
+    std::uint32_t before = idOf(signalFrom("Jordan Lee", "before Jordan was in the policy"));
+    daemon_->writePolicy(kAlexAndJordanPolicy);
+    ASSERT_TRUE(waitReloads(1)) << "no PolicyReloaded after the file was replaced";
+    EXPECT_TRUE(client_->reloads[0].first) << client_->reloads[0].second;
+    EXPECT_EQ(field<std::uint32_t>(status(), "contacts"), 2u);
+    EXPECT_TRUE(waitWithheld(idOf(signalFrom("Jordan Lee", "after the policy named Jordan"))));
+    EXPECT_EQ(closesOf(before), 0) << "a reload does not reach back into the past";
+}
+
+TEST_F(DaemonReload, KeepsTheOldPolicyAndTellsTheUserWhenAnEditIsBroken) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
+    daemon_->writePolicy(kBrokenPolicy);
+    ASSERT_TRUE(waitReloads(1));
+    auto [applied, message] = client_->reloads[0];
+    EXPECT_FALSE(applied);
+    EXPECT_TRUE(namesAPosition(message, daemon_->policyPath())) << message;
+
+    ASSERT_TRUE(waitFor([&] { return noticeAboutPolicy() != nullptr; }))
+        << "the user was not told with a desktop notification";
+    EXPECT_TRUE(std::regex_search(noticeAboutPolicy()->body, std::regex(":[0-9]+:[0-9]+: error:")))
+        << noticeAboutPolicy()->body;
+
+    auto s = status();
+    EXPECT_TRUE(field<bool>(s, "policy_loaded"));
+    EXPECT_EQ(field<std::uint32_t>(s, "contacts"), 1u) << "the old policy is still in use";
+    EXPECT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "after the broken edit"))))
+        << "the old policy stopped working";
+}
+
+TEST_F(DaemonReload, ReloadsOnSighup) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
+    daemon_->signal(SIGHUP);
+    ASSERT_TRUE(waitReloads(1)) << "SIGHUP did not reload";
+    EXPECT_TRUE(client_->reloads[0].first);
+    daemon_->signal(SIGHUP);
+    ASSERT_TRUE(waitReloads(2)) << "a second SIGHUP did not reload";
+    EXPECT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "after two SIGHUPs"))));
+}
+
+TEST_F(DaemonReload, ReloadMethodReturnsTheDiagnosticsOfABrokenFile) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
+    daemon_->writePolicy(kBrokenPolicy);
+    auto [applied, message] = client_->Reload();
+    EXPECT_FALSE(applied);
+    EXPECT_TRUE(namesAPosition(message, daemon_->policyPath())) << message;
+    EXPECT_EQ(field<std::uint32_t>(status(), "contacts"), 1u);
+}
+
+TEST_F(DaemonReload, ReloadMethodAppliesAGoodFile) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
+    daemon_->writePolicy(kAlexAndJordanPolicy);
+    auto [applied, message] = client_->Reload();
+    EXPECT_TRUE(applied) << message;
+    EXPECT_EQ(field<std::uint32_t>(status(), "contacts"), 2u);
+}
+
+TEST_F(DaemonReload, RunsWithoutAPolicyAndPicksItUpOnceCreated) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(""));
+    auto s = status();
+    EXPECT_FALSE(field<bool>(s, "policy_loaded"));
+    EXPECT_NE(field<std::string>(s, "policy_message").find(daemon_->policyPath()),
+              std::string::npos)
+        << "the user is not told where the policy goes";
+    std::uint32_t before = idOf(signalFrom("Alex Morgan", "before any policy existed"));
+
+    daemon_->writePolicy(kAlexPolicy);
+    ASSERT_TRUE(waitFor(
+        [&] {
+            return std::any_of(client_->reloads.begin(), client_->reloads.end(),
+                               [](const auto& r) { return r.first; });
+        },
+        kReloadDeadline))
+        << "the new policy file was not noticed";
+    EXPECT_TRUE(field<bool>(status(), "policy_loaded"));
+    EXPECT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "after the policy was created"))));
+    EXPECT_EQ(closesOf(before), 0);
+}
+
+TEST_F(DaemonReload, KeepsTheLastPolicyAndSaysSoWhenTheFileIsDeleted) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
+    std::filesystem::remove(daemon_->policyPath());
+    ASSERT_TRUE(waitReloads(1)) << "the deletion was not noticed";
+    auto [applied, message] = client_->reloads[0];
+    EXPECT_FALSE(applied);
+    EXPECT_NE(message.find("last good policy"), std::string::npos) << message;
+    EXPECT_EQ(message.find("only watching"), std::string::npos) << "it is still withholding";
+    auto s = status();
+    EXPECT_TRUE(field<bool>(s, "policy_loaded"));
+    EXPECT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "after the file was deleted"))))
+        << "an accidental deletion must not drop the person's protection";
+}
