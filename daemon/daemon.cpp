@@ -79,11 +79,13 @@ void Daemon::start(GMainLoop* loop) {
     }
     impl_->builtin = std::move(builtin.profiles);
     impl_->profiles = policy::Profiles({}, impl_->builtin);
-    reload();
 
     impl_->withholder = std::make_unique<dbus::Withholder>(
         options_.bus_address, [this](const dbus::ServerInfo& info) { onServerChanged(info); });
     impl_->withholder->start();
+    // After the withholder, so a broken policy at start can be told as a notification too;
+    // before the monitor, so no notification is judged without the policy.
+    reload();
     impl_->actor_source =
         BusSource::forSdBus(impl_->withholder->bus(), [this] { busLost("actor"); });
     impl_->actor_source->attach();
@@ -282,47 +284,42 @@ std::map<std::string, sdbus::Variant> Daemon::status() const {
 
 DaemonPort::ReloadResult Daemon::reload() {
     notify::reloading();
-    ReloadResult r;
-    const std::string& file = impl_->policy_file;
-    std::error_code ec;
-    if (!std::filesystem::exists(file, ec) && impl_->policy_loaded) {
-        // Deleted while in use: keep protecting the person, and say so truthfully.
-        r.applied = false;
-        r.message = strings::policyGone(file);
-        impl_->policy_message = r.message;
-        log::detail(log::Priority::Warning, "The policy file is gone; the last good one stays",
-                    file);
-    } else if (!std::filesystem::exists(file, ec)) {
-        r.applied = false;
-        r.message = strings::noPolicyYet(file);
-        impl_->policy_message = r.message;
-        log::detail(log::Priority::Notice, "There is no policy file yet", file);
-    } else {
-        auto loaded = config::loadPolicyFile(file);
-        if (loaded.ok()) {
-            r.applied = true;
-            r.message =
-                "Policy applied: " + plural(loaded.policy->contacts.size(), "contact", "contacts") +
-                ".";
-            impl_->profiles = policy::Profiles(loaded.policy->apps, impl_->builtin);
-            impl_->engine = policy::Engine(std::move(*loaded.policy));
-            impl_->policy_loaded = true;
-            log::policy(true,
-                        plural(impl_->engine.policy().contacts.size(), "contact", "contacts"));
-        } else {
-            r.applied = false;
-            r.message = joinDiagnostics(loaded.diagnostics);
-            log::policy(false, r.message);
-            tellUser(strings::kPolicyRefusedSummary, strings::policyRefusedBody(r.message));
-        }
-        impl_->policy_message = r.message;
-    }
+    ReloadResult r = readPolicy();
+    impl_->policy_message = r.message;
     if (impl_->service) impl_->service->emitPolicyReloaded(r.applied, r.message);
     // RELOADING=1 must be answered with READY=1, or systemd waits for the reload to end.
     notify::ready(r.applied              ? "watching over notifications"
                   : impl_->policy_loaded ? "running with the last good policy"
                                          : "watching; no policy is in use yet");
     return r;
+}
+
+DaemonPort::ReloadResult Daemon::readPolicy() {
+    const std::string& file = impl_->policy_file;
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) {
+        if (impl_->policy_loaded) {
+            // Deleted while in use: keep protecting the person, and say so truthfully.
+            log::detail(log::Priority::Warning, "The policy file is gone; the last good one stays",
+                        file);
+            return {false, strings::policyGone(file)};
+        }
+        log::detail(log::Priority::Notice, "There is no policy file yet", file);
+        return {false, strings::noPolicyYet(file)};
+    }
+    auto loaded = config::loadPolicyFile(file);
+    if (!loaded.ok()) {
+        std::string diagnostics = joinDiagnostics(loaded.diagnostics);
+        log::policy(false, diagnostics);
+        tellUser(strings::kPolicyRefusedSummary, strings::policyRefusedBody(diagnostics));
+        return {false, diagnostics};
+    }
+    std::string contacts = plural(loaded.policy->contacts.size(), "contact", "contacts");
+    impl_->profiles = policy::Profiles(loaded.policy->apps, impl_->builtin);
+    impl_->engine = policy::Engine(std::move(*loaded.policy));
+    impl_->policy_loaded = true;
+    log::policy(true, contacts);
+    return {true, "Policy applied: " + contacts + "."};
 }
 
 void Daemon::tellUser(const std::string& summary, const std::string& body) {

@@ -41,6 +41,7 @@ class Daemon : public DaemonPort {
     int exitCode() const { return exit_code_; }
 
   private:
+    ReloadResult readPolicy();
     void onObserved(const dbus::Observed& observed);
     void onServerChanged(const dbus::ServerInfo& info);
     bool isOwnNotification(const dbus::Observed& observed) const;
