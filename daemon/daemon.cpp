@@ -40,6 +40,18 @@ bool withholds(const policy::Decision& d) {
     return d.has(policy::Action::Withhold);
 }
 
+// GNOME Shell 42 and later refuse to close another app's notification while it is connected;
+// known up front from GetServerInformation, before the first refusal proves it.
+bool isGnome42OrLater(const dbus::ServerInfo& server) {
+    if (server.name != "gnome-shell") return false;
+    int major = 0;
+    for (char c : server.version) {
+        if (c < '0' || c > '9' || major > 1000) break;
+        major = major * 10 + (c - '0');
+    }
+    return major >= 42;
+}
+
 }  // namespace
 
 struct Daemon::Impl {
@@ -250,7 +262,9 @@ std::string Daemon::withholdingPath() const {
     if (!impl_->withholder) return "none";
     const auto& server = impl_->withholder->server();
     if (server.unique_name.empty()) return "none";
-    if (server.refuses_foreign_close) return "needs-gnome-shell-extension";
+    if (server.refuses_foreign_close || isGnome42OrLater(server)) {
+        return "needs-gnome-shell-extension";
+    }
     return "close";
 }
 
