@@ -93,12 +93,20 @@ std::string describe(const YAML::Node& node) {
 }
 
 std::string quote(std::string_view text) {
-    if (text.size() <= kQuoteLimit) return "'" + std::string(text) + "'";
-    std::size_t cut = kQuoteLimit;
-    // Do not cut a UTF-8 sequence in half.
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
-        --cut;
-    return "'" + std::string(text.substr(0, cut)) + "...'";
+    std::size_t cut = text.size();
+    if (cut > kQuoteLimit) {
+        cut = kQuoteLimit;
+        // Do not cut a UTF-8 sequence in half.
+        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+            --cut;
+    }
+    // Appended piece by piece: gcc 12 at -O3 warns (falsely, -Wrestrict) about "'" + string.
+    std::string out;
+    out.reserve(cut + 5);
+    out.append(1, '\'').append(text.substr(0, cut));
+    if (cut < text.size()) out.append("...");
+    out.append(1, '\'');
+    return out;
 }
 
 std::string joinChoices(std::initializer_list<std::string_view> choices) {
