@@ -22,6 +22,7 @@ struct BusSource::Impl {
     GSource* source = nullptr;
     gpointer tag = nullptr;
     int fd = -1;
+    short events = 0;
     bool lost = false;
 
     void refresh(GSource* s);
@@ -55,6 +56,9 @@ gboolean BusSource::Impl::dispatchCb(GSource* s, GSourceFunc, gpointer) {
     return G_SOURCE_CONTINUE;
 }
 
+// Only what changed is passed on: GLib wakes its context up on every g_source_modify_unix_fd
+// and g_source_set_ready_time, so calling them unconditionally from prepare() would spin the
+// loop at full CPU.
 void BusSource::Impl::refresh(GSource* s) {
     PollData p = poll();
     if (p.fd != fd) {  // first time, or the connection was replaced (reconnect)
@@ -62,12 +66,15 @@ void BusSource::Impl::refresh(GSource* s) {
         tag = p.fd >= 0 ? g_source_add_unix_fd(s, p.fd, static_cast<GIOCondition>(p.events))
                         : nullptr;
         fd = p.fd;
-    } else if (tag) {
+        events = p.events;
+    } else if (tag && p.events != events) {
         g_source_modify_unix_fd(s, tag, static_cast<GIOCondition>(p.events));
+        events = p.events;
     }
     // sd-bus and GLib both count CLOCK_MONOTONIC microseconds: the value passes as it is.
     bool none = p.timeout_usec == UINT64_MAX || p.timeout_usec > G_MAXINT64;
-    g_source_set_ready_time(s, none ? -1 : static_cast<gint64>(p.timeout_usec));
+    gint64 ready = none ? -1 : static_cast<gint64>(p.timeout_usec);
+    if (ready != g_source_get_ready_time(s)) g_source_set_ready_time(s, ready);
 }
 
 void BusSource::Impl::dispatch() {

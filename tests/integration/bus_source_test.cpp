@@ -46,6 +46,34 @@ TEST(ABusSource, DrivesAnSdBusConnectionFromTheGlibLoop) {
     sd_bus_flush_close_unref(conn);
 }
 
+TEST(ABusSource, LetsAnIdleLoopSleep) {
+    testing::PrivateBus bus;
+    sd_bus* conn = connect(bus.address());
+    auto source = BusSource::forSdBus(conn, [] {});
+    source->attach();
+    // With nothing to do, a blocking iteration must sleep until the one timer fires: a source
+    // that wakes its context from prepare() would make the loop go round thousands of times.
+    bool fired = false;
+    constexpr guint kTimerMs = 300;
+    guint timer = g_timeout_add(
+        kTimerMs,
+        [](gpointer flag) -> gboolean {
+            *static_cast<bool*>(flag) = true;
+            return G_SOURCE_REMOVE;
+        },
+        &fired);
+    int iterations = 0;
+    while (!fired && iterations < 10000) {
+        g_main_context_iteration(nullptr, TRUE);
+        ++iterations;
+    }
+    EXPECT_TRUE(fired);
+    EXPECT_LT(iterations, 20) << "the loop spun instead of sleeping";
+    if (!fired) g_source_remove(timer);
+    source.reset();
+    sd_bus_flush_close_unref(conn);
+}
+
 TEST(ABusSource, ReportsALostConnectionOnce) {
     auto bus = std::make_unique<testing::PrivateBus>();
     sd_bus* conn = connect(bus->address());
