@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 // Every sentence nocontactd shows a person, in one place so it can be read as a whole, kept
@@ -21,5 +22,38 @@ std::string noPolicyYet(const std::string& file);
 
 // Said when the policy file disappears while a policy is in use: that policy stays.
 std::string policyGone(const std::string& file);
+
+// --- The reflective pause (DESIGN.md §5). Contact names and reasons arrive already escaped when
+// the server renders markup; these functions only add the words around them.
+
+inline constexpr const char* kReadIt = "Read it";
+inline constexpr const char* kLater = "Later";
+inline constexpr const char* kLetGo = "Let it go";
+inline constexpr const char* kOpenApp = "Open";
+
+// The pause's title: "Alex wrote — take a breath", or "Alex wrote 3 messages — take a breath".
+std::string pauseTitle(const std::string& contact, std::size_t messages);
+
+// "Day 14 of your space from Alex." With `markup`, the day is bold.
+std::string pauseDayCount(int day, const std::string& contact, bool markup);
+
+// The countdown line: "You can read it in 15 seconds." ("them" for several messages).
+std::string pauseCountdown(int seconds_left, std::size_t messages);
+
+// Shown when the countdown is over: every choice is a fair one.
+std::string pauseReady(std::size_t messages);
+
+// For servers without buttons: how to let it go from a terminal, during the countdown.
+std::string pauseLetGoCommand(const std::string& contact_word);
+
+// For servers without buttons: how to read it or let it go, after the countdown.
+std::string pauseChoiceCommands(const std::string& contact_word);
+
+// How many gentle nudges there are; nudge(i) takes any i and wraps around.
+std::size_t nudgeCount();
+
+// One calm sentence after a message from the contact was shown ("You don't have to answer
+// tonight.").
+std::string nudge(std::size_t index);
 
 }  // namespace nocontact::daemon::strings

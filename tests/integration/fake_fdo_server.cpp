@@ -32,7 +32,16 @@ std::string uniqueOf(sd_bus* bus) {
     return bus && sd_bus_get_unique_name(bus, &name) >= 0 && name ? name : "";
 }
 
-// Reads an a{sv}, keeping s, b, y and u values as text and skipping the rest.
+// Reads an as into `out`.
+int readStrings(sd_bus_message* m, std::vector<std::string>& out) {
+    int r = sd_bus_message_enter_container(m, 'a', "s");
+    const char* s = nullptr;
+    while (r > 0 && (r = sd_bus_message_read(m, "s", &s)) > 0)
+        out.emplace_back(s);
+    return r < 0 ? r : sd_bus_message_exit_container(m);
+}
+
+// Reads an a{sv}, keeping s, b, y, u and i values as text and skipping the rest.
 int readHints(sd_bus_message* m, std::map<std::string, std::string>& hints) {
     int r = sd_bus_message_enter_container(m, 'a', "{sv}");
     while (r > 0 && (r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
@@ -50,6 +59,10 @@ int readHints(sd_bus_message* m, std::map<std::string, std::string>& hints) {
             std::uint32_t v = 0;  // b is read as an int, the same size
             r = sd_bus_message_read(m, "v", sig.c_str(), &v);
             hints[key] = sig == "b" ? (v ? "true" : "false") : std::to_string(v);
+        } else if (sig == "i") {
+            std::int32_t v = 0;
+            r = sd_bus_message_read(m, "v", "i", &v);
+            hints[key] = std::to_string(v);
         } else if (sig == "y") {
             std::uint8_t v = 0;
             r = sd_bus_message_read(m, "v", "y", &v);
@@ -177,12 +190,17 @@ void FakeFdoServer::emitClosed(std::uint32_t id, std::uint32_t reason) {
                        "NotificationClosed", "uu", id, reason);
 }
 
+void FakeFdoServer::emitActionInvoked(std::uint32_t id, const std::string& action) {
+    sd_bus_emit_signal(bus_, "/org/freedesktop/Notifications", "org.freedesktop.Notifications",
+                       "ActionInvoked", "us", id, action.c_str());
+}
+
 int FakeFdoServer::onNotify(sd_bus_message* m, void* userdata, sd_bus_error*) {
     auto* self = static_cast<FakeFdoServer*>(userdata);
     Call call = called("Notify", m);
     const char *app = nullptr, *icon = nullptr, *summary = nullptr, *body = nullptr;
     int r = sd_bus_message_read(m, "susss", &app, &call.id, &icon, &summary, &body);
-    if (r >= 0) r = sd_bus_message_skip(m, "as");
+    if (r >= 0) r = readStrings(m, call.actions);
     if (r >= 0) r = readHints(m, call.hints);
     if (r < 0) return r;
     call.app_name = app;

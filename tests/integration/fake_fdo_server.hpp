@@ -50,7 +50,8 @@ class FakeFdoServer {
         std::string sender;
         std::uint32_t id = 0;  // Notify: replaces_id; CloseNotification: the id
         std::string app_name, summary, body;
-        std::map<std::string, std::string> hints;  // s, b, y, u values as text
+        std::map<std::string, std::string> hints;  // s, b, y, u, i values as text
+        std::vector<std::string> actions;          // Notify: key, label, key, label, ...
     };
     struct Shown {
         std::string sender, summary, body;
@@ -72,6 +73,8 @@ class FakeFdoServer {
     void setCapabilities(std::vector<std::string> caps) { capabilities_ = std::move(caps); }
     void restart();
     void emitClosed(std::uint32_t id, std::uint32_t reason);
+    // As when a person presses a button (`action` "default": clicks the notification).
+    void emitActionInvoked(std::uint32_t id, const std::string& action);
 
   private:
     void connect();

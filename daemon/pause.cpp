@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "daemon/pause.hpp"
+
+#include <glib.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "daemon/log.hpp"
+#include "daemon/strings.hpp"
+
+namespace nocontact::daemon {
+
+namespace {
+
+constexpr const char* kActionRead = "read";
+constexpr const char* kActionLater = "later";
+constexpr const char* kActionLetGo = "let-go";
+constexpr const char* kActionDefault = "default";
+// The progress hint runs 0..100 by the spec.
+constexpr int kFullProgress = 100;
+
+// & < > are all body-markup needs escaped (the spec's subset has no attributes in user text).
+std::string escapeMarkup(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        if (c == '&')
+            out += "&amp;";
+        else if (c == '<')
+            out += "&lt;";
+        else if (c == '>')
+            out += "&gt;";
+        else
+            out += c;
+    }
+    return out;
+}
+
+// The contact as one shell word, so the command in the body can be copied as it is.
+std::string shellWord(const std::string& name) {
+    bool plain = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return g_ascii_isalnum(c) || c == '.' || c == '_' || c == '-' || c == '@' || c == '+';
+    });
+    if (plain) return name;
+    std::string quoted = "'";
+    for (char c : name)
+        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
+
+}  // namespace
+
+GlibTicker::~GlibTicker() {
+    stop();
+}
+
+void GlibTicker::start(std::function<void()> on_second) {
+    stop();
+    on_second_ = std::move(on_second);
+    GSource* source = g_timeout_source_new_seconds(1);
+    g_source_set_callback(source, reinterpret_cast<GSourceFunc>(&GlibTicker::fire), this, nullptr);
+    GMainContext* context = g_main_context_ref_thread_default();
+    source_id_ = g_source_attach(source, context);
+    g_main_context_unref(context);
+    g_source_unref(source);
+}
+
+void GlibTicker::stop() {
+    if (source_id_ == 0) return;
+    GMainContext* context = g_main_context_ref_thread_default();
+    if (GSource* source = g_main_context_find_source_by_id(context, source_id_))
+        g_source_destroy(source);
+    g_main_context_unref(context);
+    source_id_ = 0;
+}
+
+int GlibTicker::fire(void* self) {
+    auto* ticker = static_cast<GlibTicker*>(self);
+    auto on_second = ticker->on_second_;  // a copy: the call may stop or restart the ticker
+    if (on_second) on_second();
+    return G_SOURCE_CONTINUE;
+}
+
+PausePresenter::PausePresenter(Notifier& notifier, Ticker& ticker, ChoiceCallback on_choice,
+                               Launcher launch)
+    : notifier_(notifier),
+      ticker_(ticker),
+      on_choice_(std::move(on_choice)),
+      launch_(std::move(launch)) {
+    notifier_.setCallbacks(
+        [this](Notifier::Handle handle, const std::string& key) { onAction(handle, key); },
+        [this](Notifier::Handle handle, CloseReason) { onClosed(handle); });
+}
+
+PausePresenter::~PausePresenter() {
+    ticker_.stop();
+    notifier_.setCallbacks({}, {});
+}
+
+bool PausePresenter::open(const PauseRequest& request) {
+    if (auto it = pauses_.find(request.contact); it != pauses_.end())
+        return fold(it->second, request);
+    Pause pause{.request = request, .reason = nextReason(request)};
+    pause.handle = notifier_.post(contentOf(pause, notifier_.capabilities()));
+    if (pause.handle == 0) {
+        log::write(log::Priority::Warning, "the pause could not be shown",
+                   {.contact = request.contact, .action = "pause"});
+        return false;
+    }
+    pauses_.emplace(request.contact, std::move(pause));
+    updateTicker();
+    return true;
+}
+
+bool PausePresenter::fold(Pause& pause, const PauseRequest& request) {
+    auto& ids = pause.request.held_ids;
+    ids.insert(ids.end(), request.held_ids.begin(), request.held_ids.end());
+    ++pause.messages;
+    show(request.contact, pause);
+    return isOpen(request.contact);
+}
+
+std::string PausePresenter::nextReason(const PauseRequest& request) {
+    if (request.reasons.empty()) return {};
+    std::size_t& turn = reason_turns_[request.contact];
+    return request.reasons[turn++ % request.reasons.size()];
+}
+
+void PausePresenter::tick() {
+    std::vector<std::string> counting;
+    for (const auto& [contact, pause] : pauses_)
+        if (pause.elapsed < pause.request.seconds) counting.push_back(contact);
+    for (const auto& contact : counting) {
+        auto it = pauses_.find(contact);
+        if (it == pauses_.end()) continue;
+        ++it->second.elapsed;
+        show(contact, it->second);
+    }
+    updateTicker();
+}
+
+// Updates the pause in place; a pause the server lost (it restarted) counts as closed.
+void PausePresenter::show(const std::string& contact, Pause& pause) {
+    if (notifier_.update(pause.handle, contentOf(pause, notifier_.capabilities()))) return;
+    choose(contact, Choice::Which::ClosedWithoutChoice, false);
+}
+
+NotificationContent PausePresenter::contentOf(const Pause& pause,
+                                              Notifier::Capabilities caps) const {
+    NotificationContent content{
+        .app_name = kPauseAppName,
+        .summary = strings::pauseTitle(pause.request.contact, pause.messages),
+        .body = bodyOf(pause, caps)};
+    int seconds = std::max(pause.request.seconds, 1);
+    content.value = std::min(pause.elapsed, seconds) * kFullProgress / seconds;
+    if (!caps.actions) return content;
+    if (pause.elapsed >= pause.request.seconds) {
+        content.actions.push_back({kActionRead, strings::kReadIt});
+        content.actions.push_back({kActionLater, strings::kLater});
+    }
+    content.actions.push_back({kActionLetGo, strings::kLetGo});
+    return content;
+}
+
+std::string PausePresenter::bodyOf(const Pause& pause, Notifier::Capabilities caps) const {
+    auto text = [&](const std::string& s) { return caps.body_markup ? escapeMarkup(s) : s; };
+    const PauseRequest& request = pause.request;
+    std::vector<std::string> lines;
+    if (request.day_count)
+        lines.push_back(
+            strings::pauseDayCount(*request.day_count, text(request.contact), caps.body_markup));
+    if (!pause.reason.empty()) lines.push_back(text(pause.reason));
+    bool done = pause.elapsed >= request.seconds;
+    lines.push_back(done
+                        ? strings::pauseReady(pause.messages)
+                        : strings::pauseCountdown(request.seconds - pause.elapsed, pause.messages));
+    if (!caps.actions) {
+        std::string word = text(shellWord(request.contact));
+        lines.push_back(done ? strings::pauseChoiceCommands(word)
+                             : strings::pauseLetGoCommand(word));
+    }
+    std::string body;
+    for (const auto& line : lines)
+        body += (body.empty() ? "" : "\n") + line;
+    return body;
+}
+
+void PausePresenter::onAction(Notifier::Handle handle, const std::string& key) {
+    if (auto entry = reposted_.find(handle); entry != reposted_.end()) {
+        std::string desktop_entry = entry->second;
+        reposted_.erase(entry);
+        notifier_.close(handle);
+        if (key == kActionDefault && !desktop_entry.empty() && launch_) launch_(desktop_entry);
+        return;
+    }
+    const std::string* contact = contactOf(handle);
+    if (!contact) return;
+    bool counted = pauses_.at(*contact).elapsed >= pauses_.at(*contact).request.seconds;
+    if (key == kActionLetGo)
+        choose(*contact, Choice::Which::LetGo, true);
+    else if (key == kActionRead && counted)
+        choose(*contact, Choice::Which::ReadIt, true);
+    else if (key == kActionLater && counted)
+        choose(*contact, Choice::Which::Later, true);
+}
+
+void PausePresenter::onClosed(Notifier::Handle handle) {
+    if (reposted_.erase(handle) > 0) return;
+    if (const std::string* contact = contactOf(handle))
+        choose(*contact, Choice::Which::ClosedWithoutChoice, false);
+}
+
+// Forgets the pause, closes its notification if asked, then reports: the callback may open a
+// new pause for the same contact.
+void PausePresenter::choose(const std::string& contact, Choice::Which which, bool close) {
+    auto it = pauses_.find(contact);
+    if (it == pauses_.end()) return;
+    Choice choice{contact, std::move(it->second.request.held_ids), it->second.request.app_name,
+                  which};
+    Notifier::Handle handle = it->second.handle;
+    pauses_.erase(it);
+    if (close) notifier_.close(handle);
+    updateTicker();
+    if (on_choice_) on_choice_(choice);
+}
+
+const std::string* PausePresenter::contactOf(Notifier::Handle handle) const {
+    for (const auto& [contact, pause] : pauses_)
+        if (pause.handle == handle) return &contact;
+    return nullptr;
+}
+
+void PausePresenter::updateTicker() {
+    bool counting = std::any_of(pauses_.begin(), pauses_.end(), [](const auto& entry) {
+        return entry.second.elapsed < entry.second.request.seconds;
+    });
+    if (counting == ticking_) return;
+    ticking_ = counting;
+    if (counting)
+        ticker_.start([this] { tick(); });
+    else
+        ticker_.stop();
+}
+
+void PausePresenter::repost(const HeldMessage& message) {
+    NotificationContent content{.app_name = message.app_name,
+                                .app_icon = message.app_icon,
+                                .summary = message.summary,
+                                .body = message.body,
+                                .desktop_entry = message.desktop_entry};
+    if (!message.desktop_entry.empty())
+        content.actions.push_back({kActionDefault, strings::kOpenApp});
+    Notifier::Handle handle = notifier_.post(content);
+    if (handle != 0) reposted_[handle] = message.desktop_entry;
+}
+
+void PausePresenter::nudge(const std::string& contact) {
+    NotificationContent content{.app_name = kPauseAppName,
+                                .summary = strings::nudge(nudge_turn_++),
+                                .transient = true,
+                                .urgency = Urgency::Low};
+    if (notifier_.post(content) == 0)
+        log::write(log::Priority::Warning, "the nudge could not be shown",
+                   {.contact = contact, .action = "nudge"});
+}
+
+void PausePresenter::dismiss(const std::string& contact) {
+    auto it = pauses_.find(contact);
+    if (it == pauses_.end()) return;
+    Notifier::Handle handle = it->second.handle;
+    pauses_.erase(it);
+    notifier_.close(handle);
+    updateTicker();
+}
+
+bool PausePresenter::isOpen(const std::string& contact) const {
+    return pauses_.count(contact) > 0;
+}
+
+}  // namespace nocontact::daemon

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/notifier.hpp"
+
+// The reflective pause (DESIGN.md §5): one notification per contact with the day count, one of
+// the user's own reasons and a countdown; *Let it go* at once, *Read it* and *Later* after the
+// countdown. The presenter only shows and reports: what a choice means for the held messages
+// is the caller's business.
+namespace nocontact::daemon {
+
+struct PauseRequest {
+    std::string contact{};                 // as the policy spells it
+    std::optional<int> day_count{};        // day N of no contact; none when the policy has no since
+    std::vector<std::string> reasons{};    // the contact's reasons; each new pause takes the next
+    std::vector<std::int64_t> held_ids{};  // the held messages this pause stands for
+    int seconds = 20;                      // the countdown: the policy's defaults.pause
+    std::string app_name{};                // the messaging app; carried back in the Choice
+};
+
+// A held message as its app posted it, for *Read it*.
+struct HeldMessage {
+    std::string app_name, app_icon, summary, body;
+    std::string desktop_entry;  // without ".desktop"; empty when the app sent none
+};
+
+struct Choice {
+    // ClosedWithoutChoice counts as Later; it is kept apart so the journal can tell.
+    enum class Which { ReadIt, Later, LetGo, ClosedWithoutChoice };
+    std::string contact;
+    std::vector<std::int64_t> held_ids;
+    std::string app_name;
+    Which which = Which::Later;
+};
+
+// One call a second while started: the loop owns the timer, the presenter only counts.
+class Ticker {
+  public:
+    virtual ~Ticker() = default;
+    // Calls `on_second` about once a second until stop(); starting again replaces it.
+    virtual void start(std::function<void()> on_second) = 0;
+    // No more calls. Harmless when not started.
+    virtual void stop() = 0;
+};
+
+// A Ticker on the thread-default GLib main context (g_timeout_source_new_seconds, which lets
+// GLib batch wake-ups: the countdown needs seconds, not milliseconds).
+class GlibTicker : public Ticker {
+  public:
+    GlibTicker() = default;
+    ~GlibTicker() override;
+    GlibTicker(const GlibTicker&) = delete;
+    GlibTicker& operator=(const GlibTicker&) = delete;
+    void start(std::function<void()> on_second) override;
+    void stop() override;
+
+  private:
+    static int fire(void* self);
+    unsigned source_id_ = 0;
+    std::function<void()> on_second_;
+};
+
+class PausePresenter {
+  public:
+    using ChoiceCallback = std::function<void(const Choice&)>;
+    // Opens an app from its desktop entry id (without ".desktop"); see launchDesktopEntry().
+    using Launcher = std::function<void(const std::string& desktop_entry)>;
+
+    // Takes over `notifier`'s callbacks. `notifier` and `ticker` must outlive the presenter.
+    PausePresenter(Notifier& notifier, Ticker& ticker, ChoiceCallback on_choice, Launcher launch);
+    ~PausePresenter();
+    PausePresenter(const PausePresenter&) = delete;
+    PausePresenter& operator=(const PausePresenter&) = delete;
+
+    // Shows a pause for request.contact, or folds the request into the one already open for
+    // that contact ("3 messages"). False when the server could not be reached: nothing is open
+    // then, and the messages simply stay held.
+    bool open(const PauseRequest& request);
+
+    // One second has passed: every counting pause counts down and is updated in place.
+    void tick();
+
+    // Shows a held message again as it was; clicking it opens its app.
+    void repost(const HeldMessage& message);
+
+    // A calm word after a message from `contact` was shown (gentle level). Low urgency,
+    // transient.
+    void nudge(const std::string& contact);
+
+    // Closes the contact's pause without reporting a choice (e.g. read through the CLI).
+    void dismiss(const std::string& contact);
+
+    // True while a pause for `contact` is showing.
+    bool isOpen(const std::string& contact) const;
+
+  private:
+    struct Pause {
+        Notifier::Handle handle = 0;
+        PauseRequest request{};  // held_ids grows as messages fold in
+        std::size_t messages = 1;
+        std::string reason{};
+        int elapsed = 0;
+    };
+
+    NotificationContent contentOf(const Pause& pause, Notifier::Capabilities caps) const;
+    std::string bodyOf(const Pause& pause, Notifier::Capabilities caps) const;
+    std::string nextReason(const PauseRequest& request);
+    bool fold(Pause& pause, const PauseRequest& request);
+    void show(const std::string& contact, Pause& pause);
+    void onAction(Notifier::Handle handle, const std::string& key);
+    void onClosed(Notifier::Handle handle);
+    void choose(const std::string& contact, Choice::Which which, bool close);
+    const std::string* contactOf(Notifier::Handle handle) const;
+    void updateTicker();
+
+    Notifier& notifier_;
+    Ticker& ticker_;
+    ChoiceCallback on_choice_;
+    Launcher launch_;
+    std::map<std::string, Pause> pauses_;               // by contact
+    std::map<std::string, std::size_t> reason_turns_;   // by contact
+    std::map<Notifier::Handle, std::string> reposted_;  // handle -> desktop entry
+    std::size_t nudge_turn_ = 0;
+    bool ticking_ = false;
+};
+
+// The name nocontact's own notifications are posted under.
+inline constexpr const char* kPauseAppName = "nocontact";
+
+}  // namespace nocontact::daemon
