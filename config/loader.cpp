@@ -123,8 +123,11 @@ std::string defaultPolicyPath() {
     const std::string config_home =
         envOr("XDG_CONFIG_HOME", home.empty() ? std::string() : home + "/.config");
     const std::string user = config_home + "/nocontact/policy.yaml";
+    const std::string system = "/etc/xdg/nocontact/policy.yaml";
     if (!config_home.empty() && exists(user)) return user;
-    return "/etc/xdg/nocontact/policy.yaml";
+    // With neither file, name the user's: it is the one they should create.
+    if (exists(system) || config_home.empty()) return system;
+    return user;
 }
 
 std::string builtinProfilesPath() {

@@ -50,7 +50,8 @@ ProfilesResult loadProfiles(std::string_view text, const std::string& file);
 ProfilesResult loadProfilesFile(const std::string& path);
 
 // The user's policy path: $XDG_CONFIG_HOME/nocontact/policy.yaml (or ~/.config/...) when it
-// exists, else /etc/xdg/nocontact/policy.yaml.
+// exists, else /etc/xdg/nocontact/policy.yaml when that exists, else the user's path (the one
+// to create).
 std::string defaultPolicyPath();
 // Where the built-in profiles are: $NOCONTACT_DATA_DIR, then the install prefix, then the
 // source tree (for runs from a build folder).

@@ -72,6 +72,7 @@ struct Daemon::Impl {
 
     std::uint64_t withheld = 0, refused = 0, failed = 0;
     std::string logged_server;
+    bool watcher_started = false, watching = false;
 };
 
 Daemon::Daemon(Options options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
@@ -115,12 +116,7 @@ void Daemon::start(GMainLoop* loop) {
     impl_->service_source = sdbusSource(*impl_->service_bus, [this] { busLost("service"); });
     impl_->service_source->attach();
 
-    impl_->watcher = std::make_unique<PolicyWatcher>(impl_->policy_file, [this] { reload(); });
-    if (!impl_->watcher->start()) {
-        log::detail(log::Priority::Notice,
-                    "The policy's folder does not exist yet; edits are noticed after a reload",
-                    impl_->policy_file);
-    }
+    watchPolicy();
     notify::startWatchdog();
     notify::ready(impl_->policy_loaded ? "watching over notifications"
                                        : "watching; no policy is in use yet");
@@ -178,6 +174,9 @@ void Daemon::restartMonitor() {
 
 void Daemon::onObserved(const dbus::Observed& observed) {
     if (isOwnNotification(observed)) return;  // our placeholders and notices
+    // The portal forwards what sandboxed apps send to the desktop's server, where the monitor
+    // sees it again and can withhold it: judge that copy only, never both.
+    if (observed.notification.interface == policy::Interface::Portal) return;
     policy::Event event = impl_->profiles.toEvent(observed.notification);
     policy::Decision decision = impl_->engine.handle(event, config::momentNow());
     if (!decision.contact) return;  // strangers are not our business, not even in the log
@@ -219,7 +218,7 @@ void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
                     ++impl_->withheld;
                     break;
                 case dbus::Withholder::Outcome::RefusedByServer:
-                    ++impl_->refused;
+                    if (impl_->refused++ > 0) break;  // said once; Status keeps counting
                     log::write(log::Priority::Warning,
                                "The notification server would not let nocontact close a "
                                "notification; GNOME needs the nocontact GNOME Shell extension.");
@@ -279,6 +278,8 @@ std::map<std::string, sdbus::Variant> Daemon::status() const {
     s["dry_run"] = sdbus::Variant(options_.dry_run);
     s["withholding"] = sdbus::Variant(withholdingPath());
     s["withheld"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->withheld));
+    s["refused"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->refused));
+    s["failed"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->failed));
     s["levels"] = sdbus::Variant(levels());
     if (impl_->withholder) {
         const auto& server = impl_->withholder->server();
@@ -309,6 +310,7 @@ DaemonPort::ReloadResult Daemon::reload() {
 }
 
 DaemonPort::ReloadResult Daemon::readPolicy() {
+    followPolicyPath();
     const std::string& file = impl_->policy_file;
     std::error_code ec;
     if (!std::filesystem::exists(file, ec)) {
@@ -324,8 +326,15 @@ DaemonPort::ReloadResult Daemon::readPolicy() {
     auto loaded = config::loadPolicyFile(file);
     if (!loaded.ok()) {
         std::string diagnostics = joinDiagnostics(loaded.diagnostics);
-        log::policy(false, diagnostics);
-        tellUser(strings::kPolicyRefusedSummary, strings::policyRefusedBody(diagnostics));
+        if (impl_->policy_loaded) {
+            log::policy(false, diagnostics);
+        } else {
+            log::detail(log::Priority::Warning,
+                        "The policy has errors; nocontact only watches until they are fixed",
+                        diagnostics);
+        }
+        tellUser(strings::kPolicyRefusedSummary,
+                 strings::policyRefusedBody(diagnostics, impl_->policy_loaded));
         return {false, diagnostics};
     }
     std::string contacts = plural(loaded.policy->contacts.size(), "contact", "contacts");
@@ -334,6 +343,34 @@ DaemonPort::ReloadResult Daemon::readPolicy() {
     impl_->policy_loaded = true;
     log::policy(true, contacts);
     return {true, "Policy applied: " + contacts + "."};
+}
+
+void Daemon::followPolicyPath() {
+    if (!options_.policy_file.empty()) return;  // --policy: always that file
+    // Without --policy the user may create ~/.config/nocontact/policy.yaml at any time.
+    std::string path = config::defaultPolicyPath();
+    if (path == impl_->policy_file && impl_->watching) return;
+    impl_->policy_file = path;
+    if (!impl_->watcher_started) return;  // start() creates the first watcher
+    // Not now: this may run inside the current watcher's own callback.
+    g_idle_add(
+        [](gpointer self) -> gboolean {
+            static_cast<Daemon*>(self)->watchPolicy();
+            return G_SOURCE_REMOVE;
+        },
+        this);
+}
+
+void Daemon::watchPolicy() {
+    impl_->watcher = std::make_unique<PolicyWatcher>(impl_->policy_file, [this] { reload(); });
+    impl_->watching = impl_->watcher->start();
+    impl_->watcher_started = true;
+    if (!impl_->watching) {
+        log::detail(log::Priority::Notice,
+                    "The policy's folder does not exist yet; after creating it, run "
+                    "nocontactctl reload",
+                    impl_->policy_file);
+    }
 }
 
 void Daemon::tellUser(const std::string& summary, const std::string& body) {

@@ -42,6 +42,8 @@ class Daemon : public DaemonPort {
 
   private:
     ReloadResult readPolicy();
+    void followPolicyPath();
+    void watchPolicy();
     void onObserved(const dbus::Observed& observed);
     void onServerChanged(const dbus::ServerInfo& info);
     bool isOwnNotification(const dbus::Observed& observed) const;

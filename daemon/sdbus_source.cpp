@@ -7,9 +7,15 @@ namespace nocontact::daemon {
 
 std::unique_ptr<BusSource> sdbusSource(sdbus::IConnection& connection,
                                        std::function<void()> on_lost) {
+    // sdbus-c++ throws once the connection is closed; an exception must never cross GLib's C
+    // frames, so a closed connection simply has nothing to poll.
     auto poll = [&connection]() {
-        auto data = connection.getEventLoopPollData();
-        return PollData{data.fd, data.events, data.timeout_usec};
+        try {
+            auto data = connection.getEventLoopPollData();
+            return PollData{data.fd, data.events, data.timeout_usec};
+        } catch (const sdbus::Error&) {
+            return PollData{};
+        }
     };
     // sdbus-c++ reports a broken connection by throwing from processPendingRequest().
     auto process = [&connection]() -> int {

@@ -10,7 +10,7 @@ namespace {
 constexpr std::size_t kMaxBodyLines = 3;
 }  // namespace
 
-std::string policyRefusedBody(const std::string& diagnostics) {
+std::string policyRefusedBody(const std::string& diagnostics, bool had_policy) {
     std::string lines;
     std::size_t count = 0, pos = 0;
     while (pos < diagnostics.size() && count < kMaxBodyLines) {
@@ -20,8 +20,10 @@ std::string policyRefusedBody(const std::string& diagnostics) {
         pos = end + 1;
         ++count;
     }
-    return "Nothing changed: the policy you had keeps working.\n" + lines +
-           "`nocontactctl check` shows every detail.";
+    std::string first = had_policy
+                            ? "Nothing changed: the policy you had keeps working.\n"
+                            : "nocontact is only watching, holding nothing, until this is fixed.\n";
+    return first + lines + "`nocontactctl check` shows every detail.";
 }
 
 std::string noPolicyYet(const std::string& file) {

@@ -15,7 +15,8 @@ inline constexpr const char* kWithheldPlaceholder = "nocontact is keeping a mess
 inline constexpr const char* kPolicyRefusedSummary = "Your nocontact policy needs a second look";
 
 // The body of the notification shown when an edited policy has errors.
-std::string policyRefusedBody(const std::string& diagnostics);
+// `had_policy`: whether an earlier, good policy is still in force.
+std::string policyRefusedBody(const std::string& diagnostics, bool had_policy);
 
 // Said when there is no policy file yet.
 std::string noPolicyYet(const std::string& file);

@@ -92,17 +92,24 @@ DaemonProcess::~DaemonProcess() {
     std::filesystem::remove_all(dir_, ec);
 }
 
+void DaemonProcess::useConfigHome() {
+    config_home_ = true;
+    policy_path_ = dir_ + "/config/nocontact/policy.yaml";
+}
+
 void DaemonProcess::writePolicy(const std::string& yaml) {
-    std::string tmp = dir_ + "/.policy.yaml.new";
+    std::filesystem::create_directories(std::filesystem::path(policy_path_).parent_path());
+    std::string tmp = policy_path_ + ".new";
     std::ofstream(tmp) << yaml;
     std::filesystem::rename(tmp, policy_path_);
 }
 
 void DaemonProcess::start() {
-    std::vector<std::string> args = {NOCONTACTD, "--policy", policy_path_, "--state-dir",
-                                     dir_ + "/state"};
+    std::vector<std::string> args = {NOCONTACTD, "--state-dir", dir_ + "/state"};
+    if (!config_home_) args.insert(args.end(), {"--policy", policy_path_});
     if (dry_run_) args.emplace_back("--dry-run");
     std::vector<std::string> env = childEnvironment(bus_address_);
+    if (config_home_) env.push_back("XDG_CONFIG_HOME=" + dir_ + "/config");
     auto argv = pointers(args);
     auto envp = pointers(env);
     int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);

@@ -39,6 +39,9 @@ class DaemonProcess {
     const std::string& policyPath() const { return policy_path_; }
     // Saves the policy as editors do: a new file beside it, renamed over the old one.
     void writePolicy(const std::string& yaml);
+    // Runs without --policy, with XDG_CONFIG_HOME in the daemon's folder, so the daemon looks
+    // for $XDG_CONFIG_HOME/nocontact/policy.yaml itself (the folder is not created).
+    void useConfigHome();
 
     // Starts the daemon (again, after kill9()); its output is appended to the log.
     void start();
@@ -58,6 +61,7 @@ class DaemonProcess {
   private:
     std::string bus_address_;
     bool dry_run_;
+    bool config_home_ = false;
     std::string dir_, policy_path_, log_path_;
     pid_t pid_ = -1;
     std::optional<int> exit_status_;

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/sdbus_source.hpp"
 #include "tests/integration/daemon_process.hpp"
 
 using nocontact::testing::DaemonTest;
@@ -151,6 +152,26 @@ TEST_F(DaemonReload, RunsWithoutAPolicyAndPicksItUpOnceCreated) {
     EXPECT_TRUE(field<bool>(status(), "policy_loaded"));
     EXPECT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "after the policy was created"))));
     EXPECT_EQ(closesOf(before), 0);
+}
+
+TEST_F(DaemonReload, FindsThePolicyTheUserCreatesInTheirConfigFolderWithoutPolicyFlag) {
+    daemon_ = std::make_unique<nocontact::testing::DaemonProcess>(bus_.address(), false);
+    daemon_->useConfigHome();
+    daemon_->start();
+    connection_ = sdbus::createSessionBusConnectionWithAddress(bus_.address());
+    connection_source_ = nocontact::daemon::sdbusSource(*connection_, [] {});
+    connection_source_->attach();
+    client_ = std::make_unique<nocontact::testing::DaemonClient>(*connection_);
+    waitReady();
+    auto s = status();
+    EXPECT_FALSE(field<bool>(s, "policy_loaded"));
+    EXPECT_EQ(field<std::string>(s, "policy_file"), daemon_->policyPath())
+        << "the daemon must name the file the user should create";
+
+    daemon_->writePolicy(kAlexPolicy);  // creates ~/.config/nocontact as a person would
+    auto [applied, message] = client_->Reload();
+    EXPECT_TRUE(applied) << message;
+    EXPECT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "found in the new folder"))));
 }
 
 TEST_F(DaemonReload, KeepsTheLastPolicyAndSaysSoWhenTheFileIsDeleted) {

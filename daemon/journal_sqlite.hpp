@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <sqlite3.h>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "daemon/journal_store.hpp"
+
+// Small helpers over the SQLite C API for the journal store. Internal to journal_*.cpp.
+
+namespace nocontact::daemon::sql {
+
+struct Finalize {
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using Stmt = std::unique_ptr<sqlite3_stmt, Finalize>;
+
+// "what: <sqlite3_errmsg>". SQLite's message names tables and constraints, never bound values.
+StoreError errorOf(sqlite3* db, std::string_view what);
+
+// Prepares `sql` once, for the life of the store.
+Result<Stmt> prepare(sqlite3* db, const char* sql);
+
+// Runs SQL with no results (pragmas, schema, transactions).
+Status exec(sqlite3* db, const char* sql, std::string_view what);
+
+// One use of a prepared statement: binds in order, steps, reads columns, and resets the
+// statement when it goes out of scope so that no statement keeps a read transaction open (an
+// open read would stop the WAL from being truncated, and cleared text would linger there).
+class Use {
+  public:
+    explicit Use(sqlite3_stmt* s) : s_(s) {}
+    ~Use();
+    Use(const Use&) = delete;
+    Use& operator=(const Use&) = delete;
+
+    Use& bind(std::int64_t v);
+    Use& bind(const std::string& v);
+    Use& bind(std::optional<std::int64_t> v);
+
+    // SQLITE_ROW, SQLITE_DONE, or the error code (a failed bind is reported here).
+    int step();
+    // Steps to completion: true when the statement ran without error.
+    bool run() { return step() == SQLITE_DONE; }
+
+    std::int64_t integer(int column) const { return sqlite3_column_int64(s_, column); }
+    std::string text(int column) const;
+    std::optional<std::int64_t> optInteger(int column) const;
+
+  private:
+    void check(int rc) {
+        if (rc != SQLITE_OK && rc_ == SQLITE_OK) rc_ = rc;
+    }
+    sqlite3_stmt* s_;
+    int next_ = 1;
+    int rc_ = SQLITE_OK;
+};
+
+// Seconds since the epoch, as the journal stores every time.
+inline std::int64_t toSql(policy::SysTime t) {
+    return t.time_since_epoch().count();
+}
+inline policy::SysTime fromSql(std::int64_t s) {
+    return policy::SysTime{policy::Seconds{s}};
+}
+
+constexpr std::array<const char*, 4> kStateNames = {"held", "later", "read", "let_go"};
+constexpr std::array<const char*, 4> kChoiceNames = {"read", "later", "let_go", "expired"};
+constexpr std::array<const char*, 4> kOverrideNames = {"soften", "harden", "final_straw", "snooze"};
+
+// The stored name of an enum value (the schema's CHECK constraints list the same names).
+template <typename Enum, std::size_t N>
+std::string name(const std::array<const char*, N>& names, Enum e) {
+    return names[static_cast<std::size_t>(e)];
+}
+
+// The enum whose name is `text`; the schema's CHECK constraints keep the text one of them.
+template <typename Enum, std::size_t N>
+Enum parse(const std::array<const char*, N>& names, const std::string& text) {
+    for (std::size_t i = 0; i < N; ++i) {
+        if (text == names[i]) return static_cast<Enum>(i);
+    }
+    return static_cast<Enum>(0);
+}
+
+template <typename T>
+Result<T> fail(sqlite3* db, std::string_view what) {
+    return {.value = std::nullopt, .error = errorOf(db, what)};
+}
+
+template <typename T>
+Result<T> ok(T value) {
+    return {.value = std::move(value), .error = std::nullopt};
+}
+
+inline Status failed(sqlite3* db, std::string_view what) {
+    return {errorOf(db, what)};
+}
+
+// Reads every row of `use` with `from`; nullopt when a step failed.
+template <typename Row, typename From>
+std::optional<std::vector<Row>> collect(Use& use, From from) {
+    std::vector<Row> rows;
+    int rc;
+    while ((rc = use.step()) == SQLITE_ROW)
+        rows.push_back(from(use));
+    if (rc != SQLITE_DONE) return std::nullopt;
+    return rows;
+}
+
+}  // namespace nocontact::daemon::sql
+
+namespace nocontact::daemon {
+
+// Every statement the store runs, prepared once at open and reused.
+struct JournalStore::Statements {
+    sql::Stmt insertEvent, eventsSince, eventTimes;
+    sql::Stmt insertHeld, selectHeld, heldById, markRead, setState, insertChoice, choicesSince,
+        blankLetGo, deleteLetGo;
+    sql::Stmt insertNote, selectNotes;
+    sql::Stmt insertOverride, replaceOverride, selectOverrides, deleteExpired;
+    sql::Stmt begin, commit, rollback;
+};
+
+}  // namespace nocontact::daemon

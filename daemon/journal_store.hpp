@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "policy/engine.hpp"
+#include "policy/time.hpp"
+
+struct sqlite3;
+
+// The journal (DESIGN.md §1, §4, §6): a SQLite file in the user's state folder that keeps every
+// contact attempt, held message, choice, note and temporary change. Message text lives in one
+// place only, held.summary and held.body, and only while the user may still want it:
+//   - held / later: text kept (it is a promise: the message is never silently lost);
+//   - read:         text cleared at once, the row's facts stay (when, who, which app);
+//   - let go:       text kept kLetGoKeepDays for "I changed my mind", then the row is purged.
+// Cleared text is overwritten in the file (secure_delete, and the WAL is truncated), not just
+// unlinked from the b-tree. Every call returns its error as a value; nothing throws.
+
+namespace nocontact::daemon {
+
+// DESIGN.md §4: let-go messages stay retrievable for 30 days, then are purged.
+inline constexpr int kLetGoKeepDays = 30;
+// The schema this build writes. Older files are migrated up; newer ones are left untouched.
+inline constexpr int kJournalSchemaVersion = 1;
+inline constexpr const char* kJournalFileName = "journal.sqlite3";
+
+// A failed store operation: what failed and SQLite's own words (sqlite3_errmsg), which name
+// tables and constraints but never the values bound to a statement, so never message text.
+struct StoreError {
+    std::string message{};
+};
+
+// Success, or the error. `if (!status)` reads as "it failed".
+struct [[nodiscard]] Status {
+    std::optional<StoreError> error{};
+    explicit operator bool() const { return !error; }
+};
+
+// A value, or the error.
+template <typename T>
+struct [[nodiscard]] Result {
+    std::optional<T> value{};
+    std::optional<StoreError> error{};
+    explicit operator bool() const { return value.has_value(); }
+    const T& operator*() const& { return *value; }
+    T operator*() && { return std::move(*value); }  // safe in `for (x : *store.held())`
+    const T* operator->() const { return &*value; }
+};
+
+// One contact attempt or intervention, as the daemon saw it. Never message text.
+struct EventRow {
+    std::int64_t id = 0;  // set by the store
+    policy::SysTime time{};
+    std::string contact{};
+    std::string source{};  // fdo, gtk, portal, kdeconnect, ...
+    std::string app{};
+    std::string kind{};    // notification, call, reach-out, ...
+    std::string level{};   // the effective strictness
+    std::string action{};  // what nocontact did
+};
+
+enum class HeldState { Held, Later, Read, LetGo };
+
+// A withheld message, kept so it can be posted again as it was.
+struct HeldMessage {
+    std::int64_t id = 0;  // set by the store
+    policy::SysTime received{};
+    std::string contact{};
+    std::string app_name{};
+    std::string app_id{};
+    std::string app_icon{};
+    std::string desktop_entry{};
+    std::string summary{};  // message text: cleared when read, purged after let go
+    std::string body{};     // message text: as summary
+    HeldState state = HeldState::Held;
+    std::optional<policy::SysTime> let_go_at{};
+};
+
+// Which held messages to list: empty contact = everyone, empty states = every state. Contacts
+// compare exactly: pass the name as the policy spells it, as everywhere in the journal.
+struct HeldFilter {
+    std::string contact{};
+    std::vector<HeldState> states{};
+};
+
+// The user's answer to a pause (Expired: the pause ran out or was closed without an answer).
+enum class Choice { Read, Later, LetGo, Expired };
+
+struct ChoiceRow {
+    std::int64_t id = 0;
+    std::optional<std::int64_t> held_id{};  // nullopt once the held row was purged
+    policy::SysTime time{};
+    Choice choice = Choice::Later;
+};
+
+// The user's own words about a contact (`nocontactctl note`).
+struct NoteRow {
+    std::int64_t id = 0;
+    policy::SysTime time{};
+    std::string contact{};
+    std::string text{};
+};
+
+// Contact attempts on one local calendar day.
+struct DayCount {
+    policy::Date day{};
+    int attempts = 0;
+};
+
+// Maps an instant to the user's wall clock (config/local_time.hpp provides one).
+using ToLocal = std::function<policy::LocalTime(policy::SysTime)>;
+
+// How the connection is set up, as SQLite reports it (for tests and diagnostics).
+struct JournalSettings {
+    std::string journal_mode{};  // "wal"
+    int synchronous = 0;         // 2 = FULL
+    bool secure_delete = false;
+    bool foreign_keys = false;
+    int schema_version = 0;
+};
+
+class JournalStore;
+
+// What open() found. `store` is null on error; `moved_aside` names the unreadable file that was
+// renamed (so the daemon can tell the user, kindly, that an old journal could not be read).
+struct OpenResult {
+    std::unique_ptr<JournalStore> store{};
+    std::optional<StoreError> error{};
+    std::optional<std::filesystem::path> moved_aside{};
+};
+
+// One connection, used from the daemon's one thread. Writes wait for fsync (a few milliseconds
+// on a disk): the price of a promise that survives power loss.
+class JournalStore {
+  public:
+    // Opens (creating, 0700 / 0600 whatever the umask) `folder`/journal.sqlite3 and migrates it
+    // to kJournalSchemaVersion. A file that is not a SQLite database is renamed to
+    // journal.sqlite3.corrupt-<now as YYYYMMDDTHHMMSSZ> and a fresh one created.
+    static OpenResult open(const std::filesystem::path& folder, policy::SysTime now);
+    ~JournalStore();
+    JournalStore(const JournalStore&) = delete;
+    JournalStore& operator=(const JournalStore&) = delete;
+
+    const std::filesystem::path& path() const { return path_; }
+    // The connection's settings as SQLite reports them now.
+    Result<JournalSettings> settings();
+
+    // Appends one event; returns its id.
+    Result<std::int64_t> recordEvent(const EventRow& event);
+    // Events at or after `since`, oldest first (`nocontactctl journal --since`).
+    Result<std::vector<EventRow>> eventsSince(policy::SysTime since);
+    // Attempts (event rows) for `contact` on each of the `days` local days ending with the day
+    // of `now`, oldest first, zero days included. Local days come from `toLocal`, so DST and
+    // time zones are the caller's; a day is dateOf(toLocal(event time)).
+    Result<std::vector<DayCount>> countsByDay(const std::string& contact, int days,
+                                              policy::SysTime now, const ToLocal& toLocal);
+
+    // Keeps a withheld message durably (committed to disk before it returns); returns its id.
+    Result<std::int64_t> holdMessage(const HeldMessage& message);
+    // Held messages matching `filter`, oldest first.
+    Result<std::vector<HeldMessage>> held(const HeldFilter& filter = {});
+    // One held message; nullopt inside the Result when there is no such id.
+    Result<std::optional<HeldMessage>> heldById(std::int64_t id);
+    // The user read it: state Read, and its text is cleared from the file now.
+    Status markRead(std::int64_t id);
+    // Keep it for the next digest.
+    Status markLater(std::int64_t id);
+    // Let it go: kept, text included, for kLetGoKeepDays from `now`.
+    Status letGo(std::int64_t id, policy::SysTime now);
+    // Records the user's answer to a pause (facts only); returns its id.
+    Result<std::int64_t> recordChoice(std::optional<std::int64_t> heldId, Choice choice,
+                                      policy::SysTime time);
+    // Choices at or after `since`, oldest first (pauses honoured vs. overridden).
+    Result<std::vector<ChoiceRow>> choicesSince(policy::SysTime since);
+    // Deletes let-go messages older than kLetGoKeepDays, text overwritten; returns how many.
+    Result<int> purgeLetGo(policy::SysTime now);
+
+    // Keeps the user's own words; returns the note's id.
+    Result<std::int64_t> addNote(const std::string& contact, const std::string& text,
+                                 policy::SysTime time);
+    // The notes about `contact` (empty = all), oldest first.
+    Result<std::vector<NoteRow>> notes(const std::string& contact = {});
+
+    // Keeps a temporary change so it survives a restart. Like Engine::addOverride, it replaces
+    // the earlier change for the same contact (spelled exactly alike) or the earlier snooze, and
+    // drops changes that had run out when this one starts.
+    Status saveOverride(const policy::Override& change);
+    // Every kept change, oldest first, ready for Engine::addOverride.
+    Result<std::vector<policy::Override>> overrides();
+    // Forgets changes that ran out at or before `now`; returns how many.
+    Result<int> removeExpired(policy::SysTime now);
+
+  private:
+    struct Statements;
+    JournalStore(sqlite3* db, std::filesystem::path path);
+    Status prepareAll();
+    Status scrub();
+    Status setState(std::int64_t id, HeldState state, std::optional<policy::SysTime> letGoAt);
+    bool insertOverride(const policy::Override& change);
+    template <typename Body>
+    Status inTransaction(std::string_view what, Body body);
+
+    sqlite3* db_;
+    std::filesystem::path path_;
+    std::unique_ptr<Statements> stmts_;
+};
+
+}  // namespace nocontact::daemon

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Opening the journal when things are not as they should be: old schemas, damaged files,
+// folders that cannot be written, a disk that fills up.
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "daemon/journal_store.hpp"
+#include "tests/integration/journal_test_util.hpp"
+
+namespace {
+
+using namespace nocontact::daemon;
+using namespace std::chrono_literals;
+using nocontact::policy::SysTime;
+using nocontact::testing::journal::bytesOf;
+using nocontact::testing::journal::TempFolder;
+
+const SysTime kT0{std::chrono::sys_days{std::chrono::year{2026} / 11 / 26} + 16h + 15min};
+
+// Runs SQL on the file with a connection of the test's own.
+void runSql(const std::filesystem::path& file, const char* sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &error), SQLITE_OK) << error;
+    sqlite3_free(error);
+    sqlite3_close(db);
+}
+
+HeldMessage message(std::string body) {
+    HeldMessage m;
+    m.received = kT0;
+    m.contact = "Alex";
+    m.app_name = "Signal";
+    m.body = std::move(body);
+    return m;
+}
+
+class AJournalFile : public ::testing::Test {
+  protected:
+    std::filesystem::path folder() const { return dir_.path() / "nocontact"; }
+    std::filesystem::path file() const { return folder() / kJournalFileName; }
+    void makeFolder() const { std::filesystem::create_directories(folder()); }
+    TempFolder dir_;
+};
+
+TEST_F(AJournalFile, FromBeforeAnySchemaIsMigratedAndKeepsWhatElseItHeld) {
+    makeFolder();
+    runSql(file(), "CREATE TABLE unrelated(x); INSERT INTO unrelated VALUES (42);");
+
+    OpenResult opened = JournalStore::open(folder(), kT0);
+    ASSERT_TRUE(opened.store) << opened.error->message;
+    EXPECT_EQ(opened.store->settings()->schema_version, kJournalSchemaVersion);
+    auto id = opened.store->holdMessage(message("migrated"));
+    ASSERT_TRUE(id);
+    EXPECT_EQ((*opened.store->heldById(*id))->body, "migrated");
+    opened.store.reset();
+    runSql(file(), "SELECT x FROM unrelated;");  // not dropped by the migration
+}
+
+TEST_F(AJournalFile, FromANewerNocontactIsLeftAsItIs) {
+    makeFolder();
+    runSql(file(), "PRAGMA user_version = 99;");
+    const std::string before = bytesOf(file());
+
+    OpenResult opened = JournalStore::open(folder(), kT0);
+    EXPECT_FALSE(opened.store);
+    ASSERT_TRUE(opened.error);
+    EXPECT_NE(opened.error->message.find("newer"), std::string::npos) << opened.error->message;
+    EXPECT_FALSE(opened.moved_aside);
+    EXPECT_TRUE(bytesOf(file()) == before);  // not even the journal mode changed
+}
+
+TEST_F(AJournalFile, ThatIsNotADatabaseIsMovedAsideAndAFreshOneStarts) {
+    makeFolder();
+    std::string garbage;
+    for (int i = 0; i < 200; ++i)
+        garbage += "this is not a database, only words. ";
+    std::ofstream(file()) << garbage;
+
+    OpenResult opened = JournalStore::open(folder(), kT0);
+    ASSERT_TRUE(opened.store) << opened.error->message;
+    ASSERT_TRUE(opened.moved_aside);
+    EXPECT_EQ(*opened.moved_aside, folder() / "journal.sqlite3.corrupt-20261126T161500Z");
+    EXPECT_TRUE(bytesOf(*opened.moved_aside) == garbage);  // kept for the user, untouched
+    EXPECT_TRUE(opened.store->holdMessage(message("a fresh start")));
+    EXPECT_EQ(opened.store->held()->size(), 1u);
+}
+
+TEST_F(AJournalFile, InAFolderThatCannotBeMadeGivesAnErrorNotACrash) {
+    // A regular file where a folder should be: refused even to root, unlike a 0500 folder.
+    std::ofstream(dir_.path() / "state") << "a file";
+    OpenResult opened = JournalStore::open(dir_.path() / "state" / "nocontact", kT0);
+    EXPECT_FALSE(opened.store);
+    ASSERT_TRUE(opened.error);
+    EXPECT_NE(opened.error->message.find("journal folder"), std::string::npos)
+        << opened.error->message;
+}
+
+// Opens the journal under `folder` in a child process that cannot write there — as the unprivileged
+// user "nobody" when the tests run as root, since root writes into read-only folders — and
+// returns the child's exit status: 0 when open() reported an error, 1 when it claimed success.
+int openAsSomeoneWhoCannotWrite(const std::filesystem::path& folder) {
+    pid_t child = ::fork();
+    if (child == 0) {
+        constexpr uid_t kNobody = 65534;  // Debian's nobody / nogroup
+        if (::geteuid() == 0 && (::setgid(kNobody) != 0 || ::setuid(kNobody) != 0)) _exit(2);
+        OpenResult opened = JournalStore::open(folder, kT0);
+        _exit(opened.store || !opened.error || opened.error->message.empty() ? 1 : 0);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    return status;
+}
+
+TEST_F(AJournalFile, InAReadOnlyFolderGivesAnErrorNotACrash) {
+    const auto state = dir_.path() / "state";
+    std::filesystem::create_directory(state);
+    ASSERT_EQ(::chmod(dir_.path().c_str(), 0755), 0);
+    ASSERT_EQ(::chmod(state.c_str(), 0555), 0);
+
+    int status = openAsSomeoneWhoCannotWrite(state / "nocontact");
+    ASSERT_TRUE(WIFEXITED(status)) << "the child crashed, status " << status;
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+    EXPECT_FALSE(std::filesystem::exists(state / "nocontact"));
+}
+
+// Limits how large this process may make a file, as a full disk would, while in scope.
+class FileSizeLimit {
+  public:
+    explicit FileSizeLimit(rlim_t bytes) {
+        ::getrlimit(RLIMIT_FSIZE, &old_);
+        old_signal_ = ::signal(SIGXFSZ, SIG_IGN);  // a failed write, not a dead process
+        rlimit limit = old_;
+        limit.rlim_cur = bytes;
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+    }
+    ~FileSizeLimit() {
+        ::setrlimit(RLIMIT_FSIZE, &old_);
+        ::signal(SIGXFSZ, old_signal_);
+    }
+
+  private:
+    rlimit old_{};
+    sighandler_t old_signal_;
+};
+
+TEST_F(AJournalFile, ThatCannotGrowGivesAnErrorAndKeepsWhatItHad) {
+    OpenResult opened = JournalStore::open(folder(), kT0);
+    ASSERT_TRUE(opened.store);
+    JournalStore& store = *opened.store;
+    ASSERT_TRUE(store.holdMessage(message("kept before the disk filled")));
+    {
+        FileSizeLimit full{1 << 20};
+        auto refused = store.holdMessage(message(std::string(4 << 20, 'x')));
+        EXPECT_FALSE(refused);
+        ASSERT_TRUE(refused.error);
+        EXPECT_FALSE(refused.error->message.empty());
+    }
+    auto held = store.held();
+    ASSERT_TRUE(held) << held.error->message;
+    ASSERT_EQ(held->size(), 1u);
+    EXPECT_EQ(held->front().body, "kept before the disk filled");
+    EXPECT_TRUE(store.holdMessage(message("room again")));
+}
+
+}  // namespace
