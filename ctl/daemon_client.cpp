@@ -41,6 +41,10 @@ T get(const Status& s, const char* key, T fallback = {}) {
 }
 
 void notRunning(const sdbus::Error& e, std::ostream& err) {
+    if (e.getName() == dbus::names::kErrorAccessDenied) {
+        err << "nocontactctl: " << e.getMessage() << "\n";
+        return;
+    }
     err << "nocontactctl: nocontactd is not answering (" << e.getName() << ").\n"
         << "  Start it with: systemctl --user start nocontactd\n";
 }
@@ -53,7 +57,8 @@ json statusJson(const Status& s) {
     }
     out["policy_loaded"] = get<bool>(s, "policy_loaded");
     out["dry_run"] = get<bool>(s, "dry_run");
-    for (const char* key : {"contacts", "seen", "withheld", "malformed", "monitor_restarts"}) {
+    for (const char* key :
+         {"contacts", "seen", "withheld", "refused", "failed", "malformed", "monitor_restarts"}) {
         out[key] = get<std::uint32_t>(s, key);
     }
     out["levels"] = json::array();
@@ -113,7 +118,7 @@ int runReload(std::ostream& out, std::ostream& err) {
         Client client(*connection);
         auto [applied, message] = client.Reload();
         (applied ? out : err) << message << '\n';
-        if (!applied) err << "The policy in use stays as it was.\n";
+        if (!applied) err << "Nothing was changed.\n";
         return applied ? kExitOk : kExitError;
     } catch (const sdbus::Error& e) {
         notRunning(e, err);

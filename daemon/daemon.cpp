@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <systemd/sd-bus.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -373,8 +374,17 @@ void Daemon::watchPolicy() {
     }
 }
 
-void Daemon::tellUser(const std::string& summary, const std::string& body) {
+void Daemon::tellUser(const std::string& summary, const std::string& text) {
     if (!impl_->withholder || options_.dry_run) return;
+    // Diagnostics quote the policy ("got '<3'"): servers that read markup must see it as text.
+    const auto& caps = impl_->withholder->server().capabilities;
+    bool markup = std::find(caps.begin(), caps.end(), "body-markup") != caps.end();
+    std::string body = text;
+    if (markup) {
+        gchar* escaped = g_markup_escape_text(text.c_str(), -1);
+        body = escaped;
+        g_free(escaped);
+    }
     sd_bus_message* m = nullptr;
     sd_bus* bus = impl_->withholder->bus();
     int r = sd_bus_message_new_method_call(bus, &m, dbus::names::kFdoService, dbus::names::kFdoPath,

@@ -8,6 +8,7 @@ NOCONTACT_PACKAGES=(
     libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
     libsystemd-dev libglib2.0-dev libsdbus-c++-dev libsdbus-c++-bin libnotify-dev
     dbus dbus-x11 dunst xvfb libnotify-bin x11-apps imagemagick systemd python3-dbus python3-gi
+    fonts-dejavu-core
     gnome-shell gjs python3-dbusmock
     clang libclang-rt-14-dev clang-format
 )
@@ -23,6 +24,7 @@ nocontact_install_deps() {
     local sudo=()
     [[ $(id -u) -ne 0 ]] && sudo=(sudo)
     "${sudo[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    # Through env, which sudo does not strip, so debconf never stops to ask.
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         "${missing[@]}"
 }

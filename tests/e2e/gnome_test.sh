@@ -147,7 +147,10 @@ result $? "the stranger's GTK notification is still there"
 app fdo Signal signal "Alex Morgan" "$fdo_secret"
 result $? "GNOME accepts the contact's FDO notification"
 
-wait_for 10 status_is withholding needs-gnome-shell-extension
+wait_for 10 status_is refused 1
+result $? "GNOME refuses nocontact's close, and nocontactd counts the refusal"
+
+status_is withholding needs-gnome-shell-extension
 result $? "nocontactd reports that GNOME needs the GNOME Shell extension"
 
 # The honest outcome until the extension exists: GNOME keeps showing it. When this starts to

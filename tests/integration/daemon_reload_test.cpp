@@ -77,6 +77,8 @@ class DaemonReload : public DaemonTest {
 TEST_F(DaemonReload, AppliesAnEditedPolicyFileAndWithholdsTheNewContact) {
     ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
     std::uint32_t before = idOf(signalFrom("Jordan Lee", "before Jordan was in the policy"));
+    // The daemon must have judged it under the old policy before the file changes.
+    ASSERT_TRUE(waitFor([&] { return field<std::uint32_t>(status(), "seen") >= 1; }));
     daemon_->writePolicy(kAlexAndJordanPolicy);
     ASSERT_TRUE(waitReloads(1)) << "no PolicyReloaded after the file was replaced";
     EXPECT_TRUE(client_->reloads[0].first) << client_->reloads[0].second;

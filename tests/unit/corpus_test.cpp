@@ -80,12 +80,10 @@ policy::Notification fixtureToNotification(const json& line) {
 
 // --- The corpus --------------------------------------------------------------------------
 
-// $NOCONTACT_FIXTURES, else the shared fixtures beside the checkout, else the repository's
-// copy of them (for a fresh checkout on its own).
+// $NOCONTACT_FIXTURES (to try a newer corpus), else the repository's copy of the shared
+// fixtures: the tests depend on nothing outside the checkout.
 std::string fixturesDir() {
     if (const char* dir = std::getenv("NOCONTACT_FIXTURES"); dir && *dir) return dir;
-    std::string shared = NOCONTACT_SOURCE_ROOT "/../shared/fixtures";
-    if (std::filesystem::exists(shared + "/notifications.jsonl")) return shared;
     return NOCONTACT_TEST_DATA "/corpus";
 }
 

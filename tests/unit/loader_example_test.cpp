@@ -82,7 +82,7 @@ TEST_F(TheExamplePolicy, ReadsReachingOutSourcesAndApps) {
 }
 
 TEST(TheFixturePolicy, LoadsWithAlexsNumberInE164) {
-    const auto result = loadPolicyFile("/work/shared/fixtures/policy.yaml");
+    const auto result = loadPolicyFile(NOCONTACT_TEST_DATA "/corpus/policy.yaml");
     ASSERT_TRUE(result.ok()) << render(result.diagnostics);
     EXPECT_EQ(result.errorCount(), 0u);
     const auto& alex = result.policy->contacts.at(0);
