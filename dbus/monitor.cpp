@@ -146,7 +146,7 @@ void Monitor::Impl::onCall(sd_bus_message* m) {
         ++counters.malformed;
         return;
     }
-    Observed o{std::move(*n), orEmpty(sd_bus_message_get_sender(m)), 0, monotonicUsec()};
+    Observed o{std::move(*n), orEmpty(sd_bus_message_get_sender(m)), 0, monotonicUsec(), {}};
     report(o);
 }
 
@@ -165,7 +165,7 @@ void Monitor::Impl::onNotify(sd_bus_message* m) {
     }
     Key key{sender, serial};
     if (by_key.count(key)) return;  // the same call seen twice: keep the first
-    pending.push_back({key, Observed{std::move(*n), sender, 0, 0}});
+    pending.push_back({key, Observed{std::move(*n), sender, 0, 0, {}}});
     by_key.emplace(std::move(key), std::prev(pending.end()));
     if (pending.size() > kMaxPending) {
         by_key.erase(pending.front().key);
@@ -190,6 +190,8 @@ void Monitor::Impl::onReply(sd_bus_message* m, bool error) {
     }
     o.fdo_id = *id;
     o.received_usec = monotonicUsec();
+    const char* server = sd_bus_message_get_sender(m);
+    o.server = server ? server : "";
     report(o);
 }
 

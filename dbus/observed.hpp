@@ -14,6 +14,9 @@ struct Observed {
     std::string sender;               // unique bus name of the app that sent it (":1.42")
     std::uint32_t fdo_id = 0;         // FDO: the id the server returned; 0 for gtk/portal
     std::uint64_t received_usec = 0;  // CLOCK_MONOTONIC when the server's reply was seen
+    // FDO: the unique name of the server that gave the id. Ids are per server (a restarted
+    // server counts from 1 again), so the id is only ever used with this server.
+    std::string server;
 };
 
 }  // namespace nocontact::dbus

@@ -14,6 +14,13 @@ namespace nocontact::dbus {
 
 namespace {
 
+// Where an FDO notification's calls go: the very server that gave its id, so that a restarted
+// server (whose ids start again at 1) never has someone else's notification closed. Without a
+// known server (tests building an Observed by hand), the well-known name.
+const char* serverOf(const Observed& o) {
+    return o.server.empty() ? names::kFdoService : o.server.c_str();
+}
+
 // GNOME Shell (>= 42) answers a foreign CloseNotification with this error.
 constexpr const char* kInvalidArgs = "org.freedesktop.DBus.Error.InvalidArgs";
 constexpr const char* kGnomeShell = "gnome-shell";
@@ -69,7 +76,7 @@ struct Withholder::Impl {
     void query();
     void setOwner(const std::string& unique_name);
     void replace(Call* c);
-    void close(Call* c, std::uint32_t id);
+    void close(Call* c, const Observed& o, std::uint32_t id);
     void finish(Call* c, sd_bus_message* reply);
 
     static int onOwnerChanged(sd_bus_message* m, void* userdata, sd_bus_error*);
@@ -180,7 +187,7 @@ int Withholder::Impl::onCapabilities(sd_bus_message* m, void* userdata, sd_bus_e
 void Withholder::Impl::replace(Call* c) {
     std::uint32_t id = c->observed.fdo_id;
     std::string placeholder = c->placeholder;
-    send(names::kFdoService, names::kFdoPath, names::kFdoInterface, "Notify", &onReplaced, c,
+    send(serverOf(c->observed), names::kFdoPath, names::kFdoInterface, "Notify", &onReplaced, c,
          "susssasa{sv}i", "nocontact", id, "", placeholder.c_str(), "", 0, 2, "transient", "b", 1,
          "urgency", "y", 0, kPlaceholderExpireMs);
 }
@@ -191,15 +198,15 @@ int Withholder::Impl::onReplaced(sd_bus_message* m, void* userdata, sd_bus_error
     bool ok = !sd_bus_message_is_method_error(m, nullptr) &&
               sd_bus_message_read_basic(m, 'u', &new_id) > 0;
     // A server that did not replace by id made a new placeholder notification: ours, close it.
-    if (ok && new_id != c->observed.fdo_id) c->impl->close(nullptr, new_id);
+    if (ok && new_id != c->observed.fdo_id) c->impl->close(nullptr, c->observed, new_id);
     auto* next = new Call{c->impl, c->generation, c->observed, std::move(c->done), {}};
-    c->impl->close(next, next->observed.fdo_id);
+    c->impl->close(next, next->observed, next->observed.fdo_id);
     return 1;
 }
 
 // Step 2: close it. `c` null = nobody waits for the outcome.
-void Withholder::Impl::close(Call* c, std::uint32_t id) {
-    send(names::kFdoService, names::kFdoPath, names::kFdoInterface, "CloseNotification",
+void Withholder::Impl::close(Call* c, const Observed& o, std::uint32_t id) {
+    send(serverOf(o), names::kFdoPath, names::kFdoInterface, "CloseNotification",
          c ? &onClosed : &ignore, c, "u", id);
 }
 

@@ -66,6 +66,7 @@ class AWithholder : public ::testing::Test {
         o.notification.body = body;
         o.sender = app_.uniqueName();
         o.fdo_id = id;
+        o.server = server_.uniqueName();
         return o;
     }
 
@@ -201,6 +202,19 @@ TEST_F(AWithholder, FollowsTheServerThroughARestart) {
         saw_nobody |= c.unique_name.empty();
     EXPECT_TRUE(saw_nobody);
     EXPECT_EQ(changes_.back().capabilities, std::vector<std::string>{"body"});
+}
+
+TEST_F(AWithholder, NeverTouchesARestartedServersNotificationThatHasTheSameId) {
+    Observed o = shown("Alex Morgan", "shown by the server before it restarted");
+    server_.restart();
+    ASSERT_TRUE(waitUntil([&] { return withholder_.server().unique_name == server_.uniqueName(); },
+                          5s, iterate));
+    // The new server counts its ids afresh: a stranger's notification may now have the same id.
+    Observed stranger = shown("Sam Rivera", "a new notification on the new server");
+    Result r = withhold(o);
+    EXPECT_EQ(r.outcome, Withholder::Outcome::Failed) << "the old server is gone";
+    EXPECT_TRUE(callsFromUs().empty()) << "nothing may reach the new server for an old id";
+    EXPECT_EQ(server_.shown().count(stranger.fdo_id), 1u);
 }
 
 }  // namespace
