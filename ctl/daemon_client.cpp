@@ -57,8 +57,8 @@ json statusJson(const Status& s) {
     }
     out["policy_loaded"] = get<bool>(s, "policy_loaded");
     out["dry_run"] = get<bool>(s, "dry_run");
-    for (const char* key :
-         {"contacts", "seen", "withheld", "refused", "failed", "malformed", "monitor_restarts"}) {
+    for (const char* key : {"contacts", "seen", "withheld", "held", "refused", "failed",
+                            "malformed", "monitor_restarts"}) {
         out[key] = get<std::uint32_t>(s, key);
     }
     out["levels"] = json::array();
@@ -88,7 +88,8 @@ void printStatus(const json& s, std::ostream& out) {
     out << "Notifications: "
         << (server.empty() ? "no server" : server + " " + s["server_version"].get<std::string>())
         << "; " << withholdingSentence(s["withholding"].get<std::string>()) << ".\n"
-        << "Seen " << s["seen"] << ", withheld " << s["withheld"] << ".\n";
+        << "Seen " << s["seen"] << ", withheld " << s["withheld"] << "; " << s["held"]
+        << " waiting for you.\n";
     for (const auto& row : s["levels"])
         out << "  " << row["why"].get<std::string>() << "\n";
 }

@@ -13,6 +13,7 @@
 #include "config/loader.hpp"
 #include "config/local_time.hpp"
 #include "daemon/bus_source.hpp"
+#include "daemon/keeper.hpp"
 #include "daemon/log.hpp"
 #include "daemon/policy_watcher.hpp"
 #include "daemon/sd_notify.hpp"
@@ -70,6 +71,8 @@ struct Daemon::Impl {
     std::unique_ptr<Service> service;
     std::unique_ptr<BusSource> monitor_source, actor_source, service_source;
     std::unique_ptr<PolicyWatcher> watcher;
+    std::unique_ptr<Keeper> keeper;  // none in dry-run: nothing is kept or shown
+    std::string keeper_bus_name;
 
     std::uint64_t withheld = 0, refused = 0, failed = 0;
     std::string logged_server;
@@ -86,6 +89,10 @@ Daemon::~Daemon() = default;
 void Daemon::start(GMainLoop* loop) {
     impl_->loop = loop;
     prepareStateDir();
+    if (!options_.dry_run) {
+        impl_->keeper = std::make_unique<Keeper>(options_.state_dir);
+        impl_->keeper_bus_name = impl_->keeper->ownBusName();
+    }
     auto builtin = config::loadProfilesFile(config::builtinProfilesPath());
     if (!builtin.ok()) {
         throw std::runtime_error("the built-in app profiles could not be read:\n" +
@@ -185,6 +192,9 @@ void Daemon::onObserved(const dbus::Observed& observed) {
 }
 
 bool Daemon::isOwnNotification(const dbus::Observed& observed) const {
+    // Pauses and re-posted messages (a message the person chose to read must not be taken
+    // away again) come from the keeper's connection; placeholders from the withholder's.
+    if (!impl_->keeper_bus_name.empty() && observed.sender == impl_->keeper_bus_name) return true;
     const char* own = nullptr;
     if (!impl_->withholder || sd_bus_get_unique_name(impl_->withholder->bus(), &own) < 0) {
         return false;
@@ -210,7 +220,10 @@ void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
     }
     impl_->service->emitIntervened(contact.name, event.app,
                                    std::string(policy::kindName(event.kind)), level, action);
-    if (!withholds(decision) || options_.dry_run) return;
+    if (options_.dry_run) return;
+    // Kept on disk before it is taken off the screen: a crash in between loses nothing.
+    if (impl_->keeper) impl_->keeper->keep(impl_->engine, observed, event, decision);
+    if (!withholds(decision)) return;
     impl_->withholder->withhold(
         observed, strings::kWithheldPlaceholder,
         [this](dbus::Withholder::Outcome outcome, const std::string& detail) {
@@ -235,6 +248,7 @@ void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
 
 void Daemon::onServerChanged(const dbus::ServerInfo& info) {
     if (impl_->monitor) impl_->monitor->setFdoOwner(info.unique_name);
+    if (impl_->keeper) impl_->keeper->serverChanged();
     if (info.unique_name.empty()) {
         log::write(log::Priority::Notice,
                    "No notification server is running; nocontact is waiting for one.");
@@ -280,6 +294,8 @@ std::map<std::string, sdbus::Variant> Daemon::status() const {
     s["withholding"] = sdbus::Variant(withholdingPath());
     s["withheld"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->withheld));
     s["refused"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->refused));
+    s["held"] =
+        sdbus::Variant(static_cast<std::uint32_t>(impl_->keeper ? impl_->keeper->waiting() : 0));
     s["failed"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->failed));
     s["levels"] = sdbus::Variant(levels());
     if (impl_->withholder) {

@@ -143,7 +143,7 @@ void PausePresenter::tick() {
 // Updates the pause in place; a pause the server lost (it restarted) counts as closed.
 void PausePresenter::show(const std::string& contact, Pause& pause) {
     if (notifier_.update(pause.handle, contentOf(pause, notifier_.capabilities()))) return;
-    choose(contact, Choice::Which::ClosedWithoutChoice, false);
+    choose(contact, PauseChoice::Which::ClosedWithoutChoice, false);
 }
 
 NotificationContent PausePresenter::contentOf(const Pause& pause,
@@ -198,26 +198,26 @@ void PausePresenter::onAction(Notifier::Handle handle, const std::string& key) {
     if (!contact) return;
     bool counted = pauses_.at(*contact).elapsed >= pauses_.at(*contact).request.seconds;
     if (key == kActionLetGo)
-        choose(*contact, Choice::Which::LetGo, true);
+        choose(*contact, PauseChoice::Which::LetGo, true);
     else if (key == kActionRead && counted)
-        choose(*contact, Choice::Which::ReadIt, true);
+        choose(*contact, PauseChoice::Which::ReadIt, true);
     else if (key == kActionLater && counted)
-        choose(*contact, Choice::Which::Later, true);
+        choose(*contact, PauseChoice::Which::Later, true);
 }
 
 void PausePresenter::onClosed(Notifier::Handle handle) {
     if (reposted_.erase(handle) > 0) return;
     if (const std::string* contact = contactOf(handle))
-        choose(*contact, Choice::Which::ClosedWithoutChoice, false);
+        choose(*contact, PauseChoice::Which::ClosedWithoutChoice, false);
 }
 
 // Forgets the pause, closes its notification if asked, then reports: the callback may open a
 // new pause for the same contact.
-void PausePresenter::choose(const std::string& contact, Choice::Which which, bool close) {
+void PausePresenter::choose(const std::string& contact, PauseChoice::Which which, bool close) {
     auto it = pauses_.find(contact);
     if (it == pauses_.end()) return;
-    Choice choice{contact, std::move(it->second.request.held_ids), it->second.request.app_name,
-                  which};
+    PauseChoice choice{contact, std::move(it->second.request.held_ids), it->second.request.app_name,
+                       which};
     Notifier::Handle handle = it->second.handle;
     pauses_.erase(it);
     if (close) notifier_.close(handle);
@@ -243,7 +243,7 @@ void PausePresenter::updateTicker() {
         ticker_.stop();
 }
 
-void PausePresenter::repost(const HeldMessage& message) {
+void PausePresenter::repost(const RepostMessage& message) {
     NotificationContent content{.app_name = message.app_name,
                                 .app_icon = message.app_icon,
                                 .summary = message.summary,

@@ -23,16 +23,16 @@ struct PauseRequest {
     std::vector<std::string> reasons{};    // the contact's reasons; each new pause takes the next
     std::vector<std::int64_t> held_ids{};  // the held messages this pause stands for
     int seconds = 20;                      // the countdown: the policy's defaults.pause
-    std::string app_name{};                // the messaging app; carried back in the Choice
+    std::string app_name{};                // the messaging app; carried back in the PauseChoice
 };
 
 // A held message as its app posted it, for *Read it*.
-struct HeldMessage {
+struct RepostMessage {
     std::string app_name, app_icon, summary, body;
     std::string desktop_entry;  // without ".desktop"; empty when the app sent none
 };
 
-struct Choice {
+struct PauseChoice {
     // ClosedWithoutChoice counts as Later; it is kept apart so the journal can tell.
     enum class Which { ReadIt, Later, LetGo, ClosedWithoutChoice };
     std::string contact;
@@ -70,7 +70,7 @@ class GlibTicker : public Ticker {
 
 class PausePresenter {
   public:
-    using ChoiceCallback = std::function<void(const Choice&)>;
+    using ChoiceCallback = std::function<void(const PauseChoice&)>;
     // Opens an app from its desktop entry id (without ".desktop"); see launchDesktopEntry().
     using Launcher = std::function<void(const std::string& desktop_entry)>;
 
@@ -89,7 +89,7 @@ class PausePresenter {
     void tick();
 
     // Shows a held message again as it was; clicking it opens its app.
-    void repost(const HeldMessage& message);
+    void repost(const RepostMessage& message);
 
     // A calm word after a message from `contact` was shown (gentle level). Low urgency,
     // transient.
@@ -117,7 +117,7 @@ class PausePresenter {
     void show(const std::string& contact, Pause& pause);
     void onAction(Notifier::Handle handle, const std::string& key);
     void onClosed(Notifier::Handle handle);
-    void choose(const std::string& contact, Choice::Which which, bool close);
+    void choose(const std::string& contact, PauseChoice::Which which, bool close);
     const std::string* contactOf(Notifier::Handle handle) const;
     void updateTicker();
 

@@ -55,15 +55,17 @@ notify-send -a Signal -h string:desktop-entry:signal "Alex Morgan" "$secret"
 wait_for 5 history_has "nocontact is keeping a message for you"
 result $? "the contact's notification is withheld within seconds"
 
-[[ "$(displayed)" -eq 1 ]] && ! history_has "$secret" && ! history_has "Sam Rivera"
-result $? "only the contact's was touched, and dunst's history keeps none of its text"
+# On screen: Sam's, and nocontact's reflective pause in place of Alex's message.
+wait_for 5 test "$(displayed)" -eq 2 && ! history_has "$secret" && ! history_has "Sam Rivera"
+result $? "only the contact's was touched, a pause took its place, and dunst's history keeps none of its text"
 
 notify-send -a Signal -h string:desktop-entry:signal "Sam Rivera" "did Alex text you?"
 # A barrier, not a sleep: once a later message from the contact has been withheld, the daemon
 # has judged Sam's too.
 notify-send -a Signal -h string:desktop-entry:signal "Alex Morgan" "$secret (again)"
-wait_for 5 withheld_are 2 && [[ "$(displayed)" -eq 2 ]]
-result $? "a stranger mentioning the contact is left alone"
+# Alex's second message joins the open pause: Sam's two and one pause are on screen.
+wait_for 5 withheld_are 2 && [[ "$(displayed)" -eq 3 ]]
+result $? "a stranger mentioning the contact is left alone, and a second message folds into the pause"
 
 ! grep -q -- "$secret" "$log"
 result $? "the daemon's log never holds message text"

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/strings.hpp"
 #include "tests/integration/daemon_process.hpp"
 
 using nocontact::testing::Client;
@@ -108,7 +109,8 @@ TEST_F(DaemonFlood, WithholdsEveryContactNotificationInAFloodAndTouchesNothingEl
     contact_ids.insert(last);
     for (const auto& call : server_->calls()) {
         bool ours = call.member == "CloseNotification" ||
-                    (call.member == "Notify" && call.app_name == "nocontact");
+                    (call.member == "Notify" &&
+                     call.summary == nocontact::daemon::strings::kWithheldPlaceholder);
         if (ours) {
             EXPECT_TRUE(contact_ids.count(call.id)) << call.member << " on " << call.id;
         }

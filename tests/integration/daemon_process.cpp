@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tests/integration/daemon_process.hpp"
 
+#include "daemon/strings.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -288,7 +290,8 @@ int DaemonTest::closesOf(std::uint32_t id) const {
 int DaemonTest::placeholdersFor(std::uint32_t id) const {
     int n = 0;
     for (const auto& call : server_->calls())
-        n += call.member == "Notify" && call.app_name == "nocontact" && call.id == id;
+        n += call.member == "Notify" && call.summary == daemon::strings::kWithheldPlaceholder &&
+             call.id == id;
     return n;
 }
 

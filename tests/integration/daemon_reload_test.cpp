@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "daemon/sdbus_source.hpp"
+#include "daemon/strings.hpp"
 #include "tests/integration/daemon_process.hpp"
 
 using nocontact::testing::DaemonTest;
@@ -66,7 +67,8 @@ class DaemonReload : public DaemonTest {
     // The desktop notification the daemon posts about a refused policy.
     const nocontact::testing::FakeFdoServer::Call* noticeAboutPolicy() const {
         for (const auto& call : server_->calls())
-            if (call.member == "Notify" && call.app_name == "nocontact" && call.id == 0)
+            if (call.member == "Notify" && call.app_name == "nocontact" && call.id == 0 &&
+                call.summary == nocontact::daemon::strings::kPolicyRefusedSummary)
                 return &call;
         return nullptr;
     }

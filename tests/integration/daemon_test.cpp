@@ -148,11 +148,18 @@ TEST_F(DaemonTest, WithholdsAContactsNotificationAndLeavesEveryoneElsesAlone) {
         EXPECT_EQ(closesOf(id), 0) << "notification " << id << " was closed";
         EXPECT_EQ(placeholdersFor(id), 0) << "notification " << id << " was replaced";
     }
+    int pauses = 0;
     for (const auto& call : server_->calls()) {
         if (call.app_name != "nocontact") continue;
+        if (call.summary.find("take a breath") != std::string::npos) {
+            ++pauses;  // the reflective pause: the person's own words, never the message's
+            EXPECT_EQ(call.body.find("the drive home"), std::string::npos);
+            continue;
+        }
         EXPECT_EQ(call.summary, nocontact::daemon::strings::kWithheldPlaceholder);
         EXPECT_EQ(call.body, "") << "the placeholder carries no text";
     }
+    EXPECT_GE(pauses, 1) << "a contact's message at `pause` opens a reflective pause";
     ASSERT_TRUE(waitFor([&] { return client_->intervened.size() == 2; }));
     EXPECT_EQ(client_->intervened[0], "Alex");
     EXPECT_TRUE(waitFor([&] { return field<std::uint32_t>(status(), "withheld") == 2; }));

@@ -281,9 +281,9 @@ class FakeTicker : public Ticker {
 
 TEST_F(ALibnotifyNotifier, CarriesAWholePauseFromCountdownToReadIt) {
     FakeTicker ticker;
-    std::vector<Choice> choices;
-    PausePresenter presenter(notifier(), ticker, [&](const Choice& c) { choices.push_back(c); },
-                             {});
+    std::vector<PauseChoice> choices;
+    PausePresenter presenter(notifier(), ticker,
+                             [&](const PauseChoice& c) { choices.push_back(c); }, {});
     ASSERT_TRUE(presenter.open({.contact = "Alex", .held_ids = {7}, .seconds = 2}));
     presenter.tick();
     presenter.tick();
@@ -296,7 +296,7 @@ TEST_F(ALibnotifyNotifier, CarriesAWholePauseFromCountdownToReadIt) {
                                                           "let-go", "Let it go"}));
     server().invoke([id](FakeFdoServer& s) { s.emitActionInvoked(id, "read"); });
     ASSERT_TRUE(waitUntil([&] { return !choices.empty(); }, 5s, iterate));
-    EXPECT_EQ(choices[0].which, Choice::Which::ReadIt);
+    EXPECT_EQ(choices[0].which, PauseChoice::Which::ReadIt);
     EXPECT_EQ(choices[0].held_ids, std::vector<std::int64_t>{7});
 }
 

@@ -14,7 +14,7 @@
 namespace nocontact::daemon {
 namespace {
 
-using Which = Choice::Which;
+using Which = PauseChoice::Which;
 
 // Records what the presenter shows; a test plays the server by calling press() and dismiss().
 class FakeNotifier : public Notifier {
@@ -93,9 +93,10 @@ class APause : public ::testing::Test {
 
     FakeNotifier notifier;
     FakeTicker ticker;
-    std::vector<Choice> choices;
+    std::vector<PauseChoice> choices;
     std::vector<std::string> launched;
-    PausePresenter presenter{notifier, ticker, [this](const Choice& c) { choices.push_back(c); },
+    PausePresenter presenter{notifier, ticker,
+                             [this](const PauseChoice& c) { choices.push_back(c); },
                              [this](const std::string& entry) { launched.push_back(entry); }};
 };
 

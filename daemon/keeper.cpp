@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "daemon/keeper.hpp"
+
+#include <gio/gio.h>
+
+#include <stdexcept>
+
+#include "config/local_time.hpp"
+#include "daemon/log.hpp"
+
+namespace nocontact::daemon {
+
+namespace {
+
+HeldMessage heldFrom(const dbus::Observed& o, const std::string& contact, policy::SysTime now) {
+    HeldMessage m;
+    m.received = now;
+    m.contact = contact;
+    m.app_name = o.notification.app_name;
+    m.app_id = o.notification.app_id;
+    m.app_icon = o.notification.app_icon;
+    m.desktop_entry = o.notification.desktopEntry();
+    m.summary = o.notification.summary;
+    m.body = o.notification.body;
+    return m;
+}
+
+EventRow eventFrom(const dbus::Observed& o, const policy::Event& e, const policy::Decision& d,
+                   const std::string& contact, policy::SysTime now) {
+    EventRow row;
+    row.time = now;
+    row.contact = contact;
+    row.source = std::string(policy::interfaceName(o.notification.interface));
+    row.app = e.app;
+    row.kind = std::string(policy::kindName(e.kind));
+    row.level = d.level ? std::string(policy::levelName(*d.level)) : "";
+    row.action = std::string(policy::actionName(d.primary()));
+    return row;
+}
+
+}  // namespace
+
+Keeper::Keeper(const std::filesystem::path& state_dir) : notifier_(kPauseAppName) {
+    auto opened = JournalStore::open(state_dir, config::momentNow().utc);
+    if (!opened.store) {
+        throw std::runtime_error("the journal in " + state_dir.string() + " cannot be opened: " +
+                                 opened.error.value_or(StoreError{}).message);
+    }
+    if (opened.moved_aside) {
+        log::detail(log::Priority::Warning,
+                    "The journal could not be read; it was kept aside and a new one started",
+                    opened.moved_aside->string());
+    }
+    store_ = std::move(opened.store);
+    (void)store_->purgeLetGo(config::momentNow().utc);
+    pause_ = std::make_unique<PausePresenter>(
+        notifier_, ticker_, [this](const PauseChoice& c) { onChoice(c); },
+        [](const std::string& entry) { launchDesktopEntry(entry); });
+}
+
+Keeper::~Keeper() = default;
+
+void Keeper::keep(const policy::Engine& engine, const dbus::Observed& observed,
+                  const policy::Event& event, const policy::Decision& decision) {
+    const auto& contact = engine.policy().contacts[*decision.contact];
+    auto now = config::momentNow();
+    if (!store_->recordEvent(eventFrom(observed, event, decision, contact.name, now.utc))) {
+        log::write(log::Priority::Warning, "The journal did not take an event");
+    }
+    if (decision.has(policy::Action::Nudge)) pause_->nudge(contact.name);
+    if (!decision.has(policy::Action::Withhold)) return;
+    auto id = store_->holdMessage(heldFrom(observed, contact.name, now.utc));
+    if (!id) {
+        log::detail(log::Priority::Error, "A withheld message could not be kept",
+                    id.error.value_or(StoreError{}).message);
+        return;
+    }
+    if (!decision.has(policy::Action::Pause)) return;  // firm and strict: kept, no pause now
+    PauseRequest request;
+    request.contact = contact.name;
+    request.day_count = engine.dayCount(*decision.contact, now);
+    request.reasons = contact.reasons;
+    request.held_ids = {*id};
+    request.seconds = static_cast<int>(engine.policy().defaults.pause.count());
+    request.app_name = observed.notification.app_name;
+    pause_->open(request);
+}
+
+void Keeper::onChoice(const PauseChoice& choice) {
+    auto now = config::momentNow().utc;
+    for (std::int64_t id : choice.held_ids) {
+        switch (choice.which) {
+            case PauseChoice::Which::ReadIt:
+                readIt(id);
+                (void)store_->recordChoice(id, Choice::Read, now);
+                break;
+            case PauseChoice::Which::LetGo:
+                (void)store_->letGo(id, now);
+                (void)store_->recordChoice(id, Choice::LetGo, now);
+                break;
+            case PauseChoice::Which::Later:
+            case PauseChoice::Which::ClosedWithoutChoice:
+                (void)store_->markLater(id);
+                (void)store_->recordChoice(id, Choice::Later, now);
+                break;
+        }
+    }
+}
+
+void Keeper::readIt(std::int64_t id) {
+    auto found = store_->heldById(id);
+    if (!found || !*found) return;
+    const HeldMessage& m = **found;
+    pause_->repost({m.app_name, m.app_icon, m.summary, m.body, m.desktop_entry});
+    (void)store_->markRead(id);  // read: the text leaves the journal
+}
+
+std::size_t Keeper::waiting() const {
+    auto rows = store_->held(HeldFilter{{}, {HeldState::Held, HeldState::Later}});
+    return rows ? rows->size() : 0;
+}
+
+std::string Keeper::ownBusName() const {
+    // libnotify talks over GIO's shared session connection.
+    GDBusConnection* bus = g_bus_get_sync(G_BUS_TYPE_SESSION, nullptr, nullptr);
+    if (!bus) return {};
+    const char* unique = g_dbus_connection_get_unique_name(bus);
+    std::string name = unique ? unique : "";
+    g_object_unref(bus);
+    return name;
+}
+
+}  // namespace nocontact::daemon

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "daemon/journal_store.hpp"
+#include "daemon/libnotify_notifier.hpp"
+#include "daemon/pause.hpp"
+#include "dbus/observed.hpp"
+#include "policy/engine.hpp"
+
+namespace nocontact::daemon {
+
+// What happens to a message once the engine has decided about it: a withheld message is kept
+// in the journal (on disk before anything else happens), a pause is opened when the level asks
+// for one, a gentle nudge follows at `gentle`, and the person's choice is carried out and
+// recorded. Every decision about a contact is journaled, without text.
+class Keeper {
+  public:
+    // Opens the journal in `state_dir`. Throws std::runtime_error with a readable message when
+    // the journal cannot be opened at all.
+    explicit Keeper(const std::filesystem::path& state_dir);
+    ~Keeper();
+    Keeper(const Keeper&) = delete;
+    Keeper& operator=(const Keeper&) = delete;
+
+    // Acts on one decision about `contact` (an index into `engine`'s policy).
+    void keep(const policy::Engine& engine, const dbus::Observed& observed,
+              const policy::Event& event, const policy::Decision& decision);
+
+    // Messages still waiting for the person (held or "later").
+    std::size_t waiting() const;
+    // The unique bus name our own notifications (pauses, re-posted messages) come from.
+    std::string ownBusName() const;
+    // The notification server changed: ask it for its capabilities again.
+    void serverChanged() { notifier_.forgetCapabilities(); }
+
+  private:
+    void onChoice(const PauseChoice& choice);
+    void readIt(std::int64_t id);
+
+    std::unique_ptr<JournalStore> store_;
+    LibnotifyNotifier notifier_;
+    GlibTicker ticker_;
+    std::unique_ptr<PausePresenter> pause_;
+};
+
+}  // namespace nocontact::daemon
