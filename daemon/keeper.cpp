@@ -52,13 +52,16 @@ Keeper::Keeper(const std::filesystem::path& state_dir) : notifier_(kPauseAppName
                     opened.moved_aside->string());
     }
     store_ = std::move(opened.store);
+    bus_ = g_bus_get_sync(G_BUS_TYPE_SESSION, nullptr, nullptr);
     (void)store_->purgeLetGo(config::momentNow().utc);
     pause_ = std::make_unique<PausePresenter>(
         notifier_, ticker_, [this](const PauseChoice& c) { onChoice(c); },
         [](const std::string& entry) { launchDesktopEntry(entry); });
 }
 
-Keeper::~Keeper() = default;
+Keeper::~Keeper() {
+    if (bus_) g_object_unref(bus_);
+}
 
 void Keeper::keep(const policy::Engine& engine, const dbus::Observed& observed,
                   const policy::Event& event, const policy::Decision& decision) {
@@ -121,13 +124,8 @@ std::size_t Keeper::waiting() const {
 }
 
 std::string Keeper::ownBusName() const {
-    // libnotify talks over GIO's shared session connection.
-    GDBusConnection* bus = g_bus_get_sync(G_BUS_TYPE_SESSION, nullptr, nullptr);
-    if (!bus) return {};
-    const char* unique = g_dbus_connection_get_unique_name(bus);
-    std::string name = unique ? unique : "";
-    g_object_unref(bus);
-    return name;
+    const char* unique = bus_ ? g_dbus_connection_get_unique_name(bus_) : nullptr;
+    return unique ? unique : "";
 }
 
 }  // namespace nocontact::daemon

@@ -11,6 +11,8 @@
 #include "dbus/observed.hpp"
 #include "policy/engine.hpp"
 
+typedef struct _GDBusConnection _GDBusConnection;
+
 namespace nocontact::daemon {
 
 // What happens to a message once the engine has decided about it: a withheld message is kept
@@ -41,6 +43,9 @@ class Keeper {
     void onChoice(const PauseChoice& choice);
     void readIt(std::int64_t id);
 
+    // GIO's shared session connection, which libnotify uses: held for our whole life, so it
+    // stays the one our own notifications come from (and can be told apart).
+    _GDBusConnection* bus_ = nullptr;
     std::unique_ptr<JournalStore> store_;
     LibnotifyNotifier notifier_;
     GlibTicker ticker_;

@@ -70,6 +70,9 @@ int decodeWaitStatus(int status) {
 
 }  // namespace
 
+// A call to the daemon answers in milliseconds; this only bounds a broken daemon.
+constexpr auto kCallDeadline = 10s;
+
 const char* const kAlexPolicy = R"(version: 1
 defaults: { strictness: pause, region: US }
 contacts:
@@ -256,8 +259,32 @@ bool DaemonTest::waitFor(const std::function<bool()>& done, std::chrono::millise
     return waitUntil(done, deadline, iterate);
 }
 
+// Calls are asynchronous, with this process's connections pumped meanwhile: the daemon may
+// itself be in a call to the fake server, which only this thread can answer.
 Status DaemonTest::status() {
-    return client_->Status();
+    std::optional<Status> result;
+    auto pending = client_->proxy()
+                       .callMethodAsync("Status")
+                       .onInterface(org::nocontact::Daemon1_proxy::INTERFACE_NAME)
+                       .uponReplyInvoke([&](const sdbus::Error* error, const Status& s) {
+                           result = error ? Status{} : s;
+                       });
+    EXPECT_TRUE(waitFor([&] { return result.has_value(); }, kCallDeadline)) << "Status hung";
+    return result.value_or(Status{});
+}
+
+std::pair<bool, std::string> DaemonTest::reload() {
+    std::optional<std::pair<bool, std::string>> result;
+    auto pending = client_->proxy()
+                       .callMethodAsync("Reload")
+                       .onInterface(org::nocontact::Daemon1_proxy::INTERFACE_NAME)
+                       .uponReplyInvoke([&](const sdbus::Error* error, bool applied,
+                                            const std::string& message) {
+                           result = error ? std::pair<bool, std::string>{false, error->getName()}
+                                          : std::pair<bool, std::string>{applied, message};
+                       });
+    EXPECT_TRUE(waitFor([&] { return result.has_value(); }, kCallDeadline)) << "Reload hung";
+    return result.value_or(std::pair<bool, std::string>{false, "no answer"});
 }
 
 std::uint32_t* DaemonTest::notify(Client& app, const std::string& app_name,

@@ -75,6 +75,8 @@ class DaemonClient : public sdbus::ProxyInterfaces<org::nocontact::Daemon1_proxy
 
     std::vector<std::pair<bool, std::string>> reloads;  // PolicyReloaded(applied, message)
     std::vector<std::string> intervened;                // Intervened: the contact's name
+    // For asynchronous calls (the generated glue only has blocking ones).
+    sdbus::IProxy& proxy() { return getProxy(); }
 
   private:
     void onIntervened(const std::string& contact, const std::string& app, const std::string& kind,
@@ -113,6 +115,7 @@ class DaemonTest : public ::testing::Test {
     // Waits for `done`, driving every connection of this process meanwhile.
     bool waitFor(const std::function<bool()>& done, std::chrono::milliseconds deadline = 5s);
     Status status();
+    std::pair<bool, std::string> reload();
 
     // Sends Notify from `app` (hints as strings); the returned id slot fills in with the reply.
     std::uint32_t* notify(Client& app, const std::string& app_name, std::uint32_t replaces_id,

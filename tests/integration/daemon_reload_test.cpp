@@ -122,7 +122,7 @@ TEST_F(DaemonReload, ReloadsOnSighup) {
 TEST_F(DaemonReload, ReloadMethodReturnsTheDiagnosticsOfABrokenFile) {
     ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
     daemon_->writePolicy(kBrokenPolicy);
-    auto [applied, message] = client_->Reload();
+    auto [applied, message] = reload();
     EXPECT_FALSE(applied);
     EXPECT_TRUE(namesAPosition(message, daemon_->policyPath())) << message;
     EXPECT_EQ(field<std::uint32_t>(status(), "contacts"), 1u);
@@ -131,7 +131,7 @@ TEST_F(DaemonReload, ReloadMethodReturnsTheDiagnosticsOfABrokenFile) {
 TEST_F(DaemonReload, ReloadMethodAppliesAGoodFile) {
     ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
     daemon_->writePolicy(kAlexAndJordanPolicy);
-    auto [applied, message] = client_->Reload();
+    auto [applied, message] = reload();
     EXPECT_TRUE(applied) << message;
     EXPECT_EQ(field<std::uint32_t>(status(), "contacts"), 2u);
 }
@@ -173,7 +173,7 @@ TEST_F(DaemonReload, FindsThePolicyTheUserCreatesInTheirConfigFolderWithoutPolic
         << "the daemon must name the file the user should create";
 
     daemon_->writePolicy(kAlexPolicy);  // creates ~/.config/nocontact as a person would
-    auto [applied, message] = client_->Reload();
+    auto [applied, message] = reload();
     EXPECT_TRUE(applied) << message;
     EXPECT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "found in the new folder"))));
 }

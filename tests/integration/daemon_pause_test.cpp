@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The real nocontactd keeping what it withholds: the message waits in the journal, a pause
+// opens, and each choice the person makes (through the server's ActionInvoked/
+// NotificationClosed, as a real notification server sends them) is carried out.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/integration/daemon_process.hpp"
+
+namespace {
+
+using nocontact::testing::DaemonTest;
+using nocontact::testing::field;
+using namespace std::chrono_literals;
+
+// Three seconds, the shortest pause a policy may ask for, keeps the tests quick.
+constexpr const char* kShortPausePolicy = R"(version: 1
+defaults: { strictness: pause, pause: 3s, region: US }
+contacts:
+  - name: Alex
+    since: 2024-12-10
+    reasons: ["You asked for this space for good reasons."]
+    match: { names: ["Alex Morgan"] }
+)";
+
+class DaemonPause : public DaemonTest {
+  protected:
+    // The server id of the open pause about Alex, or 0.
+    std::uint32_t pauseId() const {
+        for (const auto& [id, shown] : server_->shown())
+            if (shown.summary.find("take a breath") != std::string::npos) return id;
+        return 0;
+    }
+    std::uint32_t held() { return field<std::uint32_t>(status(), "held"); }
+    // Whether the message came back as it was (its app's name, summary and body): a second
+    // Notify of it, after the app's own.
+    bool reposted(const std::string& body) const {
+        int seen = 0;
+        for (const auto& call : server_->calls())
+            seen += call.member == "Notify" && call.app_name == "Signal" &&
+                    call.summary == "Alex Morgan" && call.body == body;
+        return seen >= 2;
+    }
+    // The pause's buttons in its latest version.
+    std::vector<std::string> pauseActions() const {
+        std::vector<std::string> keys;
+        for (const auto& call : server_->calls()) {
+            if (call.member != "Notify" || call.summary.find("take a breath") == std::string::npos)
+                continue;
+            keys.clear();
+            for (std::size_t i = 0; i + 1 < call.actions.size(); i += 2)
+                keys.push_back(call.actions[i]);
+        }
+        return keys;
+    }
+};
+
+TEST_F(DaemonPause, KeepsTheMessageAndOpensAPauseWithLetItGoAtOnce) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kShortPausePolicy));
+    rememberSecret("the message kept behind the pause");
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "the message kept behind the pause"))));
+    EXPECT_TRUE(waitFor([&] { return held() == 1; })) << "the message is not kept";
+    ASSERT_TRUE(waitFor([&] { return pauseId() != 0; })) << "no pause opened";
+    EXPECT_EQ(pauseActions(), std::vector<std::string>{"let-go"});
+}
+
+TEST_F(DaemonPause, LetsTheMessageGoWhenThePersonChoosesSo) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kShortPausePolicy));
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "one to let go"))));
+    ASSERT_TRUE(waitFor([&] { return pauseId() != 0 && held() == 1; }));
+    server_->emitActionInvoked(pauseId(), "let-go");
+    EXPECT_TRUE(waitFor([&] { return held() == 0; })) << "let go, it no longer waits";
+    EXPECT_FALSE(reposted("one to let go"));
+}
+
+TEST_F(DaemonPause, BringsTheMessageBackAsItWasWhenThePersonReadsItAfterThePause) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kShortPausePolicy));
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "one to read after a breath"))));
+    ASSERT_TRUE(waitFor([&] { return pauseId() != 0; }));
+    ASSERT_TRUE(waitFor(
+        [&] {
+            return pauseActions() == std::vector<std::string>{"read", "later", "let-go"};
+        },
+        10s))
+        << "Read it and Later appear when the countdown ends";
+    server_->emitActionInvoked(pauseId(), "read");
+    EXPECT_TRUE(waitFor([&] { return reposted("one to read after a breath"); }));
+    EXPECT_TRUE(waitFor([&] { return held() == 0; }));
+    // The message the person chose to read is not taken away again.
+    EXPECT_TRUE(waitFor([&] { return field<std::uint32_t>(status(), "withheld") == 1; }));
+}
+
+TEST_F(DaemonPause, KeepsTheMessageForLaterWhenThePauseIsClosedWithoutAChoice) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kShortPausePolicy));
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "one for later"))));
+    ASSERT_TRUE(waitFor([&] { return pauseId() != 0 && held() == 1; }));
+    server_->emitClosed(pauseId(), 2);  // dismissed by the person
+    // Still waiting (as "later"), and the daemon is still well.
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "a barrier after the close"))));
+    EXPECT_EQ(held(), 2u);
+}
+
+}  // namespace
