@@ -8,6 +8,7 @@
 #include "ctl/commands.hpp"
 #ifdef NOCONTACT_HAVE_DAEMON_CLIENT
 #include "ctl/daemon_client.hpp"
+#include "ctl/held.hpp"
 #endif
 
 namespace ctl = nocontact::ctl;
@@ -35,6 +36,14 @@ int main(int argc, char** argv) {
     status->add_flag("--json", status_json, "Print JSON");
     auto* reload =
         app.add_subcommand("reload", "Read the policy again (a broken one is not used).");
+    bool held_json = false;
+    auto* held = app.add_subcommand("held", "The messages nocontact keeps for you (no text).");
+    held->add_flag("--json", held_json, "Print JSON");
+    std::string read_target, let_go_target;
+    auto* read = app.add_subcommand("read", "Take a breath, then read kept messages.");
+    read->add_option("TARGET", read_target, "A message id, or a contact's name")->required();
+    auto* let_go = app.add_subcommand("let-go", "Let kept messages go without reading them.");
+    let_go->add_option("TARGET", let_go_target, "A message id, or a contact's name")->required();
 #endif
 
     try {
@@ -59,6 +68,9 @@ int main(int argc, char** argv) {
 #ifdef NOCONTACT_HAVE_DAEMON_CLIENT
     if (status->parsed()) return ctl::runStatus(status_json, std::cout, std::cerr);
     if (reload->parsed()) return ctl::runReload(std::cout, std::cerr);
+    if (held->parsed()) return ctl::runHeld(held_json, std::cout, std::cerr);
+    if (read->parsed()) return ctl::runRead(read_target, std::cout, std::cerr);
+    if (let_go->parsed()) return ctl::runLetGo(let_go_target, std::cout, std::cerr);
 #endif
     return ctl::kExitUsage;
 }

@@ -291,6 +291,8 @@ std::map<std::string, sdbus::Variant> Daemon::status() const {
     s["policy_message"] = sdbus::Variant(impl_->policy_message);
     s["contacts"] = sdbus::Variant(static_cast<std::uint32_t>(policy.contacts.size()));
     s["dry_run"] = sdbus::Variant(options_.dry_run);
+    s["pause_seconds"] =
+        sdbus::Variant(static_cast<std::uint32_t>(impl_->engine.policy().defaults.pause.count()));
     s["withholding"] = sdbus::Variant(withholdingPath());
     s["withheld"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->withheld));
     s["refused"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->refused));
@@ -312,6 +314,31 @@ std::map<std::string, sdbus::Variant> Daemon::status() const {
         s["monitor_restarts"] = sdbus::Variant(static_cast<std::uint32_t>(c.restarts));
     }
     return s;
+}
+
+std::vector<DaemonPort::HeldRow> Daemon::listHeld() {
+    std::vector<HeldRow> rows;
+    if (!impl_->keeper) return rows;
+    for (const auto& m : impl_->keeper->kept()) {
+        const char* state = m.state == HeldState::Held    ? "held"
+                            : m.state == HeldState::Later ? "later"
+                                                          : "let_go";
+        rows.emplace_back(m.id, m.contact, m.app_name,
+                          static_cast<std::int64_t>(m.received.time_since_epoch().count()),
+                          std::string(state));
+    }
+    return rows;
+}
+
+std::optional<DaemonPort::ReadResult> Daemon::readHeld(std::int64_t id) {
+    if (!impl_->keeper) return std::nullopt;
+    auto m = impl_->keeper->read(id);
+    if (!m) return std::nullopt;
+    return ReadResult{m->app_name, m->summary, m->body};
+}
+
+bool Daemon::letGo(std::int64_t id) {
+    return impl_->keeper && impl_->keeper->letGo(id);
 }
 
 DaemonPort::ReloadResult Daemon::reload() {

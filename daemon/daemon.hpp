@@ -36,6 +36,9 @@ class Daemon : public DaemonPort {
 
     std::map<std::string, sdbus::Variant> status() const override;
     ReloadResult reload() override;
+    std::vector<HeldRow> listHeld() override;
+    std::optional<ReadResult> readHeld(std::int64_t id) override;
+    bool letGo(std::int64_t id) override;
 
     // How the process should end: 0 after SIGTERM, non-zero when the bus went away.
     int exitCode() const { return exit_code_; }

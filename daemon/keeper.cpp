@@ -118,6 +118,38 @@ void Keeper::readIt(std::int64_t id) {
     (void)store_->markRead(id);  // read: the text leaves the journal
 }
 
+std::vector<HeldMessage> Keeper::kept() const {
+    auto waiting = store_->held(HeldFilter{{}, {HeldState::Held, HeldState::Later}});
+    auto gone = store_->held(HeldFilter{{}, {HeldState::LetGo}});
+    std::vector<HeldMessage> rows = waiting ? *waiting : std::vector<HeldMessage>{};
+    if (gone) rows.insert(rows.end(), gone->begin(), gone->end());
+    return rows;
+}
+
+// Only a message that still waits can be read or let go from the command line.
+static bool isWaiting(const std::optional<HeldMessage>& m) {
+    return m && (m->state == HeldState::Held || m->state == HeldState::Later);
+}
+
+std::optional<HeldMessage> Keeper::read(std::int64_t id) {
+    auto found = store_->heldById(id);
+    if (!found || !isWaiting(*found)) return std::nullopt;
+    HeldMessage message = **found;
+    pause_->dismiss(message.contact);
+    if (!store_->markRead(id)) return std::nullopt;
+    (void)store_->recordChoice(id, Choice::Read, config::momentNow().utc);
+    return message;
+}
+
+bool Keeper::letGo(std::int64_t id) {
+    auto found = store_->heldById(id);
+    if (!found || !isWaiting(*found)) return false;
+    auto now = config::momentNow().utc;
+    if (!store_->letGo(id, now)) return false;
+    (void)store_->recordChoice(id, Choice::LetGo, now);
+    return true;
+}
+
 std::size_t Keeper::waiting() const {
     auto rows = store_->held(HeldFilter{{}, {HeldState::Held, HeldState::Later}});
     return rows ? rows->size() : 0;

@@ -34,6 +34,12 @@ class Keeper {
 
     // Messages still waiting for the person (held or "later").
     std::size_t waiting() const;
+    // Every kept message (waiting first, then let go), oldest first within each.
+    std::vector<HeldMessage> kept() const;
+    // Hands a waiting message back and clears its text; nullopt when none waits under `id`.
+    std::optional<HeldMessage> read(std::int64_t id);
+    // Lets a waiting message go; false when none waits under `id`.
+    bool letGo(std::int64_t id);
     // The unique bus name our own notifications (pauses, re-posted messages) come from.
     std::string ownBusName() const;
     // The notification server changed: ask it for its capabilities again.

@@ -38,6 +38,25 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
         return {result.applied, result.message};
     }
 
+    std::vector<DaemonPort::HeldRow> ListHeld() override {
+        requireOwner();
+        return daemon_.listHeld();
+    }
+
+    std::tuple<std::string, std::string, std::string> ReadHeld(const int64_t& id) override {
+        requireOwner();
+        auto message = daemon_.readHeld(id);
+        if (!message) throw sdbus::Error(names::kErrorNotFound, "No message waits under that id.");
+        return {message->app, message->summary, message->body};
+    }
+
+    void LetGo(const int64_t& id) override {
+        requireOwner();
+        if (!daemon_.letGo(id)) {
+            throw sdbus::Error(names::kErrorNotFound, "No message waits under that id.");
+        }
+    }
+
     // Not checked: sdbus-c++ 1.2 hands a property getter no access to the Get call (the
     // "currently processed message" is only recorded for method calls), and the version is
     // no secret — the installed binary tells anyone.

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,18 @@ class DaemonPort {
         std::string message;  // every problem as FILE:LINE:COL: error: ..., or a summary
     };
     virtual ReloadResult reload() = 0;
+
+    // Kept messages, without text: (id, contact, app name, received Unix seconds, state).
+    using HeldRow =
+        sdbus::Struct<std::int64_t, std::string, std::string, std::int64_t, std::string>;
+    virtual std::vector<HeldRow> listHeld() { return {}; }
+    struct ReadResult {
+        std::string app, summary, body;
+    };
+    // The message, handed back and marked read; nullopt when there is no such waiting message.
+    virtual std::optional<ReadResult> readHeld(std::int64_t) { return std::nullopt; }
+    // False when there is no such waiting message.
+    virtual bool letGo(std::int64_t) { return false; }
 };
 
 // True when a caller with uid `caller` may talk to the daemon run by uid `owner`: only the same

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ctl/held.hpp"
+
+#include <daemon1_proxy.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sdbus-c++/sdbus-c++.h>
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "ctl/commands.hpp"
+#include "dbus/names.hpp"
+#include "policy/normalise.hpp"
+
+namespace nocontact::ctl {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+using Row = sdbus::Struct<std::int64_t, std::string, std::string, std::int64_t, std::string>;
+
+class Client : public sdbus::ProxyInterfaces<org::nocontact::Daemon1_proxy> {
+  public:
+    explicit Client(sdbus::IConnection& c)
+        : ProxyInterfaces(c, dbus::names::kService, dbus::names::kPath) {
+        registerProxy();
+    }
+    ~Client() { unregisterProxy(); }
+
+  private:
+    void onIntervened(const std::string&, const std::string&, const std::string&,
+                      const std::string&, const std::string&) override {}
+    void onPolicyReloaded(const bool&, const std::string&) override {}
+};
+
+volatile sig_atomic_t interrupted = 0;
+void onInterrupt(int) {
+    interrupted = 1;
+}
+
+std::string isoUtc(std::int64_t unix_seconds) {
+    std::time_t t = static_cast<std::time_t>(unix_seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+bool waiting(const Row& r) {
+    return std::get<4>(r) == "held" || std::get<4>(r) == "later";
+}
+
+// The waiting messages `target` names: one id, or every one from a contact (by name, folded).
+std::vector<Row> chosen(const std::vector<Row>& rows, const std::string& target) {
+    bool is_id = !target.empty() && std::all_of(target.begin(), target.end(), ::isdigit);
+    std::vector<Row> out;
+    for (const auto& r : rows) {
+        if (!waiting(r)) continue;
+        bool match = is_id ? std::to_string(std::get<0>(r)) == target
+                           : policy::foldName(std::get<1>(r)) == policy::foldName(target);
+        if (match) out.push_back(r);
+    }
+    return out;
+}
+
+int nothingWaits(const std::string& target, std::ostream& err) {
+    err << "Nothing is waiting under '" << target << "'. `nocontactctl held` lists what is.\n";
+    return kExitError;
+}
+
+int daemonError(const sdbus::Error& e, std::ostream& err) {
+    if (e.getName() == dbus::names::kErrorAccessDenied) {
+        err << "nocontactctl: " << e.getMessage() << "\n";
+    } else {
+        err << "nocontactctl: nocontactd is not answering (" << e.getName() << ").\n"
+            << "  Start it with: systemctl --user start nocontactd\n";
+    }
+    return kExitError;
+}
+
+// The countdown, drawn on `err` when it is a terminal. False when the person pressed Ctrl-C.
+bool terminalPause(int seconds, bool tty, std::ostream& err) {
+    struct sigaction sa {};
+    sa.sa_handler = onInterrupt;  // no SA_RESTART: the sleep ends at once
+    sigaction(SIGINT, &sa, nullptr);
+    constexpr int kTicksPerSecond = 10;  // smooth enough for a bar, cheap enough to idle
+    constexpr int kBarWidth = 30;
+    for (int tick = 0; tick <= seconds * kTicksPerSecond && !interrupted; ++tick) {
+        if (tty) {
+            int filled = seconds == 0 ? kBarWidth : tick * kBarWidth / (seconds * kTicksPerSecond);
+            int left = seconds - tick / kTicksPerSecond;
+            err << "\r  [" << std::string(filled, '#') << std::string(kBarWidth - filled, ' ')
+                << "] " << left << " s " << std::flush;
+        }
+        timespec ts{0, 1000000000L / kTicksPerSecond};
+        if (tick < seconds * kTicksPerSecond) nanosleep(&ts, nullptr);
+    }
+    if (tty) err << "\n";
+    signal(SIGINT, SIG_DFL);
+    return !interrupted;
+}
+
+}  // namespace
+
+int runHeld(bool as_json, std::ostream& out, std::ostream& err) {
+    try {
+        auto connection = sdbus::createSessionBusConnection();
+        Client client(*connection);
+        auto rows = client.ListHeld();
+        json list = json::array();
+        for (const auto& r : rows) {
+            list.push_back({{"id", std::get<0>(r)},
+                            {"contact", std::get<1>(r)},
+                            {"app", std::get<2>(r)},
+                            {"received", isoUtc(std::get<3>(r))},
+                            {"state", std::get<4>(r)}});
+        }
+        if (as_json) {
+            out << list.dump(2) << '\n';
+        } else if (rows.empty()) {
+            out << "Nothing is being kept for you.\n";
+        } else {
+            for (const auto& r : list) {
+                out << "  " << r["id"] << "  " << r["received"].get<std::string>() << "  "
+                    << r["contact"].get<std::string>() << " (" << r["app"].get<std::string>()
+                    << ")  " << r["state"].get<std::string>() << '\n';
+            }
+        }
+        return kExitOk;
+    } catch (const sdbus::Error& e) {
+        return daemonError(e, err);
+    }
+}
+
+int runRead(const std::string& target, std::ostream& out, std::ostream& err) {
+    try {
+        auto connection = sdbus::createSessionBusConnection();
+        Client client(*connection);
+        auto rows = chosen(client.ListHeld(), target);
+        if (rows.empty()) return nothingWaits(target, err);
+        auto status = client.Status();
+        auto it = status.find("pause_seconds");
+        int seconds = it != status.end() && it->second.containsValueOfType<std::uint32_t>()
+                          ? static_cast<int>(it->second.get<std::uint32_t>())
+                          : 20;
+        err << "Take a breath. " << rows.size() << (rows.size() == 1 ? " message" : " messages")
+            << " from " << std::get<1>(rows.front()) << " can wait a moment longer.\n"
+            << "Ctrl-C lets " << (rows.size() == 1 ? "it" : "them") << " go.\n";
+        if (!terminalPause(seconds, isatty(STDERR_FILENO), err)) {
+            for (const auto& r : rows)
+                client.LetGo(std::get<0>(r));
+            err << "Let go. Kept for 30 days, should you change your mind.\n";
+            return kExitOk;
+        }
+        for (const auto& r : rows) {
+            auto [app, summary, body] = client.ReadHeld(std::get<0>(r));
+            out << app << ": " << summary << '\n' << body << "\n\n";
+        }
+        return kExitOk;
+    } catch (const sdbus::Error& e) {
+        return daemonError(e, err);
+    }
+}
+
+int runLetGo(const std::string& target, std::ostream& out, std::ostream& err) {
+    try {
+        auto connection = sdbus::createSessionBusConnection();
+        Client client(*connection);
+        auto rows = chosen(client.ListHeld(), target);
+        if (rows.empty()) return nothingWaits(target, err);
+        for (const auto& r : rows)
+            client.LetGo(std::get<0>(r));
+        out << "Let go: " << rows.size() << (rows.size() == 1 ? " message" : " messages")
+            << ". Kept for 30 days, should you change your mind.\n";
+        return kExitOk;
+    } catch (const sdbus::Error& e) {
+        return daemonError(e, err);
+    }
+}
+
+}  // namespace nocontact::ctl
