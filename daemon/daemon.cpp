@@ -107,6 +107,7 @@ void Daemon::start(GMainLoop* loop) {
     // After the withholder, so a broken policy at start can be told as a notification too;
     // before the monitor, so no notification is judged without the policy.
     reload();
+    if (impl_->keeper) impl_->keeper->reoffer(impl_->engine);  // nothing waits unseen
     impl_->actor_source =
         BusSource::forSdBus(impl_->withholder->bus(), [this] { busLost("actor"); });
     impl_->actor_source->attach();

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include <map>
 #include <stdexcept>
 
 #include "config/local_time.hpp"
@@ -116,6 +117,29 @@ void Keeper::readIt(std::int64_t id) {
     const HeldMessage& m = **found;
     pause_->repost({m.app_name, m.app_icon, m.summary, m.body, m.desktop_entry});
     (void)store_->markRead(id);  // read: the text leaves the journal
+}
+
+void Keeper::reoffer(const policy::Engine& engine) {
+    auto rows = store_->held(HeldFilter{{}, {HeldState::Held}});
+    if (!rows) return;
+    auto now = config::momentNow();
+    std::map<std::string, PauseRequest> by_contact;
+    for (const auto& m : *rows) {
+        auto index = engine.matcher().byContactName(m.contact);
+        if (!index || engine.explain(*index, now).level != policy::Level::Pause) continue;
+        PauseRequest& r = by_contact[m.contact];
+        if (r.held_ids.empty()) {
+            const auto& contact = engine.policy().contacts[*index];
+            r.contact = contact.name;
+            r.day_count = engine.dayCount(*index, now);
+            r.reasons = contact.reasons;
+            r.seconds = static_cast<int>(engine.policy().defaults.pause.count());
+            r.app_name = m.app_name;
+        }
+        r.held_ids.push_back(m.id);
+    }
+    for (const auto& [name, request] : by_contact)
+        pause_->open(request);
 }
 
 std::vector<HeldMessage> Keeper::kept() const {

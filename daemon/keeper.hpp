@@ -32,6 +32,10 @@ class Keeper {
     void keep(const policy::Engine& engine, const dbus::Observed& observed,
               const policy::Event& event, const policy::Decision& decision);
 
+    // After a start (a restart, a crash): messages that were waiting behind a pause get their
+    // pause again, one per contact, for contacts still at `pause`.
+    void reoffer(const policy::Engine& engine);
+
     // Messages still waiting for the person (held or "later").
     std::size_t waiting() const;
     // Every kept message (waiting first, then let go), oldest first within each.

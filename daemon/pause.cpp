@@ -101,7 +101,10 @@ PausePresenter::~PausePresenter() {
 bool PausePresenter::open(const PauseRequest& request) {
     if (auto it = pauses_.find(request.contact); it != pauses_.end())
         return fold(it->second, request);
-    Pause pause{.request = request, .reason = nextReason(request)};
+    // One pause may open for several messages at once (offered again after a restart).
+    Pause pause{.request = request,
+                .messages = std::max<std::size_t>(1, request.held_ids.size()),
+                .reason = nextReason(request)};
     pause.handle = notifier_.post(contentOf(pause, notifier_.capabilities()));
     if (pause.handle == 0) {
         log::write(log::Priority::Warning, "the pause could not be shown",
@@ -116,7 +119,7 @@ bool PausePresenter::open(const PauseRequest& request) {
 bool PausePresenter::fold(Pause& pause, const PauseRequest& request) {
     auto& ids = pause.request.held_ids;
     ids.insert(ids.end(), request.held_ids.begin(), request.held_ids.end());
-    ++pause.messages;
+    pause.messages += std::max<std::size_t>(1, request.held_ids.size());
     show(request.contact, pause);
     return isOpen(request.contact);
 }

@@ -101,4 +101,26 @@ TEST_F(DaemonPause, KeepsTheMessageForLaterWhenThePauseIsClosedWithoutAChoice) {
     EXPECT_EQ(held(), 2u);
 }
 
+TEST_F(DaemonPause, KeepsAHundredMessagesThroughAKillAndOffersThemAgain) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kShortPausePolicy));
+    constexpr int kMessages = 100;
+    for (int i = 0; i < kMessages; ++i) {
+        ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "kept " + std::to_string(i)))));
+    }
+    ASSERT_TRUE(waitFor([&] { return held() == kMessages; })) << "not every message was kept";
+    daemon_->kill9();  // in the middle of the pause
+    std::size_t before = server_->calls().size();
+    daemon_->start();
+    ASSERT_NO_FATAL_FAILURE(waitReady());
+    EXPECT_EQ(held(), std::uint32_t(kMessages)) << "a kill -9 lost kept messages";
+    EXPECT_TRUE(waitFor([&] {
+        const auto& calls = server_->calls();
+        for (std::size_t i = before; i < calls.size(); ++i)
+            if (calls[i].member == "Notify" &&
+                calls[i].summary.find("100 messages") != std::string::npos)
+                return true;
+        return false;
+    })) << "the waiting messages were not offered again behind a pause";
+}
+
 }  // namespace
