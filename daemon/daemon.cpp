@@ -20,6 +20,7 @@
 #include "daemon/sdbus_source.hpp"
 #include "daemon/strings.hpp"
 #include "dbus/names.hpp"
+#include "policy/schedule.hpp"
 
 namespace nocontact::daemon {
 
@@ -73,6 +74,7 @@ struct Daemon::Impl {
     std::unique_ptr<PolicyWatcher> watcher;
     std::unique_ptr<Keeper> keeper;  // none in dry-run: nothing is kept or shown
     std::string keeper_bus_name;
+    guint digest_timer = 0;
 
     std::uint64_t withheld = 0, refused = 0, failed = 0;
     std::string logged_server;
@@ -108,6 +110,7 @@ void Daemon::start(GMainLoop* loop) {
     // before the monitor, so no notification is judged without the policy.
     reload();
     if (impl_->keeper) impl_->keeper->reoffer(impl_->engine);  // nothing waits unseen
+    scheduleDigest();
     impl_->actor_source =
         BusSource::forSdBus(impl_->withholder->bus(), [this] { busLost("actor"); });
     impl_->actor_source->attach();
@@ -129,6 +132,28 @@ void Daemon::start(GMainLoop* loop) {
     notify::startWatchdog();
     notify::ready(impl_->policy_loaded ? "watching over notifications"
                                        : "watching; no policy is in use yet");
+}
+
+void Daemon::scheduleDigest() {
+    if (impl_->digest_timer) g_source_remove(impl_->digest_timer);
+    impl_->digest_timer = 0;
+    if (!impl_->keeper) return;
+    auto now = config::momentNow();
+    auto next = policy::nextDigest(impl_->engine.policy().defaults.digest, now.local);
+    if (!next) return;
+    auto delay = config::toUtc(*next) - now.utc;
+    // At least a second: a digest time that is "now" in a zone change must not spin.
+    guint seconds = static_cast<guint>(std::max<std::int64_t>(1, delay.count()));
+    impl_->digest_timer = g_timeout_add_seconds(
+        seconds,
+        [](gpointer self) -> gboolean {
+            auto* daemon = static_cast<Daemon*>(self);
+            daemon->impl_->digest_timer = 0;
+            daemon->impl_->keeper->offerDigest(daemon->impl_->engine);
+            daemon->scheduleDigest();
+            return G_SOURCE_REMOVE;
+        },
+        this);
 }
 
 void Daemon::prepareStateDir() {
@@ -386,6 +411,7 @@ DaemonPort::ReloadResult Daemon::readPolicy() {
     impl_->profiles = policy::Profiles(loaded.policy->apps, impl_->builtin);
     impl_->engine = policy::Engine(std::move(*loaded.policy));
     impl_->policy_loaded = true;
+    if (impl_->digest_timer) scheduleDigest();  // digest times may have changed
     log::policy(true, contacts);
     return {true, "Policy applied: " + contacts + "."};
 }

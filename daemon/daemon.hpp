@@ -55,6 +55,8 @@ class Daemon : public DaemonPort {
     void tellUser(const std::string& summary, const std::string& body);
     void busLost(const char* which);
     void prepareStateDir();
+    // A timer for the next digest time of the policy in force.
+    void scheduleDigest();
     void watchMonitor();
     void restartMonitor();
     std::string withholdingPath() const;

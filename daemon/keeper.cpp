@@ -120,13 +120,23 @@ void Keeper::readIt(std::int64_t id) {
 }
 
 void Keeper::reoffer(const policy::Engine& engine) {
-    auto rows = store_->held(HeldFilter{{}, {HeldState::Held}});
+    offer(engine, {HeldState::Held}, [](policy::Level l) { return l == policy::Level::Pause; });
+}
+
+void Keeper::offerDigest(const policy::Engine& engine) {
+    offer(engine, {HeldState::Held, HeldState::Later},
+          [](policy::Level l) { return l != policy::Level::Strict; });
+}
+
+void Keeper::offer(const policy::Engine& engine, std::vector<HeldState> states,
+                   const std::function<bool(policy::Level)>& allowed) {
+    auto rows = store_->held(HeldFilter{{}, std::move(states)});
     if (!rows) return;
     auto now = config::momentNow();
     std::map<std::string, PauseRequest> by_contact;
     for (const auto& m : *rows) {
         auto index = engine.matcher().byContactName(m.contact);
-        if (!index || engine.explain(*index, now).level != policy::Level::Pause) continue;
+        if (!index || !allowed(engine.explain(*index, now).level)) continue;
         PauseRequest& r = by_contact[m.contact];
         if (r.held_ids.empty()) {
             const auto& contact = engine.policy().contacts[*index];

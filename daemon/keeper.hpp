@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -36,6 +37,11 @@ class Keeper {
     // pause again, one per contact, for contacts still at `pause`.
     void reoffer(const policy::Engine& engine);
 
+    // A digest time: every message still waiting (held or "later") is offered again behind a
+    // pause, one per contact — except for contacts at `strict`, whose messages only
+    // `nocontactctl read` reaches.
+    void offerDigest(const policy::Engine& engine);
+
     // Messages still waiting for the person (held or "later").
     std::size_t waiting() const;
     // Every kept message (waiting first, then let go), oldest first within each.
@@ -51,6 +57,9 @@ class Keeper {
 
   private:
     void onChoice(const PauseChoice& choice);
+    // Opens one pause per contact for `states` messages of contacts whose level `offer` allows.
+    void offer(const policy::Engine& engine, std::vector<HeldState> states,
+               const std::function<bool(policy::Level)>& allowed);
     void readIt(std::int64_t id);
 
     // GIO's shared session connection, which libnotify uses: held for our whole life, so it

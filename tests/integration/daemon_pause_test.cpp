@@ -4,6 +4,9 @@
 // NotificationClosed, as a real notification server sends them) is carried out.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <string>
 
 #include "tests/integration/daemon_process.hpp"
@@ -121,6 +124,39 @@ TEST_F(DaemonPause, KeepsAHundredMessagesThroughAKillAndOffersThemAgain) {
                 return true;
         return false;
     })) << "the waiting messages were not offered again behind a pause";
+}
+
+// A zone (POSIX TZ, which allows seconds) in which the local time is `lead` before 12:00, so
+// a digest at "12:00" comes in `lead` without the test waiting for a real digest time.
+std::string zoneJustBeforeNoon(std::chrono::seconds lead) {
+    constexpr std::int64_t kDay = 24 * 3600, kNoon = 12 * 3600;
+    std::int64_t utc = static_cast<std::int64_t>(std::time(nullptr)) % kDay;
+    std::int64_t offset = ((kNoon - lead.count() - utc) % kDay + kDay) % kDay;  // east of UTC
+    char zone[64];
+    std::snprintf(zone, sizeof zone, "TEST-%02lld:%02lld:%02lld", (long long)(offset / 3600),
+                  (long long)(offset / 60 % 60), (long long)(offset % 60));
+    return zone;
+}
+
+TEST_F(DaemonPause, OffersFirmMessagesAgainAtTheDigestTimeNotBefore) {
+    constexpr const char* kFirmPolicy = R"(version: 1
+defaults: { strictness: firm, pause: 3s, region: US, digest: ["12:00"] }
+contacts:
+  - name: Alex
+    reasons: ["You asked for this space for good reasons."]
+    match: { names: ["Alex Morgan"] }
+)";
+    std::string zone = zoneJustBeforeNoon(std::chrono::seconds(8));
+    const char* old_tz = std::getenv("TZ");
+    std::string saved = old_tz ? old_tz : "";
+    setenv("TZ", zone.c_str(), 1);  // inherited by the daemon
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kFirmPolicy));
+    old_tz ? setenv("TZ", saved.c_str(), 1) : unsetenv("TZ");
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "for the digest"))));
+    EXPECT_EQ(pauseId(), 0u) << "firm: no pause before the digest";
+    EXPECT_TRUE(waitFor([&] { return pauseId() != 0; }, 20s))
+        << "the digest at 12:00 did not offer the kept message";
+    EXPECT_EQ(held(), 1u);
 }
 
 }  // namespace
