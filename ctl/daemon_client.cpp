@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ctl/daemon_client.hpp"
 
-#include <daemon1_proxy.h>
-
 #include <sdbus-c++/sdbus-c++.h>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "ctl/client.hpp"
 #include "ctl/commands.hpp"
 #include "dbus/names.hpp"
 
@@ -18,35 +17,11 @@ using json = nlohmann::ordered_json;
 using Status = std::map<std::string, sdbus::Variant>;
 using LevelRow = sdbus::Struct<std::string, std::string, std::string>;
 
-// The generated proxy wants signal handlers; the CLI listens to none.
-class Client : public sdbus::ProxyInterfaces<org::nocontact::Daemon1_proxy> {
-  public:
-    explicit Client(sdbus::IConnection& c)
-        : ProxyInterfaces(c, dbus::names::kService, dbus::names::kPath) {
-        registerProxy();
-    }
-    ~Client() { unregisterProxy(); }
-
-  private:
-    void onIntervened(const std::string&, const std::string&, const std::string&,
-                      const std::string&, const std::string&) override {}
-    void onPolicyReloaded(const bool&, const std::string&) override {}
-};
-
 template <typename T>
 T get(const Status& s, const char* key, T fallback = {}) {
     auto it = s.find(key);
     if (it == s.end() || !it->second.containsValueOfType<T>()) return fallback;
     return it->second.get<T>();
-}
-
-void notRunning(const sdbus::Error& e, std::ostream& err) {
-    if (e.getName() == dbus::names::kErrorAccessDenied) {
-        err << "nocontactctl: " << e.getMessage() << "\n";
-        return;
-    }
-    err << "nocontactctl: nocontactd is not answering (" << e.getName() << ").\n"
-        << "  Start it with: systemctl --user start nocontactd\n";
 }
 
 json statusJson(const Status& s) {
@@ -108,8 +83,7 @@ int runStatus(bool as_json, std::ostream& out, std::ostream& err) {
         }
         return kExitOk;
     } catch (const sdbus::Error& e) {
-        notRunning(e, err);
-        return kExitError;
+        return daemonError(e, err);
     }
 }
 
@@ -122,8 +96,7 @@ int runReload(std::ostream& out, std::ostream& err) {
         if (!applied) err << "Nothing was changed.\n";
         return applied ? kExitOk : kExitError;
     } catch (const sdbus::Error& e) {
-        notRunning(e, err);
-        return kExitError;
+        return daemonError(e, err);
     }
 }
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ctl/held.hpp"
 
-#include <daemon1_proxy.h>
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -11,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "ctl/client.hpp"
 #include "ctl/commands.hpp"
 #include "dbus/names.hpp"
 #include "policy/normalise.hpp"
@@ -21,20 +21,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 using Row = sdbus::Struct<std::int64_t, std::string, std::string, std::int64_t, std::string>;
-
-class Client : public sdbus::ProxyInterfaces<org::nocontact::Daemon1_proxy> {
-  public:
-    explicit Client(sdbus::IConnection& c)
-        : ProxyInterfaces(c, dbus::names::kService, dbus::names::kPath) {
-        registerProxy();
-    }
-    ~Client() { unregisterProxy(); }
-
-  private:
-    void onIntervened(const std::string&, const std::string&, const std::string&,
-                      const std::string&, const std::string&) override {}
-    void onPolicyReloaded(const bool&, const std::string&) override {}
-};
 
 volatile sig_atomic_t interrupted = 0;
 void onInterrupt(int) {
@@ -69,16 +55,6 @@ std::vector<Row> chosen(const std::vector<Row>& rows, const std::string& target)
 
 int nothingWaits(const std::string& target, std::ostream& err) {
     err << "Nothing is waiting under '" << target << "'. `nocontactctl held` lists what is.\n";
-    return kExitError;
-}
-
-int daemonError(const sdbus::Error& e, std::ostream& err) {
-    if (e.getName() == dbus::names::kErrorAccessDenied) {
-        err << "nocontactctl: " << e.getMessage() << "\n";
-    } else {
-        err << "nocontactctl: nocontactd is not answering (" << e.getName() << ").\n"
-            << "  Start it with: systemctl --user start nocontactd\n";
-    }
     return kExitError;
 }
 

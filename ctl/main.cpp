@@ -7,6 +7,7 @@
 #include "config/loader.hpp"
 #include "ctl/commands.hpp"
 #ifdef NOCONTACT_HAVE_DAEMON_CLIENT
+#include "ctl/changes.hpp"
 #include "ctl/daemon_client.hpp"
 #include "ctl/held.hpp"
 #endif
@@ -44,6 +45,28 @@ int main(int argc, char** argv) {
     read->add_option("TARGET", read_target, "A message id, or a contact's name")->required();
     auto* let_go = app.add_subcommand("let-go", "Let kept messages go without reading them.");
     let_go->add_option("TARGET", let_go_target, "A message id, or a contact's name")->required();
+
+    ctl::ChangeOptions change;
+    auto addChange = [&](const char* name, const char* help, bool with_to, bool with_for) {
+        auto* sub = app.add_subcommand(name, help);
+        sub->add_option("CONTACT", change.contact, "The contact, as your policy names them")
+            ->required();
+        if (with_to) sub->add_option("--to", change.to, "A level instead of one step");
+        if (with_for) sub->add_option("--for", change.duration, "How long: 30m, 2h, 1d");
+        sub->add_option("--note", change.note, "In your own words, kept in the journal");
+        sub->callback([&change, name] { change.change = name; });
+        return sub;
+    };
+    addChange("soften", "A step down (or --to a level), for a while or until changed.", true, true);
+    addChange("harden", "A step up (or --to a level), for a while or until changed.", true, true);
+    addChange("final-straw", "Strict from now on; day one is today.", false, false);
+    auto* snooze = app.add_subcommand("snooze", "All intervention off for a while.");
+    snooze->add_option("DURATION", change.duration, "How long: 30m, 2h, 1d")->required();
+    snooze->callback([&change] { change.change = "snooze"; });
+    std::string note_contact, note_text;
+    auto* note = app.add_subcommand("note", "A note in your own words.");
+    note->add_option("CONTACT", note_contact, "The contact")->required();
+    note->add_option("TEXT", note_text, "Your words")->required();
 #endif
 
     try {
@@ -71,6 +94,8 @@ int main(int argc, char** argv) {
     if (held->parsed()) return ctl::runHeld(held_json, std::cout, std::cerr);
     if (read->parsed()) return ctl::runRead(read_target, std::cout, std::cerr);
     if (let_go->parsed()) return ctl::runLetGo(let_go_target, std::cout, std::cerr);
+    if (!change.change.empty()) return ctl::runChange(change, std::cout, std::cerr);
+    if (note->parsed()) return ctl::runNote(note_contact, note_text, std::cout, std::cerr);
 #endif
     return ctl::kExitUsage;
 }

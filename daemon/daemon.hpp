@@ -39,6 +39,8 @@ class Daemon : public DaemonPort {
     std::vector<HeldRow> listHeld() override;
     std::optional<ReadResult> readHeld(std::int64_t id) override;
     bool letGo(std::int64_t id) override;
+    std::string changeLevel(const Change& change) override;
+    void addNote(const std::string& contact, const std::string& text) override;
 
     // How the process should end: 0 after SIGTERM, non-zero when the bus went away.
     int exitCode() const { return exit_code_; }
@@ -55,6 +57,9 @@ class Daemon : public DaemonPort {
     void tellUser(const std::string& summary, const std::string& body);
     void busLost(const char* which);
     void prepareStateDir();
+    // The person's temporary changes, from the journal, into a freshly built engine.
+    void restoreOverrides();
+    policy::Override overrideFrom(const Change& change, std::size_t* contact) const;
     // A timer for the next digest time of the policy in force.
     void scheduleDigest();
     void watchMonitor();

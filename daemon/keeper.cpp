@@ -54,6 +54,9 @@ Keeper::Keeper(const std::filesystem::path& state_dir) : notifier_(kPauseAppName
     }
     store_ = std::move(opened.store);
     bus_ = g_bus_get_sync(G_BUS_TYPE_SESSION, nullptr, nullptr);
+    // GIO would raise SIGTERM when the bus goes away (exit 0); the daemon's own connections
+    // notice it too and end it with an error, so that systemd restarts it.
+    if (bus_) g_dbus_connection_set_exit_on_close(bus_, FALSE);
     (void)store_->purgeLetGo(config::momentNow().utc);
     pause_ = std::make_unique<PausePresenter>(
         notifier_, ticker_, [this](const PauseChoice& c) { onChoice(c); },
@@ -150,6 +153,24 @@ void Keeper::offer(const policy::Engine& engine, std::vector<HeldState> states,
     }
     for (const auto& [name, request] : by_contact)
         pause_->open(request);
+}
+
+void Keeper::saveOverride(const policy::Override& change) {
+    if (!store_->saveOverride(change)) {
+        log::write(log::Priority::Warning, "A change of level could not be kept for a restart");
+    }
+}
+
+std::vector<policy::Override> Keeper::overrides() {
+    (void)store_->removeExpired(config::momentNow().utc);
+    auto rows = store_->overrides();
+    return rows ? *rows : std::vector<policy::Override>{};
+}
+
+void Keeper::addNote(const std::string& contact, const std::string& text) {
+    if (!store_->addNote(contact, text, config::momentNow().utc)) {
+        log::write(log::Priority::Warning, "A note could not be kept");
+    }
 }
 
 std::vector<HeldMessage> Keeper::kept() const {

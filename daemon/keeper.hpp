@@ -42,6 +42,11 @@ class Keeper {
     // `nocontactctl read` reaches.
     void offerDigest(const policy::Engine& engine);
 
+    // Temporary changes, kept so they survive a restart.
+    void saveOverride(const policy::Override& change);
+    std::vector<policy::Override> overrides();
+    void addNote(const std::string& contact, const std::string& text);
+
     // Messages still waiting for the person (held or "later").
     std::size_t waiting() const;
     // Every kept message (waiting first, then let go), oldest first within each.

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <stdexcept>
 #include <tuple>
 
 #include "build_info.hpp"
@@ -54,6 +55,26 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
         requireOwner();
         if (!daemon_.letGo(id)) {
             throw sdbus::Error(names::kErrorNotFound, "No message waits under that id.");
+        }
+    }
+
+    std::string ChangeLevel(const std::string& change, const std::string& contact,
+                            const std::string& to, const uint64_t& seconds,
+                            const std::string& note) override {
+        requireOwner();
+        try {
+            return daemon_.changeLevel({change, contact, to, note, seconds});
+        } catch (const std::invalid_argument& e) {
+            throw sdbus::Error(names::kErrorInvalidArgs, e.what());
+        }
+    }
+
+    void AddNote(const std::string& contact, const std::string& text) override {
+        requireOwner();
+        try {
+            daemon_.addNote(contact, text);
+        } catch (const std::invalid_argument& e) {
+            throw sdbus::Error(names::kErrorInvalidArgs, e.what());
         }
     }
 

@@ -36,6 +36,14 @@ class DaemonPort {
     virtual std::optional<ReadResult> readHeld(std::int64_t) { return std::nullopt; }
     // False when there is no such waiting message.
     virtual bool letGo(std::int64_t) { return false; }
+    struct Change {
+        std::string change, contact, to, note;
+        std::uint64_t seconds = 0;
+    };
+    // The sentence explaining the new level; throws std::invalid_argument with a kind message
+    // for a change that cannot be made.
+    virtual std::string changeLevel(const Change&) { return {}; }
+    virtual void addNote(const std::string&, const std::string&) {}
 };
 
 // True when a caller with uid `caller` may talk to the daemon run by uid `owner`: only the same

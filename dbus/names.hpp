@@ -12,6 +12,7 @@ inline constexpr const char* kInterface = "org.nocontact.Daemon1";
 inline constexpr const char* kErrorAccessDenied = "org.nocontact.Error.AccessDenied";
 inline constexpr const char* kErrorFailed = "org.nocontact.Error.Failed";
 inline constexpr const char* kErrorNotFound = "org.nocontact.Error.NotFound";
+inline constexpr const char* kErrorInvalidArgs = "org.nocontact.Error.InvalidArgs";
 
 // freedesktop notifications.
 inline constexpr const char* kFdoService = "org.freedesktop.Notifications";

@@ -150,4 +150,69 @@ TEST_F(DaemonHeld, LetsAMessageGoByIdAndSaysWhenNothingWaits) {
     EXPECT_NE(again.err.find("Nothing is waiting"), std::string::npos) << again.err;
 }
 
+constexpr const char* kPausePolicy = R"(version: 1
+defaults: { strictness: pause, pause: 3s, region: US }
+contacts:
+  - name: Alex
+    since: 2024-12-10
+    reasons: ["You asked for this space for good reasons."]
+    match: { names: ["Alex Morgan"] }
+)";
+
+class DaemonChanges : public DaemonHeld {
+  protected:
+    // Sends a message from Alex and waits until the daemon has judged it (Intervened).
+    std::uint32_t judged(const std::string& body) {
+        std::size_t before = client_->intervened.size();
+        std::uint32_t id = idOf(signalFrom("Alex Morgan", body));
+        EXPECT_TRUE(waitFor([&] { return client_->intervened.size() > before; }));
+        return id;
+    }
+};
+
+TEST_F(DaemonChanges, SoftenLetsMessagesThroughUntilChangedAndSurvivesARestart) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kPausePolicy));
+    Run run = ctl({"soften", "Alex", "--to", "open", "--note", "we are sorting out the car"});
+    ASSERT_EQ(run.status, 0) << run.err;
+    EXPECT_NE(run.out.find("softened"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("without judgement"), std::string::npos) << run.out;
+    std::uint32_t id = judged("about the car");
+    EXPECT_EQ(closesOf(id), 0) << "softened to open: shown";
+
+    daemon_->kill9();
+    daemon_->start();
+    ASSERT_NO_FATAL_FAILURE(waitReady());
+    std::uint32_t after = judged("about the car, after a restart");
+    EXPECT_EQ(closesOf(after), 0) << "the change did not survive the restart";
+}
+
+TEST_F(DaemonChanges, FinalStrawMakesItStrictFromToday) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kPausePolicy));
+    Run run = ctl({"final-straw", "Alex", "--note", "that was the last time"});
+    ASSERT_EQ(run.status, 0) << run.err;
+    EXPECT_NE(run.out.find("strict"), std::string::npos) << run.out;
+    ASSERT_TRUE(waitWithheld(judged("one more try")));
+    auto list = held();
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(list[0]["state"], "held");
+}
+
+TEST_F(DaemonChanges, SnoozeNeedsADurationAndThenRests) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kPausePolicy));
+    EXPECT_EQ(ctl({"snooze"}).status, 2) << "a snooze without a duration is a usage error";
+    EXPECT_EQ(ctl({"snooze", "soon"}).status, 2);
+    Run run = ctl({"snooze", "1h"});
+    ASSERT_EQ(run.status, 0) << run.err;
+    EXPECT_NE(run.out.find("Snoozed until"), std::string::npos) << run.out;
+    EXPECT_EQ(closesOf(judged("during the snooze")), 0);
+}
+
+TEST_F(DaemonChanges, SaysKindlyWhenTheContactIsUnknown) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kPausePolicy));
+    Run run = ctl({"soften", "Jordan"});
+    EXPECT_EQ(run.status, 1);
+    EXPECT_NE(run.err.find("There is no contact called 'Jordan'"), std::string::npos) << run.err;
+    EXPECT_EQ(ctl({"note", "Alex", "I went for a long walk instead"}).status, 0);
+}
+
 }  // namespace

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ctl/changes.hpp"
+
+#include <ostream>
+
+#include "ctl/client.hpp"
+#include "ctl/commands.hpp"
+#include "policy/time.hpp"
+
+namespace nocontact::ctl {
+
+int runChange(const ChangeOptions& options, std::ostream& out, std::ostream& err) {
+    std::uint64_t seconds = 0;
+    if (!options.duration.empty()) {
+        auto d = policy::parseDuration(options.duration);
+        if (!d || d->count() == 0) {
+            err << "nocontactctl: '" << options.duration
+                << "' is not a duration; try 30m, 2h or 1d.\n";
+            return kExitUsage;
+        }
+        seconds = static_cast<std::uint64_t>(d->count());
+    }
+    try {
+        auto connection = sdbus::createSessionBusConnection();
+        Client client(*connection);
+        out << client.ChangeLevel(options.change, options.contact, options.to, seconds,
+                                  options.note)
+            << '\n';
+        if (options.change == "soften") {
+            out << "Going back is part of the process. This is recorded without judgement.\n";
+        }
+        return kExitOk;
+    } catch (const sdbus::Error& e) {
+        return daemonError(e, err);
+    }
+}
+
+int runNote(const std::string& contact, const std::string& text, std::ostream& out,
+            std::ostream& err) {
+    try {
+        auto connection = sdbus::createSessionBusConnection();
+        Client client(*connection);
+        client.AddNote(contact, text);
+        out << "Noted.\n";
+        return kExitOk;
+    } catch (const sdbus::Error& e) {
+        return daemonError(e, err);
+    }
+}
+
+}  // namespace nocontact::ctl
