@@ -142,6 +142,25 @@ void LibnotifyNotifier::onClosed(NotifyNotification* n, void* self) {
     if (on_closed) on_closed(handle, reason);
 }
 
+namespace {
+
+// Asks the systemd user manager to start the app in a unit of its own, so that it does not
+// inherit nocontactd's sandbox (its seccomp filters would break apps with a JIT or their own
+// sandbox, such as Electron). False when there is no user manager to ask. It waits for
+// systemd-run, which returns as soon as the job is queued (--no-block): a click's worth of time.
+bool launchThroughUserManager(const char* desktop_file) {
+    const char* argv[] = {"systemd-run", "--user", "--no-block", "--collect", "--quiet",
+                          "gio",         "launch", desktop_file, nullptr};
+    gint status = 0;
+    GError* error = nullptr;
+    bool ran = g_spawn_sync(nullptr, const_cast<gchar**>(argv), nullptr, G_SPAWN_SEARCH_PATH,
+                            nullptr, nullptr, nullptr, nullptr, &status, &error);
+    if (error) g_error_free(error);
+    return ran && g_spawn_check_wait_status(status, nullptr);
+}
+
+}  // namespace
+
 bool launchDesktopEntry(const std::string& desktop_entry) {
     std::string id = desktop_entry + ".desktop";
     GDesktopAppInfo* info = g_desktop_app_info_new(id.c_str());
@@ -149,9 +168,13 @@ bool launchDesktopEntry(const std::string& desktop_entry) {
         log::detail(log::Priority::Notice, "no installed app for the desktop entry", id);
         return false;
     }
-    GError* error = nullptr;
-    bool launched = g_app_info_launch(G_APP_INFO(info), nullptr, nullptr, &error);
-    if (!launched) logError("the app did not start", error);
+    const char* file = g_desktop_app_info_get_filename(info);
+    bool launched = file && launchThroughUserManager(file);
+    if (!launched) {  // no user manager (a private session, a demo): start it ourselves
+        GError* error = nullptr;
+        launched = g_app_info_launch(G_APP_INFO(info), nullptr, nullptr, &error);
+        if (!launched) logError("the app did not start", error);
+    }
     g_object_unref(info);
     return launched;
 }

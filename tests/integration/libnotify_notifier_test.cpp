@@ -12,6 +12,8 @@
 #include <libnotify/notify.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <optional>
 #include <thread>
@@ -298,6 +300,30 @@ TEST_F(ALibnotifyNotifier, CarriesAWholePauseFromCountdownToReadIt) {
     ASSERT_TRUE(waitUntil([&] { return !choices.empty(); }, 5s, iterate));
     EXPECT_EQ(choices[0].which, PauseChoice::Which::ReadIt);
     EXPECT_EQ(choices[0].held_ids, std::vector<std::int64_t>{7});
+}
+
+}  // namespace
+}  // namespace nocontact::daemon
+
+namespace nocontact::daemon {
+namespace {
+
+// Read it's notification opens the app from its desktop entry: through the systemd user
+// manager where there is one, else directly. Either way the app starts.
+TEST(LaunchingADesktopEntry, StartsTheAppItNames) {
+    char tmpl[] = "/tmp/nocontact-apps.XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    std::string home = tmpl;
+    std::filesystem::create_directories(home + "/applications");
+    std::string marker = home + "/started";
+    std::ofstream(home + "/applications/nocontact-test-app.desktop")
+        << "[Desktop Entry]\nType=Application\nName=Test app\nExec=touch " << marker << "\n";
+    setenv("XDG_DATA_HOME", home.c_str(), 1);
+    EXPECT_TRUE(launchDesktopEntry("nocontact-test-app"));
+    EXPECT_TRUE(testing::waitUntil([&] { return std::filesystem::exists(marker); },
+                                   std::chrono::seconds(10)));
+    EXPECT_FALSE(launchDesktopEntry("no-such-app-anywhere"));
+    std::filesystem::remove_all(home);
 }
 
 }  // namespace
