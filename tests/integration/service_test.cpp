@@ -3,6 +3,8 @@
 
 #include <fcntl.h>
 #include <glib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,7 +71,18 @@ class OpenBus {
                    static_cast<char*>(nullptr));
             _exit(127);
         }
-        waitUntil([&] { return std::filesystem::exists(dir_ + "/bus"); }, 10s);
+        // The socket file appears at bind(), a moment before dbus-daemon listens: wait until
+        // a connection is accepted.
+        waitUntil([&] { return accepts(dir_ + "/bus"); }, 10s);
+    }
+    static bool accepts(const std::string& path) {
+        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+        bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+        close(fd);
+        return ok;
     }
     ~OpenBus() {
         kill(pid_, SIGTERM);
