@@ -39,6 +39,11 @@ EventRow eventFrom(const dbus::Observed& o, const policy::Event& e, const policy
     return row;
 }
 
+// Only a message that still waits can be read or let go from the command line.
+bool isWaiting(const std::optional<HeldMessage>& m) {
+    return m && (m->state == HeldState::Held || m->state == HeldState::Later);
+}
+
 }  // namespace
 
 Keeper::Keeper(const std::filesystem::path& state_dir) : notifier_(kPauseAppName) {
@@ -179,11 +184,6 @@ std::vector<HeldMessage> Keeper::kept() const {
     std::vector<HeldMessage> rows = waiting ? *waiting : std::vector<HeldMessage>{};
     if (gone) rows.insert(rows.end(), gone->begin(), gone->end());
     return rows;
-}
-
-// Only a message that still waits can be read or let go from the command line.
-static bool isWaiting(const std::optional<HeldMessage>& m) {
-    return m && (m->state == HeldState::Held || m->state == HeldState::Later);
 }
 
 std::optional<HeldMessage> Keeper::read(std::int64_t id) {

@@ -22,14 +22,7 @@ using nocontact::testing::DaemonTest;
 using namespace std::chrono_literals;
 
 // Strict: kept without a pause, reachable only through `nocontactctl read`.
-constexpr const char* kStrictPolicy = R"(version: 1
-defaults: { strictness: strict, pause: 3s, region: US }
-contacts:
-  - name: Alex
-    since: 2024-12-10
-    reasons: ["You asked for this space for good reasons."]
-    match: { names: ["Alex Morgan"] }
-)";
+const std::string kStrictPolicy = nocontact::testing::alexPolicy("strict");
 
 std::string slurp(const std::string& path) {
     std::ifstream in(path);
@@ -150,14 +143,7 @@ TEST_F(DaemonHeld, LetsAMessageGoByIdAndSaysWhenNothingWaits) {
     EXPECT_NE(again.err.find("Nothing is waiting"), std::string::npos) << again.err;
 }
 
-constexpr const char* kPausePolicy = R"(version: 1
-defaults: { strictness: pause, pause: 3s, region: US }
-contacts:
-  - name: Alex
-    since: 2024-12-10
-    reasons: ["You asked for this space for good reasons."]
-    match: { names: ["Alex Morgan"] }
-)";
+const std::string kPausePolicy = nocontact::testing::alexPolicy("pause");
 
 class DaemonChanges : public DaemonHeld {
   protected:

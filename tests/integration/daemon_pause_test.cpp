@@ -17,15 +17,7 @@ using nocontact::testing::DaemonTest;
 using nocontact::testing::field;
 using namespace std::chrono_literals;
 
-// Three seconds, the shortest pause a policy may ask for, keeps the tests quick.
-constexpr const char* kShortPausePolicy = R"(version: 1
-defaults: { strictness: pause, pause: 3s, region: US }
-contacts:
-  - name: Alex
-    since: 2024-12-10
-    reasons: ["You asked for this space for good reasons."]
-    match: { names: ["Alex Morgan"] }
-)";
+const std::string kShortPausePolicy = nocontact::testing::alexPolicy("pause");
 
 class DaemonPause : public DaemonTest {
   protected:
@@ -139,13 +131,7 @@ std::string zoneJustBeforeNoon(std::chrono::seconds lead) {
 }
 
 TEST_F(DaemonPause, OffersFirmMessagesAgainAtTheDigestTimeNotBefore) {
-    constexpr const char* kFirmPolicy = R"(version: 1
-defaults: { strictness: firm, pause: 3s, region: US, digest: ["12:00"] }
-contacts:
-  - name: Alex
-    reasons: ["You asked for this space for good reasons."]
-    match: { names: ["Alex Morgan"] }
-)";
+    const std::string kFirmPolicy = nocontact::testing::alexPolicy("firm", "digest: [\"12:00\"]");
     std::string zone = zoneJustBeforeNoon(std::chrono::seconds(8));
     const char* old_tz = std::getenv("TZ");
     std::string saved = old_tz ? old_tz : "";

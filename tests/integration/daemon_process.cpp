@@ -82,6 +82,14 @@ contacts:
     match: { names: ["Alex Morgan", "Alex"] }
 )";
 
+std::string alexPolicy(const std::string& strictness, const std::string& more_defaults) {
+    return "version: 1\ndefaults: { strictness: " + strictness + ", pause: 3s, region: US" +
+           (more_defaults.empty() ? "" : ", " + more_defaults) +
+           " }\ncontacts:\n  - name: Alex\n    since: 2024-12-10\n"
+           "    reasons: [\"You asked for this space for good reasons.\"]\n"
+           "    match: { names: [\"Alex Morgan\"] }\n";
+}
+
 DaemonProcess::DaemonProcess(std::string bus_address, bool dry_run)
     : bus_address_(std::move(bus_address)), dry_run_(dry_run) {
     char tmpl[] = "/tmp/nocontactd-test.XXXXXX";

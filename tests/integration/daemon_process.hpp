@@ -96,6 +96,9 @@ T field(const Status& s, const std::string& key, T fallback = {}) {
 
 // A policy with one contact, Alex (pause), written the way a person would.
 extern const char* const kAlexPolicy;
+// A policy for Alex Morgan at `strictness`, with a 3 s pause (the shortest a policy allows,
+// which keeps tests quick) and any further `defaults` entries, e.g. `digest: ["12:00"]`.
+std::string alexPolicy(const std::string& strictness, const std::string& more_defaults = "");
 
 // Each test: its own bus, the fake notification server, an app (a raw client), the real
 // daemon and a client of its API. Every notification body the test sends is remembered, and
