@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Decide, asked by the GNOME Shell extension (gnome-shell/) before GNOME shows a notification,
+// and how the daemon tells its own notifications apart. Part of Daemon (daemon/daemon.hpp).
+#include <glib.h>
+#include <systemd/sd-bus.h>
+#include <unistd.h>
+
+#include <stdexcept>
+#include <variant>
+
+#include "config/local_time.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/daemon_impl.hpp"
+#include "daemon/decide_request.hpp"
+#include "daemon/log.hpp"
+
+namespace nocontact::daemon {
+
+bool Daemon::decide(const std::map<std::string, sdbus::Variant>& notification) {
+    auto decoded = decodeDecideRequest(notification);
+    if (const auto* problem = std::get_if<std::string>(&decoded))
+        throw std::invalid_argument("This is not a notification nocontact can read: " + *problem);
+    const DecideRequest& request = std::get<DecideRequest>(decoded);
+    const dbus::Observed& observed = request.observed;
+    // Pauses and messages the person chose to read: GNOME's notification service tells the
+    // sender's process in the sender-pid hint.
+    if (request.sender_pid == static_cast<std::uint32_t>(getpid())) return false;
+    if (isOwnSender(observed.sender)) return false;
+    policy::Event event = impl_->profiles.toEvent(observed.notification);
+    policy::Decision decision = impl_->engine.handle(event, config::momentNow());
+    if (!decision.contact) return false;  // strangers are not our business
+    if (tooLate(request)) {
+        // GNOME Shell has stopped waiting and shown it: journaled as shown, never also held.
+        log::write(log::Priority::Warning,
+                   "GNOME Shell stopped waiting for nocontact's answer; a message was shown.");
+        decision.actions = {policy::Action::Show, policy::Action::Count};
+    }
+    announce(observed, event, decision);
+    if (options_.dry_run || !impl_->keeper) return false;
+    // On disk before the answer; the pause is posted after it, from the loop's next turn.
+    bool kept = impl_->keeper->keep(impl_->engine, observed, event, decision, true);
+    if (!kept || !decision.has(policy::Action::Withhold)) return false;  // never lose one
+    ++impl_->withheld;
+    return true;
+}
+
+bool Daemon::tooLate(const DecideRequest& request) const {
+    // The answer still has to travel back and be read before the deadline.
+    constexpr std::int64_t kAnswerMarginUsec = 50'000;
+    return request.deadline_usec != 0 &&
+           g_get_monotonic_time() + kAnswerMarginUsec >= request.deadline_usec;
+}
+
+bool Daemon::isOwnSender(const std::string& sender) const {
+    if (sender.empty()) return false;
+    // Pauses and re-posted messages (a message the person chose to read must not be taken
+    // away again) come from the keeper's connection; placeholders from the withholder's.
+    if (sender == impl_->keeper_bus_name) return true;
+    const char* own = nullptr;
+    if (!impl_->withholder || sd_bus_get_unique_name(impl_->withholder->bus(), &own) < 0) {
+        return false;
+    }
+    return own && sender == own;
+}
+
+bool Daemon::extensionActive() const {
+    return impl_->extension && !impl_->extension->owner().empty();
+}
+
+}  // namespace nocontact::daemon

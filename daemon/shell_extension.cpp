@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "daemon/shell_extension.hpp"
+
+#include "dbus/names.hpp"
+
+namespace nocontact::daemon {
+
+namespace names = nocontact::dbus::names;
+
+ShellExtensionWatch::ShellExtensionWatch(sdbus::IConnection& bus, std::function<void()> changed)
+    : changed_(std::move(changed)) {
+    std::string rule = std::string("type='signal',sender='") + names::kBusService + "',path='" +
+                       names::kBusPath + "',interface='" + names::kBusInterface +
+                       "',member='NameOwnerChanged',arg0='" + names::kShellExtensionService + "'";
+    match_ = bus.addMatch(rule, [this](sdbus::Message& m) {
+        std::string name, old_owner, new_owner;
+        m >> name >> old_owner >> new_owner;
+        if (name == names::kShellExtensionService) setOwner(new_owner);
+    });
+    bus_proxy_ = sdbus::createProxy(bus, names::kBusService, names::kBusPath);
+    // Asked after subscribing, so no change falls between the answer and the first signal.
+    bus_proxy_->callMethodAsync("GetNameOwner")
+        .onInterface(names::kBusInterface)
+        .withArguments(std::string(names::kShellExtensionService))
+        .uponReplyInvoke([this](const sdbus::Error* error, const std::string& owner) {
+            if (!error) setOwner(owner);  // NameHasNoOwner: the extension is not running
+        });
+}
+
+ShellExtensionWatch::~ShellExtensionWatch() = default;
+
+void ShellExtensionWatch::setOwner(const std::string& owner) {
+    if (owner == owner_) return;
+    owner_ = owner;
+    if (changed_) changed_();
+}
+
+}  // namespace nocontact::daemon
