@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Reaching out (DESIGN.md §2–§4): the person opening a messaging app. The systemd user manager
+// starts desktop apps in units of their own; when one is a messaging app and a contact's level
+// asks for it, a pause comes first — with the app frozen while it lasts, when the policy says
+// so and the machine can. Part of Daemon (daemon/daemon.hpp).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "config/local_time.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/daemon_impl.hpp"
+#include "daemon/keeper.hpp"
+#include "daemon/log.hpp"
+
+namespace nocontact::daemon {
+
+namespace {
+constexpr const char* kFrozenFile = "frozen-apps";
+}  // namespace
+
+// Keeps the list of frozen apps on disk: written whole, then renamed into place.
+void Daemon::rememberFrozen(const std::string& unit, bool frozen) {
+    bool changed = frozen ? impl_->frozen.insert(unit).second : impl_->frozen.erase(unit) > 0;
+    if (!changed || options_.state_dir.empty()) return;
+    const std::string file = options_.state_dir + "/" + kFrozenFile;
+    const std::string next = file + ".new";
+    int fd = ::open(next.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return;
+    std::string text;
+    for (const auto& u : impl_->frozen)
+        text += u + "\n";
+    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ok = ::fsync(fd) == 0 && ok;
+    ::close(fd);
+    if (!ok || ::rename(next.c_str(), file.c_str()) != 0) {
+        ::unlink(next.c_str());
+        log::write(log::Priority::Warning, "The list of frozen apps could not be saved");
+    }
+}
+
+// After a crash: apps the last nocontactd froze would wait forever. They open now.
+void Daemon::thawLeftFrozen() {
+    if (options_.state_dir.empty()) return;
+    std::ifstream in(options_.state_dir + "/" + kFrozenFile);
+    std::string unit;
+    while (std::getline(in, unit)) {
+        if (unit.empty()) continue;
+        impl_->frozen.insert(unit);
+        impl_->units->thaw(unit, [this, unit](bool, const std::string&) {
+            // Gone meanwhile, or thawed: either way it no longer waits for us.
+            rememberFrozen(unit, false);
+        });
+    }
+}
+
+void Daemon::thawAll() {
+    if (!impl_->units) return;
+    for (const auto& unit : impl_->frozen)
+        impl_->units->thawNow(unit);
+    impl_->frozen.clear();
+    if (!options_.state_dir.empty()) ::unlink((options_.state_dir + "/" + kFrozenFile).c_str());
+}
+
+void Daemon::watchReachingOut() {
+    impl_->units = std::make_unique<dbus::UnitsWatch>(
+        impl_->withholder->bus(), [this](const dbus::AppUnit& unit) { onAppLaunch(unit); },
+        [this](const std::string& unit) {
+            rememberFrozen(unit, false);
+            if (impl_->keeper) impl_->keeper->reachGone(unit);
+        });
+    impl_->units->start();
+    thawLeftFrozen();
+    if (impl_->keeper)
+        impl_->keeper->onReachAnswer([this](const ReachChoice& c) { onReachAnswer(c); });
+}
+
+void Daemon::onAppLaunch(const dbus::AppUnit& unit) {
+    const policy::AppProfile* profile = impl_->profiles.byDesktopId(unit.desktop_id);
+    if (!profile || !profile->messaging) return;  // not a way to write to anyone
+    policy::Event event;
+    event.source = policy::Source::Systemd;
+    event.kind = policy::Kind::AppLaunch;
+    event.direction = policy::Direction::Outgoing;
+    event.app = profile->id;
+    event.sender = profile->name;
+    policy::Decision decision = impl_->engine.handle(event, config::momentNow());
+    if (!decision.contact) return;  // nobody in the policy
+    const auto& contact = impl_->engine.policy().contacts[*decision.contact];
+    const std::string level = decision.level ? std::string(policy::levelName(*decision.level)) : "";
+    const std::string action(policy::actionName(decision.primary()));
+    log::write(log::Priority::Info, "The person reached for a messaging app.",
+               {.contact = contact.name,
+                .app = profile->id,
+                .action = action,
+                .level = level,
+                .kind = "app_launch",
+                .source = "systemd"});
+    impl_->service->emitIntervened(contact.name, profile->id, "app_launch", level, action);
+    if (options_.dry_run || !impl_->keeper) return;
+
+    const std::string app = profile->name.empty() ? profile->id : profile->name;
+    const bool freeze = decision.has(policy::Action::Freeze) &&
+                        (impl_->freezer == "untried" || impl_->freezer == "available");
+    if (!freeze) {
+        impl_->keeper->reach(impl_->engine, unit.unit, profile->id, app, decision, false);
+        return;
+    }
+    // Frozen first, then the pause: the app does not get to draw a window in between. If the
+    // manager refuses (no freezer: systemd < 246, cgroup v1), the pause comes without it.
+    impl_->units->freeze(unit.unit, [this, unit, profile_id = profile->id, app, decision](
+                                        bool ok, const std::string& error) {
+        if (ok) {
+            impl_->freezer = "available";
+            rememberFrozen(unit.unit, true);
+        } else if (impl_->freezer == "untried" || impl_->freezer == "available") {
+            impl_->freezer = error;
+            log::detail(log::Priority::Notice,
+                        "Apps cannot be frozen here; the pause before them comes without it",
+                        error);
+        }
+        if (impl_->keeper)
+            impl_->keeper->reach(impl_->engine, unit.unit, profile_id, app, decision, ok);
+    });
+}
+
+void Daemon::onReachAnswer(const ReachChoice& choice) {
+    const bool open = choice.which == ReachChoice::Which::OpenAnyway;
+    log::write(log::Priority::Info, "The person answered the pause before an app.",
+               {.contact = choice.contact, .action = open ? "opened-anyway" : "let-go"});
+    if (!impl_->units) return;
+    auto thawed = [this, unit = choice.unit](bool ok, const std::string& error) {
+        if (!ok) log::detail(log::Priority::Warning, "An app could not be thawed", error);
+        if (ok) rememberFrozen(unit, false);  // otherwise tried again at the next start
+    };
+    if (open) {
+        if (choice.frozen) impl_->units->thaw(choice.unit, thawed);
+        return;
+    }
+    // Let it go: the app closes as it would from its own menu. A frozen app is thawed first,
+    // so it can hear the request.
+    if (choice.frozen) impl_->units->thaw(choice.unit, thawed);
+    impl_->units->stop(choice.unit, [](bool ok, const std::string& error) {
+        if (!ok) log::detail(log::Priority::Warning, "An app could not be closed", error);
+    });
+}
+
+}  // namespace nocontact::daemon

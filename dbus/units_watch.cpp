@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dbus/units_watch.hpp"
+
+#include <systemd/sd-bus.h>
+
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <unordered_set>
+
+#include "dbus/names.hpp"
+
+namespace nocontact::dbus {
+
+namespace {
+
+constexpr const char* kManagerSignals =
+    "type='signal',sender='org.freedesktop.systemd1',path='/org/freedesktop/systemd1',"
+    "interface='org.freedesktop.systemd1.Manager'";
+constexpr const char* kManagerOwnerRule =
+    "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
+    "interface='org.freedesktop.DBus',member='NameOwnerChanged',"
+    "arg0='org.freedesktop.systemd1'";
+// A desktop session starts a few hundred units a day; names are forgotten when removed, and all
+// at once should this ever grow past the bound.
+constexpr std::size_t kMaxKnownUnits = 4096;
+
+std::string errorOf(sd_bus_message* m) {
+    const sd_bus_error* e = sd_bus_message_get_error(m);
+    if (!e || !e->name) return "org.freedesktop.DBus.Error.Failed";
+    return std::string(e->name) + (e->message ? std::string(": ") + e->message : "");
+}
+
+}  // namespace
+
+struct UnitsWatch::Impl {
+    sd_bus* bus = nullptr;
+    OnLaunch on_launch;
+    OnGone on_gone;
+    sd_bus_slot* signals = nullptr;
+    sd_bus_slot* owner = nullptr;
+    std::unordered_set<std::string> known;
+
+    ~Impl() {
+        sd_bus_slot_unref(signals);
+        sd_bus_slot_unref(owner);
+    }
+
+    void call(const char* member, sd_bus_message_handler_t handler, void* userdata,
+              const char* types, const std::string& unit) {
+        sd_bus_slot* slot = nullptr;
+        int r = types
+                    ? sd_bus_call_method_async(bus, &slot, names::kSystemdService,
+                                               names::kSystemdPath, names::kSystemdManager, member,
+                                               handler, userdata, types, unit.c_str(), "replace")
+                    : sd_bus_call_method_async(bus, &slot, names::kSystemdService,
+                                               names::kSystemdPath, names::kSystemdManager, member,
+                                               handler, userdata, "s", unit.c_str());
+        if (r < 0) {
+            if (handler == &onDone) {
+                auto* done = static_cast<Done*>(userdata);
+                if (*done) (*done)(false, std::string("not sent: ") + std::strerror(-r));
+                delete done;
+            }
+            return;
+        }
+        if (handler == &onDone) {
+            sd_bus_slot_set_destroy_callback(slot, [](void* p) { delete static_cast<Done*>(p); });
+        }
+        sd_bus_slot_set_floating(slot, 1);
+        sd_bus_slot_unref(slot);
+    }
+
+    // Subscribe, then learn which app units exist already. Both are sent at once: the bus keeps
+    // their order, and a launch that slips in between is still a new name.
+    void subscribe() {
+        sd_bus_call_method_async(bus, nullptr, names::kSystemdService, names::kSystemdPath,
+                                 names::kSystemdManager, "Subscribe", &ignore, nullptr, "");
+        sd_bus_message* m = nullptr;
+        int r = sd_bus_message_new_method_call(bus, &m, names::kSystemdService, names::kSystemdPath,
+                                               names::kSystemdManager, "ListUnitsByPatterns");
+        if (r >= 0) r = sd_bus_message_append_strv(m, nullptr);
+        const char* patterns[] = {"app-*", nullptr};
+        if (r >= 0) r = sd_bus_message_append_strv(m, const_cast<char**>(patterns));
+        if (r >= 0) r = sd_bus_call_async(bus, nullptr, m, &onListed, this, 0);
+        sd_bus_message_unref(m);
+    }
+
+    void seen(const std::string& unit) {
+        auto app = parseAppUnit(unit);
+        if (!app) return;
+        if (known.size() >= kMaxKnownUnits) known.clear();
+        if (!known.insert(unit).second) return;
+        if (on_launch) on_launch(*app);
+    }
+
+    static int ignore(sd_bus_message*, void*, sd_bus_error*) { return 1; }
+
+    static int onDone(sd_bus_message* m, void* userdata, sd_bus_error*) {
+        auto* done = static_cast<Done*>(userdata);
+        if (*done) {
+            if (sd_bus_message_is_method_error(m, nullptr))
+                (*done)(false, errorOf(m));
+            else
+                (*done)(true, "");
+        }
+        return 1;
+    }
+
+    // a(ssssssouso): the first string of each is the unit's name.
+    static int onListed(sd_bus_message* m, void* userdata, sd_bus_error*) {
+        auto* self = static_cast<Impl*>(userdata);
+        if (sd_bus_message_is_method_error(m, nullptr)) return 1;  // an older manager: fine
+        if (sd_bus_message_enter_container(m, 'a', "(ssssssouso)") < 0) return 1;
+        const char* name = nullptr;
+        while (sd_bus_message_enter_container(m, 'r', "ssssssouso") > 0) {
+            if (sd_bus_message_read_basic(m, 's', &name) >= 0 && name) self->known.insert(name);
+            sd_bus_message_skip(m, "sssssouso");
+            sd_bus_message_exit_container(m);
+        }
+        return 1;
+    }
+
+    static int onSignal(sd_bus_message* m, void* userdata, sd_bus_error*) {
+        auto* self = static_cast<Impl*>(userdata);
+        const char* unit = nullptr;
+        const char* path = nullptr;
+        std::uint32_t job = 0;
+        if (sd_bus_message_is_signal(m, nullptr, "UnitNew")) {
+            if (sd_bus_message_read(m, "so", &unit, &path) >= 0 && unit) self->seen(unit);
+        } else if (sd_bus_message_is_signal(m, nullptr, "JobNew")) {
+            if (sd_bus_message_read(m, "uos", &job, &path, &unit) >= 0 && unit) self->seen(unit);
+        } else if (sd_bus_message_is_signal(m, nullptr, "UnitRemoved")) {
+            if (sd_bus_message_read(m, "so", &unit, &path) >= 0 && unit &&
+                self->known.erase(unit) > 0 && self->on_gone) {
+                self->on_gone(unit);
+            }
+        }
+        return 1;  // malformed signals are skipped, never fatal
+    }
+
+    static int onOwnerChanged(sd_bus_message* m, void* userdata, sd_bus_error*) {
+        auto* self = static_cast<Impl*>(userdata);
+        const char* name = nullptr;
+        const char* old_owner = nullptr;
+        const char* new_owner = nullptr;
+        if (sd_bus_message_read(m, "sss", &name, &old_owner, &new_owner) < 0) return 1;
+        if (new_owner && *new_owner) self->subscribe();  // a restarted manager forgets us
+        return 1;
+    }
+};
+
+UnitsWatch::UnitsWatch(sd_bus* bus, OnLaunch on_launch, OnGone on_gone)
+    : impl_(std::make_unique<Impl>()) {
+    impl_->bus = bus;
+    impl_->on_launch = std::move(on_launch);
+    impl_->on_gone = std::move(on_gone);
+}
+
+UnitsWatch::~UnitsWatch() = default;
+
+void UnitsWatch::start() {
+    int r = sd_bus_add_match_async(impl_->bus, &impl_->signals, kManagerSignals, &Impl::onSignal,
+                                   nullptr, impl_.get());
+    if (r >= 0)
+        r = sd_bus_add_match_async(impl_->bus, &impl_->owner, kManagerOwnerRule,
+                                   &Impl::onOwnerChanged, nullptr, impl_.get());
+    if (r < 0) throw std::runtime_error("cannot watch the systemd user manager");
+    impl_->subscribe();
+}
+
+void UnitsWatch::freeze(const std::string& unit, Done done) {
+    impl_->call("FreezeUnit", &Impl::onDone, new Done(std::move(done)), nullptr, unit);
+}
+
+void UnitsWatch::thaw(const std::string& unit, Done done) {
+    impl_->call("ThawUnit", &Impl::onDone, new Done(std::move(done)), nullptr, unit);
+}
+
+bool UnitsWatch::thawNow(const std::string& unit) {
+    sd_bus_message* m = nullptr;
+    sd_bus_message* reply = nullptr;
+    sd_bus_error error = SD_BUS_ERROR_NULL;
+    int r = sd_bus_message_new_method_call(impl_->bus, &m, names::kSystemdService,
+                                           names::kSystemdPath, names::kSystemdManager, "ThawUnit");
+    if (r >= 0) r = sd_bus_message_append(m, "s", unit.c_str());
+    constexpr std::uint64_t kSecond = 1000000;
+    if (r >= 0) r = sd_bus_call(impl_->bus, m, kSecond, &error, &reply);
+    sd_bus_message_unref(m);
+    sd_bus_message_unref(reply);
+    sd_bus_error_free(&error);
+    return r >= 0;
+}
+
+void UnitsWatch::stop(const std::string& unit, Done done) {
+    impl_->call("StopUnit", &Impl::onDone, new Done(std::move(done)), "ss", unit);
+}
+
+}  // namespace nocontact::dbus
