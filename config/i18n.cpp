@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "config/i18n.hpp"
+
+#include <libintl.h>
+
+#include <clocale>
+#include <cstdlib>
+
+#include "build_info.hpp"
+
+namespace nocontact::i18n {
+
+void init() {
+    // LC_CTYPE for the character set gettext converts to; LC_MESSAGES chooses the language.
+    std::setlocale(LC_CTYPE, "");
+    std::setlocale(LC_MESSAGES, "");
+    const char* dir = std::getenv("NOCONTACT_LOCALE_DIR");
+    bindtextdomain(kDomain, dir != nullptr && *dir != '\0' ? dir : NOCONTACT_LOCALE_DIR);
+    bind_textdomain_codeset(kDomain, "UTF-8");
+}
+
+const char* tr(const char* english) {
+    return dgettext(kDomain, english);
+}
+
+const char* trn(const char* one, const char* many, unsigned long n) {
+    return dngettext(kDomain, one, many, n);
+}
+
+std::string fill(std::string_view text,
+                 std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
+    std::string out;
+    out.reserve(text.size() + 32);
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t open = text.find('{', pos);
+        if (open == std::string_view::npos) break;
+        std::size_t close = text.find('}', open);
+        if (close == std::string_view::npos) break;
+        out.append(text.substr(pos, open - pos));
+        std::string_view name = text.substr(open + 1, close - open - 1);
+        bool found = false;
+        for (const auto& [key, value] : values) {
+            if (key == name) {
+                out.append(value);
+                found = true;
+                break;
+            }
+        }
+        if (!found) out.append(text.substr(open, close - open + 1));
+        pos = close + 1;
+    }
+    out.append(text.substr(pos));
+    return out;
+}
+
+}  // namespace nocontact::i18n
