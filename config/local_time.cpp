@@ -6,11 +6,15 @@
 namespace nocontact::config {
 
 policy::Moment momentNow() {
-    std::time_t t = std::time(nullptr);
+    auto utc = policy::SysTime{std::chrono::seconds{std::time(nullptr)}};
+    return {utc, toLocal(utc)};
+}
+
+policy::LocalTime toLocal(policy::SysTime utc) {
+    auto t = static_cast<std::time_t>(utc.time_since_epoch().count());
     std::tm local{};
     localtime_r(&t, &local);
-    auto utc = policy::SysTime{std::chrono::seconds{t}};
-    return {utc, policy::LocalTime{std::chrono::seconds{t + local.tm_gmtoff}}};
+    return policy::LocalTime{std::chrono::seconds{t + local.tm_gmtoff}};
 }
 
 policy::SysTime toUtc(policy::LocalTime local) {

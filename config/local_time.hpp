@@ -13,6 +13,9 @@ policy::Moment momentNow();
 // when clocks go back, mktime picks one of the two readings.
 policy::Moment momentAtLocal(policy::LocalTime local);
 
+// The wall-clock reading of an instant in the process's zone.
+policy::LocalTime toLocal(policy::SysTime utc);
+
 // Converts a local wake-up time to an absolute one, for timers.
 policy::SysTime toUtc(policy::LocalTime local);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ctl/changes.hpp"
+#include "config/i18n.hpp"
 
 #include <ostream>
 
@@ -14,8 +15,10 @@ int runChange(const ChangeOptions& options, std::ostream& out, std::ostream& err
     if (!options.duration.empty()) {
         auto d = policy::parseDuration(options.duration);
         if (!d || d->count() == 0) {
-            err << "nocontactctl: '" << options.duration
-                << "' is not a duration; try 30m, 2h or 1d.\n";
+            err << "nocontactctl: "
+                << i18n::fill(i18n::tr("'{text}' is not a duration; try 30m, 2h or 1d."),
+                              {{"text", options.duration}})
+                << "\n";
             return kExitUsage;
         }
         seconds = static_cast<std::uint64_t>(d->count());
@@ -27,7 +30,10 @@ int runChange(const ChangeOptions& options, std::ostream& out, std::ostream& err
                                   options.note)
             << '\n';
         if (options.change == "soften") {
-            out << "Going back is part of the process. This is recorded without judgement.\n";
+            out << i18n::tr(
+                       "Going back is part of the process. This is recorded without "
+                       "judgement.")
+                << "\n";
         }
         return kExitOk;
     } catch (const sdbus::Error& e) {
@@ -41,7 +47,7 @@ int runNote(const std::string& contact, const std::string& text, std::ostream& o
         auto connection = sdbus::createSessionBusConnection();
         Client client(*connection);
         client.AddNote(contact, text);
-        out << "Noted.\n";
+        out << i18n::tr("Noted.") << "\n";
         return kExitOk;
     } catch (const sdbus::Error& e) {
         return daemonError(e, err);

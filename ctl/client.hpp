@@ -6,6 +6,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 #include <ostream>
 
+#include "config/i18n.hpp"
 #include "dbus/names.hpp"
 
 namespace nocontact::ctl {
@@ -33,8 +34,11 @@ inline int daemonError(const sdbus::Error& e, std::ostream& err) {
         e.getName() == dbus::names::kErrorNotFound) {
         err << "nocontactctl: " << e.getMessage() << "\n";
     } else {
-        err << "nocontactctl: nocontactd is not answering (" << e.getName() << ").\n"
-            << "  Start it with: systemctl --user start nocontactd\n";
+        err << "nocontactctl: "
+            << i18n::fill(i18n::tr("nocontactd is not answering ({error}).\n"
+                                   "  Start it with: systemctl --user start nocontactd"),
+                          {{"error", e.getName()}})
+            << "\n";
     }
     return 1;
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ctl/commands.hpp"
+#include "config/i18n.hpp"
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "config/loader.hpp"
@@ -17,16 +19,22 @@ void printDiagnostics(const std::vector<config::Diagnostic>& diagnostics, std::o
         err << d.format() << '\n';
 }
 
-std::string plural(std::size_t n, const char* one, const char* many) {
-    return std::to_string(n) + " " + (n == 1 ? one : many);
+using i18n::fill;
+using i18n::tr;
+using i18n::trn;
+
+std::string trnCount(const char* one, const char* many, std::size_t n) {
+    return fill(trn(one, many, n), {{"n", std::to_string(n)}});
 }
 
 bool policyFileExists(const std::string& file, std::ostream& err) {
     std::error_code ec;
     if (std::filesystem::exists(file, ec)) return true;
-    err << "nocontactctl: there is no policy at " << file << " yet.\n"
-        << "  A commented example to start from: "
-        << "/usr/share/doc/nocontact/examples/policy.yaml\n";
+    err << "nocontactctl: "
+        << fill(tr("there is no policy at {file} yet.\n"
+                   "  A commented example to start from: {example}"),
+                {{"file", file}, {"example", "/usr/share/doc/nocontact/examples/policy.yaml"}})
+        << "\n";
     return false;
 }
 
@@ -36,8 +44,14 @@ std::optional<policy::Policy> loadForUse(const std::string& file, std::ostream& 
     auto result = config::loadPolicyFile(file);
     printDiagnostics(result.diagnostics, err);
     if (!result.ok()) {
-        err << "nocontactctl: " << file << " has " << plural(result.errorCount(), "error", "errors")
-            << "; nothing was judged. `nocontactctl check` shows them again.\n";
+        err << "nocontactctl: "
+            << fill(trn("{file} has {n} error; nothing was judged. `nocontactctl check` shows "
+                        "it again.",
+                        "{file} has {n} errors; nothing was judged. `nocontactctl check` shows "
+                        "them again.",
+                        result.errorCount()),
+                    {{"file", file}, {"n", std::to_string(result.errorCount())}})
+            << "\n";
     }
     return std::move(result.policy);
 }
@@ -48,7 +62,9 @@ std::optional<policy::Profiles> loadBuiltinProfiles(const policy::Policy& policy
     auto result = config::loadProfilesFile(path);
     printDiagnostics(result.diagnostics, err);
     if (!result.ok()) {
-        err << "nocontactctl: the built-in app profiles at " << path << " could not be read.\n";
+        err << "nocontactctl: "
+            << fill(tr("the built-in app profiles at {file} could not be read."), {{"file", path}})
+            << "\n";
         return std::nullopt;
     }
     return policy::Profiles(policy.apps, std::move(result.profiles));
@@ -56,18 +72,44 @@ std::optional<policy::Profiles> loadBuiltinProfiles(const policy::Policy& policy
 
 }  // namespace
 
-int runCheck(const std::string& file, std::ostream& out, std::ostream& err) {
+int runCheck(const std::string& file, bool as_json, std::ostream& out, std::ostream& err) {
     if (!policyFileExists(file, err)) return kExitError;
     auto result = config::loadPolicyFile(file);
+    if (as_json) {
+        nlohmann::ordered_json doc{{"file", file}, {"valid", result.ok()}};
+        if (result.ok()) {
+            doc["contacts"] = result.policy->contacts.size();
+            doc["schedules"] = result.policy->schedules.size();
+        }
+        doc["diagnostics"] = nlohmann::ordered_json::array();
+        for (const auto& d : result.diagnostics) {
+            doc["diagnostics"].push_back(
+                {{"severity",
+                  d.severity == config::Diagnostic::Severity::Error ? "error" : "warning"},
+                 {"line", d.line},
+                 {"column", d.column},
+                 {"message", d.message}});
+        }
+        out << doc.dump(2) << '\n';
+        return result.ok() ? kExitOk : kExitError;
+    }
     printDiagnostics(result.diagnostics, err);
     if (!result.ok()) {
-        err << file << ": " << plural(result.errorCount(), "error", "errors")
-            << "; the policy in use stays as it is until this file is fixed.\n";
+        err << fill(trn("{file}: {n} error; the policy in use stays as it is until this file "
+                        "is fixed.",
+                        "{file}: {n} errors; the policy in use stays as it is until this file "
+                        "is fixed.",
+                        result.errorCount()),
+                    {{"file", file}, {"n", std::to_string(result.errorCount())}})
+            << "\n";
         return kExitError;
     }
     const auto& p = *result.policy;
-    out << file << ": the policy is valid (" << plural(p.contacts.size(), "contact", "contacts")
-        << ", " << plural(p.schedules.size(), "schedule", "schedules") << ").\n";
+    out << fill(tr("{file}: the policy is valid ({contacts}, {schedules})."),
+                {{"file", file},
+                 {"contacts", trnCount("{n} contact", "{n} contacts", p.contacts.size())},
+                 {"schedules", trnCount("{n} schedule", "{n} schedules", p.schedules.size())}})
+        << "\n";
     return kExitOk;
 }
 
@@ -77,8 +119,10 @@ int runExplain(const ExplainOptions& options, std::istream& in, std::ostream& ou
     if (options.at) {
         auto local = policy::parseLocalDateTime(*options.at);
         if (!local) {
-            err << "nocontactctl: --at wants a local time like 2026-11-27T23:30, got '"
-                << *options.at << "'.\n";
+            err << "nocontactctl: "
+                << fill(tr("--at wants a local time like 2026-11-27T23:30, got '{text}'."),
+                        {{"text", *options.at}})
+                << "\n";
             return kExitUsage;
         }
         now = config::momentAtLocal(*local);
@@ -93,8 +137,11 @@ int runExplain(const ExplainOptions& options, std::istream& in, std::ostream& ou
     auto format = options.text ? Explainer::Format::Text : Explainer::Format::Json;
     int bad = explainer.run(in, out, now, format);
     if (bad > 0) {
-        err << "nocontactctl: " << plural(static_cast<std::size_t>(bad), "line was", "lines were")
-            << " not a notification; see the \"error\" fields.\n";
+        err << "nocontactctl: "
+            << trnCount("{n} line was not a notification; see its \"error\" field.",
+                        "{n} lines were not a notification; see the \"error\" fields.",
+                        static_cast<std::size_t>(bad))
+            << "\n";
         return kExitError;
     }
     return kExitOk;

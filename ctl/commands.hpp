@@ -12,8 +12,9 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;
 inline constexpr int kExitUsage = 2;
 
-// `nocontactctl check [FILE]`: diagnostics on `err`, a one-line summary on `out`.
-int runCheck(const std::string& file, std::ostream& out, std::ostream& err);
+// `nocontactctl check [FILE] [--json]`: diagnostics on `err`, a one-line summary on `out`; or
+// one JSON object on `out` (file, valid, contacts, schedules, diagnostics).
+int runCheck(const std::string& file, bool json, std::ostream& out, std::ostream& err);
 
 struct ExplainOptions {
     std::string policy_file;        // empty: the user's policy

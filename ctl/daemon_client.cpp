@@ -5,8 +5,11 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "config/i18n.hpp"
 #include "ctl/client.hpp"
 #include "ctl/commands.hpp"
+#include "ctl/style.hpp"
+#include "ctl/when.hpp"
 #include "dbus/names.hpp"
 
 namespace nocontact::ctl {
@@ -24,10 +27,12 @@ T get(const Status& s, const char* key, T fallback = {}) {
     return it->second.get<T>();
 }
 
+}  // namespace
+
 json statusJson(const Status& s) {
     json out;
     for (const char* key : {"version", "policy_file", "policy_message", "withholding",
-                            "server_name", "server_version"}) {
+                            "server_name", "server_version", "freezer"}) {
         out[key] = get<std::string>(s, key);
     }
     out["policy_loaded"] = get<bool>(s, "policy_loaded");
@@ -42,31 +47,81 @@ json statusJson(const Status& s) {
                                  {"level", std::get<1>(row)},
                                  {"why", std::get<2>(row)}});
     }
+    out["held_by_contact"] = json::object();
+    for (const auto& row :
+         get<std::vector<sdbus::Struct<std::string, std::uint32_t>>>(s, "held_by_contact")) {
+        out["held_by_contact"][std::get<0>(row)] = std::get<1>(row);
+    }
+    auto snoozed = get<std::int64_t>(s, "snoozed_until");
+    out["snoozed_until"] = snoozed > 0 ? json(isoUtc(snoozed)) : json(nullptr);
     return out;
 }
 
+namespace {
+
+using i18n::fill;
+using i18n::tr;
+using i18n::trn;
+
 std::string withholdingSentence(const std::string& path) {
-    if (path == "close") return "withheld notifications are closed";
-    if (path == "needs-gnome-shell-extension") {
-        return "this server refuses to close other apps' notifications; GNOME needs the "
-               "nocontact GNOME Shell extension";
+    if (path == "close") return tr("withheld notifications are closed");
+    if (path == "gnome-shell-extension") {
+        return tr(
+            "the nocontact GNOME Shell extension holds notifications before GNOME shows "
+            "them");
     }
-    return "no notification server is running yet";
+    if (path == "needs-gnome-shell-extension") {
+        return tr(
+            "this server refuses to close other apps' notifications; GNOME needs the "
+            "nocontact GNOME Shell extension");
+    }
+    return tr("no notification server is running yet");
 }
 
-void printStatus(const json& s, std::ostream& out) {
-    out << "nocontactd " << s["version"].get<std::string>() << " is running"
-        << (s["dry_run"].get<bool>() ? " in dry-run mode (deciding, not acting)" : "") << ".\n"
-        << "Policy: " << s["policy_file"].get<std::string>() << "\n  "
+void printStatus(const json& s, const Status& raw, std::ostream& out, const Style& style) {
+    const std::string version = s["version"].get<std::string>();
+    out << fill(s["dry_run"].get<bool>()
+                    ? tr("nocontactd {version} is running in dry-run mode (deciding, not acting).")
+                    : tr("nocontactd {version} is running."),
+                {{"version", version}})
+        << "\n"
+        << fill(tr("Policy: {file}"), {{"file", s["policy_file"].get<std::string>()}}) << "\n  "
         << s["policy_message"].get<std::string>() << "\n";
     std::string server = s["server_name"].get<std::string>();
-    out << "Notifications: "
-        << (server.empty() ? "no server" : server + " " + s["server_version"].get<std::string>())
-        << "; " << withholdingSentence(s["withholding"].get<std::string>()) << ".\n"
-        << "Seen " << s["seen"] << ", withheld " << s["withheld"] << "; " << s["held"]
-        << " waiting for you.\n";
-    for (const auto& row : s["levels"])
-        out << "  " << row["why"].get<std::string>() << "\n";
+    out << fill(tr("Notifications: {server}; {path}."),
+                {{"server", server.empty() ? std::string(tr("no server"))
+                                           : server + " " + s["server_version"].get<std::string>()},
+                 {"path", withholdingSentence(s["withholding"].get<std::string>())}})
+        << "\n"
+        << fill(tr("Seen {seen}, withheld {withheld}; {held} waiting for you."),
+                {{"seen", s["seen"].dump()},
+                 {"withheld", s["withheld"].dump()},
+                 {"held", s["held"].dump()}})
+        << "\n";
+    if (const auto freezer = s["freezer"].get<std::string>();
+        !freezer.empty() && freezer != "untried" && freezer != "available") {
+        out << fill(tr("Apps are not frozen during the pause before them here ({reason}); the "
+                       "pause comes all the same."),
+                    {{"reason", freezer}})
+            << "\n";
+    }
+    if (!s["snoozed_until"].is_null()) {
+        out << fill(tr("Snoozed until {time}: nocontact is resting, and will be back then."),
+                    {{"time", localMinute(get<std::int64_t>(raw, "snoozed_until"))}})
+            << "\n";
+    }
+    for (const auto& row : s["levels"]) {
+        const auto contact = row["contact"].get<std::string>();
+        out << "  "
+            << (style.colour() ? style.level(row["level"].get<std::string>(), "●") + " " : "")
+            << row["why"].get<std::string>();
+        if (unsigned n = s["held_by_contact"].value(contact, 0u); n > 0) {
+            out << " "
+                << fill(trn("{n} message waits for you.", "{n} messages wait for you.", n),
+                        {{"n", std::to_string(n)}});
+        }
+        out << "\n";
+    }
 }
 
 }  // namespace
@@ -75,11 +130,12 @@ int runStatus(bool as_json, std::ostream& out, std::ostream& err) {
     try {
         auto connection = sdbus::createSessionBusConnection();
         Client client(*connection);
-        json s = statusJson(client.Status());
+        auto raw = client.Status();
+        json s = statusJson(raw);
         if (as_json) {
             out << s.dump(2) << '\n';
         } else {
-            printStatus(s, out);
+            printStatus(s, raw, out, Style::forStream(stdout));
         }
         return kExitOk;
     } catch (const sdbus::Error& e) {
@@ -93,7 +149,7 @@ int runReload(std::ostream& out, std::ostream& err) {
         Client client(*connection);
         auto [applied, message] = client.Reload();
         (applied ? out : err) << message << '\n';
-        if (!applied) err << "Nothing was changed.\n";
+        if (!applied) err << tr("Nothing was changed.") << "\n";
         return applied ? kExitOk : kExitError;
     } catch (const sdbus::Error& e) {
         return daemonError(e, err);

@@ -10,8 +10,10 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "config/i18n.hpp"
 #include "ctl/client.hpp"
 #include "ctl/commands.hpp"
+#include "ctl/when.hpp"
 #include "dbus/names.hpp"
 #include "policy/normalise.hpp"
 
@@ -20,20 +22,11 @@ namespace nocontact::ctl {
 namespace {
 
 using json = nlohmann::ordered_json;
-using Row = sdbus::Struct<std::int64_t, std::string, std::string, std::int64_t, std::string>;
+using Row = HeldRow;
 
 volatile sig_atomic_t interrupted = 0;
 void onInterrupt(int) {
     interrupted = 1;
-}
-
-std::string isoUtc(std::int64_t unix_seconds) {
-    std::time_t t = static_cast<std::time_t>(unix_seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 bool waiting(const Row& r) {
@@ -54,7 +47,10 @@ std::vector<Row> chosen(const std::vector<Row>& rows, const std::string& target)
 }
 
 int nothingWaits(const std::string& target, std::ostream& err) {
-    err << "Nothing is waiting under '" << target << "'. `nocontactctl held` lists what is.\n";
+    err << i18n::fill(i18n::tr("Nothing is waiting under '{target}'. `nocontactctl held` lists "
+                               "what is."),
+                      {{"target", target}})
+        << "\n";
     return kExitError;
 }
 
@@ -82,28 +78,32 @@ bool terminalPause(int seconds, bool tty, std::ostream& err) {
 
 }  // namespace
 
+nlohmann::ordered_json heldJson(const std::vector<HeldRow>& rows) {
+    json list = json::array();
+    for (const auto& r : rows) {
+        list.push_back({{"id", std::get<0>(r)},
+                        {"contact", std::get<1>(r)},
+                        {"app", std::get<2>(r)},
+                        {"received", isoUtc(std::get<3>(r))},
+                        {"state", std::get<4>(r)}});
+    }
+    return list;
+}
+
 int runHeld(bool as_json, std::ostream& out, std::ostream& err) {
     try {
         auto connection = sdbus::createSessionBusConnection();
         Client client(*connection);
         auto rows = client.ListHeld();
-        json list = json::array();
-        for (const auto& r : rows) {
-            list.push_back({{"id", std::get<0>(r)},
-                            {"contact", std::get<1>(r)},
-                            {"app", std::get<2>(r)},
-                            {"received", isoUtc(std::get<3>(r))},
-                            {"state", std::get<4>(r)}});
-        }
+        json list = heldJson(rows);
         if (as_json) {
             out << list.dump(2) << '\n';
         } else if (rows.empty()) {
-            out << "Nothing is being kept for you.\n";
+            out << i18n::tr("Nothing is being kept for you.") << "\n";
         } else {
-            for (const auto& r : list) {
-                out << "  " << r["id"] << "  " << r["received"].get<std::string>() << "  "
-                    << r["contact"].get<std::string>() << " (" << r["app"].get<std::string>()
-                    << ")  " << r["state"].get<std::string>() << '\n';
+            for (const auto& r : rows) {
+                out << "  " << std::get<0>(r) << "  " << localMinute(std::get<3>(r)) << "  "
+                    << std::get<1>(r) << " (" << std::get<2>(r) << ")  " << std::get<4>(r) << '\n';
             }
         }
         return kExitOk;
@@ -123,13 +123,18 @@ int runRead(const std::string& target, std::ostream& out, std::ostream& err) {
         int seconds = it != status.end() && it->second.containsValueOfType<std::uint32_t>()
                           ? static_cast<int>(it->second.get<std::uint32_t>())
                           : 20;
-        err << "Take a breath. " << rows.size() << (rows.size() == 1 ? " message" : " messages")
-            << " from " << std::get<1>(rows.front()) << " can wait a moment longer.\n"
-            << "Ctrl-C lets " << (rows.size() == 1 ? "it" : "them") << " go.\n";
+        const auto n = static_cast<unsigned long>(rows.size());
+        err << i18n::fill(i18n::trn("Take a breath. {n} message from {contact} can wait a moment "
+                                    "longer.\nCtrl-C lets it go.",
+                                    "Take a breath. {n} messages from {contact} can wait a "
+                                    "moment longer.\nCtrl-C lets them go.",
+                                    n),
+                          {{"n", std::to_string(n)}, {"contact", std::get<1>(rows.front())}})
+            << "\n";
         if (!terminalPause(seconds, isatty(STDERR_FILENO), err)) {
             for (const auto& r : rows)
                 client.LetGo(std::get<0>(r));
-            err << "Let go. Kept for 30 days, should you change your mind.\n";
+            err << i18n::tr("Let go. Kept for 30 days, should you change your mind.") << "\n";
             return kExitOk;
         }
         for (const auto& r : rows) {
@@ -150,8 +155,13 @@ int runLetGo(const std::string& target, std::ostream& out, std::ostream& err) {
         if (rows.empty()) return nothingWaits(target, err);
         for (const auto& r : rows)
             client.LetGo(std::get<0>(r));
-        out << "Let go: " << rows.size() << (rows.size() == 1 ? " message" : " messages")
-            << ". Kept for 30 days, should you change your mind.\n";
+        out << i18n::fill(i18n::trn("Let go: {n} message. Kept for 30 days, should you change "
+                                    "your mind.",
+                                    "Let go: {n} messages. Kept for 30 days, should you change "
+                                    "your mind.",
+                                    rows.size()),
+                          {{"n", std::to_string(rows.size())}})
+            << "\n";
         return kExitOk;
     } catch (const sdbus::Error& e) {
         return daemonError(e, err);

@@ -1,10 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <sdbus-c++/sdbus-c++.h>
 #include <iosfwd>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace nocontact::ctl {
+
+// A kept message as ListHeld gives it: id, contact, app, received (Unix seconds), state.
+using HeldRow = sdbus::Struct<std::int64_t, std::string, std::string, std::int64_t, std::string>;
+
+// The JSON `held --json` prints: an array of {id, contact, app, received (ISO 8601, UTC), state}.
+nlohmann::ordered_json heldJson(const std::vector<HeldRow>& rows);
 
 // `nocontactctl held [--json]`: the messages nocontact keeps, without their text.
 int runHeld(bool json, std::ostream& out, std::ostream& err);

@@ -4,17 +4,21 @@
 #include <iostream>
 
 #include "build_info.hpp"
+#include "config/i18n.hpp"
 #include "config/loader.hpp"
 #include "ctl/commands.hpp"
+#include "ctl/edit.hpp"
 #ifdef NOCONTACT_HAVE_DAEMON_CLIENT
 #include "ctl/changes.hpp"
 #include "ctl/daemon_client.hpp"
 #include "ctl/held.hpp"
+#include "ctl/report.hpp"
 #endif
 
 namespace ctl = nocontact::ctl;
 
 int main(int argc, char** argv) {
+    nocontact::i18n::init();
     CLI::App app{"nocontactctl — keep no contact, kindly.", "nocontactctl"};
     app.set_version_flag("--version", "nocontactctl " NOCONTACT_VERSION);
     app.require_subcommand(1);
@@ -22,6 +26,13 @@ int main(int argc, char** argv) {
     std::string check_file;
     auto* check = app.add_subcommand("check", "Check a policy file and explain every problem.");
     check->add_option("FILE", check_file, "The policy file (default: your policy.yaml)");
+    bool check_json = false;
+    check->add_flag("--json", check_json, "Print JSON");
+
+    std::string edit_file;
+    auto* edit = app.add_subcommand(
+        "edit", "Edit the policy in $EDITOR; it is put in place only when it is valid.");
+    edit->add_option("FILE", edit_file, "The policy file (default: your policy.yaml)");
 
     ctl::ExplainOptions explain_options;
     std::string at;
@@ -67,6 +78,25 @@ int main(int argc, char** argv) {
     auto* note = app.add_subcommand("note", "A note in your own words.");
     note->add_option("CONTACT", note_contact, "The contact")->required();
     note->add_option("TEXT", note_text, "Your words")->required();
+
+    ctl::StatsOptions stats_options;
+    auto* stats = app.add_subcommand(
+        "stats", "Days since you last reached out, day by day, and the pauses you took.");
+    stats->add_option("CONTACT", stats_options.contact, "One contact (default: everyone)");
+    stats->add_option("--days", stats_options.days, "How many days back (default 28)")
+        ->check(CLI::Range(1, 366));
+    stats->add_flag("--json", stats_options.json, "Print JSON");
+    std::optional<std::string> journal_since;
+    bool journal_json = false;
+    auto* journal = app.add_subcommand("journal", "What happened, without message text.");
+    journal->add_option("--since", journal_since,
+                        "From a date (2026-11-01), a time (2026-11-01T08:00) or a while ago "
+                        "(7d); default 30 days");
+    journal->add_flag("--json", journal_json, "Print JSON");
+    bool export_json = false;
+    auto* export_ = app.add_subcommand(
+        "export", "Everything nocontact keeps, except message text, as one JSON document.");
+    export_->add_flag("--json", export_json, "JSON (the only format; accepted for clarity)");
 #endif
 
     try {
@@ -82,7 +112,11 @@ int main(int argc, char** argv) {
 
     if (check->parsed()) {
         std::string file = check_file.empty() ? nocontact::config::defaultPolicyPath() : check_file;
-        return ctl::runCheck(file, std::cout, std::cerr);
+        return ctl::runCheck(file, check_json, std::cout, std::cerr);
+    }
+    if (edit->parsed()) {
+        std::string file = edit_file.empty() ? nocontact::config::defaultPolicyPath() : edit_file;
+        return ctl::runEdit(file, std::cin, std::cout, std::cerr);
     }
     if (explain->parsed()) {
         if (!at.empty()) explain_options.at = at;
@@ -96,6 +130,11 @@ int main(int argc, char** argv) {
     if (let_go->parsed()) return ctl::runLetGo(let_go_target, std::cout, std::cerr);
     if (!change.change.empty()) return ctl::runChange(change, std::cout, std::cerr);
     if (note->parsed()) return ctl::runNote(note_contact, note_text, std::cout, std::cerr);
+    if (stats->parsed()) return ctl::runStats(stats_options, std::cout, std::cerr);
+    if (journal->parsed()) {
+        return ctl::runJournal(journal_since, journal_json, std::cout, std::cerr);
+    }
+    if (export_->parsed()) return ctl::runExport(std::cout, std::cerr);
 #endif
     return ctl::kExitUsage;
 }

@@ -64,7 +64,9 @@ Daemon::Daemon(Options options) : options_(std::move(options)), impl_(std::make_
         options_.policy_file.empty() ? config::defaultPolicyPath() : options_.policy_file;
 }
 
-Daemon::~Daemon() = default;
+Daemon::~Daemon() {
+    thawAll();
+}
 
 void Daemon::start(GMainLoop* loop) {
     impl_->loop = loop;
@@ -92,6 +94,7 @@ void Daemon::start(GMainLoop* loop) {
     impl_->actor_source =
         BusSource::forSdBus(impl_->withholder->bus(), [this] { busLost("actor"); });
     impl_->actor_source->attach();
+    watchReachingOut();
 
     impl_->monitor = std::make_unique<dbus::Monitor>(
         options_.bus_address, [this](const dbus::Observed& o) { onObserved(o); });
@@ -102,6 +105,14 @@ void Daemon::start(GMainLoop* loop) {
                              ? sdbus::createSessionBusConnection()
                              : sdbus::createSessionBusConnectionWithAddress(options_.bus_address);
     impl_->service = std::make_unique<Service>(*impl_->service_bus, *this);
+    impl_->extension = std::make_unique<ShellExtensionWatch>(*impl_->service_bus, [this] {
+        if (extensionActive())
+            log::write(log::Priority::Info,
+                       "The GNOME Shell extension asks before GNOME shows "
+                       "a notification; nocontact closes none itself.");
+        else
+            log::write(log::Priority::Info, "The GNOME Shell extension stopped.");
+    });
     impl_->service_bus->requestName(dbus::names::kService);
     impl_->service_source = sdbusSource(*impl_->service_bus, [this] { busLost("service"); });
     impl_->service_source->attach();
@@ -189,6 +200,8 @@ void Daemon::onObserved(const dbus::Observed& observed) {
     // The portal forwards what sandboxed apps send to the desktop's server, where the monitor
     // sees it again and can withhold it: judge that copy only, never both.
     if (observed.notification.interface == policy::Interface::Portal) return;
+    // GNOME Shell asks Decide about each one before showing it: kept there, exactly once.
+    if (extensionActive()) return;
     policy::Event event = impl_->profiles.toEvent(observed.notification);
     policy::Decision decision = impl_->engine.handle(event, config::momentNow());
     if (!decision.contact) return;  // strangers are not our business, not even in the log
@@ -196,18 +209,11 @@ void Daemon::onObserved(const dbus::Observed& observed) {
 }
 
 bool Daemon::isOwnNotification(const dbus::Observed& observed) const {
-    // Pauses and re-posted messages (a message the person chose to read must not be taken
-    // away again) come from the keeper's connection; placeholders from the withholder's.
-    if (!impl_->keeper_bus_name.empty() && observed.sender == impl_->keeper_bus_name) return true;
-    const char* own = nullptr;
-    if (!impl_->withholder || sd_bus_get_unique_name(impl_->withholder->bus(), &own) < 0) {
-        return false;
-    }
-    return own && observed.sender == own;
+    return isOwnSender(observed.sender);
 }
 
-void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
-                 const policy::Decision& decision) {
+void Daemon::announce(const dbus::Observed& observed, const policy::Event& event,
+                      const policy::Decision& decision) {
     const auto& contact = impl_->engine.policy().contacts[*decision.contact];
     std::string level(policy::levelName(*decision.level));
     std::string action(policy::actionName(decision.primary()));
@@ -224,12 +230,18 @@ void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
     }
     impl_->service->emitIntervened(contact.name, event.app,
                                    std::string(policy::kindName(event.kind)), level, action);
+}
+
+void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
+                 const policy::Decision& decision) {
+    announce(observed, event, decision);
     if (options_.dry_run) return;
-    // Kept on disk before it is taken off the screen: a crash in between loses nothing.
-    if (impl_->keeper) impl_->keeper->keep(impl_->engine, observed, event, decision);
+    // Kept on disk before it is taken off the screen: a crash in between loses nothing, and a
+    // message that could not be kept stays where it is (a full disk never costs a message).
+    if (impl_->keeper && !impl_->keeper->keep(impl_->engine, observed, event, decision)) return;
     if (!withholds(decision)) return;
     impl_->withholder->withhold(
-        observed, strings::kWithheldPlaceholder,
+        observed, i18n::tr(strings::kWithheldPlaceholder),
         [this](dbus::Withholder::Outcome outcome, const std::string& detail) {
             switch (outcome) {
                 case dbus::Withholder::Outcome::Withheld:
@@ -277,6 +289,7 @@ std::vector<sdbus::Struct<std::string, std::string, std::string>> Daemon::levels
 }
 
 std::string Daemon::withholdingPath() const {
+    if (extensionActive()) return "gnome-shell-extension";
     if (!impl_->withholder) return "none";
     const auto& server = impl_->withholder->server();
     if (server.unique_name.empty()) return "none";
@@ -304,6 +317,13 @@ std::map<std::string, sdbus::Variant> Daemon::status() const {
         sdbus::Variant(static_cast<std::uint32_t>(impl_->keeper ? impl_->keeper->waiting() : 0));
     s["failed"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->failed));
     s["levels"] = sdbus::Variant(levels());
+    s["held_by_contact"] = sdbus::Variant(heldByContact());
+    s["freezer"] = sdbus::Variant(impl_->freezer);
+    auto snooze = impl_->engine.activeSnooze(config::momentNow());
+    s["snoozed_until"] =
+        sdbus::Variant(snooze && snooze->until
+                           ? static_cast<std::int64_t>(snooze->until->time_since_epoch().count())
+                           : std::int64_t{0});
     if (impl_->withholder) {
         const auto& server = impl_->withholder->server();
         s["server_name"] = sdbus::Variant(server.name);
@@ -356,7 +376,7 @@ DaemonPort::ReloadResult Daemon::readPolicy() {
                         "The policy has errors; nocontact only watches until they are fixed",
                         diagnostics);
         }
-        tellUser(strings::kPolicyRefusedSummary,
+        tellUser(i18n::tr(strings::kPolicyRefusedSummary),
                  strings::policyRefusedBody(diagnostics, impl_->policy_loaded));
         return {false, diagnostics};
     }

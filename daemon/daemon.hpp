@@ -5,7 +5,9 @@
 #include <optional>
 #include <string>
 
+#include "daemon/pause.hpp"
 #include "daemon/service.hpp"
+#include "dbus/app_unit.hpp"
 #include "dbus/monitor.hpp"
 #include "dbus/withholder.hpp"
 #include "policy/engine.hpp"
@@ -14,6 +16,8 @@
 typedef struct _GMainLoop GMainLoop;
 
 namespace nocontact::daemon {
+
+struct DecideRequest;  // daemon/decide_request.hpp
 
 struct Options {
     std::string policy_file;  // empty: the user's policy path
@@ -41,6 +45,10 @@ class Daemon : public DaemonPort {
     bool letGo(std::int64_t id) override;
     std::string changeLevel(const Change& change) override;
     void addNote(const std::string& contact, const std::string& text) override;
+    bool decide(const std::map<std::string, sdbus::Variant>& notification) override;
+    std::vector<JournalRow> journal(std::int64_t since) override;
+    std::map<std::string, sdbus::Variant> stats(const std::string& contact,
+                                                std::uint32_t days) override;
 
     // How the process should end: 0 after SIGTERM, non-zero when the bus went away.
     int exitCode() const { return exit_code_; }
@@ -50,8 +58,26 @@ class Daemon : public DaemonPort {
     void followPolicyPath();
     void watchPolicy();
     void onObserved(const dbus::Observed& observed);
+    // Reaching out (daemon_reaching.cpp): apps started in their own systemd units.
+    void watchReachingOut();
+    void onAppLaunch(const dbus::AppUnit& unit);
+    void onReachAnswer(const ReachChoice& choice);
+    void rememberFrozen(const std::string& unit, bool frozen);
+    void thawLeftFrozen();
+    // On the way out: no app stays frozen behind a pause nobody will answer.
+    void thawAll();
     void onServerChanged(const dbus::ServerInfo& info);
     bool isOwnNotification(const dbus::Observed& observed) const;
+    // Our own connections' unique names (the keeper's, the withholder's).
+    bool isOwnSender(const std::string& sender) const;
+    // True while the GNOME Shell extension is running: it asks Decide before GNOME Shell shows
+    // a notification, so the monitor leaves FDO and GTK notifications alone.
+    bool extensionActive() const;
+    // True when Decide's caller will have stopped waiting by the time the answer reaches it.
+    bool tooLate(const DecideRequest& request) const;
+    // Logs the intervention (never the text) and emits Intervened.
+    void announce(const dbus::Observed& observed, const policy::Event& event,
+                  const policy::Decision& decision);
     void act(const dbus::Observed& observed, const policy::Event& event,
              const policy::Decision& decision);
     void tellUser(const std::string& summary, const std::string& body);
@@ -67,6 +93,8 @@ class Daemon : public DaemonPort {
     std::string withholdingPath() const;
     // Each contact's effective level and the sentence that explains it.
     std::vector<sdbus::Struct<std::string, std::string, std::string>> levels() const;
+    // How many messages wait for the person, per contact (contacts with none left out).
+    std::vector<sdbus::Struct<std::string, std::uint32_t>> heldByContact() const;
 
     struct Impl;
     Options options_;

@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,9 @@
 #include "daemon/keeper.hpp"
 #include "daemon/policy_watcher.hpp"
 #include "daemon/service.hpp"
+#include "daemon/shell_extension.hpp"
 #include "dbus/monitor.hpp"
+#include "dbus/units_watch.hpp"
 #include "dbus/withholder.hpp"
 #include "policy/engine.hpp"
 #include "policy/profile.hpp"
@@ -37,9 +40,17 @@ struct Daemon::Impl {
     std::unique_ptr<Service> service;
     std::unique_ptr<BusSource> monitor_source, actor_source, service_source;
     std::unique_ptr<PolicyWatcher> watcher;
+    // Who owns org.nocontact.ShellExtension1 (followed on service_bus).
+    std::unique_ptr<ShellExtensionWatch> extension;
     std::unique_ptr<Keeper> keeper;  // none in dry-run: nothing is kept or shown
     std::string keeper_bus_name;
     guint digest_timer = 0;
+    std::unique_ptr<dbus::UnitsWatch> units;  // on the actor connection
+    // "untried", "available", or why freezing is not possible here (said once).
+    std::string freezer = "untried";
+    // Apps frozen behind a pause right now; also in the state folder's "frozen-apps", so a
+    // nocontactd that crashed thaws them when it starts again.
+    std::set<std::string> frozen;
 
     std::uint64_t withheld = 0, refused = 0, failed = 0;
     std::string logged_server;

@@ -56,6 +56,15 @@ constexpr const char* kMigrations[] = {
         steps INTEGER NOT NULL, start_utc INTEGER NOT NULL, until_utc INTEGER,
         since_date INTEGER, note TEXT NOT NULL);
     )sql",
+    // v1 -> v2. Which way an event went (the person reaching out is "outgoing"), and whose a
+    // choice was, so statistics survive the purge of the message it answered.
+    R"sql(
+    ALTER TABLE events ADD COLUMN direction TEXT NOT NULL DEFAULT 'incoming'
+        CHECK(direction IN ('incoming', 'outgoing'));
+    ALTER TABLE choices ADD COLUMN contact TEXT NOT NULL DEFAULT '';
+    UPDATE choices SET contact = COALESCE((SELECT contact FROM held WHERE held.id = held_id), '');
+    CREATE INDEX choices_by_time ON choices(time_utc);
+    )sql",
 };
 static_assert(std::size(kMigrations) == kJournalSchemaVersion);
 

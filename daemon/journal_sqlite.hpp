@@ -121,7 +121,7 @@ namespace nocontact::daemon {
 
 // Every statement the store runs, prepared once at open and reused.
 struct JournalStore::Statements {
-    sql::Stmt insertEvent, eventsSince, eventTimes;
+    sql::Stmt insertEvent, eventsSince, eventTimes, lastReached;
     sql::Stmt insertHeld, selectHeld, heldById, markRead, setState, insertChoice, choicesSince,
         blankLetGo, deleteLetGo;
     sql::Stmt insertNote, selectNotes;

@@ -55,7 +55,8 @@ EventRow eventFrom(const Use& row) {
             .app = row.text(4),
             .kind = row.text(5),
             .level = row.text(6),
-            .action = row.text(7)};
+            .action = row.text(7),
+            .direction = row.text(8)};
 }
 
 }  // namespace
@@ -73,11 +74,14 @@ Status JournalStore::prepareAll() {
     const std::string held = std::string{"SELECT "} + kHeldColumns + " FROM held";
     const std::pair<sql::Stmt*, std::string> all[] = {
         {&s.insertEvent,
-         "INSERT INTO events(time_utc, contact, source, app, kind, level, action) "
-         "VALUES(?, ?, ?, ?, ?, ?, ?)"},
+         "INSERT INTO events(time_utc, contact, source, app, kind, level, action, direction) "
+         "VALUES(?, ?, ?, ?, ?, ?, ?, ?)"},
         {&s.eventsSince,
-         "SELECT id, time_utc, contact, source, app, kind, level, action FROM events "
-         "WHERE time_utc >= ? ORDER BY time_utc, id"},
+         "SELECT id, time_utc, contact, source, app, kind, level, action, direction "
+         "FROM events WHERE time_utc >= ? ORDER BY time_utc, id"},
+        {&s.lastReached,
+         "SELECT contact, MAX(time_utc) FROM events WHERE direction = 'outgoing' "
+         "GROUP BY contact"},
         {&s.eventTimes,
          "SELECT time_utc FROM events WHERE contact = ? AND time_utc >= ? AND time_utc <= ?"},
         {&s.insertHeld,
@@ -91,9 +95,11 @@ Status JournalStore::prepareAll() {
          "WHERE id = ?"},
         {&s.setState,
          "UPDATE held SET state = ?2, let_go_utc = ?3 WHERE id = ?1 AND state <> 'read'"},
-        {&s.insertChoice, "INSERT INTO choices(held_id, time_utc, choice) VALUES(?, ?, ?)"},
+        {&s.insertChoice,
+         "INSERT INTO choices(held_id, time_utc, choice, contact) VALUES(?1, ?2, ?3, "
+         "COALESCE((SELECT contact FROM held WHERE id = ?1), ''))"},
         {&s.choicesSince,
-         "SELECT id, held_id, time_utc, choice FROM choices WHERE time_utc >= ? "
+         "SELECT id, held_id, time_utc, choice, contact FROM choices WHERE time_utc >= ? "
          "ORDER BY time_utc, id"},
         {&s.blankLetGo,
          "UPDATE held SET summary = '', body = '' WHERE state = 'let_go' AND let_go_utc <= ?"},
@@ -137,7 +143,7 @@ Status JournalStore::scrub() {
 Result<std::int64_t> JournalStore::recordEvent(const EventRow& e) {
     Use use{stmts_->insertEvent.get()};
     use.bind(toSql(e.time)).bind(e.contact).bind(e.source).bind(e.app);
-    use.bind(e.kind).bind(e.level).bind(e.action);
+    use.bind(e.kind).bind(e.level).bind(e.action).bind(e.direction);
     if (!use.run()) return fail<std::int64_t>(db_, "recording an event");
     return ok<std::int64_t>(sqlite3_last_insert_rowid(db_));
 }
@@ -147,6 +153,16 @@ Result<std::vector<EventRow>> JournalStore::eventsSince(SysTime since) {
     use.bind(toSql(since));
     auto rows = collect<EventRow>(use, eventFrom);
     if (!rows) return fail<std::vector<EventRow>>(db_, "reading events");
+    return ok(std::move(*rows));
+}
+
+Result<std::vector<EventRow>> JournalStore::lastReachedOut() {
+    Use use{stmts_->lastReached.get()};
+    auto rows = collect<EventRow>(use, [](const Use& row) {
+        return EventRow{
+            .time = fromSql(row.integer(1)), .contact = row.text(0), .direction = "outgoing"};
+    });
+    if (!rows) return fail<std::vector<EventRow>>(db_, "reading when you last reached out");
     return ok(std::move(*rows));
 }
 
@@ -243,7 +259,8 @@ Result<std::vector<ChoiceRow>> JournalStore::choicesSince(SysTime since) {
         return ChoiceRow{.id = row.integer(0),
                          .held_id = row.optInteger(1),
                          .time = fromSql(row.integer(2)),
-                         .choice = parse<Choice>(kChoiceNames, row.text(3))};
+                         .choice = parse<Choice>(kChoiceNames, row.text(3)),
+                         .contact = row.text(4)};
     });
     if (!rows) return fail<std::vector<ChoiceRow>>(db_, "reading choices");
     return ok(std::move(*rows));

@@ -29,7 +29,7 @@ namespace nocontact::daemon {
 // DESIGN.md §4: let-go messages stay retrievable for 30 days, then are purged.
 inline constexpr int kLetGoKeepDays = 30;
 // The schema this build writes. Older files are migrated up; newer ones are left untouched.
-inline constexpr int kJournalSchemaVersion = 1;
+inline constexpr int kJournalSchemaVersion = 2;
 inline constexpr const char* kJournalFileName = "journal.sqlite3";
 
 // A failed store operation: what failed and SQLite's own words (sqlite3_errmsg), which name
@@ -62,9 +62,10 @@ struct EventRow {
     std::string contact{};
     std::string source{};  // fdo, gtk, portal, kdeconnect, ...
     std::string app{};
-    std::string kind{};    // notification, call, reach-out, ...
-    std::string level{};   // the effective strictness
-    std::string action{};  // what nocontact did
+    std::string kind{};                  // notification, call, reach-out, ...
+    std::string level{};                 // the effective strictness
+    std::string action{};                // what nocontact did
+    std::string direction = "incoming";  // "outgoing": the person reaching out
 };
 
 enum class HeldState { Held, Later, Read, LetGo };
@@ -99,6 +100,7 @@ struct ChoiceRow {
     std::optional<std::int64_t> held_id{};  // nullopt once the held row was purged
     policy::SysTime time{};
     Choice choice = Choice::Later;
+    std::string contact{};  // whose message it answered
 };
 
 // The user's own words about a contact (`nocontactctl note`).
@@ -157,6 +159,9 @@ class JournalStore {
     Result<std::int64_t> recordEvent(const EventRow& event);
     // Events at or after `since`, oldest first (`nocontactctl journal --since`).
     Result<std::vector<EventRow>> eventsSince(policy::SysTime since);
+    // The last time the person reached out (an outgoing event) to each contact: contact and
+    // time set, one row per contact.
+    Result<std::vector<EventRow>> lastReachedOut();
     // Attempts (event rows) for `contact` on each of the `days` local days ending with the day
     // of `now`, oldest first, zero days included. Local days come from `toLocal`, so DST and
     // time zones are the caller's; a day is dateOf(toLocal(event time)).

@@ -66,28 +66,60 @@ Keeper::Keeper(const std::filesystem::path& state_dir) : notifier_(kPauseAppName
     pause_ = std::make_unique<PausePresenter>(
         notifier_, ticker_, [this](const PauseChoice& c) { onChoice(c); },
         [](const std::string& entry) { launchDesktopEntry(entry); });
+    pause_->setReachCallback([this](const ReachChoice& c) {
+        const bool open = c.which == ReachChoice::Which::OpenAnyway;
+        EventRow row{.time = config::momentNow().utc,
+                     .contact = c.contact,
+                     .source = "user",
+                     .app = c.app,
+                     .kind = "reach_answer",
+                     .level = "",
+                     .action = open ? "opened-anyway" : "let-go"};
+        if (!store_->recordEvent(row))
+            log::write(log::Priority::Warning, "The journal did not take an answer to a pause");
+        if (on_reach_answer_) on_reach_answer_(c);
+    });
 }
 
 Keeper::~Keeper() {
+    if (idle_) g_source_remove(idle_);
     if (bus_) g_object_unref(bus_);
 }
 
-void Keeper::keep(const policy::Engine& engine, const dbus::Observed& observed,
-                  const policy::Event& event, const policy::Decision& decision) {
+void Keeper::present(std::function<void()> show, bool later) {
+    if (!later) return show();
+    to_show_.push_back(std::move(show));
+    if (idle_) return;
+    idle_ = g_idle_add(
+        [](gpointer self) -> gboolean {
+            auto* keeper = static_cast<Keeper*>(self);
+            keeper->idle_ = 0;
+            auto shows = std::move(keeper->to_show_);
+            keeper->to_show_.clear();
+            for (auto& show : shows)
+                show();
+            return G_SOURCE_REMOVE;
+        },
+        this);
+}
+
+bool Keeper::keep(const policy::Engine& engine, const dbus::Observed& observed,
+                  const policy::Event& event, const policy::Decision& decision, bool show_later) {
     const auto& contact = engine.policy().contacts[*decision.contact];
     auto now = config::momentNow();
     if (!store_->recordEvent(eventFrom(observed, event, decision, contact.name, now.utc))) {
         log::write(log::Priority::Warning, "The journal did not take an event");
     }
-    if (decision.has(policy::Action::Nudge)) pause_->nudge(contact.name);
-    if (!decision.has(policy::Action::Withhold)) return;
+    if (decision.has(policy::Action::Nudge))
+        present([this, name = contact.name] { pause_->nudge(name); }, show_later);
+    if (!decision.has(policy::Action::Withhold)) return true;
     auto id = store_->holdMessage(heldFrom(observed, contact.name, now.utc));
     if (!id) {
         log::detail(log::Priority::Error, "A withheld message could not be kept",
                     id.error.value_or(StoreError{}).message);
-        return;
+        return false;
     }
-    if (!decision.has(policy::Action::Pause)) return;  // firm and strict: kept, no pause now
+    if (!decision.has(policy::Action::Pause)) return true;  // firm and strict: kept, no pause
     PauseRequest request;
     request.contact = contact.name;
     request.day_count = engine.dayCount(*decision.contact, now);
@@ -95,7 +127,8 @@ void Keeper::keep(const policy::Engine& engine, const dbus::Observed& observed,
     request.held_ids = {*id};
     request.seconds = static_cast<int>(engine.policy().defaults.pause.count());
     request.app_name = observed.notification.app_name;
-    pause_->open(request);
+    present([this, request] { pause_->open(request); }, show_later);
+    return true;
 }
 
 void Keeper::onChoice(const PauseChoice& choice) {
@@ -175,6 +208,51 @@ std::vector<policy::Override> Keeper::overrides() {
 void Keeper::addNote(const std::string& contact, const std::string& text) {
     if (!store_->addNote(contact, text, config::momentNow().utc)) {
         log::write(log::Priority::Warning, "A note could not be kept");
+    }
+}
+
+void Keeper::reach(const policy::Engine& engine, const std::string& unit, const std::string& app_id,
+                   const std::string& app, const policy::Decision& decision, bool frozen) {
+    if (!decision.contact) return;  // no one in the policy: nothing to keep or ask
+    const auto& contact = engine.policy().contacts[*decision.contact];
+    auto now = config::momentNow();
+    EventRow row{.time = now.utc,
+                 .contact = contact.name,
+                 .source = "systemd",
+                 .app = app_id,
+                 .kind = std::string(policy::kindName(policy::Kind::AppLaunch)),
+                 .level = decision.level ? std::string(policy::levelName(*decision.level)) : "",
+                 .action = std::string(policy::actionName(decision.primary())),
+                 .direction = "outgoing"};
+    if (!store_->recordEvent(row))
+        log::write(log::Priority::Warning, "The journal did not take a reaching out");
+    if (decision.has(policy::Action::Nudge)) pause_->nudge(contact.name);
+    if (!decision.has(policy::Action::PauseBeforeUse)) return;
+    ReachRequest request;
+    request.unit = unit;
+    request.app = app;
+    request.contact = contact.name;
+    request.day_count = engine.dayCount(*decision.contact, now);
+    request.reasons = contact.reasons;
+    // Firm and strict: a longer pause, with their reasons (DESIGN.md §4).
+    int seconds = static_cast<int>(engine.policy().defaults.pause.count());
+    if (decision.level && *decision.level >= policy::Level::Firm) seconds *= 2;
+    request.seconds = seconds;
+    request.frozen = frozen;
+    pause_->openReach(request);
+}
+
+void Keeper::recordChange(const std::string& contact, const std::string& change,
+                          const std::string& level) {
+    EventRow row{.time = config::momentNow().utc,
+                 .contact = contact,
+                 .source = "user",
+                 .app = "",
+                 .kind = "change",
+                 .level = level,
+                 .action = change};
+    if (!store_->recordEvent(row)) {
+        log::write(log::Priority::Warning, "The journal did not take a change of level");
     }
 }
 

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "daemon/journal_store.hpp"
 #include "daemon/libnotify_notifier.hpp"
@@ -29,9 +30,13 @@ class Keeper {
     Keeper(const Keeper&) = delete;
     Keeper& operator=(const Keeper&) = delete;
 
-    // Acts on one decision about `contact` (an index into `engine`'s policy).
-    void keep(const policy::Engine& engine, const dbus::Observed& observed,
-              const policy::Event& event, const policy::Decision& decision);
+    // Acts on one decision about `contact` (an index into `engine`'s policy). False when a
+    // message to withhold could not be kept on disk (it should then stay on screen). With
+    // `show_later`, a nudge or pause is posted from the loop's next turn, after the caller has
+    // answered (Decide: GNOME Shell waits for that answer before it shows anything).
+    bool keep(const policy::Engine& engine, const dbus::Observed& observed,
+              const policy::Event& event, const policy::Decision& decision,
+              bool show_later = false);
 
     // After a start (a restart, a crash): messages that were waiting behind a pause get their
     // pause again, one per contact, for contacts still at `pause`.
@@ -46,6 +51,24 @@ class Keeper {
     void saveOverride(const policy::Override& change);
     std::vector<policy::Override> overrides();
     void addNote(const std::string& contact, const std::string& text);
+    // The person's temporary change (`change`: soften, harden, final-straw, snooze), as a fact
+    // in the journal: going back is recorded, never judged.
+    void recordChange(const std::string& contact, const std::string& change,
+                      const std::string& level);
+    // The person reaching for a messaging app (`unit`, of profile `app_id`, `app` as a person
+    // knows it): journaled as an outgoing event, then a nudge or a pause before it opens, as
+    // `decision` asks. `frozen`: the app waits, frozen, for the answer.
+    void reach(const policy::Engine& engine, const std::string& unit, const std::string& app_id,
+               const std::string& app, const policy::Decision& decision, bool frozen);
+    // Where the answers to those pauses go (after they are journaled): the daemon thaws or
+    // stops the app.
+    void onReachAnswer(std::function<void(const ReachChoice&)> on_answer) {
+        on_reach_answer_ = std::move(on_answer);
+    }
+    // The app went away before an answer.
+    void reachGone(const std::string& unit) { pause_->closeReach(unit); }
+    // The journal itself, for the person's questions about it (stats, journal, export).
+    JournalStore& journal() { return *store_; }
 
     // Messages still waiting for the person (held or "later").
     std::size_t waiting() const;
@@ -66,6 +89,8 @@ class Keeper {
     void offer(const policy::Engine& engine, std::vector<HeldState> states,
                const std::function<bool(policy::Level)>& allowed);
     void readIt(std::int64_t id);
+    // Runs `show` now, or from the loop's next idle turn when `later`.
+    void present(std::function<void()> show, bool later);
 
     // GIO's shared session connection, which libnotify uses: held for our whole life, so it
     // stays the one our own notifications come from (and can be told apart).
@@ -74,6 +99,9 @@ class Keeper {
     LibnotifyNotifier notifier_;
     GlibTicker ticker_;
     std::unique_ptr<PausePresenter> pause_;
+    std::function<void(const ReachChoice&)> on_reach_answer_;
+    std::vector<std::function<void()>> to_show_;  // for the next idle turn (present)
+    unsigned idle_ = 0;                           // that turn's GLib source, 0 when none
 };
 
 }  // namespace nocontact::daemon

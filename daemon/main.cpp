@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "build_info.hpp"
+#include "config/i18n.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/sd_notify.hpp"
 
@@ -21,6 +22,7 @@ gboolean quitOnSignal(gpointer loop) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    nocontact::i18n::init();
     CLI::App app{"nocontactd — a kind pause between you and one person's messages.", "nocontactd"};
     app.set_version_flag("--version", "nocontactd " NOCONTACT_VERSION);
     nocontact::daemon::Options options;

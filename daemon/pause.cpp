@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "daemon/log.hpp"
+#include "daemon/markup.hpp"
 #include "daemon/strings.hpp"
 
 namespace nocontact::daemon {
@@ -19,23 +20,6 @@ constexpr const char* kActionLetGo = "let-go";
 constexpr const char* kActionDefault = "default";
 // The progress hint runs 0..100 by the spec.
 constexpr int kFullProgress = 100;
-
-// & < > are all body-markup needs escaped (the spec's subset has no attributes in user text).
-std::string escapeMarkup(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        if (c == '&')
-            out += "&amp;";
-        else if (c == '<')
-            out += "&lt;";
-        else if (c == '>')
-            out += "&gt;";
-        else
-            out += c;
-    }
-    return out;
-}
 
 // The contact as one shell word, so the command in the body can be copied as it is.
 std::string shellWord(const std::string& name) {
@@ -131,6 +115,7 @@ std::string PausePresenter::nextReason(const PauseRequest& request) {
 }
 
 void PausePresenter::tick() {
+    tickReaches();
     std::vector<std::string> counting;
     for (const auto& [contact, pause] : pauses_)
         if (pause.elapsed < pause.request.seconds) counting.push_back(contact);
@@ -159,10 +144,10 @@ NotificationContent PausePresenter::contentOf(const Pause& pause,
     content.value = std::min(pause.elapsed, seconds) * kFullProgress / seconds;
     if (!caps.actions) return content;
     if (pause.elapsed >= pause.request.seconds) {
-        content.actions.push_back({kActionRead, strings::kReadIt});
-        content.actions.push_back({kActionLater, strings::kLater});
+        content.actions.push_back({kActionRead, i18n::tr(strings::kReadIt)});
+        content.actions.push_back({kActionLater, i18n::tr(strings::kLater)});
     }
-    content.actions.push_back({kActionLetGo, strings::kLetGo});
+    content.actions.push_back({kActionLetGo, i18n::tr(strings::kLetGo)});
     return content;
 }
 
@@ -190,6 +175,7 @@ std::string PausePresenter::bodyOf(const Pause& pause, Notifier::Capabilities ca
 }
 
 void PausePresenter::onAction(Notifier::Handle handle, const std::string& key) {
+    if (onReachAction(handle, key)) return;
     if (auto entry = reposted_.find(handle); entry != reposted_.end()) {
         std::string desktop_entry = entry->second;
         reposted_.erase(entry);
@@ -209,6 +195,7 @@ void PausePresenter::onAction(Notifier::Handle handle, const std::string& key) {
 }
 
 void PausePresenter::onClosed(Notifier::Handle handle) {
+    if (onReachClosed(handle)) return;
     if (reposted_.erase(handle) > 0) return;
     if (const std::string* contact = contactOf(handle))
         choose(*contact, PauseChoice::Which::ClosedWithoutChoice, false);
@@ -235,9 +222,11 @@ const std::string* PausePresenter::contactOf(Notifier::Handle handle) const {
 }
 
 void PausePresenter::updateTicker() {
-    bool counting = std::any_of(pauses_.begin(), pauses_.end(), [](const auto& entry) {
+    auto counts = [](const auto& entry) {
         return entry.second.elapsed < entry.second.request.seconds;
-    });
+    };
+    bool counting = std::any_of(pauses_.begin(), pauses_.end(), counts) ||
+                    std::any_of(reaches_.begin(), reaches_.end(), counts);
     if (counting == ticking_) return;
     ticking_ = counting;
     if (counting)
@@ -253,7 +242,7 @@ void PausePresenter::repost(const RepostMessage& message) {
                                 .body = message.body,
                                 .desktop_entry = message.desktop_entry};
     if (!message.desktop_entry.empty())
-        content.actions.push_back({kActionDefault, strings::kOpenApp});
+        content.actions.push_back({kActionDefault, i18n::tr(strings::kOpenApp)});
     Notifier::Handle handle = notifier_.post(content);
     if (handle != 0) reposted_[handle] = message.desktop_entry;
 }

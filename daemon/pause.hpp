@@ -68,8 +68,30 @@ class GlibTicker : public Ticker {
     std::function<void()> on_second_;
 };
 
+// Reaching out (DESIGN.md §4): a pause before a messaging app opens. *Let it go* at once,
+// *Open anyway* after the countdown.
+struct ReachRequest {
+    std::string unit{};              // the app's systemd unit
+    std::string app{};               // the app as a person knows it ("Signal")
+    std::string contact{};           // the contact whose level asked for the pause
+    std::optional<int> day_count{};  // day N of no contact with them
+    std::vector<std::string> reasons{};
+    int seconds = 20;
+    bool frozen = false;  // the app waits, frozen, for the answer
+};
+
+struct ReachChoice {
+    enum class Which { OpenAnyway, LetGo };
+    std::string unit;
+    std::string app;
+    std::string contact;
+    Which which = Which::OpenAnyway;
+    bool frozen = false;
+};
+
 class PausePresenter {
   public:
+    using ReachCallback = std::function<void(const ReachChoice&)>;
     using ChoiceCallback = std::function<void(const PauseChoice&)>;
     // Opens an app from its desktop entry id (without ".desktop"); see launchDesktopEntry().
     using Launcher = std::function<void(const std::string& desktop_entry)>;
@@ -101,6 +123,15 @@ class PausePresenter {
     // True while a pause for `contact` is showing.
     bool isOpen(const std::string& contact) const;
 
+    // Where answers to reaching-out pauses go.
+    void setReachCallback(ReachCallback on_reach) { on_reach_ = std::move(on_reach); }
+    // Shows a pause before an app opens (one per unit). If it cannot be shown while the app is
+    // frozen, the app is let through at once (a pause, never a trap): reported as OpenAnyway.
+    void openReach(const ReachRequest& request);
+    // The app's unit went away: its pause closes without an answer.
+    void closeReach(const std::string& unit);
+    bool isReaching(const std::string& unit) const { return reaches_.count(unit) > 0; }
+
   private:
     struct Pause {
         Notifier::Handle handle = 0;
@@ -121,6 +152,20 @@ class PausePresenter {
     const std::string* contactOf(Notifier::Handle handle) const;
     void updateTicker();
 
+    struct Reach {
+        Notifier::Handle handle = 0;
+        ReachRequest request{};
+        std::string reason{};
+        int elapsed = 0;
+        int shown_again = 0;  // times it was closed unanswered and shown again
+    };
+    NotificationContent reachContent(const Reach& reach, Notifier::Capabilities caps) const;
+    bool showReach(Reach& reach, bool fresh);
+    bool onReachAction(Notifier::Handle handle, const std::string& key);
+    bool onReachClosed(Notifier::Handle handle);
+    void answerReach(const std::string& unit, ReachChoice::Which which);
+    void tickReaches();
+
     Notifier& notifier_;
     Ticker& ticker_;
     ChoiceCallback on_choice_;
@@ -128,6 +173,8 @@ class PausePresenter {
     std::map<std::string, Pause> pauses_;               // by contact
     std::map<std::string, std::size_t> reason_turns_;   // by contact
     std::map<Notifier::Handle, std::string> reposted_;  // handle -> desktop entry
+    std::map<std::string, Reach> reaches_;              // by unit
+    ReachCallback on_reach_;
     std::size_t nudge_turn_ = 0;
     bool ticking_ = false;
 };

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "build_info.hpp"
+#include "daemon/strings.hpp"
 #include "daemon1_adaptor.h"
 #include "dbus/names.hpp"
 
@@ -47,14 +48,14 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
     std::tuple<std::string, std::string, std::string> ReadHeld(const int64_t& id) override {
         requireOwner();
         auto message = daemon_.readHeld(id);
-        if (!message) throw sdbus::Error(names::kErrorNotFound, "No message waits under that id.");
+        if (!message) throw sdbus::Error(names::kErrorNotFound, i18n::tr(strings::kNoSuchMessage));
         return {message->app, message->summary, message->body};
     }
 
     void LetGo(const int64_t& id) override {
         requireOwner();
         if (!daemon_.letGo(id)) {
-            throw sdbus::Error(names::kErrorNotFound, "No message waits under that id.");
+            throw sdbus::Error(names::kErrorNotFound, i18n::tr(strings::kNoSuchMessage));
         }
     }
 
@@ -78,6 +79,36 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
         }
     }
 
+    std::string Decide(const std::map<std::string, sdbus::Variant>& notification) override {
+        requireOwner();
+        try {
+            return daemon_.decide(notification) ? "hold" : "show";
+        } catch (const std::invalid_argument& e) {
+            throw sdbus::Error(names::kErrorInvalidArgs, e.what());
+        }
+    }
+
+    std::vector<DaemonPort::JournalRow> Journal(const int64_t& since) override {
+        requireOwner();
+        try {
+            return daemon_.journal(since);
+        } catch (const std::runtime_error& e) {
+            throw sdbus::Error(names::kErrorFailed, e.what());
+        }
+    }
+
+    std::map<std::string, sdbus::Variant> Stats(const std::string& contact,
+                                                const uint32_t& days) override {
+        requireOwner();
+        try {
+            return daemon_.stats(contact, days);
+        } catch (const std::invalid_argument& e) {
+            throw sdbus::Error(names::kErrorInvalidArgs, e.what());
+        } catch (const std::runtime_error& e) {
+            throw sdbus::Error(names::kErrorFailed, e.what());
+        }
+    }
+
     // Not checked: sdbus-c++ 1.2 hands a property getter no access to the Get call (the
     // "currently processed message" is only recorded for method calls), and the version is
     // no secret — the installed binary tells anyone.
@@ -95,8 +126,7 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
             // No credentials: treated as a stranger.
         }
         if (!callerAllowed(caller, getuid())) {
-            throw sdbus::Error(names::kErrorAccessDenied,
-                               "Only the user who runs nocontact can talk to it.");
+            throw sdbus::Error(names::kErrorAccessDenied, i18n::tr(strings::kOnlyTheOwner));
         }
     }
 

@@ -44,6 +44,21 @@ class DaemonPort {
     // for a change that cannot be made.
     virtual std::string changeLevel(const Change&) { return {}; }
     virtual void addNote(const std::string&, const std::string&) {}
+    // Decide, for the GNOME Shell extension: true ("hold") when the notification is kept and
+    // must not be shown. Throws std::invalid_argument for a malformed request.
+    virtual bool decide(const std::map<std::string, sdbus::Variant>&) { return false; }
+
+    // The journal since a Unix time, oldest first: (time, what, contact, details), where what
+    // is "event" | "choice" | "note" (see the XML for each one's details). Throws
+    // std::runtime_error when the journal cannot be read.
+    using JournalRow =
+        sdbus::Struct<std::int64_t, std::string, std::string, std::map<std::string, std::string>>;
+    virtual std::vector<JournalRow> journal(std::int64_t) { return {}; }
+    // The Stats dictionary (see the XML); throws std::invalid_argument for an unknown contact
+    // or a bad number of days, std::runtime_error when the journal cannot be read.
+    virtual std::map<std::string, sdbus::Variant> stats(const std::string&, std::uint32_t) {
+        return {};
+    }
 };
 
 // True when a caller with uid `caller` may talk to the daemon run by uid `owner`: only the same

@@ -3,7 +3,13 @@
 
 #include <iterator>
 
+#include "config/i18n.hpp"
+
 namespace nocontact::daemon::strings {
+
+using i18n::fill;
+using i18n::tr;
+using i18n::trn;
 
 namespace {
 // A notification body has room for a few lines; the rest is one command away.
@@ -20,65 +26,73 @@ std::string policyRefusedBody(const std::string& diagnostics, bool had_policy) {
         pos = end + 1;
         ++count;
     }
-    std::string first = had_policy
-                            ? "Nothing changed: the policy you had keeps working.\n"
-                            : "nocontact is only watching, holding nothing, until this is fixed.\n";
-    return first + lines + "`nocontactctl check` shows every detail.";
+    std::string first =
+        had_policy ? tr("Nothing changed: the policy you had keeps working.")
+                   : tr("nocontact is only watching, holding nothing, until this is fixed.");
+    return first + "\n" + lines + tr("`nocontactctl check` shows every detail.");
 }
 
 std::string noPolicyYet(const std::string& file) {
-    return "There is no policy at " + file +
-           " yet, so nocontact is only watching. A commented example to start from is in "
-           "/usr/share/doc/nocontact/examples/policy.yaml.";
+    return fill(tr("There is no policy at {file} yet, so nocontact is only watching. A "
+                   "commented example to start from is in {example}."),
+                {{"file", file}, {"example", "/usr/share/doc/nocontact/examples/policy.yaml"}});
 }
 
 std::string policyGone(const std::string& file) {
-    return "The policy file " + file +
-           " is gone. nocontact keeps using the last good policy until a new one is saved there.";
+    return fill(tr("The policy file {file} is gone. nocontact keeps using the last good policy "
+                   "until a new one is saved there."),
+                {{"file", file}});
 }
 
 namespace {
 // The pause's nudges, rotated so the same sentence does not wear thin.
 constexpr const char* kNudges[] = {
-    "You don't have to answer tonight.",
-    "Nothing here needs an answer right now.",
-    "It can wait until you're ready — and so can you.",
-    "Take a breath. You're allowed to take your time.",
+    N_("You don't have to answer tonight."),
+    N_("Nothing here needs an answer right now."),
+    N_("It can wait until you're ready — and so can you."),
+    N_("Take a breath. You're allowed to take your time."),
 };
-
-std::string messagesWord(std::size_t messages) {
-    return messages == 1 ? "it" : "them";
-}
 }  // namespace
 
 std::string pauseTitle(const std::string& contact, std::size_t messages) {
-    if (messages <= 1) return contact + " wrote — take a breath";
-    return contact + " wrote " + std::to_string(messages) + " messages — take a breath";
+    if (messages <= 1) return fill(tr("{contact} wrote — take a breath"), {{"contact", contact}});
+    return fill(trn("{contact} wrote {n} message — take a breath",
+                    "{contact} wrote {n} messages — take a breath", messages),
+                {{"contact", contact}, {"n", std::to_string(messages)}});
 }
 
 std::string pauseDayCount(int day, const std::string& contact, bool markup) {
-    std::string days = "Day " + std::to_string(day);
+    std::string days = fill(tr("Day {n}"), {{"n", std::to_string(day)}});
     if (markup) days = "<b>" + days + "</b>";
-    return days + " of your space from " + contact + ".";
+    return fill(tr("{day} of your space from {contact}."), {{"day", days}, {"contact", contact}});
 }
 
 std::string pauseCountdown(int seconds_left, std::size_t messages) {
-    return "You can read " + messagesWord(messages) + " in " + std::to_string(seconds_left) +
-           (seconds_left == 1 ? " second." : " seconds.");
+    const std::string n = std::to_string(seconds_left);
+    const auto left = static_cast<unsigned long>(seconds_left);
+    if (messages == 1) {
+        return fill(trn("You can read it in {n} second.", "You can read it in {n} seconds.", left),
+                    {{"n", n}});
+    }
+    return fill(trn("You can read them in {n} second.", "You can read them in {n} seconds.", left),
+                {{"n", n}});
 }
 
 std::string pauseReady(std::size_t messages) {
-    return "Read " + messagesWord(messages) + ", keep " + messagesWord(messages) +
-           " for later, or let " + messagesWord(messages) + " go. Each is a fair choice.";
+    return messages == 1 ? tr("Read it, keep it for later, or let it go. Each is a fair choice.")
+                         : tr("Read them, keep them for later, or let them go. Each is a fair "
+                              "choice.");
 }
 
 std::string pauseLetGoCommand(const std::string& contact_word) {
-    return "To let it go now: nocontactctl let-go " + contact_word;
+    return fill(tr("To let it go now: nocontactctl let-go {contact}"), {{"contact", contact_word}});
 }
 
 std::string pauseChoiceCommands(const std::string& contact_word) {
-    return "When you're ready: nocontactctl read " + contact_word +
-           "\nTo let it go: nocontactctl let-go " + contact_word + "\nOr leave it for later.";
+    return fill(tr("When you're ready: nocontactctl read {contact}\n"
+                   "To let it go: nocontactctl let-go {contact}\n"
+                   "Or leave it for later."),
+                {{"contact", contact_word}});
 }
 
 std::size_t nudgeCount() {
@@ -86,7 +100,42 @@ std::size_t nudgeCount() {
 }
 
 std::string nudge(std::size_t index) {
-    return kNudges[index % std::size(kNudges)];
+    return tr(kNudges[index % std::size(kNudges)]);
+}
+
+std::string reachTitle(const std::string& app) {
+    return fill(tr("You're opening {app} — take a breath"), {{"app", app}});
+}
+
+std::string reachCountdown(int seconds_left) {
+    return fill(trn("You can open it in {n} second.", "You can open it in {n} seconds.",
+                    static_cast<unsigned long>(seconds_left)),
+                {{"n", std::to_string(seconds_left)}});
+}
+
+std::string reachReady() {
+    return tr("Open it, or let it go for now. Each is a fair choice.");
+}
+
+std::string reachWaiting(const std::string& app) {
+    return fill(tr("{app} waits until you choose."), {{"app", app}});
+}
+
+std::string unknownContact(const std::string& name) {
+    return fill(tr("There is no contact called '{contact}' in your policy."), {{"contact", name}});
+}
+
+std::string notALevel(const std::string& text) {
+    return fill(tr("'{text}' is not a level: open, gentle, pause, firm or strict."),
+                {{"text", text}});
+}
+
+std::string unknownChange(const std::string& change) {
+    return fill(tr("Unknown change '{change}'."), {{"change", change}});
+}
+
+std::string snoozedUntil(const std::string& local_time) {
+    return fill(tr("Snoozed until {time}: nocontact is resting."), {{"time", local_time}});
 }
 
 }  // namespace nocontact::daemon::strings

@@ -4,15 +4,19 @@
 #include <cstddef>
 #include <string>
 
+#include "config/i18n.hpp"
+
 // Every sentence nocontactd shows a person, in one place so it can be read as a whole, kept
-// calm and kind, and translated.
+// calm and kind, and translated (config/i18n.hpp). The constants are the English keys: pass
+// them through i18n::tr() where they are shown.
 namespace nocontact::daemon::strings {
 
 // Put in place of a withheld notification before it is closed, so a server's history (dunst
 // keeps closed notifications) holds this and never the message.
-inline constexpr const char* kWithheldPlaceholder = "nocontact is keeping a message for you";
+inline constexpr const char* kWithheldPlaceholder = N_("nocontact is keeping a message for you");
 
-inline constexpr const char* kPolicyRefusedSummary = "Your nocontact policy needs a second look";
+inline constexpr const char* kPolicyRefusedSummary =
+    N_("Your nocontact policy needs a second look");
 
 // The body of the notification shown when an edited policy has errors.
 // `had_policy`: whether an earlier, good policy is still in force.
@@ -27,10 +31,10 @@ std::string policyGone(const std::string& file);
 // --- The reflective pause (DESIGN.md §5). Contact names and reasons arrive already escaped when
 // the server renders markup; these functions only add the words around them.
 
-inline constexpr const char* kReadIt = "Read it";
-inline constexpr const char* kLater = "Later";
-inline constexpr const char* kLetGo = "Let it go";
-inline constexpr const char* kOpenApp = "Open";
+inline constexpr const char* kReadIt = N_("Read it");
+inline constexpr const char* kLater = N_("Later");
+inline constexpr const char* kLetGo = N_("Let it go");
+inline constexpr const char* kOpenApp = N_("Open");
 
 // The pause's title: "Alex wrote — take a breath", or "Alex wrote 3 messages — take a breath".
 std::string pauseTitle(const std::string& contact, std::size_t messages);
@@ -56,5 +60,32 @@ std::size_t nudgeCount();
 // One calm sentence after a message from the contact was shown ("You don't have to answer
 // tonight.").
 std::string nudge(std::size_t index);
+
+// --- Reaching out: a pause before a messaging app opens.
+
+inline constexpr const char* kOpenAnyway = N_("Open anyway");
+
+// "You're opening Signal — take a breath"
+std::string reachTitle(const std::string& app);
+// The countdown: "You can open it in 12 seconds."
+std::string reachCountdown(int seconds_left);
+// After the countdown: both ways are fair.
+std::string reachReady();
+// While the app waits, frozen: "Signal waits until you choose."
+std::string reachWaiting(const std::string& app);
+
+// --- Answers to the person's requests (nocontactctl shows them as they are).
+
+std::string unknownContact(const std::string& name);
+std::string notALevel(const std::string& text);
+std::string unknownChange(const std::string& change);
+std::string snoozedUntil(const std::string& local_time);
+inline constexpr const char* kSnoozeNeedsDuration = N_("A snooze needs a duration, like 2h.");
+inline constexpr const char* kDryRunChangesNothing = N_("In a dry run nothing is changed.");
+inline constexpr const char* kDryRunKeepsNothing = N_("In a dry run nothing is kept.");
+inline constexpr const char* kJournalUnreadable = N_("The journal cannot be read");
+inline constexpr const char* kStatsDays = N_("Statistics cover 1 to 366 days.");
+inline constexpr const char* kNoSuchMessage = N_("No message waits under that id.");
+inline constexpr const char* kOnlyTheOwner = N_("Only the user who runs nocontact can talk to it.");
 
 }  // namespace nocontact::daemon::strings

@@ -13,6 +13,9 @@ inline constexpr const char* kErrorAccessDenied = "org.nocontact.Error.AccessDen
 inline constexpr const char* kErrorFailed = "org.nocontact.Error.Failed";
 inline constexpr const char* kErrorNotFound = "org.nocontact.Error.NotFound";
 inline constexpr const char* kErrorInvalidArgs = "org.nocontact.Error.InvalidArgs";
+// Owned by the nocontact GNOME Shell extension (gnome-shell/) while it is enabled: then GNOME
+// Shell asks Decide before showing a notification, and the daemon closes nothing itself.
+inline constexpr const char* kShellExtensionService = "org.nocontact.ShellExtension1";
 
 // freedesktop notifications.
 inline constexpr const char* kFdoService = "org.freedesktop.Notifications";
@@ -34,5 +37,10 @@ inline constexpr const char* kBusService = "org.freedesktop.DBus";
 inline constexpr const char* kBusPath = "/org/freedesktop/DBus";
 inline constexpr const char* kBusInterface = "org.freedesktop.DBus";
 inline constexpr const char* kMonitoringInterface = "org.freedesktop.DBus.Monitoring";
+
+// The systemd user manager, for reaching out (apps started in their own units).
+inline constexpr const char* kSystemdService = "org.freedesktop.systemd1";
+inline constexpr const char* kSystemdPath = "/org/freedesktop/systemd1";
+inline constexpr const char* kSystemdManager = "org.freedesktop.systemd1.Manager";
 
 }  // namespace nocontact::dbus::names

@@ -89,6 +89,9 @@ class Engine {
     // Days since the contact's `since` (day 1 is the first day), or nullopt without one.
     std::optional<int> dayCount(std::size_t contact, const Moment& now) const;
 
+    // The snooze in force at `now`, if any.
+    const Override* activeSnooze(const Moment& now) const;
+
   private:
     Decision decideIncoming(const Event& e, const Match& m, const Moment& now) const;
     Decision decideCall(const Event& e, const Match& m, const Moment& now) const;
@@ -96,7 +99,6 @@ class Engine {
     // The contact with the highest effective level (the first of equals); contacts not empty.
     std::size_t strictestContact(const Moment& now) const;
     const Override* activeOverride(std::string_view contact, const Moment& now) const;
-    const Override* activeSnooze(const Moment& now) const;
 
     Policy policy_;
     Matcher matcher_;

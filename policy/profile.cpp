@@ -296,8 +296,13 @@ const AppProfile* Profiles::byId(std::string_view id) const {
 }
 
 const AppProfile* Profiles::byDesktopId(std::string_view desktop_id) const {
+    if (auto p = lookup(by_desktop_entry_, desktop_prefixes_, desktop_id)) return p;
+    if (auto p = lookup(by_app_id_, app_id_prefixes_, desktop_id)) return p;
+    // "signal-desktop.desktop" names the entry "signal-desktop"; but "org.telegram.desktop" is
+    // an id of its own, so the suffix is only dropped when the whole id found nothing.
     constexpr std::string_view kSuffix = ".desktop";
-    if (desktop_id.ends_with(kSuffix)) desktop_id.remove_suffix(kSuffix.size());
+    if (!desktop_id.ends_with(kSuffix)) return nullptr;
+    desktop_id.remove_suffix(kSuffix.size());
     if (auto p = lookup(by_desktop_entry_, desktop_prefixes_, desktop_id)) return p;
     return lookup(by_app_id_, app_id_prefixes_, desktop_id);
 }

@@ -8,9 +8,10 @@ NOCONTACT_PACKAGES=(
     libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
     libsystemd-dev libglib2.0-dev libsdbus-c++-dev libsdbus-c++-bin libnotify-dev
     dbus dbus-x11 dunst xvfb libnotify-bin x11-apps imagemagick systemd python3-dbus python3-gi
-    fonts-dejavu-core
+    fonts-dejavu-core gettext
     gnome-shell gjs python3-dbusmock
     clang libclang-rt-14-dev clang-format
+    build-essential debhelper dpkg-dev fakeroot lintian rpm scdoc
 )
 
 nocontact_install_deps() {

@@ -107,5 +107,61 @@ check explain-bad-policy 1 "$ctl" explain --policy "$tmp/bad.yaml" </dev/null &&
     contains err 'nothing was judged'
 result $? "explain refuses to judge with a broken policy"
 
+check check-json 1 "$ctl" check --json "$tmp/junk.yaml" &&
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["valid"] is False and d["diagnostics"][0]["severity"] == "error" and d["diagnostics"][0]["line"] >= 1' "$tmp/out"
+result $? "check --json describes every problem as JSON"
+
+check check-json-valid 0 "$ctl" check --json "$example" &&
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["valid"] is True and d["contacts"] >= 1 and d["diagnostics"] == []' "$tmp/out"
+result $? "check --json says a good policy is valid"
+
+# --- edit, like visudo: an editor script stands in for the person.
+valid_policy='version: 1
+contacts:
+  - name: Alex
+    match: { names: ["Alex Morgan"] }'
+printf '#!/bin/sh\ncat >"$1" <<"EOF"\n%s\nEOF\n' "$valid_policy" >"$tmp/editor-valid"
+printf '#!/bin/sh\nprintf "version: 1\\ncontacts: [ { name: Alex, strictness: furious } ]\\n" >"$1"\n' \
+    >"$tmp/editor-broken"
+# Broken the first time, fixed the second: it counts its runs in a file.
+printf '#!/bin/sh\nif [ -e "%s" ]; then exec "%s" "$1"; fi\ntouch "%s"\nexec "%s" "$1"\n' \
+    "$tmp/edited-once" "$tmp/editor-valid" "$tmp/edited-once" "$tmp/editor-broken" \
+    >"$tmp/editor-twice"
+printf '#!/bin/sh\nexit 3\n' >"$tmp/editor-fails"
+printf '#!/bin/sh\ntrue\n' >"$tmp/editor-noop"
+chmod +x "$tmp"/editor-*
+mkdir -p "$tmp/edit"
+policy=$tmp/edit/policy.yaml
+cp "$example" "$policy"
+chmod 0640 "$policy"
+before=$(cat "$policy")
+
+EDITOR="$tmp/editor-broken" check edit-broken 1 "$ctl" edit "$policy" </dev/null &&
+    contains err "$policy:2:.*furious" && contains err 'not put in place' &&
+    [[ "$(cat "$policy")" == "$before" ]] && [[ -f "$policy.rejected" ]] &&
+    grep -q furious "$policy.rejected"
+result $? "edit never installs a broken policy, and keeps the edit beside it"
+
+EDITOR="$tmp/editor-fails" check edit-fails 1 "$ctl" edit "$policy" </dev/null &&
+    contains err 'did not finish cleanly' && [[ "$(cat "$policy")" == "$before" ]]
+result $? "edit leaves the policy alone when the editor fails"
+
+EDITOR="$tmp/editor-noop" check edit-noop 0 "$ctl" edit "$policy" </dev/null &&
+    contains out 'No changes'
+result $? "edit says so when nothing changed"
+
+echo y | VISUAL='' EDITOR="$tmp/editor-twice" check edit-again 0 "$ctl" edit "$policy" &&
+    contains err 'Edit it again' && contains out 'Saved' &&
+    [[ "$(cat "$policy")" == "$valid_policy" ]] &&
+    [[ $(stat -c %a "$policy") == 640 ]] &&
+    [[ -z $(find "$tmp/edit" -name '.policy.yaml.*') ]]
+result $? "edit offers the copy again, installs it once valid, and keeps the file's mode"
+
+VISUAL="$tmp/editor-valid" EDITOR="$tmp/editor-fails" \
+    check edit-new 0 "$ctl" edit "$tmp/edit/new/policy.yaml" </dev/null &&
+    contains out 'no policy at' && [[ $(stat -c %a "$tmp/edit/new/policy.yaml") == 600 ]] &&
+    [[ $(stat -c %a "$tmp/edit/new") == 700 ]]
+result $? "edit starts a new policy, 0600 in a 0700 folder, and prefers VISUAL"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

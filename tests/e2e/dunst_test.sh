@@ -33,7 +33,7 @@ session_start || { echo "FAIL: could not start the private session"; exit 1; }
 export NOCONTACT_DATA_DIR=$src/config
 cat >"$session_dir/policy.yaml" <<'YAML'
 version: 1
-defaults: { strictness: pause, region: US }
+defaults: { strictness: pause, region: US, pause: 3s }
 contacts:
   - name: Alex
     since: 2026-10-01
@@ -67,13 +67,31 @@ notify-send -a Signal -h string:desktop-entry:signal "Alex Morgan" "$secret (aga
 wait_for 5 withheld_are 2 && [[ "$(displayed)" -eq 3 ]]
 result $? "a stranger mentioning the contact is left alone, and a second message folds into the pause"
 
+# The pause is on screen (Sam's two messages beside it): the picture a person would see.
+if [[ -n "$shot" ]]; then
+    import -window root "$shot" 2>/dev/null
+    result $? "a screenshot of the pause is saved"
+fi
+
+# Read it, through dunst's own D-Bus interface: `dunstctl context` (org.dunstproject.cmd0.
+# ContextMenuCall) offers every action on screen through dmenu, whose stand-in picks "Read it"
+# once the countdown has ended and the pause offers it.
+offers() { dunstctl context && grep -q "^#$1 (Alex wrote 2 messages" "$session_dir/dmenu.log"; }
+wait_for 5 offers "Let it go"
+result $? "the pause offers Let it go"
+echo "Read it" >"$session_dir/dmenu-choice"
+wait_for 10 offers "Read it"
+result $? "after the countdown the pause offers Read it, and dunst invokes it"
+
+# Both messages come back as they were; closing them puts them in dunst's history, where the
+# text can now be, because the person chose to read it.
+back() { dunstctl close-all && history_has "$secret (again)" && history_has "$secret\""; }
+wait_for 5 back
+result $? "Read it brings the messages back"
+
 ! grep -q -- "$secret" "$log"
 result $? "the daemon's log never holds message text"
 
-if [[ -n "$shot" ]]; then
-    import -window root "$shot" 2>/dev/null
-    result $? "a screenshot of the screen is saved"
-fi
 
 kill -TERM "$daemon_pid"
 wait "$daemon_pid"

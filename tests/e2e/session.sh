@@ -54,8 +54,18 @@ CONF
     export DISPLAY=":$display"
     wait_for 10 test -e "/tmp/.X11-unix/X$display" || return 1
 
-    cat >"$session_dir/dunstrc" <<'RC'
+    # dunst shows a notification's actions through dmenu; this one picks the action whose label
+    # is in $session_dir/dmenu-choice (nothing, when it is not offered) and logs what it saw.
+    cat >"$session_dir/dmenu" <<'MENU'
+#!/bin/sh
+dir=$(dirname "$0")
+choice=$(cat "$dir/dmenu-choice" 2>/dev/null)
+tee -a "$dir/dmenu.log" | { [ -n "$choice" ] && grep -F -- "#$choice (" | head -n1; cat >/dev/null; }
+MENU
+    chmod +x "$session_dir/dmenu"
+    cat >"$session_dir/dunstrc" <<RC
 [global]
+    dmenu = $session_dir/dmenu
     font = Monospace 11
     width = 420
     offset = 24x48

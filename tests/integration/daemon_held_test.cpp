@@ -8,6 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -19,6 +22,7 @@
 namespace {
 
 using nocontact::testing::DaemonTest;
+using nocontact::testing::field;
 using namespace std::chrono_literals;
 
 // Strict: kept without a pause, reachable only through `nocontactctl read`.
@@ -199,6 +203,382 @@ TEST_F(DaemonChanges, SaysKindlyWhenTheContactIsUnknown) {
     EXPECT_EQ(run.status, 1);
     EXPECT_NE(run.err.find("There is no contact called 'Jordan'"), std::string::npos) << run.err;
     EXPECT_EQ(ctl({"note", "Alex", "I went for a long walk instead"}).status, 0);
+}
+
+// The journal, statistics, export and status, read back through nocontactctl.
+class DaemonJournal : public DaemonChanges {
+  protected:
+    nlohmann::json json(const std::vector<std::string>& args) {
+        Run run = ctl(args);
+        EXPECT_EQ(run.status, 0) << run.err;
+        auto doc = nlohmann::json::parse(run.out, nullptr, false);
+        EXPECT_FALSE(doc.is_discarded()) << run.out;
+        return doc;
+    }
+
+    // Two kept messages at strict: one read, one let go; a note; a softening.
+    void liveADay() {
+        ASSERT_NO_FATAL_FAILURE(startDaemon(kStrictPolicy));
+        ASSERT_TRUE(waitWithheld(judged("the first secret")));
+        ASSERT_EQ(ctl({"read", std::to_string(held()[0]["id"].get<std::int64_t>())}).status, 0);
+        ASSERT_TRUE(waitWithheld(judged("the second secret")));
+        ASSERT_EQ(ctl({"let-go", "Alex"}).status, 0);
+        ASSERT_EQ(ctl({"note", "Alex", "I went for a long walk instead"}).status, 0);
+        ASSERT_EQ(ctl({"soften", "Alex", "--to", "firm", "--for", "1h"}).status, 0);
+    }
+};
+
+// Whole days from 2024-12-10 (alexPolicy's `since`) to today, in this process's zone.
+long daysSinceAlexDayOne() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    using namespace std::chrono;
+    sys_days today = year{tm.tm_year + 1900} / month(static_cast<unsigned>(tm.tm_mon + 1)) /
+                     day(static_cast<unsigned>(tm.tm_mday));
+    return (today - sys_days{year{2024} / December / 10}).count();
+}
+
+TEST_F(DaemonJournal, TheJournalHoldsWhatHappenedButNoMessageText) {
+    ASSERT_NO_FATAL_FAILURE(liveADay());
+    auto entries = json({"journal", "--json"});
+    ASSERT_TRUE(entries.is_array());
+    std::vector<std::string> seen, times;
+    for (const auto& e : entries) {
+        times.push_back(e["time"]);
+        std::string what = e["what"];
+        if (what == "event")
+            what += ":" + e["kind"].get<std::string>() + ":" + e["action"].get<std::string>();
+        if (what == "choice") what += ":" + e["choice"].get<std::string>();
+        seen.push_back(what);
+        EXPECT_EQ(e["contact"], "Alex");
+    }
+    // Times have whole seconds, and all of this happens within a few: compare as sets.
+    std::vector<std::string> want = {"choice:let_go",
+                                     "choice:read",
+                                     "event:change:soften",
+                                     "event:message:hold-strict",
+                                     "event:message:hold-strict",
+                                     "note"};
+    std::sort(seen.begin(), seen.end());
+    EXPECT_EQ(seen, want) << entries.dump(1);
+    EXPECT_TRUE(std::is_sorted(times.begin(), times.end())) << "oldest first";
+    EXPECT_EQ(entries.dump().find("secret"), std::string::npos) << "no message text";
+
+    Run text = ctl({"journal"});
+    EXPECT_EQ(text.status, 0) << text.err;
+    EXPECT_NE(text.out.find("you let a message go"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("your note: I went for a long walk instead"), std::string::npos);
+    EXPECT_NE(text.out.find("kept until you ask for it (strict)"), std::string::npos) << text.out;
+    EXPECT_EQ(text.out.find("secret"), std::string::npos);
+
+    EXPECT_TRUE(json({"journal", "--since", "2099-01-01", "--json"}).empty());
+    EXPECT_EQ(json({"journal", "--since", "1h", "--json"}).size(), entries.size());
+    Run bad = ctl({"journal", "--since", "last tuesday"});
+    EXPECT_EQ(bad.status, 2);
+    EXPECT_NE(bad.err.find("--since takes"), std::string::npos) << bad.err;
+}
+
+TEST_F(DaemonJournal, StatsCountTheDayAndThePausesTaken) {
+    ASSERT_NO_FATAL_FAILURE(liveADay());
+    auto s = json({"stats", "Alex", "--days", "7", "--json"});
+    EXPECT_EQ(s["contact"], "Alex");
+    ASSERT_EQ(s["per_day"].size(), 7u) << s.dump(1);
+    EXPECT_EQ(s["per_day"][6]["their_messages"], 2) << "today: two messages, not the change";
+    EXPECT_EQ(s["per_day"][6]["reached_out"], 0);
+    EXPECT_EQ(s["per_day"][5]["their_messages"], 0);
+    EXPECT_EQ(s["pauses"]["honoured"], 1);
+    EXPECT_EQ(s["pauses"]["overridden"], 1);
+    EXPECT_EQ(s["pauses"]["let_go"], 1);
+    EXPECT_EQ(s["pauses"]["read"], 1);
+    ASSERT_EQ(s["streaks"].size(), 1u);
+    EXPECT_EQ(s["streaks"][0]["days_since_reached_out"], daysSinceAlexDayOne());
+    EXPECT_TRUE(s["streaks"][0]["last_reached_out"].is_null());
+
+    Run text = ctl({"stats"});
+    EXPECT_EQ(text.status, 0) << text.err;
+    EXPECT_NE(text.out.find("Everyone, the last 28 days"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("1 honoured"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("got in touch 2 times"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("Mon"), std::string::npos) << "a calendar: " << text.out;
+    EXPECT_EQ(text.out.find("\033["), std::string::npos) << "no colour into a file";
+
+    EXPECT_EQ(ctl({"stats", "--days", "0"}).status, 2);
+    Run unknown = ctl({"stats", "Jordan"});
+    EXPECT_EQ(unknown.status, 1);
+    EXPECT_NE(unknown.err.find("no contact called 'Jordan'"), std::string::npos) << unknown.err;
+}
+
+TEST_F(DaemonJournal, ExportHoldsEverythingButMessageText) {
+    ASSERT_NO_FATAL_FAILURE(liveADay());
+    auto doc = json({"export", "--json"});
+    EXPECT_EQ(doc["format"], "nocontact-export");
+    EXPECT_EQ(doc["status"]["levels"][0]["contact"], "Alex");
+    ASSERT_EQ(doc["held"].size(), 1u) << "the let-go message; a read one is no longer kept";
+    EXPECT_EQ(doc["held"][0]["state"], "let_go");
+    EXPECT_EQ(doc["journal"].size(), 6u);
+    EXPECT_EQ(doc.dump().find("secret"), std::string::npos) << "no message text";
+}
+
+TEST_F(DaemonJournal, StatusShowsWhatWaitsAndTheSnooze) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kStrictPolicy));
+    ASSERT_TRUE(waitWithheld(judged("waiting one")));
+    ASSERT_TRUE(waitWithheld(judged("waiting two")));
+    auto s = json({"status", "--json"});
+    EXPECT_EQ(s["held_by_contact"]["Alex"], 2) << s.dump(1);
+    EXPECT_TRUE(s["snoozed_until"].is_null());
+    Run text = ctl({"status"});
+    EXPECT_NE(text.out.find("2 messages wait for you"), std::string::npos) << text.out;
+
+    ASSERT_EQ(ctl({"snooze", "2h"}).status, 0);
+    EXPECT_TRUE(json({"status", "--json"})["snoozed_until"].is_string());
+    EXPECT_NE(ctl({"status"}).out.find("Snoozed until"), std::string::npos);
+}
+
+TEST_F(DaemonJournal, TheCommandLineSpeaksThePersonsLanguage) {
+    ASSERT_NO_FATAL_FAILURE(liveADay());
+    // The pseudo-translation "xx" (tests/i18n) wraps each sentence of the catalogue in ⟦ ⟧.
+    setenv("LANGUAGE", "xx", 1);
+    setenv("LC_ALL", "C.UTF-8", 1);  // gettext ignores LANGUAGE in the "C" locale
+    setenv("NOCONTACT_LOCALE_DIR", NOCONTACT_TEST_LOCALE_DIR, 1);
+    Run status = ctl({"status"});
+    Run journal = ctl({"journal"});
+    Run stats = ctl({"stats", "Alex"});
+    Run nothing = ctl({"let-go", "Jordan"});
+    unsetenv("LANGUAGE");
+    unsetenv("LC_ALL");
+    unsetenv("NOCONTACT_LOCALE_DIR");
+    EXPECT_NE(status.out.find("⟦nocontactd "), std::string::npos) << status.out;
+    EXPECT_NE(journal.out.find("⟦you let a message go⟧"), std::string::npos) << journal.out;
+    EXPECT_NE(stats.out.find("⟦Pauses: 1 honoured"), std::string::npos) << stats.out;
+    EXPECT_NE(nothing.err.find("⟦Nothing is waiting under 'Jordan'"), std::string::npos)
+        << nothing.err;
+}
+
+// Reaching out, against python3-dbusmock's `systemd` template standing in for the systemd user
+// manager (its StartTransientUnit emits JobNew, as the real one does for a launched app), with
+// FreezeUnit, ThawUnit, StopUnit, Subscribe and ListUnitsByPatterns added with the real
+// manager's signatures (org.freedesktop.systemd1(5)). The apps' units are named as GNOME, KDE and
+// Flatpak name them.
+class DaemonReaching : public DaemonJournal {
+  protected:
+    void SetUp() override {
+        DaemonJournal::SetUp();
+        mock_ = fork();
+        if (mock_ == 0) {
+            setenv("DBUS_SESSION_BUS_ADDRESS", bus_.address().c_str(), 1);
+            int null = open("/dev/null", O_WRONLY);
+            dup2(null, STDOUT_FILENO);
+            execl("/usr/bin/python3", "python3", "-m", "dbusmock", "--session", "--template",
+                  "systemd", static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        manager_ = sdbus::createSessionBusConnectionWithAddress(bus_.address());
+        proxy_ =
+            sdbus::createProxy(*manager_, "org.freedesktop.systemd1", "/org/freedesktop/systemd1");
+        ASSERT_TRUE(waitFor(
+            [&] {
+                try {
+                    mock("AddMethod", kManager, "Subscribe", "", "", "");
+                    return true;
+                } catch (const sdbus::Error&) {
+                    return false;  // not on the bus yet
+                }
+            },
+            10s))
+            << "python3-dbusmock did not start";
+        for (const char* method : {"FreezeUnit", "ThawUnit"})
+            mock("AddMethod", kManager, method, "s", "", "");
+        mock("AddMethod", kManager, "ListUnitsByPatterns", "asas", "a(ssssssouso)", "ret = []");
+        // The template's StopUnit wants units it made object paths for, which names with "\"
+        // or "@" cannot be.
+        mock("AddMethod", kManager, "StopUnit", "ss", "o",
+             "ret = '/org/freedesktop/systemd1/job/1'");
+    }
+    void TearDown() override {
+        proxy_.reset();
+        manager_.reset();
+        if (mock_ > 0) {
+            kill(mock_, SIGTERM);
+            waitpid(mock_, nullptr, 0);
+        }
+        DaemonJournal::TearDown();
+    }
+
+    // Calls `method` of python3-dbusmock's own interface (org.freedesktop.DBus.Mock).
+    template <typename... Args>
+    void mock(const char* method, const Args&... args) {
+        proxy_->callMethod(method).onInterface(kMock).withArguments(args...);
+    }
+    // An app started in `unit` (the mock emits JobNew for it).
+    void launch(const std::string& unit) {
+        using Properties = std::vector<sdbus::Struct<std::string, sdbus::Variant>>;
+        using Aux = std::vector<sdbus::Struct<std::string, Properties>>;
+        proxy_->callMethod("StartTransientUnit")
+            .onInterface(kManager)
+            .withArguments(unit, "fail", Properties{}, Aux{});
+    }
+    // The units `method` was called with, in order.
+    std::vector<std::string> calls(const char* method) {
+        std::vector<sdbus::Struct<std::uint64_t, std::vector<sdbus::Variant>>> found;
+        proxy_->callMethod("GetMethodCalls")
+            .onInterface(kMock)
+            .withArguments(method)
+            .storeResultsTo(found);
+        std::vector<std::string> units;
+        for (const auto& call : found) {
+            const auto& args = std::get<1>(call);
+            if (!args.empty()) units.push_back(args[0].get<std::string>());
+        }
+        return units;
+    }
+    // The server id of the pause before `app`, or 0.
+    std::uint32_t reachPause(const std::string& app) const {
+        for (const auto& [id, shown] : server_->shown())
+            if (shown.summary.find("You're opening " + app) != std::string::npos) return id;
+        return 0;
+    }
+    // The buttons of the latest version of the pause before `app`.
+    std::vector<std::string> labels(const std::string& app) const {
+        std::vector<std::string> out;
+        for (const auto& call : server_->calls()) {
+            if (call.member != "Notify" ||
+                call.summary.find("You're opening " + app) == std::string::npos)
+                continue;
+            out.clear();
+            for (std::size_t i = 1; i < call.actions.size(); i += 2)
+                out.push_back(call.actions[i]);
+        }
+        return out;
+    }
+
+    static constexpr const char* kManager = "org.freedesktop.systemd1.Manager";
+    static constexpr const char* kMock = "org.freedesktop.DBus.Mock";
+    static std::string policy(const std::string& strictness, bool freeze) {
+        return "version: 1\ndefaults: { strictness: " + strictness +
+               ", pause: 3s }\nreaching_out: { from: firm, freeze: " + (freeze ? "true" : "false") +
+               ", grace: 10m }\ncontacts:\n  - name: Alex\n    since: 2024-12-10\n"
+               "    reasons: [\"You asked for this space for good reasons.\"]\n"
+               "    match: { names: [\"Alex Morgan\"] }\n";
+    }
+    pid_t mock_ = -1;
+    std::unique_ptr<sdbus::IConnection> manager_;
+    std::unique_ptr<sdbus::IProxy> proxy_;
+};
+
+TEST_F(DaemonReaching, FreezesTheAppDuringThePauseAndClosesItWhenLetGo) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(policy("firm", true)));
+    const std::string unit = R"(app-gnome-signal\x2ddesktop-4242.scope)";
+    launch(unit);
+    ASSERT_TRUE(waitFor([&] { return reachPause("Signal") != 0; })) << "no pause before Signal";
+    EXPECT_EQ(calls("FreezeUnit"), std::vector<std::string>{unit});
+    std::uint32_t id = reachPause("Signal");
+    const auto& shown = server_->shown().at(id);
+    EXPECT_NE(shown.body.find("Day "), std::string::npos) << shown.body;
+    EXPECT_NE(shown.body.find("good reasons"), std::string::npos) << shown.body;
+    EXPECT_NE(shown.body.find("Signal waits until you choose"), std::string::npos) << shown.body;
+    EXPECT_EQ(labels("Signal"), std::vector<std::string>{"Let it go"}) << "Open anyway comes later";
+
+    server_->emitActionInvoked(id, "let-go");
+    ASSERT_TRUE(waitFor([&] { return !calls("StopUnit").empty(); }));
+    EXPECT_EQ(calls("ThawUnit"), std::vector<std::string>{unit}) << "thawed, so it can close";
+    EXPECT_EQ(calls("StopUnit"), std::vector<std::string>{unit});
+}
+
+TEST_F(DaemonReaching, OpensTheAppAfterTheCountdownWhenThePersonChoosesTo) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(policy("firm", true)));
+    const std::string unit = "app-org.telegram.desktop@2f1c6a0b9d.service";  // as KDE names it
+    launch(unit);
+    ASSERT_TRUE(waitFor([&] { return reachPause("Telegram") != 0; }));
+    std::uint32_t id = reachPause("Telegram");
+    // Firm: twice the policy's 3 s.
+    ASSERT_TRUE(waitFor([&] { return labels("Telegram").size() == 2; }, 10s)) << "no Open anyway";
+    EXPECT_EQ(labels("Telegram"), (std::vector<std::string>{"Open anyway", "Let it go"}));
+    server_->emitActionInvoked(id, "open");
+    ASSERT_TRUE(waitFor([&] { return !calls("ThawUnit").empty(); }));
+    EXPECT_EQ(calls("ThawUnit"), std::vector<std::string>{unit});
+    EXPECT_TRUE(calls("StopUnit").empty()) << "opened, not closed";
+}
+
+TEST_F(DaemonReaching, PausesOnceWithinTheGraceAndLeavesOtherAppsAlone) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(policy("firm", false)));
+    launch("app-flatpak-org.signal.Signal-31337.scope");
+    ASSERT_TRUE(waitFor([&] { return reachPause("Signal") != 0; }));
+    server_->emitActionInvoked(reachPause("Signal"), "let-go");
+    ASSERT_TRUE(waitFor([&] { return !calls("StopUnit").empty(); }));
+    launch("app-flatpak-org.signal.Signal-31338.scope");  // again, within the grace
+    launch("app-gnome-firefox-5150.scope");               // not a messaging app
+    launch("app-gnome-org.gnome.Calculator-5151.scope");  // no profile at all
+    // A barrier: the journal has the second launch once it has been judged.
+    nlohmann::json reached;
+    ASSERT_TRUE(waitFor([&] {
+        reached = json({"journal", "--json"});
+        int n = 0;
+        for (const auto& e : reached)
+            n += e.value("kind", "") == "app_launch";
+        return n == 2;
+    })) << reached.dump(1);
+    int pauses = 0;
+    for (const auto& [id, shown] : server_->shown())
+        pauses += shown.summary.find("You're opening") != std::string::npos;
+    EXPECT_EQ(pauses, 0) << "the first was answered; no second within the grace";
+    EXPECT_TRUE(calls("FreezeUnit").empty()) << "freeze: false";
+    EXPECT_EQ(calls("StopUnit").size(), 1u);
+
+    auto stats = json({"stats", "Alex", "--days", "1", "--json"});
+    EXPECT_EQ(stats["per_day"][0]["reached_out"], 2) << stats.dump(1);
+    EXPECT_EQ(stats["pauses"]["let_go"], 1);
+    EXPECT_EQ(stats["pauses"]["honoured"], 1);
+    EXPECT_FALSE(stats["streaks"][0]["last_reached_out"].is_null());
+    EXPECT_EQ(stats["streaks"][0]["days_since_reached_out"], 0) << "reached out today";
+}
+
+TEST_F(DaemonReaching, OpensFreelyBelowTheLevelAndWithoutAFreezerStillPauses) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(policy("pause", true)));
+    launch("app-gnome-signal\\x2ddesktop-1.scope");
+    // Below `from: firm`: counted in the journal, no pause.
+    ASSERT_TRUE(waitFor([&] {
+        for (const auto& e : json({"journal", "--json"}))
+            if (e.value("kind", "") == "app_launch") return true;
+        return false;
+    }));
+    EXPECT_EQ(reachPause("Signal"), 0u);
+
+    // A manager without a freezer (systemd < 246, cgroup v1) refuses FreezeUnit: the pause
+    // comes anyway, and Status says why apps are not frozen.
+    mock("AddMethod", kManager, "FreezeUnit", "s", "",
+         "raise dbus.exceptions.DBusException('Freezing is not supported here', "
+         "name='org.freedesktop.DBus.Error.NotSupported')");
+    ASSERT_EQ(ctl({"harden", "Alex", "--to", "firm"}).status, 0);
+    launch("app-gnome-org.telegram.desktop-2.scope");
+    ASSERT_TRUE(waitFor([&] { return reachPause("Telegram") != 0; }));
+    std::string freezer = field<std::string>(status(), "freezer");
+    EXPECT_NE(freezer.find("NotSupported"), std::string::npos) << freezer;
+    EXPECT_NE(ctl({"status"}).out.find("Apps are not frozen"), std::string::npos);
+    EXPECT_EQ(server_->shown().at(reachPause("Telegram")).body.find("waits until"),
+              std::string::npos)
+        << "not frozen, so not said to wait";
+}
+
+TEST_F(DaemonReaching, NoAppStaysFrozenWhenNocontactdCrashesOrStops) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(policy("firm", true)));
+    const std::string first = "app-flatpak-org.signal.Signal-1.scope";
+    launch(first);
+    // The pause opens once the manager has answered FreezeUnit.
+    ASSERT_TRUE(waitFor([&] { return reachPause("Signal") != 0; }));
+    daemon_->kill9();  // the pause dies with it; the app must not wait forever
+    daemon_->start();
+    ASSERT_NO_FATAL_FAILURE(waitReady());
+    ASSERT_TRUE(waitFor([&] { return !calls("ThawUnit").empty(); }))
+        << "the app frozen before the crash is thawed after the restart";
+    EXPECT_EQ(calls("ThawUnit"), std::vector<std::string>{first});
+
+    const std::string second = "app-gnome-org.telegram.desktop-2.scope";
+    launch(second);
+    ASSERT_TRUE(waitFor([&] { return reachPause("Telegram") != 0; }));
+    EXPECT_EQ(daemon_->stop(), 0);
+    EXPECT_EQ(calls("ThawUnit"), (std::vector<std::string>{first, second}))
+        << "stopping nocontactd thaws what it froze";
 }
 
 }  // namespace

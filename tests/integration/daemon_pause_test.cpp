@@ -145,4 +145,34 @@ TEST_F(DaemonPause, OffersFirmMessagesAgainAtTheDigestTimeNotBefore) {
     EXPECT_EQ(held(), 1u);
 }
 
+// The pause in the person's language: the pseudo-translation "xx" (tests/i18n) wraps every
+// sentence of the catalogue in ⟦ ⟧, so each one seen here went through it.
+TEST_F(DaemonPause, SpeaksThePersonsLanguage) {
+    setenv("LANGUAGE", "xx", 1);
+    setenv("LC_ALL", "C.UTF-8", 1);  // gettext ignores LANGUAGE in the "C" locale
+    setenv("NOCONTACT_LOCALE_DIR", NOCONTACT_TEST_LOCALE_DIR, 1);
+    startDaemon(kShortPausePolicy);  // the daemon takes the environment as it is now
+    unsetenv("LANGUAGE");
+    unsetenv("LC_ALL");
+    unsetenv("NOCONTACT_LOCALE_DIR");
+    ASSERT_FALSE(HasFatalFailure());
+    signalFrom("Alex Morgan", "in any language");
+    ASSERT_TRUE(waitFor([&] { return pauseId() != 0; })) << "no pause opened";
+    const auto& pause = server_->shown().at(pauseId());
+    EXPECT_EQ(pause.summary, "⟦Alex wrote — take a breath⟧");
+    EXPECT_NE(pause.body.find("⟦Day "), std::string::npos) << pause.body;
+    EXPECT_NE(pause.body.find("⟦You can read it in "), std::string::npos) << pause.body;
+    std::vector<std::string> labels;
+    for (const auto& call : server_->calls()) {
+        if (call.member == "Notify" && !call.actions.empty()) labels = {call.actions[1]};
+    }
+    EXPECT_EQ(labels, std::vector<std::string>{"⟦Let it go⟧"});
+    auto placeholder = [&] {
+        for (const auto& call : server_->calls())
+            if (call.summary == "⟦nocontact is keeping a message for you⟧") return true;
+        return false;
+    };
+    EXPECT_TRUE(waitFor(placeholder)) << "the placeholder in the message's place is translated";
+}
+
 }  // namespace

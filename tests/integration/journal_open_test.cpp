@@ -68,6 +68,60 @@ TEST_F(AJournalFile, FromBeforeAnySchemaIsMigratedAndKeepsWhatElseItHeld) {
     runSql(file(), "SELECT x FROM unrelated;");  // not dropped by the migration
 }
 
+// A journal as schema version 1 left it: a held message, a choice about it, an event.
+constexpr const char* kVersion1Journal = R"sql(
+    CREATE TABLE events(
+        id INTEGER PRIMARY KEY, time_utc INTEGER NOT NULL, contact TEXT NOT NULL,
+        source TEXT NOT NULL, app TEXT NOT NULL, kind TEXT NOT NULL, level TEXT NOT NULL,
+        action TEXT NOT NULL);
+    CREATE INDEX events_by_time ON events(time_utc);
+    CREATE INDEX events_by_contact ON events(contact, time_utc);
+    CREATE TABLE held(
+        id INTEGER PRIMARY KEY, received_utc INTEGER NOT NULL, contact TEXT NOT NULL,
+        app_name TEXT NOT NULL, app_id TEXT NOT NULL, app_icon TEXT NOT NULL,
+        desktop_entry TEXT NOT NULL, summary TEXT NOT NULL, body TEXT NOT NULL,
+        state TEXT NOT NULL CHECK(state IN ('held', 'later', 'read', 'let_go')),
+        let_go_utc INTEGER,
+        CHECK((state = 'let_go') = (let_go_utc IS NOT NULL)),
+        CHECK(state <> 'read' OR (summary = '' AND body = '')));
+    CREATE INDEX held_by_contact ON held(contact, state);
+    CREATE TABLE choices(
+        id INTEGER PRIMARY KEY, held_id INTEGER REFERENCES held(id) ON DELETE SET NULL,
+        time_utc INTEGER NOT NULL,
+        choice TEXT NOT NULL CHECK(choice IN ('read', 'later', 'let_go', 'expired')));
+    CREATE INDEX choices_by_held ON choices(held_id);
+    CREATE TABLE notes(
+        id INTEGER PRIMARY KEY, time_utc INTEGER NOT NULL, contact TEXT NOT NULL,
+        text TEXT NOT NULL);
+    CREATE TABLE overrides(
+        id INTEGER PRIMARY KEY,
+        type TEXT NOT NULL CHECK(type IN ('soften', 'harden', 'final_straw', 'snooze')),
+        contact TEXT NOT NULL,
+        to_level TEXT CHECK(to_level IN ('open', 'gentle', 'pause', 'firm', 'strict')),
+        steps INTEGER NOT NULL, start_utc INTEGER NOT NULL, until_utc INTEGER,
+        since_date INTEGER, note TEXT NOT NULL);
+    INSERT INTO held VALUES(7, 100, 'Alex', 'Signal', '', '', '', 'hi', 'there', 'held', NULL);
+    INSERT INTO choices VALUES(1, 7, 200, 'later');
+    INSERT INTO events VALUES(1, 100, 'Alex', 'fdo', 'signal', 'message', 'pause', 'pause');
+    PRAGMA user_version = 1;
+)sql";
+
+TEST_F(AJournalFile, FromVersion1GainsDirectionsAndWhoseEachChoiceWas) {
+    makeFolder();
+    runSql(file(), kVersion1Journal);
+
+    OpenResult opened = JournalStore::open(folder(), kT0);
+    ASSERT_TRUE(opened.store) << opened.error->message;
+    EXPECT_EQ(opened.store->settings()->schema_version, kJournalSchemaVersion);
+    auto choices = *opened.store->choicesSince(SysTime{});
+    ASSERT_EQ(choices.size(), 1u);
+    EXPECT_EQ(choices[0].contact, "Alex") << "filled in from the message it answered";
+    auto events = *opened.store->eventsSince(SysTime{});
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].direction, "incoming");
+    EXPECT_EQ((*opened.store->heldById(7))->body, "there") << "the kept message is still kept";
+}
+
 TEST_F(AJournalFile, FromANewerNocontactIsLeftAsItIs) {
     makeFolder();
     runSql(file(), "PRAGMA user_version = 99;");

@@ -273,6 +273,9 @@ TEST(TheProfiles, FindAProfileByTheDesktopIdOfALaunchedApp) {
     EXPECT_EQ(profiles.byDesktopId("signal.desktop")->id, "signal");
     EXPECT_EQ(profiles.byDesktopId("org.signal.Signal")->id, "signal");
     EXPECT_EQ(profiles.byDesktopId("org.telegram.desktop._abc")->id, "telegram");
+    EXPECT_EQ(profiles.byDesktopId("org.telegram.desktop")->id, "telegram")
+        << "an id, not a suffix";
+    EXPECT_EQ(profiles.byDesktopId("org.telegram.desktop.desktop")->id, "telegram");
     EXPECT_EQ(profiles.byDesktopId("firefox"), nullptr);
 }
 

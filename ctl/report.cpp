@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ctl/report.hpp"
+
+#include <sdbus-c++/sdbus-c++.h>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "build_info.hpp"
+#include "config/i18n.hpp"
+#include "config/local_time.hpp"
+#include "ctl/client.hpp"
+#include "ctl/commands.hpp"
+#include "ctl/daemon_client.hpp"
+#include "ctl/heatmap.hpp"
+#include "ctl/held.hpp"
+#include "ctl/style.hpp"
+#include "ctl/when.hpp"
+
+namespace nocontact::ctl {
+
+namespace {
+
+using i18n::fill;
+using i18n::tr;
+using i18n::trn;
+using json = nlohmann::ordered_json;
+using Dict = std::map<std::string, sdbus::Variant>;
+using DayRow = sdbus::Struct<std::string, std::uint32_t, std::uint32_t>;
+using StreakRow = sdbus::Struct<std::string, std::int64_t, std::int64_t>;
+using JournalRow =
+    sdbus::Struct<std::int64_t, std::string, std::string, std::map<std::string, std::string>>;
+
+template <typename T>
+T get(const Dict& d, const char* key, T fallback = {}) {
+    auto it = d.find(key);
+    if (it == d.end() || !it->second.containsValueOfType<T>()) return fallback;
+    return it->second.get<T>();
+}
+
+std::string times(std::uint32_t n) {
+    return fill(trn("once", "{n} times", n), {{"n", std::to_string(n)}});
+}
+
+json statsJson(const Dict& s) {
+    json out;
+    out["contact"] = get<std::string>(s, "contact");
+    out["days"] = get<std::uint32_t>(s, "days");
+    out["first_day"] = get<std::string>(s, "first_day");
+    out["streaks"] = json::array();
+    for (const auto& r : get<std::vector<StreakRow>>(s, "streaks")) {
+        out["streaks"].push_back(
+            {{"contact", std::get<0>(r)},
+             {"days_since_reached_out", std::get<1>(r) >= 0 ? json(std::get<1>(r)) : json(nullptr)},
+             {"last_reached_out",
+              std::get<2>(r) > 0 ? json(isoUtc(std::get<2>(r))) : json(nullptr)}});
+    }
+    out["pauses"] = {{"honoured", get<std::uint32_t>(s, "honoured")},
+                     {"overridden", get<std::uint32_t>(s, "overridden")},
+                     {"let_go", get<std::uint32_t>(s, "let_go")},
+                     {"later", get<std::uint32_t>(s, "later")},
+                     {"read", get<std::uint32_t>(s, "read")},
+                     {"opened_anyway", get<std::uint32_t>(s, "opened_anyway")}};
+    out["per_day"] = json::array();
+    for (const auto& r : get<std::vector<DayRow>>(s, "per_day")) {
+        out["per_day"].push_back({{"day", std::get<0>(r)},
+                                  {"their_messages", std::get<1>(r)},
+                                  {"reached_out", std::get<2>(r)}});
+    }
+    return out;
+}
+
+std::vector<DayValue> column(const json& per_day, const char* key) {
+    std::vector<DayValue> out;
+    for (const auto& d : per_day) {
+        if (auto date = policy::parseDate(d["day"].get<std::string>()))
+            out.push_back({*date, d[key].get<int>()});
+    }
+    return out;
+}
+
+void printStats(const json& s, std::ostream& out, const Style& style) {
+    std::string who = s["contact"].get<std::string>();
+    const auto& per_day = s["per_day"];
+    std::uint32_t reached = 0, messages = 0;
+    for (const auto& d : per_day) {
+        reached += d["reached_out"].get<std::uint32_t>();
+        messages += d["their_messages"].get<std::uint32_t>();
+    }
+    const auto days = s["days"].get<std::uint32_t>();
+    out << fill(trn("{who}, the last day ({first} to {last})",
+                    "{who}, the last {n} days ({first} to {last})", days),
+                {{"who", style.bold(who.empty() ? tr("Everyone") : who)},
+                 {"n", std::to_string(days)},
+                 {"first", s["first_day"].get<std::string>()},
+                 {"last", per_day.back()["day"].get<std::string>()}})
+        << "\n\n";
+    for (const auto& streak : s["streaks"]) {
+        const auto name = streak["contact"].get<std::string>();
+        if (streak["days_since_reached_out"].is_null()) {
+            out << "  "
+                << fill(tr("{contact}: no day one yet (add `since:` to your policy to count "
+                           "the days)."),
+                        {{"contact", name}})
+                << "\n";
+            continue;
+        }
+        auto n = streak["days_since_reached_out"].get<std::int64_t>();
+        const auto count = static_cast<unsigned long>(n);
+        const char* sentence = streak["last_reached_out"].is_null()
+                                   ? trn("{contact}: {n} day of your space.",
+                                         "{contact}: {n} days of your space.", count)
+                                   : trn("{contact}: {n} day since you last reached out.",
+                                         "{contact}: {n} days since you last reached out.", count);
+        out << "  " << fill(sentence, {{"contact", name}, {"n", style.bold(std::to_string(n))}})
+            << "\n";
+    }
+    const auto& p = s["pauses"];
+    auto honoured = p["honoured"].get<std::uint32_t>();
+    auto overridden = p["overridden"].get<std::uint32_t>();
+    out << "\n  "
+        << fill(tr("Pauses: {honoured} honoured ({let_go} let go, {later} kept for later); "
+                   "{read} read at once, {opened} opened anyway."),
+                {{"honoured", std::to_string(honoured)},
+                 {"let_go", p["let_go"].dump()},
+                 {"later", p["later"].dump()},
+                 {"read", p["read"].dump()},
+                 {"opened", p["opened_anyway"].dump()}})
+        << "\n";
+    if (honoured + overridden > 0) {
+        out << "  "
+            << fill(tr("{percent}% of pauses were honoured. Each one counts, whatever the "
+                       "others did."),
+                    {{"percent", std::to_string(honoured * 100 / (honoured + overridden))}})
+            << "\n";
+    }
+    out << "\n  " << fill(tr("You reached out {times}."), {{"times", times(reached)}}) << "\n"
+        << renderHeatMap(column(per_day, "reached_out"), style) << "\n  "
+        << fill(who.empty() ? tr("Your contacts got in touch {times}.")
+                            : tr("{contact} got in touch {times}."),
+                {{"contact", who}, {"times", times(messages)}})
+        << "\n"
+        << renderHeatMap(column(per_day, "their_messages"), style);
+}
+
+json journalJson(const std::vector<JournalRow>& rows) {
+    json list = json::array();
+    for (const auto& row : rows) {
+        json entry{{"time", isoUtc(std::get<0>(row))},
+                   {"what", std::get<1>(row)},
+                   {"contact", std::get<2>(row)}};
+        for (const auto& [key, value] : std::get<3>(row))
+            entry[key] = value;
+        list.push_back(std::move(entry));
+    }
+    return list;
+}
+
+std::string detail(const std::map<std::string, std::string>& d, const char* key) {
+    auto it = d.find(key);
+    return it == d.end() ? std::string() : it->second;
+}
+
+// What nocontact did, in words ("pause" is the engine's word for keeping it behind a pause).
+std::string actionWords(const std::string& action) {
+    static const std::map<std::string, const char*> kWords = {
+        {"show", N_("shown")},
+        {"count", N_("counted")},
+        {"nudge", N_("shown, with a nudge")},
+        {"withhold", N_("kept for you")},
+        {"pause", N_("kept behind a pause")},
+        {"hold-for-digest", N_("kept for the next digest")},
+        {"hold-strict", N_("kept until you ask for it")},
+        {"ring", N_("let ring")},
+        {"silence", N_("silenced")},
+        {"reject", N_("declined")},
+        {"pause-before-use", N_("a pause before opening")},
+        {"freeze", N_("a pause before opening, the app waiting")},
+        {"notice", N_("a kind notice")},
+    };
+    auto it = kWords.find(action);
+    return it == kWords.end() ? action : tr(it->second);
+}
+
+// One calm line for a journal entry.
+std::string journalLine(const JournalRow& row) {
+    const auto& what = std::get<1>(row);
+    const auto& d = std::get<3>(row);
+    const std::string prefix = localMinute(std::get<0>(row)) + "  " + std::get<2>(row) + ": ";
+    using Values = std::initializer_list<std::pair<std::string_view, std::string_view>>;
+    auto say = [&](const char* sentence, Values values = {}) {
+        return prefix + fill(sentence, values);
+    };
+    if (what == "note") return say(tr("your note: {text}"), {{"text", detail(d, "text")}});
+    if (what == "choice") {
+        std::string choice = detail(d, "choice");
+        if (choice == "read") return say(tr("you read a kept message"));
+        if (choice == "let_go") return say(tr("you let a message go"));
+        if (choice == "later") return say(tr("you kept a message for later"));
+        return say(tr("a pause ended without a choice; the message waits for later"));
+    }
+    std::string kind = detail(d, "kind"), action = detail(d, "action"), level = detail(d, "level");
+    if (kind == "change") {
+        if (action == "snooze") return say(tr("you snoozed nocontact"));
+        if (action == "soften")
+            return say(tr("you went back to {level} for a while"), {{"level", level}});
+        if (action == "final-straw") return say(tr("you chose strict from now on"));
+        return say(tr("you changed the level to {level}"), {{"level", level}});
+    }
+    std::string app = detail(d, "app"), done = actionWords(action);
+    Values values = {{"app", app}, {"done", done}, {"level", level}};
+    if (detail(d, "direction") == "outgoing") {
+        return say(app.empty() ? tr("you reached for them; {done} ({level})")
+                               : tr("you reached for them ({app}); {done} ({level})"),
+                   values);
+    }
+    if (kind == "call" || kind == "missed_call") {
+        return say(
+            app.empty() ? tr("a call; {done} ({level})") : tr("a call ({app}); {done} ({level})"),
+            values);
+    }
+    return say(
+        app.empty() ? tr("a message; {done} ({level})") : tr("a message ({app}); {done} ({level})"),
+        values);
+}
+
+}  // namespace
+
+int runStats(const StatsOptions& options, std::ostream& out, std::ostream& err) {
+    if (options.days < 1 || options.days > 366) {
+        err << "nocontactctl: " << tr("--days takes 1 to 366.") << "\n";
+        return kExitUsage;
+    }
+    try {
+        auto connection = sdbus::createSessionBusConnection();
+        Client client(*connection);
+        json s = statsJson(client.Stats(options.contact, options.days));
+        if (options.json) {
+            out << s.dump(2) << '\n';
+        } else {
+            printStats(s, out, Style::forStream(stdout));
+        }
+        return kExitOk;
+    } catch (const sdbus::Error& e) {
+        return daemonError(e, err);
+    }
+}
+
+int runJournal(const std::optional<std::string>& since_text, bool as_json, std::ostream& out,
+               std::ostream& err) {
+    auto now = config::momentNow();
+    policy::SysTime since = now.utc - std::chrono::days(30);
+    if (since_text) {
+        auto parsed = parseSince(*since_text, now, config::toUtc);
+        if (!parsed) {
+            err << "nocontactctl: "
+                << fill(tr("--since takes a date (2026-11-01), a time (2026-11-01T08:00) or a "
+                           "while ago (7d, 12h); got '{text}'."),
+                        {{"text", *since_text}})
+                << "\n";
+            return kExitUsage;
+        }
+        since = *parsed;
+    }
+    try {
+        auto connection = sdbus::createSessionBusConnection();
+        Client client(*connection);
+        auto rows = client.Journal(static_cast<std::int64_t>(since.time_since_epoch().count()));
+        if (as_json) {
+            out << journalJson(rows).dump(2) << '\n';
+        } else if (rows.empty()) {
+            out << fill(tr("Nothing in the journal since {time}."),
+                        {{"time", localMinute(since.time_since_epoch().count())}})
+                << "\n";
+        } else {
+            for (const auto& row : rows)
+                out << journalLine(row) << '\n';
+        }
+        return kExitOk;
+    } catch (const sdbus::Error& e) {
+        return daemonError(e, err);
+    }
+}
+
+int runExport(std::ostream& out, std::ostream& err) {
+    try {
+        auto connection = sdbus::createSessionBusConnection();
+        Client client(*connection);
+        json doc;
+        doc["format"] = "nocontact-export";
+        doc["format_version"] = 1;
+        doc["exported_at"] = isoUtc(config::momentNow().utc.time_since_epoch().count());
+        doc["nocontactctl"] = NOCONTACT_VERSION;
+        doc["status"] = statusJson(client.Status());
+        doc["held"] = heldJson(client.ListHeld());
+        doc["journal"] = journalJson(client.Journal(0));
+        out << doc.dump(2) << '\n';
+        return kExitOk;
+    } catch (const sdbus::Error& e) {
+        return daemonError(e, err);
+    }
+}
+
+}  // namespace nocontact::ctl

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "daemon/stats.hpp"
+
+#include <algorithm>
+
+#include "policy/normalise.hpp"
+
+namespace nocontact::daemon {
+
+namespace {
+
+bool concerns(const std::string& wanted, const std::string& contact) {
+    return wanted.empty() || policy::foldName(wanted) == policy::foldName(contact);
+}
+
+}  // namespace
+
+Stats computeStats(const StatsInput& in) {
+    Stats out;
+    out.contact = in.contact;
+    const int days = std::max(in.days, 1);
+    const std::int64_t first = in.today.days - (days - 1);
+    out.per_day.resize(static_cast<std::size_t>(days));
+    for (int i = 0; i < days; ++i)
+        out.per_day[static_cast<std::size_t>(i)].day = {first + i};
+
+    for (const auto& e : in.events) {
+        if (!concerns(in.contact, e.contact)) continue;
+        std::int64_t index = policy::dateOf(in.to_local(e.time)).days - first;
+        if (index < 0 || index >= days) continue;
+        auto& day = out.per_day[static_cast<std::size_t>(index)];
+        if (e.source == "user" && e.kind == "reach_answer") {  // the pause before an app
+            if (e.action == "let-go") {
+                ++out.let_go;
+                ++out.honoured;
+            } else if (e.action == "opened-anyway") {
+                ++out.opened_anyway;
+                ++out.overridden;
+            }
+        } else if (e.direction == "outgoing") {
+            ++day.reached;
+        } else if (e.source != "user") {  // the person's own changes are not contact
+            ++day.messages;
+        }
+    }
+
+    for (const auto& c : in.choices) {
+        if (!concerns(in.contact, c.contact)) continue;
+        std::int64_t index = policy::dateOf(in.to_local(c.time)).days - first;
+        if (index < 0 || index >= days) continue;
+        switch (c.choice) {
+            case Choice::Read:
+                ++out.read;
+                ++out.overridden;
+                break;
+            case Choice::LetGo:
+                ++out.let_go;
+                ++out.honoured;
+                break;
+            case Choice::Later:
+            case Choice::Expired:
+                ++out.later;
+                ++out.honoured;
+                break;
+        }
+    }
+
+    for (const auto& contact : in.contacts) {
+        if (!concerns(in.contact, contact.name)) continue;
+        StatsStreak streak{.contact = contact.name, .days = std::nullopt, .last_reached = {}};
+        std::optional<policy::Date> from = contact.since;
+        for (const auto& e : in.last_reached) {
+            if (policy::foldName(e.contact) != policy::foldName(contact.name)) continue;
+            if (!streak.last_reached || e.time > *streak.last_reached) streak.last_reached = e.time;
+        }
+        if (streak.last_reached) {
+            policy::Date reached = policy::dateOf(in.to_local(*streak.last_reached));
+            if (!from || reached.days > from->days) from = reached;
+        }
+        if (from)
+            streak.days = static_cast<int>(std::max<std::int64_t>(0, in.today.days - from->days));
+        out.streaks.push_back(std::move(streak));
+    }
+    return out;
+}
+
+}  // namespace nocontact::daemon

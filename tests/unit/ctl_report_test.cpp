@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The pieces of `nocontactctl stats` and `journal` that need no daemon: the calendar heat-map,
+// colours only where they belong, and --since.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "ctl/heatmap.hpp"
+#include "ctl/style.hpp"
+#include "ctl/when.hpp"
+
+namespace {
+
+using namespace nocontact;
+using ctl::DayValue;
+
+std::vector<DayValue> daysFrom(const char* first, std::vector<int> counts) {
+    std::vector<DayValue> out;
+    auto day = *policy::parseDate(first);
+    for (int c : counts)
+        out.push_back({day, c}), ++day.days;
+    return out;
+}
+
+TEST(HeatMap, LaysTheDaysOutAsACalendarWithMondayFirst) {
+    // 2026-10-22 was a Thursday, 2026-11-11 a Wednesday: in four calendar weeks.
+    auto days =
+        daysFrom("2026-10-22", {1, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 0, 0, 0, 0, 1, 9});
+    std::string map = ctl::renderHeatMap(days, ctl::Style::plain());
+    EXPECT_EQ(map,
+              "    Oct   Nov\n"
+              "Mon    ·  ▓▓ ·\n"
+              "Tue    ·  ▓▓ ░░\n"
+              "Wed    ·  ▓▓ ██\n"
+              "Thu ░░ ·  ██\n"
+              "Fri ·  ░░ ·\n"
+              "Sat ·  ▒▒ ·\n"
+              "Sun ·  ▒▒ ·\n"
+              "    none · ░░▒▒▓▓██ 7 or more\n")
+        << map;
+}
+
+TEST(HeatMap, IsEmptyWithoutDays) {
+    EXPECT_EQ(ctl::renderHeatMap({}, ctl::Style::plain()), "");
+}
+
+TEST(Style, ColoursOnlyWhenAskedAndNeverForAFile) {
+    EXPECT_EQ(ctl::Style::plain().level("strict"), "strict");
+    EXPECT_NE(ctl::Style::coloured().level("strict").find("\033["), std::string::npos);
+    EXPECT_NE(ctl::Style::coloured().heat(3).find("\033[48;5;"), std::string::npos);
+    std::FILE* file = std::tmpfile();
+    ASSERT_NE(file, nullptr);
+    EXPECT_FALSE(ctl::Style::forStream(file).colour()) << "a file is not a terminal";
+    std::fclose(file);
+}
+
+TEST(Style, RespectsNoColor) {
+    // Only a terminal could get colour; with NO_COLOR set, not even that.
+    setenv("NO_COLOR", "1", 1);
+    EXPECT_FALSE(ctl::Style::forStream(stdout).colour());
+    unsetenv("NO_COLOR");
+}
+
+policy::SysTime fakeToUtc(policy::LocalTime t) {
+    return policy::SysTime{t.time_since_epoch() - std::chrono::hours(1)};  // a UTC+1 zone
+}
+
+TEST(Since, TakesADateATimeOrAWhileAgo) {
+    policy::LocalTime local{std::chrono::seconds{1'795'000'000}};
+    policy::Moment now{fakeToUtc(local), local};
+    auto midnight = ctl::parseSince("2026-11-01", now, fakeToUtc);
+    ASSERT_TRUE(midnight);
+    EXPECT_EQ(*midnight, fakeToUtc(policy::atTime(*policy::parseDate("2026-11-01"), {})));
+    auto eight = ctl::parseSince("2026-11-01T08:00", now, fakeToUtc);
+    ASSERT_TRUE(eight);
+    EXPECT_EQ(*eight - *midnight, std::chrono::hours(8));
+    EXPECT_EQ(ctl::parseSince("7d", now, fakeToUtc), now.utc - std::chrono::days(7));
+    EXPECT_EQ(ctl::parseSince("1h30m", now, fakeToUtc), now.utc - std::chrono::minutes(90));
+    EXPECT_FALSE(ctl::parseSince("last tuesday", now, fakeToUtc));
+    EXPECT_FALSE(ctl::parseSince("", now, fakeToUtc));
+}
+
+}  // namespace
