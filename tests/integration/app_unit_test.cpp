@@ -31,8 +31,7 @@ TEST(AppUnit, ReadsKdeServicesAndScopes) {
     EXPECT_EQ(service->launcher, "");
     EXPECT_EQ(service->desktop_id, "org.telegram.desktop");
     EXPECT_EQ(parseAppUnit("app-org.kde.konsole-8c1f.scope")->desktop_id, "org.kde.konsole");
-    EXPECT_EQ(parseAppUnit("app-signal\\x2ddesktop-81cbe3.service")->desktop_id,
-              "signal-desktop");
+    EXPECT_EQ(parseAppUnit("app-signal\\x2ddesktop-81cbe3.service")->desktop_id, "signal-desktop");
 }
 
 TEST(AppUnit, ReadsFlatpakScopes) {
@@ -43,9 +42,9 @@ TEST(AppUnit, ReadsFlatpakScopes) {
 }
 
 TEST(AppUnit, LeavesEverythingElseAlone) {
-    for (const char* unit : {"dbus.service", "session-2.scope", "app.slice", "app-.scope",
-                             "application.service", "app-x-y-z-1.scope",
-                             "app--1.scope", "app-a.socket", ""}) {
+    for (const char* unit :
+         {"dbus.service", "session-2.scope", "app.slice", "app-.scope", "application.service",
+          "app-x-y-z-1.scope", "app--1.scope", "app-a.socket", ""}) {
         EXPECT_FALSE(parseAppUnit(unit)) << unit;
     }
     EXPECT_EQ(parseAppUnit("app-gnome-4242.scope")->desktop_id, "gnome") << "read as the app gnome";
