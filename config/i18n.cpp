@@ -11,8 +11,9 @@
 namespace nocontact::i18n {
 
 void init() {
-    // LC_CTYPE for the character set gettext converts to; LC_MESSAGES chooses the language.
-    std::setlocale(LC_CTYPE, "");
+    // LC_MESSAGES chooses the language; the catalogue's text comes as UTF-8 whatever LC_CTYPE
+    // says, and LC_CTYPE stays "C" so case mapping in the policy reader stays ASCII (in a
+    // Turkish locale toupper('i') is not 'I').
     std::setlocale(LC_MESSAGES, "");
     const char* dir = std::getenv("NOCONTACT_LOCALE_DIR");
     bindtextdomain(kDomain, dir != nullptr && *dir != '\0' ? dir : NOCONTACT_LOCALE_DIR);

@@ -118,15 +118,20 @@ ProfilesResult loadProfilesFile(const std::string& path) {
     return result;
 }
 
-std::string defaultPolicyPath() {
+std::string userPolicyPath() {
     const std::string home = envOr("HOME", "");
     const std::string config_home =
         envOr("XDG_CONFIG_HOME", home.empty() ? std::string() : home + "/.config");
-    const std::string user = config_home + "/nocontact/policy.yaml";
-    const std::string system = "/etc/xdg/nocontact/policy.yaml";
-    if (!config_home.empty() && exists(user)) return user;
+    return config_home.empty() ? std::string() : config_home + "/nocontact/policy.yaml";
+}
+
+std::string defaultPolicyPath() {
+    const std::string user = userPolicyPath();
+    const std::string system = kSystemPolicyPath;
+    const bool no_home = user.empty();
+    if (!no_home && exists(user)) return user;
     // With neither file, name the user's: it is the one they should create.
-    if (exists(system) || config_home.empty()) return system;
+    if (exists(system) || no_home) return system;
     return user;
 }
 

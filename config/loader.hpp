@@ -53,6 +53,10 @@ ProfilesResult loadProfilesFile(const std::string& path);
 // exists, else /etc/xdg/nocontact/policy.yaml when that exists, else the user's path (the one
 // to create).
 std::string defaultPolicyPath();
+// The person's own policy file ($XDG_CONFIG_HOME/nocontact/policy.yaml), whether it exists or
+// not; empty without a home. `nocontactctl edit` writes here, never to the system's file.
+std::string userPolicyPath();
+inline constexpr const char* kSystemPolicyPath = "/etc/xdg/nocontact/policy.yaml";
 // Where the built-in profiles are: $NOCONTACT_DATA_DIR, then the install prefix, then the
 // source tree (for runs from a build folder).
 std::string builtinProfilesPath();

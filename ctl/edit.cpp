@@ -61,6 +61,7 @@ bool writeAll(const fs::path& p, const std::string& text, mode_t mode) {
 // profiles ($NOCONTACT_DATA_DIR in a checkout).
 std::string startingText() {
     const fs::path candidates[] = {
+        config::kSystemPolicyPath,  // the machine's policy, when there is one, is the start
         fs::path(config::builtinProfilesPath()).parent_path() / "policy.example.yaml",
         "/usr/share/doc/nocontact/examples/policy.yaml",
         "/usr/local/share/doc/nocontact/examples/policy.yaml",
@@ -123,7 +124,8 @@ int runEdit(const std::string& file_name, std::istream& in, std::ostream& out, s
         }
         original = *text;
         struct stat st {};
-        if (::stat(file.c_str(), &st) == 0) mode = st.st_mode & 07777;
+        // The policy names people and holds the person's reasons: owner-only, whatever it was.
+        if (::stat(file.c_str(), &st) == 0) mode = st.st_mode & 0600;
     } else {
         // A folder made here is the user's alone; an existing one keeps its mode.
         if (fs::create_directories(file.parent_path(), ec))

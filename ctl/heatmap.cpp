@@ -1,16 +1,39 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ctl/heatmap.hpp"
 
+#include <algorithm>
 #include <map>
 #include <vector>
+
+#include "config/i18n.hpp"
 
 namespace nocontact::ctl {
 
 namespace {
 
-constexpr const char* kWeekdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+// TRANSLATORS: the rows and columns of a calendar heat-map: three characters each.
+constexpr const char* kWeekdays[] = {N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"),
+                                     N_("Fri"), N_("Sat"), N_("Sun")};
+constexpr const char* kMonths[] = {N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"),
+                                   N_("May"), N_("Jun"), N_("Jul"), N_("Aug"),
+                                   N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec")};
+
+// A label padded or cut to the three columns a week takes.
+std::string cell(const char* label) {
+    std::string text = i18n::tr(label);
+    // Counted in characters, not bytes: a UTF-8 continuation byte starts no character.
+    std::size_t chars = 0, cut = text.size();
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+        if (chars == 3) {
+            cut = i;
+            break;
+        }
+        ++chars;
+    }
+    text.resize(cut);
+    return text + std::string(3 - std::min<std::size_t>(chars, 3), ' ');
+}
 
 int monthOf(policy::Date d) {
     return std::stoi(policy::formatDate(d).substr(5, 2));  // "YYYY-MM-DD"
@@ -41,13 +64,13 @@ std::string renderHeatMap(const std::vector<DayValue>& days, const Style& style)
     }
     std::string header = "    ";
     for (int month : labels)
-        header += month == 0 ? "   " : kMonths[month - 1];
+        header += month == 0 ? "   " : cell(kMonths[month - 1]);
     while (!header.empty() && header.back() == ' ')
         header.pop_back();
 
     std::string out = style.dim(header) + "\n";
     for (int wd = 0; wd < 7; ++wd) {
-        std::string line = style.dim(kWeekdays[wd]) + " ";
+        std::string line = style.dim(cell(kWeekdays[wd])) + " ";
         for (std::int64_t col = 0; col < columns; ++col) {
             std::int64_t day = start + col * 7 + wd;
             line += (day < first || day > last) ? "  " : style.heat(counts[day]);
@@ -57,8 +80,9 @@ std::string renderHeatMap(const std::vector<DayValue>& days, const Style& style)
             line.pop_back();
         out += line + "\n";
     }
-    out += "    " + style.dim("none") + " " + style.heat(0) + style.heat(1) + style.heat(2) +
-           style.heat(4) + style.heat(7) + " " + style.dim("7 or more") + "\n";
+    out += "    " + style.dim(i18n::tr("none")) + " " + style.heat(0) + style.heat(1) +
+           style.heat(2) + style.heat(4) + style.heat(7) + " " + style.dim(i18n::tr("7 or more")) +
+           "\n";
     return out;
 }
 

@@ -115,7 +115,9 @@ int main(int argc, char** argv) {
         return ctl::runCheck(file, check_json, std::cout, std::cerr);
     }
     if (edit->parsed()) {
-        std::string file = edit_file.empty() ? nocontact::config::defaultPolicyPath() : edit_file;
+        // Always the person's own file: a system-wide policy is a starting point, not a target.
+        std::string file = edit_file.empty() ? nocontact::config::userPolicyPath() : edit_file;
+        if (file.empty()) file = nocontact::config::kSystemPolicyPath;
         return ctl::runEdit(file, std::cin, std::cout, std::cerr);
     }
     if (explain->parsed()) {

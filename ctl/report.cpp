@@ -81,6 +81,7 @@ std::vector<DayValue> column(const json& per_day, const char* key) {
 void printStats(const json& s, std::ostream& out, const Style& style) {
     std::string who = s["contact"].get<std::string>();
     const auto& per_day = s["per_day"];
+    if (per_day.empty()) return;  // a daemon always sends at least one day
     std::uint32_t reached = 0, messages = 0;
     for (const auto& d : per_day) {
         reached += d["reached_out"].get<std::uint32_t>();
@@ -133,7 +134,8 @@ void printStats(const json& s, std::ostream& out, const Style& style) {
                     {{"percent", std::to_string(honoured * 100 / (honoured + overridden))}})
             << "\n";
     }
-    out << "\n  " << fill(tr("You reached out {times}."), {{"times", times(reached)}}) << "\n"
+    out << "\n  "
+        << fill(tr("You reached for a messaging app {times}."), {{"times", times(reached)}}) << "\n"
         << renderHeatMap(column(per_day, "reached_out"), style) << "\n  "
         << fill(who.empty() ? tr("Your contacts got in touch {times}.")
                             : tr("{contact} got in touch {times}."),
@@ -173,8 +175,8 @@ std::string actionWords(const std::string& action) {
         {"ring", N_("let ring")},
         {"silence", N_("silenced")},
         {"reject", N_("declined")},
-        {"pause-before-use", N_("a pause before opening")},
-        {"freeze", N_("a pause before opening, the app waiting")},
+        {"pause-before-use", N_("a pause came first")},
+        {"freeze", N_("a pause came first, the app waiting")},
         {"notice", N_("a kind notice")},
     };
     auto it = kWords.find(action);
@@ -208,6 +210,12 @@ std::string journalLine(const JournalRow& row) {
     }
     std::string app = detail(d, "app"), done = actionWords(action);
     Values values = {{"app", app}, {"done", done}, {"level", level}};
+    if (kind == "reach_answer") {
+        if (action == "let-go") return say(tr("you let {app} go after the pause"), values);
+        if (action == "opened-anyway") return say(tr("you opened {app} after the pause"), values);
+        return say(tr("{app} opened after the pause, without an answer"), values);
+    }
+    if (kind == "app_launch") return say(tr("you opened {app}; {done} ({level})"), values);
     if (detail(d, "direction") == "outgoing") {
         return say(app.empty() ? tr("you reached for them; {done} ({level})")
                                : tr("you reached for them ({app}); {done} ({level})"),

@@ -387,7 +387,7 @@ DaemonPort::ReloadResult Daemon::readPolicy() {
     impl_->policy_loaded = true;
     if (impl_->digest_timer) scheduleDigest();  // digest times may have changed
     log::policy(true, contacts);
-    return {true, "Policy applied: " + contacts + "."};
+    return {true, strings::policyApplied(impl_->engine.policy().contacts.size())};
 }
 
 void Daemon::followPolicyPath() {

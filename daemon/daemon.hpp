@@ -62,6 +62,8 @@ class Daemon : public DaemonPort {
     void watchReachingOut();
     void onAppLaunch(const dbus::AppUnit& unit);
     void onReachAnswer(const ReachChoice& choice);
+    void onFrozen(const std::string& unit, const std::string& profile_id, const std::string& app,
+                  const std::string& contact, bool ok, const std::string& error);
     void rememberFrozen(const std::string& unit, bool frozen);
     void thawLeftFrozen();
     // On the way out: no app stays frozen behind a pause nobody will answer.

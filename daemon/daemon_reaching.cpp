@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <vector>
 
 #include "config/local_time.hpp"
 #include "daemon/daemon.hpp"
@@ -57,10 +58,13 @@ void Daemon::thawLeftFrozen() {
 
 void Daemon::thawAll() {
     if (!impl_->units) return;
+    // Only what the manager confirms thawed is forgotten; the rest stays on the list, for the
+    // next nocontactd to thaw (a lost bus is the likeliest reason to be stopping at all).
+    std::vector<std::string> thawed;
     for (const auto& unit : impl_->frozen)
-        impl_->units->thawNow(unit);
-    impl_->frozen.clear();
-    if (!options_.state_dir.empty()) ::unlink((options_.state_dir + "/" + kFrozenFile).c_str());
+        if (impl_->units->thawNow(unit)) thawed.push_back(unit);
+    for (const auto& unit : thawed)
+        rememberFrozen(unit, false);
 }
 
 void Daemon::watchReachingOut() {
@@ -107,28 +111,75 @@ void Daemon::onAppLaunch(const dbus::AppUnit& unit) {
         impl_->keeper->reach(impl_->engine, unit.unit, profile->id, app, decision, false);
         return;
     }
-    // Frozen first, then the pause: the app does not get to draw a window in between. If the
-    // manager refuses (no freezer: systemd < 246, cgroup v1), the pause comes without it.
-    impl_->units->freeze(unit.unit, [this, unit, profile_id = profile->id, app, decision](
-                                        bool ok, const std::string& error) {
-        if (ok) {
-            impl_->freezer = "available";
-            rememberFrozen(unit.unit, true);
-        } else if (impl_->freezer == "untried" || impl_->freezer == "available") {
-            impl_->freezer = error;
-            log::detail(log::Priority::Notice,
-                        "Apps cannot be frozen here; the pause before them comes without it",
-                        error);
-        }
-        if (impl_->keeper)
-            impl_->keeper->reach(impl_->engine, unit.unit, profile_id, app, decision, ok);
+    // Frozen first, then the pause: the app does not get to draw a window in between.
+    impl_->units->freeze(unit.unit, [this, unit, profile_id = profile->id, app,
+                                     contact = contact.name](bool ok, const std::string& error) {
+        onFrozen(unit.unit, profile_id, app, contact, ok, error);
     });
 }
 
+namespace {
+
+// Errors that say this manager cannot freeze anything (systemd < 246, cgroup v1, a refusal by
+// design), as opposed to "not this unit, not now" (a job still running, a unit not active yet).
+bool freezerMissing(const std::string& error) {
+    for (const char* name :
+         {"org.freedesktop.DBus.Error.NotSupported", "org.freedesktop.DBus.Error.UnknownMethod",
+          "org.freedesktop.DBus.Error.AccessDenied"}) {
+        if (error.rfind(name, 0) == 0) return true;
+    }
+    return false;
+}
+
+bool noAnswer(const std::string& error) {
+    return error.rfind("org.freedesktop.DBus.Error.NoReply", 0) == 0 ||
+           error.rfind("org.freedesktop.DBus.Error.Timeout", 0) == 0;
+}
+
+}  // namespace
+
+// The manager answered FreezeUnit. The decision was made against the policy of that moment;
+// it is looked up again by the contact's name, as a reload may have come in between.
+void Daemon::onFrozen(const std::string& unit, const std::string& profile_id,
+                      const std::string& app, const std::string& contact, bool ok,
+                      const std::string& error) {
+    if (ok) {
+        impl_->freezer = "available";
+        rememberFrozen(unit, true);
+    } else if (noAnswer(error)) {
+        // The freeze may still complete after the call gave up: undo it, whenever it lands.
+        impl_->units->thaw(unit, [](bool, const std::string&) {});
+    } else if (freezerMissing(error) &&
+               (impl_->freezer == "untried" || impl_->freezer == "available")) {
+        impl_->freezer = error;
+        log::detail(log::Priority::Notice,
+                    "Apps cannot be frozen here; the pause before them comes without it", error);
+    }
+    auto index = impl_->engine.matcher().byContactName(contact);
+    if (!impl_->keeper || !index) {
+        if (ok)
+            impl_->units->thaw(unit, [this, unit](bool thawed, const std::string&) {
+                if (thawed) rememberFrozen(unit, false);
+            });
+        return;
+    }
+    policy::Decision decision;
+    auto now = config::momentNow();
+    auto explained = impl_->engine.explain(*index, now);
+    decision.contact = *index;
+    decision.level = explained.level;
+    decision.actions = {policy::Action::PauseBeforeUse, policy::Action::Count};
+    if (ok) decision.actions.push_back(policy::Action::Freeze);
+    impl_->keeper->reach(impl_->engine, unit, profile_id, app, decision, ok);
+}
+
 void Daemon::onReachAnswer(const ReachChoice& choice) {
-    const bool open = choice.which == ReachChoice::Which::OpenAnyway;
-    log::write(log::Priority::Info, "The person answered the pause before an app.",
-               {.contact = choice.contact, .action = open ? "opened-anyway" : "let-go"});
+    const bool open = choice.which != ReachChoice::Which::LetGo;
+    log::write(log::Priority::Info, "The pause before an app ended.",
+               {.contact = choice.contact,
+                .action = choice.which == ReachChoice::Which::OpenAnyway ? "opened-anyway"
+                          : open                                         ? "let-through"
+                                                                         : "let-go"});
     if (!impl_->units) return;
     auto thawed = [this, unit = choice.unit](bool ok, const std::string& error) {
         if (!ok) log::detail(log::Priority::Warning, "An app could not be thawed", error);

@@ -80,8 +80,9 @@ Status JournalStore::prepareAll() {
          "SELECT id, time_utc, contact, source, app, kind, level, action, direction "
          "FROM events WHERE time_utc >= ? ORDER BY time_utc, id"},
         {&s.lastReached,
-         "SELECT contact, MAX(time_utc) FROM events WHERE direction = 'outgoing' "
-         "GROUP BY contact"},
+         "SELECT contact, MAX(time_utc) FROM events "
+         "WHERE (kind = 'reach_answer' AND action = 'opened-anyway') "
+         "OR (direction = 'outgoing' AND kind <> 'app_launch') GROUP BY contact"},
         {&s.eventTimes,
          "SELECT time_utc FROM events WHERE contact = ? AND time_utc >= ? AND time_utc <= ?"},
         {&s.insertHeld,

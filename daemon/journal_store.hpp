@@ -159,8 +159,9 @@ class JournalStore {
     Result<std::int64_t> recordEvent(const EventRow& event);
     // Events at or after `since`, oldest first (`nocontactctl journal --since`).
     Result<std::vector<EventRow>> eventsSince(policy::SysTime since);
-    // The last time the person reached out (an outgoing event) to each contact: contact and
-    // time set, one row per contact.
+    // The last time the person reached out to each contact: an app opened anyway after the
+    // pause, or an outgoing call or message naming them (opening an app and honouring the
+    // pause is not reaching out). Contact and time set, one row per contact.
     Result<std::vector<EventRow>> lastReachedOut();
     // Attempts (event rows) for `contact` on each of the `days` local days ending with the day
     // of `now`, oldest first, zero days included. Local days come from `toLocal`, so DST and

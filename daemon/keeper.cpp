@@ -67,14 +67,16 @@ Keeper::Keeper(const std::filesystem::path& state_dir) : notifier_(kPauseAppName
         notifier_, ticker_, [this](const PauseChoice& c) { onChoice(c); },
         [](const std::string& entry) { launchDesktopEntry(entry); });
     pause_->setReachCallback([this](const ReachChoice& c) {
-        const bool open = c.which == ReachChoice::Which::OpenAnyway;
+        const char* action = c.which == ReachChoice::Which::OpenAnyway ? "opened-anyway"
+                             : c.which == ReachChoice::Which::LetGo    ? "let-go"
+                                                                       : "let-through";
         EventRow row{.time = config::momentNow().utc,
                      .contact = c.contact,
                      .source = "user",
-                     .app = c.app,
+                     .app = c.app_id,
                      .kind = "reach_answer",
                      .level = "",
-                     .action = open ? "opened-anyway" : "let-go"};
+                     .action = action};
         if (!store_->recordEvent(row))
             log::write(log::Priority::Warning, "The journal did not take an answer to a pause");
         if (on_reach_answer_) on_reach_answer_(c);
@@ -231,6 +233,7 @@ void Keeper::reach(const policy::Engine& engine, const std::string& unit, const 
     ReachRequest request;
     request.unit = unit;
     request.app = app;
+    request.app_id = app_id;
     request.contact = contact.name;
     request.day_count = engine.dayCount(*decision.contact, now);
     request.reasons = contact.reasons;

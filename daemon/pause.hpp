@@ -73,6 +73,7 @@ class GlibTicker : public Ticker {
 struct ReachRequest {
     std::string unit{};              // the app's systemd unit
     std::string app{};               // the app as a person knows it ("Signal")
+    std::string app_id{};            // its profile ("signal"), for the journal
     std::string contact{};           // the contact whose level asked for the pause
     std::optional<int> day_count{};  // day N of no contact with them
     std::vector<std::string> reasons{};
@@ -81,9 +82,12 @@ struct ReachRequest {
 };
 
 struct ReachChoice {
-    enum class Which { OpenAnyway, LetGo };
+    // LetThrough: no answer could be given (the pause could not be shown, the server has no
+    // buttons, or it was closed unanswered again and again); the app opens.
+    enum class Which { OpenAnyway, LetGo, LetThrough };
     std::string unit;
     std::string app;
+    std::string app_id;
     std::string contact;
     Which which = Which::OpenAnyway;
     bool frozen = false;

@@ -74,7 +74,7 @@ bool PausePresenter::showReach(Reach& reach, bool fresh) {
     if (shown) return true;
     log::write(log::Priority::Warning, "the pause before an app could not be shown",
                {.contact = reach.request.contact, .action = "pause-before-use"});
-    answerReach(reach.request.unit, ReachChoice::Which::OpenAnyway);
+    answerReach(std::string(reach.request.unit), ReachChoice::Which::LetThrough);
     return false;
 }
 
@@ -90,7 +90,7 @@ void PausePresenter::tickReaches() {
         if (!showReach(reach, false)) continue;
         // Without buttons nobody can answer: the countdown was the pause.
         if (reach.elapsed >= reach.request.seconds && !notifier_.capabilities().actions)
-            answerReach(unit, ReachChoice::Which::OpenAnyway);
+            answerReach(unit, ReachChoice::Which::LetThrough);
     }
 }
 
@@ -118,7 +118,7 @@ bool PausePresenter::onReachClosed(Notifier::Handle handle) {
             showReach(it->second, true);
         } else if (it->second.request.frozen) {
             it->second.handle = 0;
-            answerReach(std::string(it->first), ReachChoice::Which::OpenAnyway);
+            answerReach(std::string(it->first), ReachChoice::Which::LetThrough);
         } else {
             reaches_.erase(it);
             updateTicker();
@@ -133,6 +133,7 @@ void PausePresenter::answerReach(const std::string& unit, ReachChoice::Which whi
     if (it == reaches_.end()) return;
     ReachChoice choice{.unit = unit,
                        .app = it->second.request.app,
+                       .app_id = it->second.request.app_id,
                        .contact = it->second.request.contact,
                        .which = which,
                        .frozen = it->second.request.frozen};

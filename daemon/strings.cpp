@@ -32,6 +32,11 @@ std::string policyRefusedBody(const std::string& diagnostics, bool had_policy) {
     return first + "\n" + lines + tr("`nocontactctl check` shows every detail.");
 }
 
+std::string policyApplied(std::size_t contacts) {
+    return fill(trn("Policy applied: {n} contact.", "Policy applied: {n} contacts.", contacts),
+                {{"n", std::to_string(contacts)}});
+}
+
 std::string noPolicyYet(const std::string& file) {
     return fill(tr("There is no policy at {file} yet, so nocontact is only watching. A "
                    "commented example to start from is in {example}."),

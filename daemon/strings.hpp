@@ -22,6 +22,9 @@ inline constexpr const char* kPolicyRefusedSummary =
 // `had_policy`: whether an earlier, good policy is still in force.
 std::string policyRefusedBody(const std::string& diagnostics, bool had_policy);
 
+// A policy was read and is in force: "Policy applied: 3 contacts."
+std::string policyApplied(std::size_t contacts);
+
 // Said when there is no policy file yet.
 std::string noPolicyYet(const std::string& file);
 

@@ -39,11 +39,16 @@ struct UnitsWatch::Impl {
     OnGone on_gone;
     sd_bus_slot* signals = nullptr;
     sd_bus_slot* owner = nullptr;
+    sd_bus_slot* subscribed = nullptr;  // the calls that answer to this Impl: ours, not floating
+    sd_bus_slot* listed = nullptr;
     std::unordered_set<std::string> known;
+    // Between Reloading(true) and Reloading(false) the manager frees and loads every unit
+    // again, with UnitRemoved and UnitNew for each: none of that is an app coming or going.
+    bool reloading = false;
 
     ~Impl() {
-        sd_bus_slot_unref(signals);
-        sd_bus_slot_unref(owner);
+        for (sd_bus_slot* slot : {signals, owner, subscribed, listed})
+            sd_bus_slot_unref(slot);
     }
 
     void call(const char* member, sd_bus_message_handler_t handler, void* userdata,
@@ -74,21 +79,30 @@ struct UnitsWatch::Impl {
     // Subscribe, then learn which app units exist already. Both are sent at once: the bus keeps
     // their order, and a launch that slips in between is still a new name.
     void subscribe() {
-        sd_bus_call_method_async(bus, nullptr, names::kSystemdService, names::kSystemdPath,
+        subscribed = sd_bus_slot_unref(subscribed);
+        sd_bus_call_method_async(bus, &subscribed, names::kSystemdService, names::kSystemdPath,
                                  names::kSystemdManager, "Subscribe", &ignore, nullptr, "");
+        list();
+    }
+
+    // Learns which app units exist (they are never taken for a launch). Again after a reload.
+    void list() {
+        listed = sd_bus_slot_unref(listed);
         sd_bus_message* m = nullptr;
         int r = sd_bus_message_new_method_call(bus, &m, names::kSystemdService, names::kSystemdPath,
                                                names::kSystemdManager, "ListUnitsByPatterns");
         if (r >= 0) r = sd_bus_message_append_strv(m, nullptr);
         const char* patterns[] = {"app-*", nullptr};
         if (r >= 0) r = sd_bus_message_append_strv(m, const_cast<char**>(patterns));
-        if (r >= 0) r = sd_bus_call_async(bus, nullptr, m, &onListed, this, 0);
+        if (r >= 0) r = sd_bus_call_async(bus, &listed, m, &onListed, this, 0);
         sd_bus_message_unref(m);
     }
 
     void seen(const std::string& unit) {
         auto app = parseAppUnit(unit);
         if (!app) return;
+        // Forgetting only means an old unit's stop could look like a start; frozen apps are
+        // remembered by the daemon, not here.
         if (known.size() >= kMaxKnownUnits) known.clear();
         if (!known.insert(unit).second) return;
         if (on_launch) on_launch(*app);
@@ -126,6 +140,14 @@ struct UnitsWatch::Impl {
         const char* unit = nullptr;
         const char* path = nullptr;
         std::uint32_t job = 0;
+        if (sd_bus_message_is_signal(m, nullptr, "Reloading")) {
+            int active = 0;
+            if (sd_bus_message_read(m, "b", &active) < 0) return 1;
+            self->reloading = active != 0;
+            if (!self->reloading) self->list();  // units that came while we looked away
+            return 1;
+        }
+        if (self->reloading) return 1;
         if (sd_bus_message_is_signal(m, nullptr, "UnitNew")) {
             if (sd_bus_message_read(m, "so", &unit, &path) >= 0 && unit) self->seen(unit);
         } else if (sd_bus_message_is_signal(m, nullptr, "JobNew")) {

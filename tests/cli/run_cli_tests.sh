@@ -153,9 +153,9 @@ result $? "edit says so when nothing changed"
 echo y | VISUAL='' EDITOR="$tmp/editor-twice" check edit-again 0 "$ctl" edit "$policy" &&
     contains err 'Edit it again' && contains out 'Saved' &&
     [[ "$(cat "$policy")" == "$valid_policy" ]] &&
-    [[ $(stat -c %a "$policy") == 640 ]] &&
+    [[ $(stat -c %a "$policy") == 600 ]] &&
     [[ -z $(find "$tmp/edit" -name '.policy.yaml.*') ]]
-result $? "edit offers the copy again, installs it once valid, and keeps the file's mode"
+result $? "edit offers the copy again, installs it once valid, owner-only (0640 became 0600)"
 
 VISUAL="$tmp/editor-valid" EDITOR="$tmp/editor-fails" \
     check edit-new 0 "$ctl" edit "$tmp/edit/new/policy.yaml" </dev/null &&

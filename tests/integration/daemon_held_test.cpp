@@ -498,6 +498,28 @@ TEST_F(DaemonReaching, OpensTheAppAfterTheCountdownWhenThePersonChoosesTo) {
     ASSERT_TRUE(waitFor([&] { return !calls("ThawUnit").empty(); }));
     EXPECT_EQ(calls("ThawUnit"), std::vector<std::string>{unit});
     EXPECT_TRUE(calls("StopUnit").empty()) << "opened, not closed";
+    auto stats = json({"stats", "Alex", "--json"});
+    EXPECT_FALSE(stats["streaks"][0]["last_reached_out"].is_null()) << "opened anyway";
+    EXPECT_EQ(stats["pauses"]["opened_anyway"], 1) << stats.dump(1);
+    Run journal = ctl({"journal"});
+    EXPECT_NE(journal.out.find("you opened telegram after the pause"), std::string::npos)
+        << journal.out;
+    EXPECT_NE(journal.out.find("you opened telegram; a pause came first (firm)"), std::string::npos)
+        << journal.out;
+}
+
+TEST_F(DaemonReaching, AFreezeRefusedForOneUnitIsTriedAgainForTheNext) {
+    // "Not this unit, not now" (a job still running) says nothing about the machine.
+    mock("AddMethod", kManager, "FreezeUnit", "s", "",
+         "raise dbus.exceptions.DBusException('Unit has a pending job', "
+         "name='org.freedesktop.systemd1.UnitBusy')");
+    ASSERT_NO_FATAL_FAILURE(startDaemon(policy("firm", true)));
+    launch("app-gnome-org.telegram.desktop-1.scope");
+    ASSERT_TRUE(waitFor([&] { return reachPause("Telegram") != 0; }));
+    EXPECT_EQ(field<std::string>(status(), "freezer"), "untried");
+    launch("app-flatpak-org.signal.Signal-2.scope");
+    ASSERT_TRUE(waitFor([&] { return reachPause("Signal") != 0; }));
+    EXPECT_EQ(calls("FreezeUnit").size(), 2u) << "asked again for the next app";
 }
 
 TEST_F(DaemonReaching, PausesOnceWithinTheGraceAndLeavesOtherAppsAlone) {
@@ -529,8 +551,9 @@ TEST_F(DaemonReaching, PausesOnceWithinTheGraceAndLeavesOtherAppsAlone) {
     EXPECT_EQ(stats["per_day"][0]["reached_out"], 2) << stats.dump(1);
     EXPECT_EQ(stats["pauses"]["let_go"], 1);
     EXPECT_EQ(stats["pauses"]["honoured"], 1);
-    EXPECT_FALSE(stats["streaks"][0]["last_reached_out"].is_null());
-    EXPECT_EQ(stats["streaks"][0]["days_since_reached_out"], 0) << "reached out today";
+    EXPECT_TRUE(stats["streaks"][0]["last_reached_out"].is_null())
+        << "opening an app and letting it go is not reaching out";
+    EXPECT_EQ(stats["streaks"][0]["days_since_reached_out"], daysSinceAlexDayOne());
 }
 
 TEST_F(DaemonReaching, OpensFreelyBelowTheLevelAndWithoutAFreezerStillPauses) {

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The pieces of `nocontactctl stats` and `journal` that need no daemon: the calendar heat-map,
 // colours only where they belong, and --since.
+#include <pty.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -55,11 +58,23 @@ TEST(Style, ColoursOnlyWhenAskedAndNeverForAFile) {
     std::fclose(file);
 }
 
-TEST(Style, RespectsNoColor) {
-    // Only a terminal could get colour; with NO_COLOR set, not even that.
-    setenv("NO_COLOR", "1", 1);
-    EXPECT_FALSE(ctl::Style::forStream(stdout).colour());
+TEST(Style, ColoursATerminalUnlessNoColorOrADumbTerminal) {
+    int primary = -1, secondary = -1;
+    ASSERT_EQ(openpty(&primary, &secondary, nullptr, nullptr, nullptr), 0);
+    std::FILE* terminal = fdopen(secondary, "w");
+    ASSERT_NE(terminal, nullptr);
     unsetenv("NO_COLOR");
+    setenv("TERM", "xterm-256color", 1);
+    EXPECT_TRUE(ctl::Style::forStream(terminal).colour()) << "a terminal gets colour";
+    setenv("NO_COLOR", "1", 1);
+    EXPECT_FALSE(ctl::Style::forStream(terminal).colour()) << "NO_COLOR is respected";
+    setenv("NO_COLOR", "", 1);
+    EXPECT_TRUE(ctl::Style::forStream(terminal).colour()) << "an empty NO_COLOR is no request";
+    unsetenv("NO_COLOR");
+    setenv("TERM", "dumb", 1);
+    EXPECT_FALSE(ctl::Style::forStream(terminal).colour()) << "a dumb terminal gets none";
+    std::fclose(terminal);
+    close(primary);
 }
 
 policy::SysTime fakeToUtc(policy::LocalTime t) {
