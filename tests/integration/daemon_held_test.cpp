@@ -3,6 +3,7 @@
 // the terminal pause, or let go with Ctrl-C) and `let-go`.
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,7 +44,10 @@ class DaemonHeld : public DaemonTest {
     };
 
     // Starts nocontactctl on the test's bus, its output in files.
-    pid_t spawnCtl(const std::vector<std::string>& args) {
+    pid_t spawnCtl(const std::vector<std::string>& args) { return spawn(NOCONTACTCTL, args); }
+
+    // Starts `program` on the test's bus, its output in files.
+    pid_t spawn(const char* program, const std::vector<std::string>& args) {
         out_ = dir_ + "/out";
         err_ = dir_ + "/err";
         pid_t pid = fork();
@@ -53,11 +57,11 @@ class DaemonHeld : public DaemonTest {
             int e = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
             dup2(o, STDOUT_FILENO);
             dup2(e, STDERR_FILENO);
-            std::vector<char*> argv{const_cast<char*>(NOCONTACTCTL)};
+            std::vector<char*> argv{const_cast<char*>(program)};
             for (const auto& a : args)
                 argv.push_back(const_cast<char*>(a.c_str()));
             argv.push_back(nullptr);
-            execv(NOCONTACTCTL, argv.data());
+            execv(program, argv.data());
             _exit(127);
         }
         return pid;
@@ -145,6 +149,29 @@ TEST_F(DaemonHeld, LetsAMessageGoByIdAndSaysWhenNothingWaits) {
     Run again = ctl({"let-go", id});
     EXPECT_EQ(again.status, 1);
     EXPECT_NE(again.err.find("Nothing is waiting"), std::string::npos) << again.err;
+}
+
+// The API refuses every other user (DESIGN.md §6): another uid on the same bus, here nobody
+// (65534) through setpriv, gets AccessDenied for Status, and for reading a kept message.
+TEST_F(DaemonHeld, RefusesAnotherUser) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kStrictPolicy));
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "not for anyone else"))));
+    ASSERT_EQ(chmod(bus_.dir().c_str(), 0711), 0);  // the socket, reachable; nothing listed
+    auto asNobody = [&](std::vector<std::string> args) {
+        std::vector<std::string> all = {"--reuid=65534", "--regid=65534", "--clear-groups",
+                                        NOCONTACTCTL};
+        all.insert(all.end(), args.begin(), args.end());
+        return finish(spawn("/usr/bin/setpriv", all));
+    };
+    for (auto args : {std::vector<std::string>{"status"}, {"held", "--json"}, {"read", "Alex"}}) {
+        Run run = asNobody(args);
+        EXPECT_EQ(run.status, 1) << args[0] << ": " << run.out << run.err;
+        EXPECT_NE(run.err.find("Only the user who runs nocontact can talk to it."),
+                  std::string::npos)
+            << args[0] << ": " << run.err;
+        EXPECT_EQ(run.out.find("not for anyone else"), std::string::npos);
+    }
+    ASSERT_EQ(held().size(), 1u) << "still kept, for its owner";
 }
 
 const std::string kPausePolicy = nocontact::testing::alexPolicy("pause");
