@@ -43,11 +43,20 @@ bool Reporter::spend(Pos at, std::size_t units) {
 
 void Reporter::add(Diagnostic::Severity severity, Pos at, std::string message) {
     if (stopped_) return;
-    if (diagnostics_.size() >= kMaxDiagnostics) {
+    if (severity == Diagnostic::Severity::Warning) {
+        // Warnings never make a good file bad: past the limit they are only no longer listed
+        // (a policy of 10,000 contacts without reasons is still a policy).
+        if (warnings_ == kMaxDiagnostics) {
+            diagnostics_.push_back(
+                {severity, file_, at.line, at.column, "more warnings like these are not listed"});
+        }
+        if (warnings_++ >= kMaxDiagnostics) return;
+    } else if (errors_ >= kMaxDiagnostics) {
         stop(at, "too many errors; stopping here");
         return;
+    } else {
+        ++errors_;
     }
-    if (severity == Diagnostic::Severity::Error) ++errors_;
     diagnostics_.push_back({severity, file_, at.line, at.column, std::move(message)});
 }
 

@@ -15,7 +15,8 @@ struct Pos {
     int column = 1;
 };
 
-// Collects the diagnostics of one file. It stops collecting after kMaxDiagnostics, and it keeps
+// Collects the diagnostics of one file. It stops after kMaxDiagnostics errors (warnings past that
+// many are counted but not listed, and never stop anything), and it keeps
 // a work budget so that alias-heavy files (one node referenced a million times) cannot make the
 // loader copy or compile the same thing without end.
 class Reporter {
@@ -49,6 +50,7 @@ class Reporter {
     std::vector<Diagnostic> diagnostics_;
     std::vector<Diagnostic> tail_;
     std::size_t errors_ = 0;
+    std::size_t warnings_ = 0;
     std::size_t work_ = 0;
     bool stopped_ = false;
 };

@@ -108,6 +108,26 @@ TEST(APolicyWithOnlyWarnings, LoadsAndKeepsItsWarnings) {
     EXPECT_EQ(result.policy->defaults.pause, policy::Seconds{300});
 }
 
+TEST(APolicyWithThousandsOfWarnings, StillLoadsAndListsAHundredOfThem) {
+    // 1,000 contacts without reasons: a warning each, and nothing wrong.
+    std::string yaml = "version: 1\ncontacts:\n";
+    for (int i = 0; i < 1000; ++i)
+        yaml += "  - name: Contact " + std::to_string(i) + "\n    match: { names: [\"Contact " +
+                std::to_string(i) + "\"] }\n";
+    yaml += "  - name: Alex\n    strictness: furious\n    match: { names: [Alex] }\n";
+    auto result = loadPolicy(yaml, "many.yaml");
+    ASSERT_FALSE(result.ok()) << "the one error still counts, after all the warnings";
+    EXPECT_EQ(result.errorCount(), 1u);
+    EXPECT_EQ(result.diagnostics.back().severity, Diagnostic::Severity::Error);
+    EXPECT_EQ(result.diagnostics.size(), 102u) << "100 warnings, the notice, the error";
+    EXPECT_EQ(result.diagnostics[100].message, "more warnings like these are not listed");
+
+    yaml.resize(yaml.find("  - name: Alex"));
+    result = loadPolicy(yaml, "many.yaml");
+    ASSERT_TRUE(result.ok());
+    EXPECT_EQ(result.policy->contacts.size(), 1000u);
+}
+
 TEST(ADiagnostic, FormatsAsFileLineColumnSeverityMessage) {
     Diagnostic d{Diagnostic::Severity::Warning, "p.yaml", 3, 7, "be kind"};
     EXPECT_EQ(d.format(), "p.yaml:3:7: warning: be kind");
