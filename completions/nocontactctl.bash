@@ -51,6 +51,7 @@ _nocontactctl() {
                 _filedir '@(yaml|yml)'
                 return
             fi
+            [[ $verb == check ]] && options+=" --json"
             ;;
         explain) options+=" --policy --at --text" ;;
         status | held) options+=" --json" ;;

@@ -41,6 +41,7 @@ $c -n $top -a snooze -d 'All intervention off for a while'
 $c -n $top -a note -d 'A note in your own words'
 
 $c -n '__nocontactctl_verb check edit' -F -a '(__fish_complete_suffix .yaml)'
+$c -n '__nocontactctl_verb check' -l json -d 'Print JSON'
 $c -n '__nocontactctl_verb explain' -l policy -r -F -d 'The policy file to use'
 $c -n '__nocontactctl_verb explain' -l at -x -d 'Judge as if it were this time (2026-11-27T23:30)'
 $c -n '__nocontactctl_verb explain' -l text -d 'One readable line each'
