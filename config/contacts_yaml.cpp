@@ -190,13 +190,17 @@ void readSettings(Reporter& rep, const Fields& f, policy::Contact& c) {
         c.calls = static_cast<policy::CallRule>(
             readChoice(rep, *e, {"auto", "ring", "silence", "reject"}).value_or(0));
     }
+    if (auto* e = f.get("repeat_calls_break_through")) {
+        c.repeat_calls_break_through = readBool(rep, *e).value_or(false);
+    }
 }
 
 std::optional<policy::Contact> readContact(Reporter& rep, const YAML::Node& node,
                                            const std::string& region, Claims& claims) {
     const Pos at = posOf(node);
     auto f = readMap(rep, node, at, "a contact",
-                     {"name", "since", "strictness", "reasons", "match", "groups", "calls"});
+                     {"name", "since", "strictness", "reasons", "match", "groups", "calls",
+                      "repeat_calls_break_through"});
     if (!f) return std::nullopt;
     policy::Contact c;
     const bool named = readName(rep, *f, at, claims, c);

@@ -139,17 +139,26 @@ Decision Engine::decideIncoming(const Event& e, const Match& m, const Moment& no
     return d;
 }
 
-Decision Engine::decideCall(const Event&, const Match& m, const Moment& now) const {
+Decision Engine::decideCall(const Event&, const Match& m, const Moment& now) {
     bool snoozed = false;
     Decision d = aboutContact(*this, m, now, snoozed);
+    const Contact& c = policy_.contacts[m.contact];
+    auto last = last_call_.find(c.name);
+    const bool repeat = last != last_call_.end() && now.utc - last->second < kRepeatCallWindow &&
+                        now.utc >= last->second;
+    last_call_.insert_or_assign(c.name, now.utc);
     if (snoozed) {
         d.actions = {Action::Show, Action::Count};
         return d;
     }
-    CallRule rule = policy_.contacts[m.contact].calls;
-    d.actions = callActions(*d.level, rule);
-    if (rule != CallRule::Auto) {
-        d.why.append(" Their calls are set to ").append(callRuleName(rule)).append(".");
+    if (repeat && c.repeat_calls_break_through) {
+        d.actions = {Action::Ring, Action::Count};
+        d.why += " A second call within 15 minutes rings through (repeat_calls_break_through).";
+        return d;
+    }
+    d.actions = callActions(*d.level, c.calls);
+    if (c.calls != CallRule::Auto) {
+        d.why.append(" Their calls are set to ").append(callRuleName(c.calls)).append(".");
     }
     return d;
 }

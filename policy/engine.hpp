@@ -94,7 +94,7 @@ class Engine {
 
   private:
     Decision decideIncoming(const Event& e, const Match& m, const Moment& now) const;
-    Decision decideCall(const Event& e, const Match& m, const Moment& now) const;
+    Decision decideCall(const Event& e, const Match& m, const Moment& now);
     Decision decideReachingOut(const Event& e, const Moment& now);
     // The contact with the highest effective level (the first of equals); contacts not empty.
     std::size_t strictestContact(const Moment& now) const;
@@ -104,6 +104,11 @@ class Engine {
     Matcher matcher_;
     std::vector<Override> overrides_;
     std::map<std::string, SysTime, std::less<>> last_reach_pause_;
+    std::map<std::string, SysTime, std::less<>> last_call_;  // contact name -> last ringing call
 };
+
+// A call from the same contact within this time of the previous one is a repeat call
+// (Android's "repeat callers" window, DESIGN.md §10).
+inline constexpr Seconds kRepeatCallWindow{15 * 60};
 
 }  // namespace nocontact::policy

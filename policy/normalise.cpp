@@ -94,10 +94,68 @@ std::string foldName(std::string_view utf8) {
     return isAscii(utf8) ? foldAscii(utf8) : foldUnicode(utf8);
 }
 
+namespace {
+
+// One UTF-8 sequence at `i` (advanced past it); U+FFFD for a broken one.
+char32_t nextCodePoint(std::string_view s, std::size_t& i) {
+    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char b = byte(i);
+    int extra = b < 0x80           ? 0
+                : (b >> 5) == 0x6  ? 1
+                : (b >> 4) == 0xE  ? 2
+                : (b >> 3) == 0x1E ? 3
+                                   : -1;
+    if (extra < 0 || i + static_cast<std::size_t>(extra) >= s.size()) {
+        ++i;
+        return 0xFFFD;
+    }
+    char32_t cp = extra == 0 ? b : (b & (0x3F >> extra));
+    for (int k = 1; k <= extra; ++k) {
+        if ((byte(i + k) & 0xC0) != 0x80) {
+            ++i;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (byte(i + k) & 0x3F);
+    }
+    i += static_cast<std::size_t>(extra) + 1;
+    return cp;
+}
+
+// What one code point becomes in a plain number: itself, or an ASCII stand-in, or nothing.
+std::optional<char> plainChar(char32_t cp) {
+    if (cp < 0x80) return static_cast<char>(cp);
+    if (cp >= 0xFF10 && cp <= 0xFF19) return static_cast<char>('0' + (cp - 0xFF10));
+    if (cp == 0xFF0B) return '+';
+    if (cp == 0x00A0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
+        cp == 0x3000)
+        return ' ';
+    if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0xFE63 || cp == 0xFF0D) return '-';
+    if (cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+        (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF || cp == 0x200B)
+        return std::nullopt;
+    return '?';  // anything else keeps the text from looking like a number
+}
+
+}  // namespace
+
+std::string plainNumber(std::string_view text) {
+    if (text.size() >= 4 && lowerAscii(text.substr(0, 4)) == "tel:") {
+        text.remove_prefix(4);
+        text = text.substr(0, text.find(';'));  // ;phone-context=..., ;ext=...
+    }
+    std::string out;
+    for (std::size_t i = 0; i < text.size();) {
+        if (auto c = plainChar(nextCodePoint(text, i))) out += *c;
+    }
+    auto first = out.find_first_not_of(' ');
+    if (first == std::string::npos) return {};
+    return out.substr(first, out.find_last_not_of(' ') - first + 1);
+}
+
 std::optional<std::string> toE164(std::string_view number, std::string_view region) {
     const PhoneNumberUtil& util = phoneUtil();
     PhoneNumber pn;
-    auto error = util.Parse(std::string(number), std::string(region), &pn);
+    auto error = util.Parse(plainNumber(number), std::string(region), &pn);
     if (error != PhoneNumberUtil::NO_PARSING_ERROR || !util.IsPossibleNumber(pn)) {
         return std::nullopt;
     }
@@ -124,7 +182,7 @@ bool isKnownRegion(std::string_view region) {
 
 bool looksLikePhoneNumber(std::string_view text) {
     int digits = 0;
-    for (char c : text) {
+    for (char c : plainNumber(text)) {
         if (c >= '0' && c <= '9') {
             ++digits;
         } else if (std::string_view(" +()-./").find(c) == std::string_view::npos) {

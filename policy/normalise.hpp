@@ -15,6 +15,12 @@ namespace nocontact::policy {
 // "alex morgan" fold alike; "Alexandra" does not fold to "alex".
 std::string foldName(std::string_view utf8);
 
+// A number as apps and phones write it, made plain for parsing: a "tel:" prefix and its
+// parameters dropped, Unicode spaces (no-break, narrow, thin...) made ASCII spaces, Unicode
+// dashes and minus made '-', full-width digits and plus made ASCII, direction marks (Android
+// wraps numbers in them) removed, trimmed. toE164 and looksLikePhoneNumber both use it.
+std::string plainNumber(std::string_view text);
+
 // The number in E.164 ("+14155550100"), reading numbers without a country code in `region`
 // (ISO 3166 alpha-2). nullopt when libphonenumber cannot parse it or it is not a possible number.
 std::optional<std::string> toE164(std::string_view number, std::string_view region);

@@ -47,6 +47,9 @@ struct Contact {
     std::map<std::string, std::vector<std::string>> handles;  // service -> handles
     GroupRule groups = GroupRule::Hold;
     CallRule calls = CallRule::Auto;
+    // A second call within Engine's repeat window rings whatever the level (co-parents,
+    // emergencies). Off by default: a repeat caller never breaks through on its own.
+    bool repeat_calls_break_through = false;
 };
 
 struct ReachingOut {

@@ -250,5 +250,37 @@ TEST(AnOutgoingCall, IsEndedKindlyAtStrict) {
     EXPECT_TRUE(d.has(Action::Notice));
 }
 
+TEST(ARepeatCall, NeverBreaksThroughUnlessTheContactAllowsIt) {
+    Engine engine(policyWith(alex(Level::Strict)));
+    EXPECT_EQ(engine.handle(eventFrom("Alex", Kind::Call), momentAt("2026-11-25T01:00")).primary(),
+              Action::Reject);
+    Decision again = engine.handle(eventFrom("Alex", Kind::Call), momentAt("2026-11-25T01:03"));
+    EXPECT_EQ(actionsText(again), "reject count");
+}
+
+TEST(ARepeatCall, RingsWithin15MinutesWhenTheContactAllowsIt) {
+    Contact c = alex(Level::Strict);
+    c.repeat_calls_break_through = true;
+    Engine engine(policyWith(c));
+    EXPECT_EQ(engine.handle(eventFrom("Alex", Kind::Call), momentAt("2026-11-25T01:00")).primary(),
+              Action::Reject);
+    Decision again = engine.handle(eventFrom("Alex", Kind::Call), momentAt("2026-11-25T01:14"));
+    EXPECT_EQ(actionsText(again), "ring count");
+    EXPECT_NE(again.why.find("repeat_calls_break_through"), std::string::npos) << again.why;
+    // Not a repeat: the last call was more than 15 minutes before.
+    Decision later = engine.handle(eventFrom("Alex", Kind::Call), momentAt("2026-11-25T01:30"));
+    EXPECT_EQ(actionsText(later), "reject count");
+}
+
+TEST(ARepeatCall, IsNotMadeByMessagesOrOutgoingCalls) {
+    Contact c = alex(Level::Strict);
+    c.repeat_calls_break_through = true;
+    Engine engine(policyWith(c));
+    engine.handle(eventFrom("Alex"), momentAt("2026-11-25T01:00"));
+    engine.handle(eventFrom("Alex", Kind::Call, Direction::Outgoing), momentAt("2026-11-25T01:01"));
+    Decision first = engine.handle(eventFrom("Alex", Kind::Call), momentAt("2026-11-25T01:02"));
+    EXPECT_EQ(first.primary(), Action::Reject);
+}
+
 }  // namespace
 }  // namespace nocontact::policy

@@ -58,6 +58,30 @@ TEST(ToE164, ReadsInternationalNumbersInAnyRegion) {
     }
 }
 
+TEST(ToE164, ReadsNumbersAsPhonesAndDialersWriteThem) {
+    for (const char* n : {"tel:+1-415-555-0100", "TEL:+14155550100;phone-context=example.com",
+                          "+1\u00a0415\u00a0555\u00a00100",            // no-break spaces
+                          "\u202a+1 415-555-0100\u202c",               // Android's direction marks
+                          "+1\u2011415\u2011555\u20110100",            // non-breaking hyphens
+                          "\uff0b\uff11 \uff14\uff11\uff15 555 0100",  // full-width
+                          "  (415)\u202f555\u20130100  ", "1 (415) 555-0100"}) {
+        EXPECT_EQ(toE164(n, "US"), "+14155550100") << n;
+        EXPECT_TRUE(looksLikePhoneNumber(n)) << n;
+    }
+    EXPECT_NE(toE164("0049 30 123456", "US"), "+4930123456");  // 00 is not the way out in the US
+    EXPECT_EQ(toE164("0049 30 123456", "DE"), "+4930123456");
+    EXPECT_EQ(toE164("011 49 30 123456", "US"), "+4930123456");
+}
+
+TEST(PlainNumber, KeepsOtherTextFromLookingLikeANumber) {
+    EXPECT_FALSE(looksLikePhoneNumber("4155550100\u00e9"));
+    EXPECT_FALSE(
+        looksLikePhoneNumber("\xff\xfe"
+                             "12345"));  // broken UTF-8
+    EXPECT_EQ(plainNumber("\u200e"), "");
+    EXPECT_EQ(plainNumber("tel:"), "");
+}
+
 TEST(ToE164, UsesTheRegionForNationalNumbers) {
     EXPECT_EQ(toE164("030 123456", "DE"), "+4930123456");
     EXPECT_EQ(toE164("07700 900123", "GB"), "+447700900123");
