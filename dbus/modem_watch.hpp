@@ -17,6 +17,8 @@ typedef struct sd_bus sd_bus;
 // Number s, Text s, State u) are read with Properties.GetAll, and followed with
 // PropertiesChanged (a call's State; an SMS that is still RECEIVING is reported once it is
 // RECEIVED). Runs on a system-bus connection the caller owns; every call is asynchronous.
+// Calls already there when it looks (at start, when ModemManager (re)appears, or a modem is
+// added) are reported; SMS already complete then are not: they are not news.
 namespace nocontact::dbus {
 
 class ModemWatch {

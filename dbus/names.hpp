@@ -43,4 +43,17 @@ inline constexpr const char* kSystemdService = "org.freedesktop.systemd1";
 inline constexpr const char* kSystemdPath = "/org/freedesktop/systemd1";
 inline constexpr const char* kSystemdManager = "org.freedesktop.systemd1.Manager";
 
+// ModemManager, on the system bus (dbus/modem_watch.*).
+inline constexpr const char* kModemManagerService = "org.freedesktop.ModemManager1";
+inline constexpr const char* kModemManagerPath = "/org/freedesktop/ModemManager1";
+inline constexpr const char* kModemManagerVoice = "org.freedesktop.ModemManager1.Modem.Voice";
+inline constexpr const char* kModemManagerMessaging =
+    "org.freedesktop.ModemManager1.Modem.Messaging";
+inline constexpr const char* kModemManagerCall = "org.freedesktop.ModemManager1.Call";
+inline constexpr const char* kModemManagerSms = "org.freedesktop.ModemManager1.Sms";
+
+// Standard interfaces other services implement.
+inline constexpr const char* kObjectManagerInterface = "org.freedesktop.DBus.ObjectManager";
+inline constexpr const char* kPropertiesInterface = "org.freedesktop.DBus.Properties";
+
 }  // namespace nocontact::dbus::names

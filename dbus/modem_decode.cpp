@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dbus/modem_decode.hpp"
+
+#include <systemd/sd-bus.h>
+
+#include <cstring>
+
+#include "dbus/names.hpp"
+
+namespace nocontact::dbus::modem {
+
+PhoneCall::State callState(std::int32_t state) {
+    switch (state) {
+        case kCallRingingIn:
+        case kCallWaiting:
+            return PhoneCall::State::Ringing;
+        case kCallDialing:
+        case kCallRingingOut:
+            return PhoneCall::State::Dialing;
+        case kCallActive:
+        case kCallHeld:
+            return PhoneCall::State::Active;
+        case kCallTerminated:
+            return PhoneCall::State::Ended;
+        default:
+            return PhoneCall::State::Other;
+    }
+}
+
+std::string errorText(sd_bus_message* m) {
+    const sd_bus_error* e = sd_bus_message_get_error(m);
+    if (!e || !e->name) return "org.freedesktop.DBus.Error.Failed";
+    return std::string(e->name) + (e->message ? std::string(": ") + e->message : "");
+}
+
+bool readVariant(sd_bus_message* m, char type, void* out) {
+    const char contents[2] = {type, '\0'};
+    if (sd_bus_message_enter_container(m, 'v', contents) <= 0) return false;
+    bool ok = sd_bus_message_read_basic(m, type, out) > 0;
+    return sd_bus_message_exit_container(m) >= 0 && ok;
+}
+
+bool forEachProperty(sd_bus_message* m, const std::function<bool(const char*)>& read) {
+    if (sd_bus_message_enter_container(m, 'a', "{sv}") <= 0) return false;
+    while (sd_bus_message_enter_container(m, 'e', "sv") > 0) {
+        const char* key = nullptr;
+        if (sd_bus_message_read_basic(m, 's', &key) <= 0) return false;
+        if (!read(key) && sd_bus_message_skip(m, "v") < 0) return false;
+        if (sd_bus_message_exit_container(m) < 0) return false;
+    }
+    return sd_bus_message_exit_container(m) >= 0;
+}
+
+Interfaces readInterfaces(sd_bus_message* m) {
+    Interfaces found;
+    if (sd_bus_message_enter_container(m, 'a', "{sa{sv}}") <= 0) return {};
+    while (sd_bus_message_enter_container(m, 'e', "sa{sv}") > 0) {
+        const char* name = nullptr;
+        if (sd_bus_message_read_basic(m, 's', &name) <= 0 || sd_bus_message_skip(m, "a{sv}") < 0 ||
+            sd_bus_message_exit_container(m) < 0)
+            return {};
+        found.voice |= std::strcmp(name, names::kModemManagerVoice) == 0;
+        found.messaging |= std::strcmp(name, names::kModemManagerMessaging) == 0;
+    }
+    if (sd_bus_message_exit_container(m) < 0) return {};
+    return found;
+}
+
+std::vector<std::string> readPaths(sd_bus_message* m) {
+    std::vector<std::string> paths;
+    const char* path = nullptr;
+    if (sd_bus_message_enter_container(m, 'a', "o") <= 0) return paths;
+    while (sd_bus_message_read_basic(m, 'o', &path) > 0)
+        paths.emplace_back(path);
+    return paths;
+}
+
+}  // namespace nocontact::dbus::modem
