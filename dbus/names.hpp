@@ -43,4 +43,16 @@ inline constexpr const char* kSystemdService = "org.freedesktop.systemd1";
 inline constexpr const char* kSystemdPath = "/org/freedesktop/systemd1";
 inline constexpr const char* kSystemdManager = "org.freedesktop.systemd1.Manager";
 
+// KDE Connect's daemon (kdeconnectd), for what paired phones forward: notifications, calls, SMS.
+// KDE/kdeconnect-kde core/daemon.h, plugins/{notifications,telephony,sms}.
+inline constexpr const char* kKdeConnectService = "org.kde.kdeconnect";
+inline constexpr const char* kKdeConnectPath = "/modules/kdeconnect";
+inline constexpr const char* kKdeConnectDevicesPath = "/modules/kdeconnect/devices/";
+inline constexpr const char* kKdeConnectDaemon = "org.kde.kdeconnect.daemon";
+inline constexpr const char* kKdeConnectNotifications = "org.kde.kdeconnect.device.notifications";
+inline constexpr const char* kKdeConnectNotification =
+    "org.kde.kdeconnect.device.notifications.notification";
+inline constexpr const char* kKdeConnectTelephony = "org.kde.kdeconnect.device.telephony";
+inline constexpr const char* kKdeConnectConversations = "org.kde.kdeconnect.device.conversations";
+
 }  // namespace nocontact::dbus::names
