@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "dbus/kdeconnect_decode.hpp"
 #include "dbus/names.hpp"
 
 namespace nocontact::dbus {
@@ -34,11 +35,6 @@ constexpr const char* kOwnerRule =
     "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
     "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='org.kde.kdeconnect'";
 constexpr const char* kProperties = "org.freedesktop.DBus.Properties";
-// ConversationMessage (interfaces/conversationmessage.h): (isa(s)xiixixa(xsss)); before
-// attachments were added the struct ended after subID. Only these first nine fields are read.
-constexpr std::string_view kMessagePrefix = "(isa(s)xiixix";
-constexpr std::int32_t kMessageTypeInbox = 1;
-
 // Android keeps a few dozen notifications at a time; a phone that connects sends them all at
 // once. Past these bounds the oldest are forgotten (a forgotten read is a lost notification,
 // a forgotten known one only misses its `gone` on allNotificationsRemoved).
@@ -50,87 +46,6 @@ constexpr std::size_t kMaxKnownNotifications = 4096;
 constexpr std::size_t kMaxDevices = 64;
 constexpr std::size_t kMaxAddresses = 64;        // a group MMS; the first is the other party
 constexpr std::size_t kMaxPublicIdLength = 256;  // kdeconnectd counts: "1", "2", ...
-
-// The device id in "/modules/kdeconnect/devices/<id><suffix>", or "" for any other path.
-std::string deviceOf(const char* path, std::string_view suffix) {
-    std::string_view p = path ? path : "";
-    std::string_view prefix = names::kKdeConnectDevicesPath;
-    if (p.size() <= prefix.size() + suffix.size() || p.substr(0, prefix.size()) != prefix ||
-        p.substr(p.size() - suffix.size()) != suffix)
-        return "";
-    std::string_view id = p.substr(prefix.size(), p.size() - prefix.size() - suffix.size());
-    return id.find('/') == std::string_view::npos ? std::string(id) : "";
-}
-
-// The notification properties `PhoneNotification` carries; the others are skipped.
-std::string* fieldOf(PhoneNotification& n, const char* key) {
-    if (std::strcmp(key, "appName") == 0) return &n.app;
-    if (std::strcmp(key, "title") == 0) return &n.title;
-    if (std::strcmp(key, "text") == 0) return &n.text;
-    if (std::strcmp(key, "ticker") == 0) return &n.ticker;
-    return nullptr;
-}
-
-// One entry of GetAll's a{sv}: a value that is not a string leaves its field empty.
-bool readProperty(sd_bus_message* m, PhoneNotification& n) {
-    const char* key = nullptr;
-    const char* contents = nullptr;
-    if (sd_bus_message_read_basic(m, 's', &key) < 0 || !key) return false;
-    std::string* field = fieldOf(n, key);
-    if (sd_bus_message_peek_type(m, nullptr, &contents) < 0) return false;
-    if (!field || !contents || std::strcmp(contents, "s") != 0)
-        return sd_bus_message_skip(m, "v") >= 0;
-    const char* value = nullptr;
-    if (sd_bus_message_read(m, "v", "s", &value) < 0) return false;
-    *field = value ? value : "";
-    return true;
-}
-
-bool readNotification(sd_bus_message* m, PhoneNotification& n) {
-    if (!sd_bus_message_has_signature(m, "a{sv}")) return false;
-    if (sd_bus_message_enter_container(m, 'a', "{sv}") < 0) return false;
-    int r = 0;
-    while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
-        if (!readProperty(m, n) || sd_bus_message_exit_container(m) < 0) return false;
-    }
-    return r == 0 && sd_bus_message_exit_container(m) >= 0;
-}
-
-// a(s): ConversationAddress is a struct of one string.
-bool readAddresses(sd_bus_message* m, std::vector<std::string>& out) {
-    if (sd_bus_message_enter_container(m, 'a', "(s)") < 0) return false;
-    const char* address = nullptr;
-    int r = 0;
-    while ((r = sd_bus_message_enter_container(m, 'r', "s")) > 0) {
-        if (sd_bus_message_read_basic(m, 's', &address) < 0) return false;
-        if (out.size() < kMaxAddresses && address) out.emplace_back(address);
-        if (sd_bus_message_exit_container(m) < 0) return false;
-    }
-    return r == 0 && sd_bus_message_exit_container(m) >= 0;
-}
-
-// conversationUpdated / conversationCreated (v): the ConversationMessage in the variant.
-bool readMessage(sd_bus_message* m, PhoneConversationMessage& msg) {
-    const char* contents = nullptr;
-    if (!sd_bus_message_has_signature(m, "v")) return false;
-    if (sd_bus_message_peek_type(m, nullptr, &contents) < 0 || !contents) return false;
-    std::string_view type = contents;
-    if (type.substr(0, kMessagePrefix.size()) != kMessagePrefix || type.back() != ')') return false;
-    std::string fields(type.substr(1, type.size() - 2));
-    if (sd_bus_message_enter_container(m, 'v', contents) < 0) return false;
-    if (sd_bus_message_enter_container(m, 'r', fields.c_str()) < 0) return false;
-    std::int32_t event = 0, kind = 0, read = 0;
-    std::int64_t sub = 0;
-    const char* body = nullptr;
-    if (sd_bus_message_read(m, "is", &event, &body) < 0 || !readAddresses(m, msg.addresses))
-        return false;
-    if (sd_bus_message_read(m, "xiixix", &msg.date_ms, &kind, &read, &msg.thread, &msg.uid, &sub) <
-        0)
-        return false;
-    msg.body = body ? body : "";
-    msg.incoming = kind == kMessageTypeInbox;
-    return true;  // attachments, when there, are not read
-}
 
 }  // namespace
 
@@ -318,15 +233,18 @@ struct KdeConnectWatch::Impl {
     static int onRead(sd_bus_message* m, void* userdata, sd_bus_error*) {
         auto* r = static_cast<Read*>(userdata);
         Impl* self = r->self;
-        PhoneNotification n;
-        n.device = r->device;
-        n.id = r->id;
+        std::string device = std::move(r->device);
+        std::string id = std::move(r->id);
         // The slot is unref'd here, inside its own callback: sd-bus holds a reference until
         // the callback returns.
         self->cancelRead(r);
-        if (sd_bus_message_is_method_error(m, nullptr) || !readNotification(m, n)) return 1;
-        self->remember(n.device, n.id);
-        if (self->callbacks.notification) self->callbacks.notification(n);
+        if (sd_bus_message_is_method_error(m, nullptr)) return 1;  // gone already
+        auto n = decodeKdeConnectNotification(m);
+        if (!n) return 1;
+        n->device = std::move(device);
+        n->id = std::move(id);
+        self->remember(n->device, n->id);
+        if (self->callbacks.notification) self->callbacks.notification(*n);
         return 1;
     }
 
@@ -378,14 +296,11 @@ struct KdeConnectWatch::Impl {
     // --- telephony and SMS ----------------------------------------------------------------
 
     void onCallReceived(sd_bus_message* m, const std::string& device) {
-        const char* event = nullptr;
-        const char* number = nullptr;
-        const char* name = nullptr;
-        if (!sd_bus_message_is_signal(m, nullptr, "callReceived") ||
-            !sd_bus_message_has_signature(m, "sss") ||
-            sd_bus_message_read(m, "sss", &event, &number, &name) < 0)
-            return;
-        if (callbacks.ring) callbacks.ring(PhoneRing{device, event, number, name});
+        if (!sd_bus_message_is_signal(m, nullptr, "callReceived")) return;
+        auto ring = decodeCallReceived(m);
+        if (!ring || !callbacks.ring) return;
+        ring->device = device;
+        callbacks.ring(*ring);
     }
 
     // conversationUpdated: the newest message of a thread; conversationCreated: the first of
@@ -394,9 +309,10 @@ struct KdeConnectWatch::Impl {
         if (!sd_bus_message_is_signal(m, nullptr, "conversationUpdated") &&
             !sd_bus_message_is_signal(m, nullptr, "conversationCreated"))
             return;
-        PhoneConversationMessage msg;
-        msg.device = device;
-        if (readMessage(m, msg) && callbacks.sms) callbacks.sms(msg);
+        auto msg = decodeConversationMessage(m);
+        if (!msg || !callbacks.sms) return;
+        msg->device = device;
+        callbacks.sms(*msg);
     }
 
     static int onSignal(sd_bus_message* m, void* userdata, sd_bus_error*) {
@@ -409,12 +325,13 @@ struct KdeConnectWatch::Impl {
         if (i == names::kKdeConnectDaemon) {
             if (std::strcmp(path, names::kKdeConnectPath) == 0) self->onDaemonSignal(m);
         } else if (i == names::kKdeConnectNotifications) {
-            if (!(device = deviceOf(path, "/notifications")).empty())
+            if (!(device = kdeConnectDeviceOf(path, "/notifications")).empty())
                 self->onNotificationsSignal(m, device);
         } else if (i == names::kKdeConnectTelephony) {
-            if (!(device = deviceOf(path, "/telephony")).empty()) self->onCallReceived(m, device);
+            if (!(device = kdeConnectDeviceOf(path, "/telephony")).empty())
+                self->onCallReceived(m, device);
         } else if (i == names::kKdeConnectConversations) {
-            if (!(device = deviceOf(path, "")).empty()) self->onConversation(m, device);
+            if (!(device = kdeConnectDeviceOf(path, "")).empty()) self->onConversation(m, device);
         }
         return 1;  // malformed signals are skipped, never fatal
     }
