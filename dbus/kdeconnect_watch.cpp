@@ -44,7 +44,6 @@ constexpr std::size_t kMaxPendingReads = 1024;
 constexpr std::size_t kMaxReadsInFlight = 16;
 constexpr std::size_t kMaxKnownNotifications = 4096;
 constexpr std::size_t kMaxDevices = 64;
-constexpr std::size_t kMaxAddresses = 64;        // a group MMS; the first is the other party
 constexpr std::size_t kMaxPublicIdLength = 256;  // kdeconnectd counts: "1", "2", ...
 
 }  // namespace
