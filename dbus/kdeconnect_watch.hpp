@@ -14,15 +14,20 @@ typedef struct sd_bus sd_bus;
 // phones send: forwarded notifications, ringing and missed calls, and SMS. Runs on a
 // connection the caller owns (the daemon's actor connection); every call is asynchronous and
 // nothing a phone or kdeconnectd sends can make it throw.
-//  - Devices: `devices(false, true)` on /modules/kdeconnect when the service appears, then
-//    deviceAdded / deviceRemoved / deviceVisibilityChanged (hot-plug).
+//  - Devices: `devices(false, true)` on /modules/kdeconnect when the service appears, and
+//    again on deviceAdded / deviceVisibilityChanged / deviceListChanged (hot-plug; an added
+//    device may only be discovered, not paired); deviceRemoved drops one at once.
 //  - Notifications plugin (…/devices/<id>/notifications): notificationPosted and
 //    notificationUpdated -> the notification object's properties (appName, title, text,
-//    ticker) -> `notification`; notificationRemoved and allNotificationsRemoved -> `gone`.
+//    ticker), read with GetAll, a few at a time -> `notification`; notificationRemoved and
+//    allNotificationsRemoved (or the device removed) -> `gone`.
 //  - Telephony plugin (…/devices/<id>/telephony): callReceived(event, number, contactName).
 //  - SMS plugin (…/devices/<id>, org.kde.kdeconnect.device.conversations):
-//    conversationUpdated(v) carrying a ConversationMessage struct.
-// Follows the service's owner: a restart is seen as gone then present again.
+//    conversationUpdated(v) and conversationCreated(v) (a new thread's first message) carrying
+//    a ConversationMessage struct. kdeconnectd also sends conversationUpdated for the older
+//    messages an SMS app asks it to load: `date_ms` tells them apart.
+// Follows the service's owner: a restart is seen as gone then present again; the
+// notifications the old kdeconnectd showed are reported gone (the new one numbers from 1).
 namespace nocontact::dbus {
 
 class KdeConnectWatch {

@@ -56,4 +56,16 @@ inline constexpr const char* kModemManagerSms = "org.freedesktop.ModemManager1.S
 inline constexpr const char* kObjectManagerInterface = "org.freedesktop.DBus.ObjectManager";
 inline constexpr const char* kPropertiesInterface = "org.freedesktop.DBus.Properties";
 
+// KDE Connect's daemon (kdeconnectd), for what paired phones forward: notifications, calls, SMS.
+// KDE/kdeconnect-kde core/daemon.h, plugins/{notifications,telephony,sms}.
+inline constexpr const char* kKdeConnectService = "org.kde.kdeconnect";
+inline constexpr const char* kKdeConnectPath = "/modules/kdeconnect";
+inline constexpr const char* kKdeConnectDevicesPath = "/modules/kdeconnect/devices/";
+inline constexpr const char* kKdeConnectDaemon = "org.kde.kdeconnect.daemon";
+inline constexpr const char* kKdeConnectNotifications = "org.kde.kdeconnect.device.notifications";
+inline constexpr const char* kKdeConnectNotification =
+    "org.kde.kdeconnect.device.notifications.notification";
+inline constexpr const char* kKdeConnectTelephony = "org.kde.kdeconnect.device.telephony";
+inline constexpr const char* kKdeConnectConversations = "org.kde.kdeconnect.device.conversations";
+
 }  // namespace nocontact::dbus::names
