@@ -103,13 +103,13 @@ class Control {
         return add("Waiting", number, name);
     }
     void setState(const std::string& path, std::uint32_t state) {
-        call("SetState", "ou", path.c_str(), state);
+        run("SetState", "ou", path.c_str(), state);
     }
     void setDisplayName(const std::string& path, const char* name) {
-        call("SetProperty", "osv", path.c_str(), "DisplayName", "s", name);
+        run("SetProperty", "osv", path.c_str(), "DisplayName", "s", name);
     }
-    void end(const std::string& path) { call("End", "o", path.c_str()); }
-    void emitMalformed(const std::string& path) { call("EmitMalformed", "o", path.c_str()); }
+    void end(const std::string& path) { run("End", "o", path.c_str()); }
+    void emitMalformed(const std::string& path) { run("EmitMalformed", "o", path.c_str()); }
 
     std::vector<std::pair<std::string, std::string>> recorded() {
         std::vector<std::pair<std::string, std::string>> out;
@@ -131,6 +131,12 @@ class Control {
         if (reply && sd_bus_message_read(reply, "o", &path) >= 0) out = path;
         sd_bus_message_unref(reply);
         return out;
+    }
+
+    // A call whose answer carries nothing.
+    template <typename... Args>
+    void run(const char* member, const char* types, Args... args) {
+        sd_bus_message_unref(call(member, types, args...));
     }
 
     template <typename... Args>
@@ -291,6 +297,16 @@ TEST_F(ACallsWatch, HangsUpThroughCallsAndThenReportsTheCallGone) {
     EXPECT_EQ(calls_.back().state, State::Ended);
     EXPECT_EQ(control().recorded(),
               (std::vector<std::pair<std::string, std::string>>{{path, "Hangup"}}));
+}
+
+TEST_F(ACallsWatch, ReportsACallTheOtherSideEndedAsEndedThenGone) {
+    startBoth();
+    std::string path = control().incoming("+15551234567", "");
+    ASSERT_TRUE(reported(1));
+    control().end(path);
+    ASSERT_TRUE(isGone(path));
+    EXPECT_EQ(states(), (std::vector<State>{State::Ringing, State::Ended}));
+    EXPECT_TRUE(control().recorded().empty());
 }
 
 TEST_F(ACallsWatch, AcceptsThroughCallsAndThenReportsTheCallActive) {
