@@ -223,8 +223,9 @@ struct CallsWatch::Impl {
         return sender && !owner.empty() && owner == sender;
     }
 
-    // A call seen in GetManagedObjects or InterfacesAdded (`first` unless already followed), or
-    // changed by PropertiesChanged; reported when new and when its state changes.
+    // A call listed by GetManagedObjects or InterfacesAdded (`adding`), or changed by
+    // PropertiesChanged; reported when first seen and when its state changes, never for other
+    // properties (a name found later comes with the next report).
     void update(const std::string& path, const Props& props, bool adding) {
         auto it = calls.find(path);
         if (it == calls.end()) {
