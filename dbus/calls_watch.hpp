@@ -17,6 +17,10 @@ typedef struct sd_bus sd_bus;
 //  - GetManagedObjects when the service appears; InterfacesAdded -> `call`;
 //    PropertiesChanged on a call (State) -> `call` again with the new state;
 //    InterfacesRemoved -> `gone`.
+//  - State: INCOMING -> Ringing, DIALING/ALERTING -> Dialing, ACTIVE/HELD -> Active,
+//    DISCONNECTED (7) -> Ended; the ambiguous 6 is explained in calls_watch.cpp.
+//  - Signals count only from the unique name owning org.gnome.Calls. A new owner is a restart:
+//    presence(false), `gone` for each call of the old instance, presence(true), listed again.
 // Runs on a connection the caller owns; every call is asynchronous.
 namespace nocontact::dbus {
 

@@ -37,6 +37,8 @@ inline constexpr const char* kBusService = "org.freedesktop.DBus";
 inline constexpr const char* kBusPath = "/org/freedesktop/DBus";
 inline constexpr const char* kBusInterface = "org.freedesktop.DBus";
 inline constexpr const char* kMonitoringInterface = "org.freedesktop.DBus.Monitoring";
+inline constexpr const char* kPropertiesInterface = "org.freedesktop.DBus.Properties";
+inline constexpr const char* kObjectManagerInterface = "org.freedesktop.DBus.ObjectManager";
 
 // The systemd user manager, for reaching out (apps started in their own units).
 inline constexpr const char* kSystemdService = "org.freedesktop.systemd1";
@@ -67,5 +69,11 @@ inline constexpr const char* kKdeConnectNotification =
     "org.kde.kdeconnect.device.notifications.notification";
 inline constexpr const char* kKdeConnectTelephony = "org.kde.kdeconnect.device.telephony";
 inline constexpr const char* kKdeConnectConversations = "org.kde.kdeconnect.device.conversations";
+
+// GNOME Calls (dbus/calls_watch.*): the application's id, its ObjectManager and each call's
+// interface (GNOME/calls src/calls-dbus-manager.c, src/dbus/org.gnome.Calls.Call.xml).
+inline constexpr const char* kCallsService = "org.gnome.Calls";
+inline constexpr const char* kCallsPath = "/org/gnome/Calls";
+inline constexpr const char* kCallsCallInterface = "org.gnome.Calls.Call";
 
 }  // namespace nocontact::dbus::names
