@@ -52,6 +52,8 @@ json statusJson(const Status& s) {
          get<std::vector<sdbus::Struct<std::string, std::uint32_t>>>(s, "held_by_contact")) {
         out["held_by_contact"][std::get<0>(row)] = std::get<1>(row);
     }
+    out["phones"] = get<std::vector<std::string>>(s, "phones");
+    out["phone_problems"] = get<std::vector<std::string>>(s, "phone_problems");
     auto snoozed = get<std::int64_t>(s, "snoozed_until");
     out["snoozed_until"] = snoozed > 0 ? json(isoUtc(snoozed)) : json(nullptr);
     return out;
@@ -103,6 +105,18 @@ void printStatus(const json& s, const Status& raw, std::ostream& out, const Styl
         out << fill(tr("Apps are not frozen during the pause before them here ({reason}); the "
                        "pause comes all the same."),
                     {{"reason", freezer}})
+            << "\n";
+    }
+    if (!s["phones"].empty()) {
+        std::string phones;
+        for (const auto& p : s["phones"])
+            phones += (phones.empty() ? "" : ", ") + p.get<std::string>();
+        out << fill(tr("Phones and calls followed through: {sources}."), {{"sources", phones}})
+            << "\n";
+    }
+    for (const auto& problem : s["phone_problems"]) {
+        out << fill(tr("Phones: {problem}. Nothing is lost; the journal has every call."),
+                    {{"problem", problem.get<std::string>()}})
             << "\n";
     }
     if (!s["snoozed_until"].is_null()) {

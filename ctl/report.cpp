@@ -174,6 +174,8 @@ std::string actionWords(const std::string& action) {
         {"hold-strict", N_("kept until you ask for it")},
         {"ring", N_("let ring")},
         {"silence", N_("silenced")},
+        {"rang-on", N_("rang on (it cannot be silenced from here)")},
+        {"hangup-refused", N_("could not be ended here")},
         {"reject", N_("declined")},
         {"pause-before-use", N_("a pause came first")},
         {"freeze", N_("a pause came first, the app waiting")},
@@ -208,8 +210,26 @@ std::string journalLine(const JournalRow& row) {
         if (action == "final-straw") return say(tr("you chose strict from now on"));
         return say(tr("you changed the level to {level}"), {{"level", level}});
     }
-    std::string app = detail(d, "app"), done = actionWords(action);
+    // A call is not kept: at `pause` the pause comes before answering it.
+    std::string app = detail(d, "app"),
+                done =
+                    actionWords(kind == "call" && action == "pause" ? "pause-before-use" : action);
     Values values = {{"app", app}, {"done", done}, {"level", level}};
+    if (kind == "notice") {
+        if (action == "hangup-refused")
+            return say(tr("a call could not be ended here ({app}); it went on"), values);
+        return say(tr("a notice ({app}): {done}"), values);
+    }
+    if (kind == "call_answer") {
+        if (action == "answered") return say(tr("you answered their call after the pause"));
+        if (action == "let-ring") return say(tr("you let their call ring"));
+        return say(tr("their call went on without an answer to the pause"));
+    }
+    if (kind == "reach_answer" && app == "call") {
+        if (action == "let-go") return say(tr("you hung up after the pause"));
+        if (action == "opened-anyway") return say(tr("you went on with the call after the pause"));
+        return say(tr("the call went on after the pause, without an answer"));
+    }
     if (kind == "reach_answer") {
         if (action == "let-go") return say(tr("you let {app} go after the pause"), values);
         if (action == "opened-anyway") return say(tr("you opened {app} after the pause"), values);

@@ -66,6 +66,10 @@ Daemon::Daemon(Options options) : options_(std::move(options)), impl_(std::make_
 
 Daemon::~Daemon() {
     thawAll();
+    if (impl_->kde_timer) g_source_remove(impl_->kde_timer);
+    impl_->modem.reset();
+    impl_->system_source.reset();
+    sd_bus_flush_close_unref(impl_->system_bus);
 }
 
 void Daemon::start(GMainLoop* loop) {
@@ -95,6 +99,7 @@ void Daemon::start(GMainLoop* loop) {
         BusSource::forSdBus(impl_->withholder->bus(), [this] { busLost("actor"); });
     impl_->actor_source->attach();
     watchReachingOut();
+    followPhones();
 
     impl_->monitor = std::make_unique<dbus::Monitor>(
         options_.bus_address, [this](const dbus::Observed& o) { onObserved(o); });
@@ -204,6 +209,10 @@ void Daemon::onObserved(const dbus::Observed& observed) {
     if (extensionActive()) return;
     policy::Event event = impl_->profiles.toEvent(observed.notification);
     policy::Decision decision = impl_->engine.handle(event, config::momentNow());
+    // KDE Connect's desktop copy of a phone notification: the phone's own may know better.
+    if (event.app == "kdeconnect" && impl_->kdeconnect &&
+        pairKdeCopy(observed, decision.contact.has_value()) && !decision.contact)
+        return;
     if (!decision.contact) return;  // strangers are not our business, not even in the log
     act(observed, event, decision);
 }
@@ -319,6 +328,9 @@ std::map<std::string, sdbus::Variant> Daemon::status() const {
     s["levels"] = sdbus::Variant(levels());
     s["held_by_contact"] = sdbus::Variant(heldByContact());
     s["freezer"] = sdbus::Variant(impl_->freezer);
+    s["phones"] = sdbus::Variant(
+        std::vector<std::string>(impl_->phone_present.begin(), impl_->phone_present.end()));
+    s["phone_problems"] = sdbus::Variant(phoneProblems());
     auto snooze = impl_->engine.activeSnooze(config::momentNow());
     s["snoozed_until"] =
         sdbus::Variant(snooze && snooze->until
@@ -386,6 +398,7 @@ DaemonPort::ReloadResult Daemon::readPolicy() {
     restoreOverrides();  // a new policy does not undo the person's own changes
     impl_->policy_loaded = true;
     if (impl_->digest_timer) scheduleDigest();  // digest times may have changed
+    if (impl_->actor_source) followPhones();    // sources may have been switched on or off
     log::policy(true, contacts);
     return {true, strings::policyApplied(impl_->engine.policy().contacts.size())};
 }

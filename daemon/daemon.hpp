@@ -9,6 +9,7 @@
 #include "daemon/service.hpp"
 #include "dbus/app_unit.hpp"
 #include "dbus/monitor.hpp"
+#include "dbus/phone.hpp"
 #include "dbus/withholder.hpp"
 #include "policy/engine.hpp"
 #include "policy/profile.hpp"
@@ -68,6 +69,28 @@ class Daemon : public DaemonPort {
     void thawLeftFrozen();
     // On the way out: no app stays frozen behind a pause nobody will answer.
     void thawAll();
+    // Phones and calls (daemon_phone.cpp).
+    void followPhones();
+    void followModem(bool on);
+    void onPhoneSource(const std::string& source, bool present);
+    void onPhoneCall(const std::string& source, const dbus::PhoneCall& call);
+    void onPhoneCallGone(const std::string& path);
+    void onCallAnswer(const ReachChoice& choice);
+    void hangUp(const std::string& source, const std::string& path, const std::string& contact,
+                bool tell);
+    void silence(const std::string& source, const std::string& path);
+    void cannotSilence(const std::string& source);
+    void onPhoneSms(const dbus::PhoneSms& sms);
+    void onPhoneConversation(const dbus::PhoneConversationMessage& message);
+    void onPhoneRing(const dbus::PhoneRing& ring);
+    void onPhoneNotification(const dbus::PhoneNotification& notification);
+    bool recordPhone(const std::string& source, const policy::Event& event);
+    void meetKdeCopy(policy::Event event, policy::Decision decision, const std::string& needle,
+                     const std::string& action);
+    bool pairKdeCopy(const dbus::Observed& observed, bool judged);
+    void expirePhoneNotifications();
+    // What keeps a phone source from doing all it should ("modemmanager: ..."), for Status.
+    std::vector<std::string> phoneProblems() const;
     void onServerChanged(const dbus::ServerInfo& info);
     bool isOwnNotification(const dbus::Observed& observed) const;
     // Our own connections' unique names (the keeper's, the withholder's).

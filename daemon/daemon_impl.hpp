@@ -6,9 +6,12 @@
 
 #include <glib.h>
 
+#include <deque>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "daemon/bus_source.hpp"
@@ -17,6 +20,9 @@
 #include "daemon/policy_watcher.hpp"
 #include "daemon/service.hpp"
 #include "daemon/shell_extension.hpp"
+#include "dbus/calls_watch.hpp"
+#include "dbus/kdeconnect_watch.hpp"
+#include "dbus/modem_watch.hpp"
 #include "dbus/monitor.hpp"
 #include "dbus/units_watch.hpp"
 #include "dbus/withholder.hpp"
@@ -51,6 +57,45 @@ struct Daemon::Impl {
     // Apps frozen behind a pause right now; also in the state folder's "frozen-apps", so a
     // nocontactd that crashed thaws them when it starts again.
     std::set<std::string> frozen;
+
+    // Phones and calls (daemon_phone.cpp), each while `sources:` has it on.
+    std::unique_ptr<dbus::KdeConnectWatch> kdeconnect;
+    std::unique_ptr<dbus::CallsWatch> gnome_calls;
+    sd_bus* system_bus = nullptr;  // ModemManager's; ours
+    std::unique_ptr<BusSource> system_source;
+    std::unique_ptr<dbus::ModemWatch> modem;
+    std::set<std::string> phone_present;  // the sources whose service is on the bus now
+    std::string modem_note;               // why ModemManager is not followed, when it is not
+    std::string hangup_refused;           // "source: error" of the first refused hangup
+    std::set<std::string> silence_note;   // sources that were found unable to silence
+    struct PhoneCallSeen {
+        std::string source, contact;  // contact: empty for a stranger's call
+    };
+    std::map<std::string, PhoneCallSeen> calls;  // object path -> the call
+    struct RecentCall {
+        std::string source;
+        policy::SysTime at{};
+    };
+    std::map<std::string, RecentCall> recent_calls;  // "in:"/"out:" + digits -> first seen
+    // KDE Connect posts a phone's notification twice: on its own interface and as a desktop
+    // notification. Each half waits here a little for the other.
+    struct DesktopCopy {
+        policy::SysTime at{};
+        dbus::Observed observed;
+        bool judged = false;  // its own profile already recognised the contact
+    };
+    std::deque<DesktopCopy> kde_copies;
+    struct PhoneWaiting {
+        policy::SysTime at{};
+        policy::Event event;
+        policy::Decision decision;
+        std::string needle;  // what the copy's body shows: the text, or the caller's name
+        std::string action;  // journaled when no copy comes
+    };
+    std::deque<PhoneWaiting> kde_waiting;
+    std::set<std::tuple<std::string, std::int64_t, std::int32_t>>
+        kde_sms_seen;  // device, thread, uid
+    guint kde_timer = 0;
 
     std::uint64_t withheld = 0, refused = 0, failed = 0;
     std::string logged_server;

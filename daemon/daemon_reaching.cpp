@@ -174,6 +174,7 @@ void Daemon::onFrozen(const std::string& unit, const std::string& profile_id,
 }
 
 void Daemon::onReachAnswer(const ReachChoice& choice) {
+    if (choice.kind != ReachRequest::Kind::App) return onCallAnswer(choice);
     const bool open = choice.which != ReachChoice::Which::LetGo;
     log::write(log::Priority::Info, "The pause before an app ended.",
                {.contact = choice.contact,

@@ -82,7 +82,10 @@ Status JournalStore::prepareAll() {
         {&s.lastReached,
          "SELECT contact, MAX(time_utc) FROM events "
          "WHERE (kind = 'reach_answer' AND action = 'opened-anyway') "
-         "OR (direction = 'outgoing' AND kind <> 'app_launch') GROUP BY contact"},
+         // A call to them that waited behind a pause, or that nocontact ended, reached no one
+         // (yet): the answer to the pause says whether it went on.
+         "OR (direction = 'outgoing' AND kind <> 'app_launch' "
+         "AND action NOT IN ('pause-before-use', 'reject')) GROUP BY contact"},
         {&s.eventTimes,
          "SELECT time_utc FROM events WHERE contact = ? AND time_utc >= ? AND time_utc <= ?"},
         {&s.insertHeld,

@@ -13,6 +13,10 @@ namespace nocontact::daemon {
 
 namespace {
 
+// The longest pause before answering or going on with a call: phones ring for about half a
+// minute, and the choice must still be there when the countdown ends.
+constexpr int kCallPauseSeconds = 10;
+
 HeldMessage heldFrom(const dbus::Observed& o, const std::string& contact, policy::SysTime now) {
     HeldMessage m;
     m.received = now;
@@ -67,14 +71,17 @@ Keeper::Keeper(const std::filesystem::path& state_dir) : notifier_(kPauseAppName
         notifier_, ticker_, [this](const PauseChoice& c) { onChoice(c); },
         [](const std::string& entry) { launchDesktopEntry(entry); });
     pause_->setReachCallback([this](const ReachChoice& c) {
-        const char* action = c.which == ReachChoice::Which::OpenAnyway ? "opened-anyway"
-                             : c.which == ReachChoice::Which::LetGo    ? "let-go"
-                                                                       : "let-through";
+        const bool incoming_call = c.kind == ReachRequest::Kind::IncomingCall;
+        const char* action = c.which == ReachChoice::Which::LetThrough ? "let-through"
+                             : c.which == ReachChoice::Which::LetGo
+                                 ? (incoming_call ? "let-ring" : "let-go")
+                                 : (incoming_call ? "answered" : "opened-anyway");
+        // Answering their call is not reaching out; calling them anyway is, like opening an app.
         EventRow row{.time = config::momentNow().utc,
                      .contact = c.contact,
                      .source = "user",
                      .app = c.app_id,
-                     .kind = "reach_answer",
+                     .kind = incoming_call ? "call_answer" : "reach_answer",
                      .level = "",
                      .action = action};
         if (!store_->recordEvent(row))
@@ -230,10 +237,18 @@ void Keeper::reach(const policy::Engine& engine, const std::string& unit, const 
         log::write(log::Priority::Warning, "The journal did not take a reaching out");
     if (decision.has(policy::Action::Nudge)) pause_->nudge(contact.name);
     if (!decision.has(policy::Action::PauseBeforeUse)) return;
-    ReachRequest request;
+    ReachRequest request = reachRequest(engine, decision, now);
     request.unit = unit;
     request.app = app;
     request.app_id = app_id;
+    request.frozen = frozen;
+    pause_->openReach(request);
+}
+
+ReachRequest Keeper::reachRequest(const policy::Engine& engine, const policy::Decision& decision,
+                                  const policy::Moment& now) const {
+    const auto& contact = engine.policy().contacts[*decision.contact];
+    ReachRequest request;
     request.contact = contact.name;
     request.day_count = engine.dayCount(*decision.contact, now);
     request.reasons = contact.reasons;
@@ -241,8 +256,58 @@ void Keeper::reach(const policy::Engine& engine, const std::string& unit, const 
     int seconds = static_cast<int>(engine.policy().defaults.pause.count());
     if (decision.level && *decision.level >= policy::Level::Firm) seconds *= 2;
     request.seconds = seconds;
-    request.frozen = frozen;
+    return request;
+}
+
+void Keeper::call(const policy::Engine& engine, const std::string& source, const std::string& call,
+                  const policy::Event& event, const policy::Decision& decision,
+                  const std::string& action) {
+    if (!decision.contact) return;
+    const bool incoming = event.direction == policy::Direction::Incoming;
+    record(engine, source, event, decision, action);
+    const auto& contact = engine.policy().contacts[*decision.contact];
+    if (decision.has(policy::Action::Nudge)) pause_->nudge(contact.name);
+    if (!decision.has(incoming ? policy::Action::Pause : policy::Action::PauseBeforeUse)) return;
+    ReachRequest request = reachRequest(engine, decision, config::momentNow());
+    request.kind = incoming ? ReachRequest::Kind::IncomingCall : ReachRequest::Kind::OutgoingCall;
+    request.unit = call;
+    request.app = source;
+    request.app_id = "call";
+    // A phone rings for half a minute or so: the breath must end while the call still rings.
+    request.seconds = std::min(request.seconds, kCallPauseSeconds);
     pause_->openReach(request);
+}
+
+void Keeper::record(const policy::Engine& engine, const std::string& source,
+                    const policy::Event& event, const policy::Decision& decision,
+                    const std::string& action) {
+    if (!decision.contact) return;
+    EventRow row{
+        .time = config::momentNow().utc,
+        .contact = engine.policy().contacts[*decision.contact].name,
+        .source = source,
+        .app = event.app,
+        .kind = std::string(policy::kindName(event.kind)),
+        .level = decision.level ? std::string(policy::levelName(*decision.level)) : "",
+        .action = action,
+        .direction = event.direction == policy::Direction::Outgoing ? "outgoing" : "incoming"};
+    if (!store_->recordEvent(row))
+        log::write(log::Priority::Warning, "The journal did not take an event",
+                   {.contact = row.contact, .source = source});
+}
+
+void Keeper::notice(const std::string& contact, const std::string& source,
+                    const std::string& what) {
+    EventRow row{.time = config::momentNow().utc,
+                 .contact = contact,
+                 .source = source,
+                 .app = source,
+                 .kind = "notice",
+                 .level = "",
+                 .action = what};
+    if (!store_->recordEvent(row))
+        log::write(log::Priority::Warning, "The journal did not take a notice",
+                   {.contact = contact, .source = source});
 }
 
 void Keeper::recordChange(const std::string& contact, const std::string& change,

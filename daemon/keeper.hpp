@@ -60,6 +60,20 @@ class Keeper {
     // `decision` asks. `frozen`: the app waits, frozen, for the answer.
     void reach(const policy::Engine& engine, const std::string& unit, const std::string& app_id,
                const std::string& app, const policy::Decision& decision, bool frozen);
+    // A call from or to the contact (`source`: gnome_calls, modemmanager, kdeconnect; `call`:
+    // its object path): journaled with `action` (what was done), then a nudge, or a pause with
+    // Answer / Let it ring (the contact calling) or Call anyway / Hang up (a call to them), as
+    // `decision` asks. The answers come back through onReachAnswer with the call's kind.
+    void call(const policy::Engine& engine, const std::string& source, const std::string& call,
+              const policy::Event& event, const policy::Decision& decision,
+              const std::string& action);
+    // Something from or to the contact that only goes into the journal (an SMS, a phone's
+    // notification with no desktop copy): `action` is what nocontact did about it.
+    void record(const policy::Engine& engine, const std::string& source, const policy::Event& event,
+                const policy::Decision& decision, const std::string& action);
+    // Something nocontact could not do for `contact` (`what`: "hangup-refused"), journaled
+    // once as a notice so the person can see why.
+    void notice(const std::string& contact, const std::string& source, const std::string& what);
     // Where the answers to those pauses go (after they are journaled): the daemon thaws or
     // stops the app.
     void onReachAnswer(std::function<void(const ReachChoice&)> on_answer) {
@@ -85,6 +99,10 @@ class Keeper {
 
   private:
     void onChoice(const PauseChoice& choice);
+    // The pause before an app or a call: the contact's day count and reasons, and the
+    // countdown (twice the policy's pause at firm and strict).
+    ReachRequest reachRequest(const policy::Engine& engine, const policy::Decision& decision,
+                              const policy::Moment& now) const;
     // Opens one pause per contact for `states` messages of contacts whose level `offer` allows.
     void offer(const policy::Engine& engine, std::vector<HeldState> states,
                const std::function<bool(policy::Level)>& allowed);

@@ -71,7 +71,10 @@ class GlibTicker : public Ticker {
 // Reaching out (DESIGN.md §4): a pause before a messaging app opens. *Let it go* at once,
 // *Open anyway* after the countdown.
 struct ReachRequest {
-    std::string unit{};              // the app's systemd unit
+    // What the person reaches for: an app, or a call (the contact calling, or a call to them).
+    enum class Kind { App, IncomingCall, OutgoingCall };
+    Kind kind = Kind::App;
+    std::string unit{};              // the app's systemd unit; for calls, the call's object path
     std::string app{};               // the app as a person knows it ("Signal")
     std::string app_id{};            // its profile ("signal"), for the journal
     std::string contact{};           // the contact whose level asked for the pause
@@ -84,7 +87,9 @@ struct ReachRequest {
 struct ReachChoice {
     // LetThrough: no answer could be given (the pause could not be shown, the server has no
     // buttons, or it was closed unanswered again and again); the app opens.
+    // For calls: OpenAnyway is Answer / Call anyway; LetGo is Let it ring / Hang up.
     enum class Which { OpenAnyway, LetGo, LetThrough };
+    ReachRequest::Kind kind = ReachRequest::Kind::App;
     std::string unit;
     std::string app;
     std::string app_id;

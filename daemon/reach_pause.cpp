@@ -31,10 +31,34 @@ void PausePresenter::openReach(const ReachRequest& request) {
     updateTicker();
 }
 
+namespace {
+
+// The words of one pause: an app, or a call one way or the other.
+struct ReachWords {
+    std::string title, countdown, ready, go_on, let_go;
+};
+
+ReachWords wordsFor(const ReachRequest& request, int seconds_left) {
+    using Kind = ReachRequest::Kind;
+    if (request.kind == Kind::App) {
+        return {strings::reachTitle(request.app), strings::reachCountdown(seconds_left),
+                strings::reachReady(), i18n::tr(strings::kOpenAnyway), i18n::tr(strings::kLetGo)};
+    }
+    const bool incoming = request.kind == Kind::IncomingCall;
+    return {incoming ? strings::callingTitle(request.contact)
+                     : strings::callingThemTitle(request.contact),
+            strings::callCountdown(seconds_left, incoming), strings::callReady(incoming),
+            i18n::tr(incoming ? strings::kAnswer : strings::kCallAnyway),
+            i18n::tr(incoming ? strings::kLetItRing : strings::kHangUp)};
+}
+
+}  // namespace
+
 NotificationContent PausePresenter::reachContent(const Reach& reach,
                                                  Notifier::Capabilities caps) const {
     auto text = [&](const std::string& s) { return caps.body_markup ? escapeMarkup(s) : s; };
     const ReachRequest& request = reach.request;
+    const ReachWords words = wordsFor(request, request.seconds - reach.elapsed);
     std::vector<std::string> lines;
     if (request.day_count) {
         lines.push_back(
@@ -42,20 +66,21 @@ NotificationContent PausePresenter::reachContent(const Reach& reach,
     }
     if (!reach.reason.empty()) lines.push_back(text(reach.reason));
     bool done = reach.elapsed >= request.seconds;
-    lines.push_back(done ? strings::reachReady()
-                         : strings::reachCountdown(request.seconds - reach.elapsed));
+    lines.push_back(text(done ? words.ready : words.countdown));
     if (request.frozen) lines.push_back(text(strings::reachWaiting(request.app)));
     NotificationContent content{.app_name = kPauseAppName,
-                                .summary = strings::reachTitle(request.app),
+                                .summary = words.title,
                                 .body = {},
-                                .urgency = request.frozen ? Urgency::Critical : Urgency::Normal};
+                                .urgency = request.frozen || request.kind != ReachRequest::Kind::App
+                                               ? Urgency::Critical
+                                               : Urgency::Normal};
     for (const auto& line : lines)
         content.body += (content.body.empty() ? "" : "\n") + line;
     int seconds = std::max(request.seconds, 1);
     content.value = std::min(reach.elapsed, seconds) * kFullProgress / seconds;
     if (caps.actions) {
-        if (done) content.actions.push_back({kActionOpen, i18n::tr(strings::kOpenAnyway)});
-        content.actions.push_back({kActionLetGo, i18n::tr(strings::kLetGo)});
+        if (done) content.actions.push_back({kActionOpen, words.go_on});
+        content.actions.push_back({kActionLetGo, words.let_go});
     }
     return content;
 }
@@ -131,7 +156,8 @@ bool PausePresenter::onReachClosed(Notifier::Handle handle) {
 void PausePresenter::answerReach(const std::string& unit, ReachChoice::Which which) {
     auto it = reaches_.find(unit);
     if (it == reaches_.end()) return;
-    ReachChoice choice{.unit = unit,
+    ReachChoice choice{.kind = it->second.request.kind,
+                       .unit = unit,
                        .app = it->second.request.app,
                        .app_id = it->second.request.app_id,
                        .contact = it->second.request.contact,

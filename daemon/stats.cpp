@@ -39,7 +39,7 @@ Stats computeStats(const StatsInput& in) {
             }
         } else if (e.direction == "outgoing") {
             ++day.reached;
-        } else if (e.source != "user") {  // the person's own changes are not contact
+        } else if (e.source != "user" && e.kind != "notice") {  // nor are changes and notices
             ++day.messages;
         }
     }

@@ -122,6 +122,37 @@ std::string reachReady() {
     return tr("Open it, or let it go for now. Each is a fair choice.");
 }
 
+std::string callingTitle(const std::string& contact) {
+    return fill(tr("{contact} is calling — take a breath"), {{"contact", contact}});
+}
+
+std::string callingThemTitle(const std::string& contact) {
+    return fill(tr("You're calling {contact} — take a breath"), {{"contact", contact}});
+}
+
+std::string callCountdown(int seconds_left, bool incoming) {
+    const auto n = static_cast<unsigned long>(seconds_left);
+    return fill(incoming ? trn("You can answer in {n} second.", "You can answer in {n} seconds.", n)
+                         : trn("You can go on with the call in {n} second.",
+                               "You can go on with the call in {n} seconds.", n),
+                {{"n", std::to_string(seconds_left)}});
+}
+
+std::string callReady(bool incoming) {
+    return incoming ? tr("Answer it, or let it ring. Each is a fair choice.")
+                    : tr("Go on with the call, or hang up for now. Each is a fair choice.");
+}
+
+std::string callEndedTitle(const std::string& contact) {
+    return fill(tr("The call to {contact} was ended"), {{"contact", contact}});
+}
+
+std::string callEndedBody() {
+    return tr(
+        "Your policy keeps calls with them closed for now. Reaching for the phone happens; "
+        "it is part of the process.");
+}
+
 std::string reachWaiting(const std::string& app) {
     return fill(tr("{app} waits until you choose."), {{"app", app}});
 }

@@ -77,6 +77,25 @@ std::string reachReady();
 // While the app waits, frozen: "Signal waits until you choose."
 std::string reachWaiting(const std::string& app);
 
+// --- Calls: a pause when the contact calls, or before a call to them goes on.
+
+inline constexpr const char* kAnswer = N_("Answer");
+inline constexpr const char* kLetItRing = N_("Let it ring");
+inline constexpr const char* kCallAnyway = N_("Call anyway");
+inline constexpr const char* kHangUp = N_("Hang up");
+
+// "Alex is calling — take a breath"
+std::string callingTitle(const std::string& contact);
+// "You're calling Alex — take a breath"
+std::string callingThemTitle(const std::string& contact);
+// The countdown: "You can answer in 5 seconds."
+std::string callCountdown(int seconds_left, bool incoming);
+// After the countdown: both ways are fair.
+std::string callReady(bool incoming);
+// A call to the contact that nocontact ended at strict.
+std::string callEndedTitle(const std::string& contact);
+std::string callEndedBody();
+
 // --- Answers to the person's requests (nocontactctl shows them as they are).
 
 std::string unknownContact(const std::string& name);

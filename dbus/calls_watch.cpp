@@ -394,4 +394,8 @@ void CallsWatch::accept(const std::string& path, PhoneDone done) {
     impl_->callMethod(path, "Accept", std::move(done));
 }
 
+void CallsWatch::silence(const std::string& path, PhoneDone done) {
+    impl_->callMethod(path, "Silence", std::move(done));
+}
+
 }  // namespace nocontact::dbus

@@ -40,6 +40,8 @@ class CallsWatch {
     void start();
     void hangup(const std::string& path, PhoneDone done);
     void accept(const std::string& path, PhoneDone done);
+    // Quiets a ringing call without ending it (current Calls; older ones answer UnknownMethod).
+    void silence(const std::string& path, PhoneDone done);
 
   private:
     struct Impl;

@@ -37,6 +37,7 @@ inline constexpr const char* kBusService = "org.freedesktop.DBus";
 inline constexpr const char* kBusPath = "/org/freedesktop/DBus";
 inline constexpr const char* kBusInterface = "org.freedesktop.DBus";
 inline constexpr const char* kMonitoringInterface = "org.freedesktop.DBus.Monitoring";
+// Standard interfaces other services implement.
 inline constexpr const char* kPropertiesInterface = "org.freedesktop.DBus.Properties";
 inline constexpr const char* kObjectManagerInterface = "org.freedesktop.DBus.ObjectManager";
 
@@ -53,10 +54,6 @@ inline constexpr const char* kModemManagerMessaging =
     "org.freedesktop.ModemManager1.Modem.Messaging";
 inline constexpr const char* kModemManagerCall = "org.freedesktop.ModemManager1.Call";
 inline constexpr const char* kModemManagerSms = "org.freedesktop.ModemManager1.Sms";
-
-// Standard interfaces other services implement.
-inline constexpr const char* kObjectManagerInterface = "org.freedesktop.DBus.ObjectManager";
-inline constexpr const char* kPropertiesInterface = "org.freedesktop.DBus.Properties";
 
 // KDE Connect's daemon (kdeconnectd), for what paired phones forward: notifications, calls, SMS.
 // KDE/kdeconnect-kde core/daemon.h, plugins/{notifications,telephony,sms}.

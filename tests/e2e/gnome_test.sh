@@ -180,8 +180,9 @@ contacts:
     reasons: ["You asked for this space for good reasons."]
     match: { names: ["Alex Morgan"], phones: ["+1 415 555 0100"] }
 YAML
-NOCONTACT_DATA_DIR=$src/config "$daemon" --policy "$work/policy.yaml" \
-    --state-dir "$work/nocontact-state" >"$log" 2>&1 &
+# Never the machine's system bus (ModemManager): a test's daemon follows only what it is given.
+NOCONTACT_DATA_DIR=$src/config DBUS_SYSTEM_BUS_ADDRESS="unix:path=$work/no-system-bus" \
+    "$daemon" --policy "$work/policy.yaml" --state-dir "$work/nocontact-state" >"$log" 2>&1 &
 daemon_pid=$!
 pids+=("$daemon_pid")
 # Our nocontactd owns its name before anything calls it: a call would otherwise start whatever

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzzes the decoders of other apps' notification calls (dbus/decode.hpp): Notify,
-// org.gtk.Notifications.AddNotification, the portal's AddNotification and Notify's reply. Every
+// org.gtk.Notifications.AddNotification, the portal's AddNotification and Notify's reply; and of
+// what the phone sources read (dbus/kdeconnect_decode.hpp, dbus/modem_decode.hpp). Every
 // message any app could send is reachable: the input picks a signature (the right one most of
 // the time, else any the grammar below makes: basic types, arrays, dictionaries, variants,
 // structs, nested) and the values in it, the message is sealed as a received one would be, and
@@ -15,6 +16,8 @@
 #include <string>
 
 #include "dbus/decode.hpp"
+#include "dbus/kdeconnect_decode.hpp"
+#include "dbus/modem_decode.hpp"
 
 namespace {
 
@@ -31,9 +34,12 @@ sd_bus* messageFactory() {
 }
 
 // Keys the decoders look for, so dictionaries hit them often.
-constexpr const char* kKeys[] = {"desktop-entry",  "sender-pid", "image-data",    "urgency",
-                                 "category",       "title",      "body",          "priority",
-                                 "default-action", "icon",       "x-kde-appname", "transient"};
+constexpr const char* kKeys[] = {
+    "desktop-entry",  "sender-pid", "image-data",    "urgency",
+    "category",       "title",      "body",          "priority",
+    "default-action", "icon",       "x-kde-appname", "transient",
+    "appName",        "text",       "ticker",        "Number",
+    "State",          "Direction",  "Text",          "org.freedesktop.ModemManager1.Modem.Voice"};
 
 constexpr int kMaxDepth = 4;
 
@@ -133,10 +139,16 @@ int appendBasic(sd_bus_message* m, FuzzedDataProvider& in, char type) {
     return -1;
 }
 
+// KDE Connect's ConversationMessage, new and old: a variant holding one of these is what
+// conversationUpdated carries.
+constexpr const char* kConversation[] = {"(isa(s)xiixixa(xsss))", "(isa(s)xiixix)"};
+
 int appendValue(sd_bus_message* m, FuzzedDataProvider& in, const std::string& type, int depth) {
     if (type.size() == 1 && type != "v") return appendBasic(m, in, type[0]);
     if (type == "v") {
-        std::string inner = completeType(in, depth + 1);
+        std::string inner = in.ConsumeIntegralInRange<int>(0, 3) == 0
+                                ? kConversation[in.ConsumeIntegralInRange<int>(0, 1)]
+                                : completeType(in, depth + 1);
         int r = sd_bus_message_open_container(m, 'v', inner.c_str());
         if (r >= 0) r = appendValue(m, in, inner, depth + 1);
         return r < 0 ? r : sd_bus_message_close_container(m);
@@ -162,7 +174,8 @@ int appendValue(sd_bus_message* m, FuzzedDataProvider& in, const std::string& ty
 }
 
 // The real signatures, picked most of the time so the decoders get past their first check.
-constexpr const char* kSignatures[] = {"susssasa{sv}i", "ssa{sv}", "sa{sv}", "u"};
+constexpr const char* kSignatures[] = {"susssasa{sv}i", "ssa{sv}", "sa{sv}",    "u", "a{sv}", "v",
+                                       "sss",           "ao",      "oa{sa{sv}}"};
 
 }  // namespace
 
@@ -171,7 +184,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FuzzedDataProvider in(data, size);
     std::string signature;
     if (in.ConsumeIntegralInRange<int>(0, 9) < 7) {
-        signature = kSignatures[in.ConsumeIntegralInRange<int>(0, 3)];
+        signature =
+            kSignatures[in.ConsumeIntegralInRange<std::size_t>(0, std::size(kSignatures) - 1)];
     } else {
         int n = in.ConsumeIntegralInRange<int>(0, 6);
         for (int i = 0; i < n; ++i)
@@ -195,6 +209,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)nocontact::dbus::decodePortalAddNotification(m);
         (void)nocontact::dbus::decodeNotifyReply(m);
         (void)nocontact::dbus::decodeNotify(m);  // decoders rewind: a second read is the same
+        (void)nocontact::dbus::decodeKdeConnectNotification(m);
+        (void)nocontact::dbus::decodeConversationMessage(m);
+        (void)nocontact::dbus::decodeCallReceived(m);
+        // The ModemManager readers read on from where the message stands.
+        namespace modem = nocontact::dbus::modem;
+        if (sd_bus_message_rewind(m, 1) >= 0) (void)modem::readPaths(m);
+        if (sd_bus_message_rewind(m, 1) >= 0 &&
+            sd_bus_message_skip(m, "o") >= 0)  // InterfacesAdded: the path, then the interfaces
+            (void)modem::readInterfaces(m);
+        if (sd_bus_message_rewind(m, 1) >= 0) {
+            std::int32_t state = 0;
+            (void)modem::forEachProperty(m, [&](const char* key) {
+                return std::string_view(key) == "State" && modem::readVariant(m, 'i', &state);
+            });
+            (void)modem::callState(state);
+        }
     }
     sd_bus_message_unref(m);
     return 0;

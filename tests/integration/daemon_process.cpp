@@ -31,6 +31,7 @@ namespace {
 // from the test, and its log must go to the captured file, never to a journal or a service
 // manager that happens to run the tests.
 constexpr const char* kDroppedEnv[] = {"DBUS_SESSION_BUS_ADDRESS=",
+                                       "DBUS_SYSTEM_BUS_ADDRESS=",
                                        "NOCONTACT_DATA_DIR=",
                                        "JOURNAL_STREAM=",
                                        "NOTIFY_SOCKET=",
@@ -123,6 +124,9 @@ void DaemonProcess::start() {
     if (dry_run_) args.emplace_back("--dry-run");
     std::vector<std::string> env = childEnvironment(bus_address_);
     if (config_home_) env.push_back("XDG_CONFIG_HOME=" + dir_ + "/config");
+    // Never the machine's system bus: a test's own, or one that is not there.
+    env.push_back("DBUS_SYSTEM_BUS_ADDRESS=" +
+                  (system_bus_.empty() ? "unix:path=" + dir_ + "/no-system-bus" : system_bus_));
     auto argv = pointers(args);
     auto envp = pointers(env);
     int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -229,6 +233,7 @@ void DaemonTest::printLogOnFailure() {
 void DaemonTest::startDaemon(const std::string& policy, bool dry_run) {
     daemon_ = std::make_unique<DaemonProcess>(bus_.address(), dry_run);
     if (!policy.empty()) daemon_->writePolicy(policy);
+    if (!system_bus_.empty()) daemon_->useSystemBus(system_bus_);
     daemon_->start();
     if (!client_) {
         connection_ = sdbus::createSessionBusConnectionWithAddress(bus_.address());

@@ -42,6 +42,8 @@ class DaemonProcess {
     // Runs without --policy, with XDG_CONFIG_HOME in the daemon's folder, so the daemon looks
     // for $XDG_CONFIG_HOME/nocontact/policy.yaml itself (the folder is not created).
     void useConfigHome();
+    // The system bus the daemon connects to (ModemManager's); by default none is there.
+    void useSystemBus(std::string address) { system_bus_ = std::move(address); }
 
     // Starts the daemon (again, after kill9()); its output is appended to the log.
     void start();
@@ -62,6 +64,7 @@ class DaemonProcess {
     std::string bus_address_;
     bool dry_run_;
     bool config_home_ = false;
+    std::string system_bus_;
     std::string dir_, policy_path_, log_path_;
     pid_t pid_ = -1;
     std::optional<int> exit_status_;
@@ -142,6 +145,7 @@ class DaemonTest : public ::testing::Test {
     std::unique_ptr<FakeFdoServer> server_ = std::make_unique<FakeFdoServer>(bus_.address());
     std::unique_ptr<Client> app_ = std::make_unique<Client>(bus_.address());
     std::unique_ptr<DaemonProcess> daemon_;
+    std::string system_bus_;  // the system bus startDaemon gives the daemon; none when empty
     std::unique_ptr<sdbus::IConnection> connection_;
     std::unique_ptr<daemon::BusSource> connection_source_;
     std::unique_ptr<DaemonClient> client_;

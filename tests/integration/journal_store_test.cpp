@@ -95,6 +95,39 @@ TEST_F(AJournal, KeepsEventsAndListsThoseSinceATime) {
     EXPECT_EQ(store_->eventsSince(kT0)->size(), 2u);
 }
 
+TEST_F(AJournal, CountsOnlyCallsThatWentOnAsReachingOut) {
+    auto call = [&](std::string contact, SysTime t, std::string action) {
+        return store_->recordEvent({.time = t,
+                                    .contact = std::move(contact),
+                                    .source = "modemmanager",
+                                    .kind = "call",
+                                    .action = std::move(action),
+                                    .direction = "outgoing"});
+    };
+    ASSERT_TRUE(call("Alex", kT0, "count"));                  // at open: it rang through
+    ASSERT_TRUE(call("Alex", kT0 + 1h, "pause-before-use"));  // waited behind a pause
+    ASSERT_TRUE(call("Alex", kT0 + 2h, "reject"));            // ended by nocontact
+    ASSERT_TRUE(call("Sam", kT0 + 1h, "pause-before-use"));   // hung up after the pause
+    ASSERT_TRUE(store_->recordEvent({.time = kT0 + 3h,
+                                     .contact = "Alex",
+                                     .source = "user",
+                                     .kind = "call_answer",
+                                     .action = "answered"}));  // their call: not reaching out
+    auto last = store_->lastReachedOut();
+    ASSERT_TRUE(last);
+    ASSERT_EQ(last->size(), 1u);
+    EXPECT_EQ((*last)[0].contact, "Alex");
+    EXPECT_EQ((*last)[0].time, kT0);
+    ASSERT_TRUE(store_->recordEvent({.time = kT0 + 4h,
+                                     .contact = "Sam",
+                                     .source = "user",
+                                     .kind = "reach_answer",
+                                     .action = "opened-anyway"}));  // called anyway
+    last = store_->lastReachedOut();
+    ASSERT_TRUE(last);
+    EXPECT_EQ(last->size(), 2u);
+}
+
 TEST_F(AJournal, KeepsAHeldMessageWithEveryFieldAcrossARestart) {
     auto id = store_->holdMessage(message("are you awake?"));
     ASSERT_TRUE(id);
