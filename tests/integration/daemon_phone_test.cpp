@@ -537,4 +537,84 @@ TEST_F(DaemonPhones, DecidesOnceAboutACallSeenByCallsAndModemManager) {
     EXPECT_EQ(modem_->asked(in_modem, "Hangup") + calls_->asked(in_calls, "Hangup"), 1);
 }
 
+// Every row of DESIGN.md §4 that involves a call, through GNOME Calls (which can silence):
+// what the contact's level and `calls:` make of their call, and of a call to them.
+struct CallRow {
+    const char* level;
+    const char* calls;  // the contact's calls: rule
+    bool incoming;
+    const char* action;  // in the journal
+    const char* asked;   // what Calls was asked: "Silence", "Hangup" or "" (untouched)
+    const char* shown;   // a pause's title, "nudge", or "" (nothing shown)
+};
+
+constexpr CallRow kCallRows[] = {
+    {"open", "auto", true, "ring", "", ""},
+    {"gentle", "auto", true, "nudge", "", "nudge"},
+    {"pause", "auto", true, "pause", "Silence", "Alex is calling — take a breath"},
+    {"firm", "auto", true, "silence", "Silence", ""},
+    {"strict", "auto", true, "reject", "Hangup", ""},
+    {"pause", "reject", true, "reject", "Hangup", ""},
+    {"strict", "ring", true, "ring", "", ""},
+    {"open", "silence", true, "silence", "Silence", ""},
+    {"open", "auto", false, "count", "", ""},
+    {"gentle", "auto", false, "nudge", "", "nudge"},
+    {"pause", "auto", false, "pause-before-use", "", "You're calling Alex — take a breath"},
+    {"firm", "auto", false, "pause-before-use", "", "You're calling Alex — take a breath"},
+    {"strict", "auto", false, "reject", "Hangup", "The call to Alex was ended"},
+};
+
+TEST_F(DaemonPhones, FollowsTheLadderForEveryCallRow) {
+    ASSERT_NO_FATAL_FAILURE(startWithCalls(phonePolicy("open")));
+    std::vector<std::string> paths;
+    for (const CallRow& row : kCallRows) {
+        SCOPED_TRACE(std::string(row.level) + " calls: " + row.calls +
+                     (row.incoming ? " incoming" : " outgoing"));
+        daemon_->writePolicy(phonePolicy(row.level, std::string("    calls: ") + row.calls + "\n"));
+        ASSERT_TRUE(reload().first);
+        const std::size_t before = events("gnome_calls").size();
+        const std::size_t notes_before = server_->calls().size();
+        std::string path = calls_->call<sdbus::ObjectPath>(
+            row.incoming ? "Incoming" : "Outgoing", std::string(kAlexNumber), std::string(""));
+        paths.push_back(path);
+        ASSERT_TRUE(waitFor([&] { return events("gnome_calls").size() > before; }, 10s))
+            << daemon_->log();
+        EXPECT_EQ(events("gnome_calls").back()["action"], row.action);
+        EXPECT_EQ(events("gnome_calls").back()["direction"],
+                  row.incoming ? "incoming" : "outgoing");
+        // Shown for this row: a nudge is the daemon's only low-urgency notification.
+        auto shownNow = [&] {
+            const auto& calls = server_->calls();
+            for (std::size_t i = notes_before; i < calls.size(); ++i) {
+                if (calls[i].member != "Notify") continue;
+                auto urgency = calls[i].hints.find("urgency");
+                bool nudge = urgency != calls[i].hints.end() && urgency->second == "0";
+                if (std::string(row.shown) == "nudge" ? nudge : calls[i].summary == row.shown)
+                    return true;
+            }
+            return false;
+        };
+        if (*row.shown) {
+            EXPECT_TRUE(waitFor(shownNow, 5s));
+        }
+        if (*row.asked) {
+            EXPECT_TRUE(waitAsked(*calls_, path, row.asked)) << daemon_->log();
+        }
+        calls_->call("End", sdbus::ObjectPath(path));  // the next row starts afresh
+    }
+    // Calls answers in order: once a last call's hangup is in, every earlier ask is too.
+    daemon_->writePolicy(phonePolicy("strict"));
+    ASSERT_TRUE(reload().first);
+    std::string last =
+        calls_->call<sdbus::ObjectPath>("Incoming", std::string(kAlexNumber), std::string(""));
+    ASSERT_TRUE(waitAsked(*calls_, last, "Hangup"));
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        const CallRow& row = kCallRows[i];
+        for (const char* method : {"Silence", "Hangup", "Accept"}) {
+            EXPECT_EQ(calls_->asked(paths[i], method), std::string(row.asked) == method ? 1 : 0)
+                << row.level << " " << row.calls << " " << method;
+        }
+    }
+}
+
 }  // namespace
