@@ -227,7 +227,8 @@ std::string journalLine(const JournalRow& row) {
     }
     if (kind == "reach_answer" && app == "call") {
         if (action == "let-go") return say(tr("you hung up after the pause"));
-        if (action == "opened-anyway") return say(tr("you went on with the call after the pause"));
+        if (action == "opened-anyway") return say(tr("you let the call go on after the pause"));
+        if (action == "went-on") return say(tr("the call went on while the pause was open"));
         return say(tr("the call went on after the pause, without an answer"));
     }
     if (kind == "reach_answer") {

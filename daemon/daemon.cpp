@@ -67,9 +67,10 @@ Daemon::Daemon(Options options) : options_(std::move(options)), impl_(std::make_
 Daemon::~Daemon() {
     thawAll();
     if (impl_->kde_timer) g_source_remove(impl_->kde_timer);
+    if (impl_->modem_idle) g_source_remove(impl_->modem_idle);
     impl_->modem.reset();
     impl_->system_source.reset();
-    sd_bus_flush_close_unref(impl_->system_bus);
+    sd_bus_close_unref(impl_->system_bus);
 }
 
 void Daemon::start(GMainLoop* loop) {
@@ -209,10 +210,11 @@ void Daemon::onObserved(const dbus::Observed& observed) {
     if (extensionActive()) return;
     policy::Event event = impl_->profiles.toEvent(observed.notification);
     policy::Decision decision = impl_->engine.handle(event, config::momentNow());
-    // KDE Connect's desktop copy of a phone notification: the phone's own may know better.
-    if (event.app == "kdeconnect" && impl_->kdeconnect &&
-        pairKdeCopy(observed, decision.contact.has_value()) && !decision.contact)
-        return;
+    // KDE Connect's desktop copy of what a phone sent: the phone's own half may know better.
+    if (event.app == phone::kKdeConnect && impl_->kdeconnect) {
+        auto half = takeKdeHalf(observed, decision.contact.has_value());
+        if (half && !decision.contact) return act(observed, half->event, half->decision);
+    }
     if (!decision.contact) return;  // strangers are not our business, not even in the log
     act(observed, event, decision);
 }
@@ -226,6 +228,7 @@ void Daemon::announce(const dbus::Observed& observed, const policy::Event& event
     const auto& contact = impl_->engine.policy().contacts[*decision.contact];
     std::string level(policy::levelName(*decision.level));
     std::string action(policy::actionName(decision.primary()));
+    if (event.direction == policy::Direction::Incoming) noteCounted(contact.name);
     log::Fields fields{contact.name,
                        event.app,
                        action,

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "daemon/pause.hpp"
+#include "daemon/phone_events.hpp"
 #include "daemon/service.hpp"
 #include "dbus/app_unit.hpp"
 #include "dbus/monitor.hpp"
@@ -69,26 +71,42 @@ class Daemon : public DaemonPort {
     void thawLeftFrozen();
     // On the way out: no app stays frozen behind a pause nobody will answer.
     void thawAll();
-    // Phones and calls (daemon_phone.cpp).
+    // Phones (daemon_phone.cpp) and calls (daemon_calls.cpp).
     void followPhones();
+    bool startWatch(const char* source, const std::function<void()>& start);
     void followModem(bool on);
+    void dropModem(const std::string& why);
     void onPhoneSource(const std::string& source, bool present);
     void onPhoneCall(const std::string& source, const dbus::PhoneCall& call);
+    bool seenThroughTheOther(const std::string& source, const dbus::PhoneCall& call,
+                             policy::SysTime now);
+    void logCall(const std::string& source, const phone::CallSeen& seen,
+                 const policy::Decision& decision);
+    void callConnected(const std::string& path, phone::CallSeen& seen);
     void onPhoneCallGone(const std::string& path);
-    void onCallAnswer(const ReachChoice& choice);
+    void forgetCalls(const std::string& source);
+    void askCall(const std::string& source, const std::string& path, const char* what,
+                 dbus::PhoneDone done);
+    void endCall(const std::string& path);
     void hangUp(const std::string& source, const std::string& path, const std::string& contact,
-                bool tell);
-    void silence(const std::string& source, const std::string& path);
+                std::function<void(bool ok)> then);
+    void refusedToEnd(const std::string& source, const std::string& contact,
+                      const std::string& error);
+    void quiet(const std::string& source, const std::string& path);
     void cannotSilence(const std::string& source);
+    void onCallAnswer(const ReachChoice& choice);
+    void onPhoneRing(const dbus::PhoneRing& ring);
     void onPhoneSms(const dbus::PhoneSms& sms);
     void onPhoneConversation(const dbus::PhoneConversationMessage& message);
-    void onPhoneRing(const dbus::PhoneRing& ring);
+    bool recordSms(const std::string& source, const policy::Event& event);
     void onPhoneNotification(const dbus::PhoneNotification& notification);
-    bool recordPhone(const std::string& source, const policy::Event& event);
-    void meetKdeCopy(policy::Event event, policy::Decision decision, const std::string& needle,
-                     const std::string& action);
-    bool pairKdeCopy(const dbus::Observed& observed, bool judged);
-    void expirePhoneNotifications();
+    void meetKdeCopy(phone::Half half);
+    void waitForCopy(phone::Half half);
+    std::optional<phone::Half> takeKdeHalf(const dbus::Observed& observed, bool judged);
+    void expirePhoneHalves();
+    // A message from `contact` was counted now; an SMS waiting nearby may take it as its own.
+    void noteCounted(const std::string& contact);
+    bool takeCounted(const std::string& contact, policy::SysTime around);
     // What keeps a phone source from doing all it should ("modemmanager: ..."), for Status.
     std::vector<std::string> phoneProblems() const;
     void onServerChanged(const dbus::ServerInfo& info);

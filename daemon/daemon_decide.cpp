@@ -28,6 +28,14 @@ bool Daemon::decide(const std::map<std::string, sdbus::Variant>& notification) {
     if (isOwnSender(observed.sender)) return false;
     policy::Event event = impl_->profiles.toEvent(observed.notification);
     policy::Decision decision = impl_->engine.handle(event, config::momentNow());
+    // KDE Connect's desktop copy that only the phone's own half could place.
+    if (event.app == phone::kKdeConnect && impl_->kdeconnect) {
+        auto half = takeKdeHalf(observed, decision.contact.has_value());
+        if (half && !decision.contact) {
+            event = std::move(half->event);
+            decision = std::move(half->decision);
+        }
+    }
     if (!decision.contact) return false;  // strangers are not our business
     if (tooLate(request)) {
         // GNOME Shell has stopped waiting and shown it: journaled as shown, never also held.

@@ -17,6 +17,7 @@
 #include "daemon/bus_source.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/keeper.hpp"
+#include "daemon/phone_events.hpp"
 #include "daemon/policy_watcher.hpp"
 #include "daemon/service.hpp"
 #include "daemon/shell_extension.hpp"
@@ -64,14 +65,13 @@ struct Daemon::Impl {
     sd_bus* system_bus = nullptr;  // ModemManager's; ours
     std::unique_ptr<BusSource> system_source;
     std::unique_ptr<dbus::ModemWatch> modem;
-    std::set<std::string> phone_present;  // the sources whose service is on the bus now
-    std::string modem_note;               // why ModemManager is not followed, when it is not
-    std::string hangup_refused;           // "source: error" of the first refused hangup
-    std::set<std::string> silence_note;   // sources that were found unable to silence
-    struct PhoneCallSeen {
-        std::string source, contact;  // contact: empty for a stranger's call
-    };
-    std::map<std::string, PhoneCallSeen> calls;  // object path -> the call
+    std::set<std::string> phone_present;    // the sources whose service is on the bus now
+    std::string modem_note;                 // why ModemManager is not followed, when it is not
+    std::string hangup_refused;             // "source: error" of the first refused hangup
+    std::set<std::string> silence_note;     // sources that were found unable to silence
+    std::set<std::string> cannot_end_note;  // sources found unable to end a call
+    guint modem_idle = 0;                   // dropping ModemManager after its bus went away
+    std::map<std::string, phone::CallSeen> calls;  // object path -> the call
     struct RecentCall {
         std::string source;
         policy::SysTime at{};
@@ -85,16 +85,11 @@ struct Daemon::Impl {
         bool judged = false;  // its own profile already recognised the contact
     };
     std::deque<DesktopCopy> kde_copies;
-    struct PhoneWaiting {
-        policy::SysTime at{};
-        policy::Event event;
-        policy::Decision decision;
-        std::string needle;  // what the copy's body shows: the text, or the caller's name
-        std::string action;  // journaled when no copy comes
-    };
-    std::deque<PhoneWaiting> kde_waiting;
-    std::set<std::tuple<std::string, std::int64_t, std::int32_t>>
-        kde_sms_seen;  // device, thread, uid
+    std::deque<phone::Half> kde_waiting;
+    std::set<std::tuple<std::string, std::int64_t, std::int32_t>> kde_sms_seen;
+    // When messages from each contact were counted lately: an incoming SMS takes one of them
+    // as its own sighting (its messaging app's notification) instead of being counted again.
+    std::map<std::string, std::deque<policy::SysTime>> counted;
     guint kde_timer = 0;
 
     std::uint64_t withheld = 0, refused = 0, failed = 0;

@@ -1,91 +1,98 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Phones and calls (DESIGN.md §2, §4): KDE Connect on the session bus, GNOME Calls on the
-// session bus, ModemManager on the system bus. Each source is followed while the policy's
-// `sources:` has it on; what it reports becomes a policy event, the engine decides, and the
-// decision is carried out as far as the service allows: a call is hung up, answered after a
-// pause, or left to ring; SMS and calls go into the journal. Part of Daemon.
+// Phones (DESIGN.md §2, §4): KDE Connect and GNOME Calls on the session bus, ModemManager on
+// the system bus, each followed while the policy's `sources:` has it on. Calls are in
+// daemon_calls.cpp; here are the sources themselves, SMS, and what a phone forwards through
+// KDE Connect — which arrives twice, once on its own interface and once as a desktop
+// notification, and is judged once. Part of Daemon (daemon/daemon.hpp).
 #include <systemd/sd-bus.h>
 
 #include <glib.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
 
-#include "config/i18n.hpp"
 #include "config/local_time.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/daemon_impl.hpp"
 #include "daemon/keeper.hpp"
 #include "daemon/log.hpp"
-#include "daemon/strings.hpp"
+#include "daemon/phone_events.hpp"
 
 namespace nocontact::daemon {
 
+using namespace phone;
+
 namespace {
 
-constexpr const char* kKdeConnect = "kdeconnect";
-constexpr const char* kGnomeCalls = "gnome_calls";
-constexpr const char* kModemManager = "modemmanager";
-// GNOME Calls on a Linux phone places its calls through ModemManager: one call, seen twice.
-// The same number in the same direction within this time is that one call.
-constexpr auto kSameCallWindow = std::chrono::seconds(60);
-// A phone notification and its desktop copy (KDE Connect posts both) arrive within this time
-// of each other.
+// A phone's notification and its desktop copy (KDE Connect posts both) arrive within this
+// time of each other; an incoming SMS and its messaging app's notification too.
 constexpr auto kCopyWindow = std::chrono::seconds(10);
 constexpr guint kCopyCheckSeconds = 2;
-// An SMS the phone says was sent or received longer ago than this is history, not news.
+// An SMS the phone says was sent or received further from now than this is history, not news.
 constexpr auto kSmsFreshFor = std::chrono::minutes(10);
-constexpr std::size_t kMaxRemembered = 256;  // calls, copies: a bound, never reached in use
+constexpr std::size_t kMaxRemembered = 256;  // copies, halves, SMS: a bound, never reached
 
-policy::Source sourceOf(const std::string& source) {
-    if (source == kGnomeCalls) return policy::Source::GnomeCalls;
-    if (source == kModemManager) return policy::Source::ModemManager;
-    return policy::Source::KdeConnect;
+template <typename Container>
+void bound(Container& c) {
+    if (c.size() > kMaxRemembered) c.clear();
 }
 
-policy::Event phoneEvent(const std::string& source, policy::Kind kind, bool incoming,
-                         const std::string& name, const std::string& number) {
-    policy::Event e;
-    e.source = sourceOf(source);
-    e.kind = kind;
-    e.direction = incoming ? policy::Direction::Incoming : policy::Direction::Outgoing;
-    e.app = source;
-    e.sender = name;
-    if (!number.empty()) e.identifiers.push_back({policy::Identifier::Type::Phone, number, ""});
-    return e;
+// A notification body as a person reads it: <br/> as a new line, other tags dropped, the five
+// XML entities read.
+std::string plainBody(const std::string& body) {
+    std::string out;
+    for (std::size_t i = 0; i < body.size();) {
+        if (body[i] == '<') {
+            std::size_t end = body.find('>', i);
+            if (end == std::string::npos) break;
+            if (body.compare(i, 3, "<br") == 0) out += '\n';
+            i = end + 1;
+        } else if (body[i] == '&') {
+            static constexpr std::pair<const char*, char> kEntities[] = {
+                {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
+            bool read = false;
+            for (const auto& [entity, c] : kEntities) {
+                if (body.compare(i, std::strlen(entity), entity) != 0) continue;
+                out += c;
+                i += std::strlen(entity);
+                read = true;
+                break;
+            }
+            if (!read) out += body[i++];
+        } else {
+            out += body[i++];
+        }
+    }
+    return out;
 }
 
-template <typename Map>
-void bound(Map& map) {
-    if (map.size() > kMaxRemembered) map.clear();
+bool endsWith(const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-// The digits of a number, for telling one call seen by two sources apart from another.
-std::string digitsOf(const std::string& number) {
-    std::string digits;
-    for (char c : number)
-        if (c >= '0' && c <= '9') digits += c;
-    return digits.size() > 9 ? digits.substr(digits.size() - 9) : digits;
+std::string hint(const dbus::Observed& o, const char* key) {
+    auto it = o.notification.hints.find(key);
+    return it == o.notification.hints.end() ? "" : it->second;
 }
 
-// What the journal says was done about a call: what the engine asked, except that a call to
-// silence rings on where the source cannot quiet it (KDE Connect and ModemManager offer no way;
-// GNOME Calls does, with Silence).
-std::string doneAbout(const policy::Decision& decision, bool can_silence = false) {
-    if (decision.primary() == policy::Action::Silence && !can_silence) return "rang-on";
-    return std::string(policy::actionName(decision.primary()));
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return !needle.empty() && haystack.find(needle) != std::string::npos;
-}
-
-// Whether a desktop body shows the phone's text: as it is, or escaped for markup.
-bool shows(const std::string& body, const std::string& text) {
-    if (contains(body, text)) return true;
-    gchar* escaped = g_markup_escape_text(text.c_str(), -1);
-    bool found = contains(body, escaped);
-    g_free(escaped);
-    return found;
+// Whether `copy` is KDE Connect's desktop copy of what the phone half says, in one of the
+// shapes KNotifications gives it (formats.md §8): the summary is the title (Plasma) or the
+// phone's app, the body is the text, "title: text", or a group's "<b>Sender</b><br/>text".
+// A call's copy is its telephony event naming the caller.
+bool isCopyOf(const dbus::Observed& copy, const Half& half) {
+    const std::string event = hint(copy, "x-kde-eventId");
+    const std::string body = plainBody(copy.notification.body);
+    if (half.ring) {
+        return (event == "callReceived" || event == "missedCall") && !half.caller.empty() &&
+               body.find(half.caller) != std::string::npos;
+    }
+    if (!event.empty() && event != "notification") return false;
+    const std::string& summary = copy.notification.summary;
+    if (summary != half.title && summary != half.app) return false;
+    return body == half.text || body == half.title + ": " + half.text ||
+           endsWith(body, "\n" + half.text);
 }
 
 }  // namespace
@@ -93,7 +100,7 @@ bool shows(const std::string& body, const std::string& text) {
 void Daemon::followPhones() {
     const policy::Sources& on = impl_->engine.policy().sources;
     sd_bus* actor = impl_->withholder ? impl_->withholder->bus() : nullptr;
-    if (!actor || options_.dry_run) return;
+    if (!actor) return;
     if (on.kdeconnect && !impl_->kdeconnect) {
         dbus::KdeConnectWatch::Callbacks cb;
         cb.notification = [this](const dbus::PhoneNotification& n) { onPhoneNotification(n); };
@@ -101,15 +108,11 @@ void Daemon::followPhones() {
         cb.sms = [this](const dbus::PhoneConversationMessage& m) { onPhoneConversation(m); };
         cb.presence = [this](bool present) { onPhoneSource(kKdeConnect, present); };
         impl_->kdeconnect = std::make_unique<dbus::KdeConnectWatch>(actor, std::move(cb));
-        try {
-            impl_->kdeconnect->start();
-        } catch (const std::exception& e) {
-            log::detail(log::Priority::Warning, "KDE Connect cannot be followed", e.what());
+        if (!startWatch(kKdeConnect, [&] { impl_->kdeconnect->start(); }))
             impl_->kdeconnect.reset();
-        }
     } else if (!on.kdeconnect) {
         impl_->kdeconnect.reset();
-        impl_->phone_present.erase(kKdeConnect);
+        onPhoneSource(kKdeConnect, false);
     }
     if (on.gnome_calls && !impl_->gnome_calls) {
         dbus::CallsWatch::Callbacks cb;
@@ -117,32 +120,39 @@ void Daemon::followPhones() {
         cb.gone = [this](const std::string& path) { onPhoneCallGone(path); };
         cb.presence = [this](bool present) { onPhoneSource(kGnomeCalls, present); };
         impl_->gnome_calls = std::make_unique<dbus::CallsWatch>(actor, std::move(cb));
-        impl_->gnome_calls->start();
+        if (!startWatch(kGnomeCalls, [&] { impl_->gnome_calls->start(); }))
+            impl_->gnome_calls.reset();
     } else if (!on.gnome_calls) {
         impl_->gnome_calls.reset();
-        impl_->phone_present.erase(kGnomeCalls);
+        onPhoneSource(kGnomeCalls, false);
     }
     followModem(on.modemmanager);
+}
+
+bool Daemon::startWatch(const char* source, const std::function<void()>& start) {
+    try {
+        start();
+        return true;
+    } catch (const std::exception& e) {
+        log::detail(log::Priority::Warning, "A phone source cannot be followed",
+                    std::string(source) + ": " + e.what());
+        return false;
+    }
 }
 
 // ModemManager lives on the system bus: a connection of its own, and losing it only ends
 // this source (the session is still there).
 void Daemon::followModem(bool on) {
-    if (!on) {
-        impl_->modem.reset();
-        impl_->system_source.reset();
-        impl_->system_bus = sd_bus_flush_close_unref(impl_->system_bus);
-        impl_->phone_present.erase(kModemManager);
-        return;
-    }
+    if (!on) return dropModem("");
     if (impl_->modem) return;
     int r = sd_bus_open_system(&impl_->system_bus);
     if (r < 0) {
         impl_->system_bus = nullptr;
+        if (impl_->modem_note != "no system bus")
+            log::write(log::Priority::Notice,
+                       "There is no system bus; calls and SMS through "
+                       "ModemManager are not followed.");
         impl_->modem_note = "no system bus";
-        log::write(log::Priority::Notice,
-                   "There is no system bus; calls and SMS through "
-                   "ModemManager are not followed.");
         return;
     }
     dbus::ModemWatch::Callbacks cb;
@@ -153,245 +163,167 @@ void Daemon::followModem(bool on) {
     impl_->modem = std::make_unique<dbus::ModemWatch>(impl_->system_bus, std::move(cb));
     impl_->system_source = BusSource::forSdBus(impl_->system_bus, [this] {
         log::write(log::Priority::Warning,
-                   "The system bus went away; ModemManager is no "
-                   "longer followed.");
+                   "The system bus went away; ModemManager is no longer followed.");
         // Not from inside the source's own dispatch: dropped on the loop's next turn.
-        g_idle_add(
+        if (impl_->modem_idle) return;
+        impl_->modem_idle = g_idle_add(
             [](gpointer self) -> gboolean {
-                static_cast<Daemon*>(self)->followModem(false);
+                auto* daemon = static_cast<Daemon*>(self);
+                daemon->impl_->modem_idle = 0;
+                daemon->dropModem("the system bus went away");
                 return G_SOURCE_REMOVE;
             },
             this);
     });
     impl_->system_source->attach();
-    try {
-        impl_->modem->start();
-    } catch (const std::exception& e) {
-        log::detail(log::Priority::Warning, "ModemManager cannot be followed", e.what());
-        impl_->modem_note = e.what();
-        impl_->modem.reset();
-        impl_->system_source.reset();
-        impl_->system_bus = sd_bus_flush_close_unref(impl_->system_bus);
-    }
+    impl_->modem_note.clear();
+    if (!startWatch(kModemManager, [&] { impl_->modem->start(); }))
+        dropModem("ModemManager cannot be followed");
+}
+
+void Daemon::dropModem(const std::string& why) {
+    impl_->modem.reset();
+    impl_->system_source.reset();
+    // No flush: a wedged system bus must not hold the loop.
+    impl_->system_bus = sd_bus_close_unref(impl_->system_bus);
+    impl_->modem_note = why;
+    onPhoneSource(kModemManager, false);
 }
 
 void Daemon::onPhoneSource(const std::string& source, bool present) {
     if (present) {
-        impl_->phone_present.insert(source);
-        log::write(log::Priority::Info, "A phone source is there", {.source = source});
-    } else if (impl_->phone_present.erase(source) > 0) {
-        log::write(log::Priority::Info, "A phone source went away", {.source = source});
-    }
-}
-
-// --- Calls ----------------------------------------------------------------------------------
-
-void Daemon::onPhoneCall(const std::string& source, const dbus::PhoneCall& call) {
-    using State = dbus::PhoneCall::State;
-    if (call.state == State::Ended) return onPhoneCallGone(call.path);
-    auto seen = impl_->calls.find(call.path);
-    if (seen != impl_->calls.end()) {
-        // Answered, or the other end picked up: a pause about it has nothing left to ask.
-        if (call.state == State::Active && impl_->keeper) impl_->keeper->reachGone(call.path);
+        if (impl_->phone_present.insert(source).second)
+            log::write(log::Priority::Info, "A phone source is there", {.source = source});
         return;
     }
-    if (call.state != State::Ringing && call.state != State::Dialing) return;
-    bound(impl_->calls);
-    impl_->calls[call.path] = Impl::PhoneCallSeen{source, ""};
+    // Gone, restarting or switched off: its calls go with it (a new instance numbers its
+    // calls from 1 again).
+    forgetCalls(source);
+    if (impl_->phone_present.erase(source) > 0)
+        log::write(log::Priority::Info, "A phone source went away", {.source = source});
+}
+
+// --- Calls KDE Connect reports: counted; nothing can be done to them from here -------------
+
+void Daemon::onPhoneRing(const dbus::PhoneRing& ring) {
+    const bool ringing = ring.event == "callReceived";
+    if (!ringing && ring.event != "missedCall") return;
+    const std::string name = ring.contact_name == ring.number ? "" : ring.contact_name;
+    policy::Event e =
+        phoneEvent(kKdeConnect, ringing ? policy::Kind::Call : policy::Kind::MissedCall, true, name,
+                   ring.number);
     const auto now = config::momentNow();
-    const std::string key = (call.incoming ? "in:" : "out:") + digitsOf(call.number);
-    auto same = impl_->recent_calls.find(key);
-    if (!digitsOf(call.number).empty() && same != impl_->recent_calls.end() &&
-        same->second.source != source && now.utc - same->second.at < kSameCallWindow) {
-        return;  // the same call, seen through the other source: decided once
+    policy::Decision decision = impl_->engine.handle(e, now);
+    if (!decision.contact) return;
+    if (ringing) impl_->engine.noteCall(*decision.contact, now);
+    if (!options_.dry_run) {
+        // The ringer on the phone cannot be muted from here: KDE Connect keeps that to the
+        // button on its own notification ("Incoming call from Alex"), the copy paired below.
+        if (decision.has(policy::Action::Silence)) cannotSilence(kKdeConnect);
+        if (decision.has(policy::Action::Reject) &&
+            impl_->cannot_end_note.insert(kKdeConnect).second)
+            log::write(log::Priority::Notice, "A call through KDE Connect cannot be ended here.",
+                       {.source = kKdeConnect});
     }
-    bound(impl_->recent_calls);
-    impl_->recent_calls[key] = Impl::RecentCall{source, now.utc};
-    policy::Event event =
-        phoneEvent(source, policy::Kind::Call, call.incoming, call.name, call.number);
-    policy::Decision decision = impl_->engine.handle(event, now);
-    if (!decision.contact) return;  // a stranger's call is never touched
-    const std::string& contact = impl_->engine.policy().contacts[*decision.contact].name;
-    impl_->calls[call.path].contact = contact;
-    log::Fields fields{
-        .contact = contact,
-        .app = source,
-        .action = std::string(policy::actionName(decision.primary())),
-        .level = decision.level ? std::string(policy::levelName(*decision.level)) : "",
-        .kind = call.incoming ? "call" : "outgoing call",
-        .source = source};
-    if (options_.dry_run) {
-        log::write(log::Priority::Info, "Would intervene (dry run).", fields);
-    } else {
-        log::write(log::Priority::Info, "Intervened.", fields);
-    }
-    if (options_.dry_run || !impl_->keeper) return;
-    const bool can_silence = source == kGnomeCalls;
-    impl_->keeper->call(impl_->engine, source, call.path, event, decision,
-                        doneAbout(decision, can_silence));
-    if (decision.has(policy::Action::Reject)) hangUp(source, call.path, contact, !call.incoming);
-    if (decision.has(policy::Action::Silence)) {
-        if (can_silence) {
-            silence(source, call.path);
-        } else {
-            cannotSilence(source);
-        }
-    }
+    Half half{.event = e, .decision = decision, .caller = ring.contact_name, .ring = true};
+    half.action = doneAbout(decision, kKdeConnect);
+    meetKdeCopy(std::move(half));
 }
 
-void Daemon::onPhoneCallGone(const std::string& path) {
-    if (impl_->calls.erase(path) > 0 && impl_->keeper) impl_->keeper->reachGone(path);
-}
-
-void Daemon::hangUp(const std::string& source, const std::string& path, const std::string& contact,
-                    bool tell) {
-    auto done = [this, source, contact, tell](bool ok, const std::string& error) {
-        if (ok) {
-            if (tell) tellUser(strings::callEndedTitle(contact), strings::callEndedBody());
-            return;
-        }
-        // Said once, not for every call: polkit will refuse the next one the same way.
-        if (!impl_->hangup_refused.empty()) return;
-        impl_->hangup_refused = source + ": " + error;
-        log::detail(log::Priority::Warning, "A call could not be ended", error);
-        // In the journal too, as a notice: the call itself is there already.
-        if (impl_->keeper) impl_->keeper->notice(contact, source, "hangup-refused");
-    };
-    if (source == kGnomeCalls && impl_->gnome_calls) impl_->gnome_calls->hangup(path, done);
-    if (source == kModemManager && impl_->modem) impl_->modem->hangup(path, done);
-}
-
-std::vector<std::string> Daemon::phoneProblems() const {
-    std::vector<std::string> problems;
-    if (!impl_->modem_note.empty())
-        problems.push_back(std::string(kModemManager) + ": " + impl_->modem_note);
-    if (!impl_->hangup_refused.empty()) problems.push_back(impl_->hangup_refused);
-    for (const auto& source : impl_->silence_note)
-        problems.push_back(source + ": a ringing call cannot be silenced from here");
-    return problems;
-}
-
-void Daemon::silence(const std::string& source, const std::string& path) {
-    if (!impl_->gnome_calls) return;
-    impl_->gnome_calls->silence(path, [this, source](bool ok, const std::string& error) {
-        if (ok) return;
-        // Calls before Silence came: it rings on, and that is said once.
-        log::detail(log::Priority::Notice, "A call could not be silenced", error);
-        cannotSilence(source);
-    });
-}
-
-void Daemon::cannotSilence(const std::string& source) {
-    // KDE Connect and ModemManager do not let another program quiet a ringing phone over
-    // D-Bus, nor do older GNOME Calls: the call rings on, and the journal has it.
-    if (!impl_->silence_note.insert(source).second) return;
-    log::write(log::Priority::Notice, "This phone source cannot silence a call; it rings on.",
-               {.source = source});
-}
-
-void Daemon::onCallAnswer(const ReachChoice& choice) {
-    auto call = impl_->calls.find(choice.unit);
-    if (call == impl_->calls.end()) return;  // ended meanwhile
-    const std::string source = call->second.source;
-    const bool incoming = choice.kind == ReachRequest::Kind::IncomingCall;
-    if (incoming && choice.which == ReachChoice::Which::OpenAnyway) {
-        auto done = [](bool ok, const std::string& error) {
-            if (!ok) log::detail(log::Priority::Warning, "A call could not be answered", error);
-        };
-        if (source == kGnomeCalls && impl_->gnome_calls)
-            impl_->gnome_calls->accept(choice.unit, done);
-        if (source == kModemManager && impl_->modem) impl_->modem->accept(choice.unit, done);
-    } else if (!incoming && choice.which == ReachChoice::Which::LetGo) {
-        hangUp(source, choice.unit, choice.contact, false);
-    }
-}
-
-// --- Messages ---------------------------------------------------------------------------------
+// --- Messages --------------------------------------------------------------------------------
 
 void Daemon::onPhoneSms(const dbus::PhoneSms& sms) {
-    recordPhone(kModemManager,
-                phoneEvent(kModemManager, policy::Kind::Message, sms.incoming, "", sms.number));
+    recordSms(kModemManager,
+              phoneEvent(kModemManager, policy::Kind::Message, sms.incoming, "", sms.number));
 }
 
 void Daemon::onPhoneConversation(const dbus::PhoneConversationMessage& m) {
     // KDE Connect also sends a conversation's history this way, one message per signal, when
     // an SMS app asks for it; and a new thread's first message comes as "created" and may
     // come again as "updated". Only new messages count, each once.
-    const auto now = config::momentNow();
-    const policy::SysTime sent{std::chrono::seconds(m.date_ms / 1000)};
-    if (now.utc - sent > kSmsFreshFor) return;
+    const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    config::momentNow().utc - policy::SysTime{})
+                                    .count();
+    const std::int64_t fresh_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(kSmsFreshFor).count();
+    if (m.date_ms < now_ms - fresh_ms || m.date_ms > now_ms + fresh_ms) return;
+    if (m.type != dbus::PhoneConversationMessage::kInbox &&
+        m.type != dbus::PhoneConversationMessage::kSent)
+        return;  // drafts, the outbox, failed and queued: not (yet) sent to anyone
     bound(impl_->kde_sms_seen);
     if (!impl_->kde_sms_seen.insert({m.device, m.thread, m.uid}).second) return;
     // The other party of a one-to-one conversation comes first; a group names everyone.
     for (const auto& address : m.addresses) {
-        policy::Event e = phoneEvent(kKdeConnect, policy::Kind::Message, m.incoming, "", address);
+        const bool incoming = m.type == dbus::PhoneConversationMessage::kInbox;
+        policy::Event e = phoneEvent(kKdeConnect, policy::Kind::Message, incoming, "", address);
         if (m.addresses.size() > 1) e.kind = policy::Kind::GroupMessage;
-        if (recordPhone(kKdeConnect, e)) return;
+        if (recordSms(kKdeConnect, e)) return;
     }
 }
 
-void Daemon::onPhoneRing(const dbus::PhoneRing& ring) {
-    const bool ringing = ring.event == "callReceived";
-    const std::string name = ring.contact_name == ring.number ? "" : ring.contact_name;
-    policy::Event e =
-        phoneEvent(kKdeConnect, ringing ? policy::Kind::Call : policy::Kind::MissedCall, true, name,
-                   ring.number);
-    policy::Decision decision = impl_->engine.handle(e, config::momentNow());
-    // The ringer on the phone cannot be muted from here: KDE Connect keeps that to the button
-    // on its own notification ("Incoming call from Alex"), the desktop copy paired below.
-    if (decision.contact && decision.has(policy::Action::Silence) && !options_.dry_run)
-        cannotSilence(kKdeConnect);
-    const std::string done = doneAbout(decision);
-    meetKdeCopy(std::move(e), std::move(decision), ring.contact_name, done);
-}
-// Journals what a phone source saw, when it is from or to a contact. True when it was.
-bool Daemon::recordPhone(const std::string& source, const policy::Event& event) {
+// An SMS from or to a contact. One the person sent is reaching out: journaled now. One they
+// received also reaches the person as its messaging app's notification, which the monitor
+// judges and counts: it is journaled here only when no such notification came around it.
+// True when it was from or to a contact.
+bool Daemon::recordSms(const std::string& source, const policy::Event& event) {
     policy::Decision decision = impl_->engine.handle(event, config::momentNow());
     if (!decision.contact) return false;
     if (options_.dry_run || !impl_->keeper) return true;
-    // Their SMS reaches the person through the messaging app's own notification, which the
-    // monitor judges: here it is counted, and an SMS the person sent is reaching out.
-    impl_->keeper->record(impl_->engine, source, event, decision, "count");
+    if (event.direction == policy::Direction::Outgoing) {
+        impl_->keeper->record(impl_->engine, source, event, decision, "count");
+        return true;
+    }
+    Half half{.event = event, .decision = decision, .action = "count", .sms = true};
+    half.source = source;
+    waitForCopy(std::move(half));
     return true;
 }
 
 // A notification forwarded from the phone. KDE Connect also posts it on the desktop; that
 // copy is what can be withheld.
 void Daemon::onPhoneNotification(const dbus::PhoneNotification& n) {
+    if (n.text.empty()) return;  // nothing to tell it by, and nothing to keep
     policy::Event e = phoneEvent(kKdeConnect, policy::Kind::Message, true, n.title, "");
     e.text = n.text;
     policy::Decision decision = impl_->engine.handle(e, config::momentNow());
-    const std::string needle = n.text;
-    meetKdeCopy(std::move(e), std::move(decision), needle, "count");
+    meetKdeCopy(Half{.event = std::move(e),
+                     .decision = std::move(decision),
+                     .action = "count",
+                     .title = n.title,
+                     .app = n.app,
+                     .text = n.text});
 }
 
-// KDE Connect reports what the phone sends twice: on its own interfaces and as a desktop
-// notification whose body shows `needle` (the text; for a call, the caller's name). Whichever
-// arrives second makes the pair, and the pair is judged once: by the copy's own profile when it
-// could place it, else with what the phone said. A phone half whose copy never comes (the
-// desktop shows none) is journaled alone, with `action`, after kCopyWindow.
-void Daemon::meetKdeCopy(policy::Event e, policy::Decision decision, const std::string& needle,
-                         const std::string& action) {
+// Whichever of the two halves arrives second makes the pair, and the pair is judged once: by
+// the copy's own profile when it could place it, else with what the phone said. A phone half
+// whose copy never comes (the desktop shows none) is journaled alone after kCopyWindow.
+void Daemon::meetKdeCopy(Half half) {
     const auto now = config::momentNow();
     auto& copies = impl_->kde_copies;
     std::erase_if(copies, [&](const auto& c) { return now.utc - c.at > kCopyWindow; });
+    if (!half.decision.contact) return;  // a stranger's half never takes a copy
     for (auto it = copies.begin(); it != copies.end(); ++it) {
-        if (!shows(it->observed.notification.body, needle)) continue;
-        bool judged = it->judged;
+        if (!isCopyOf(it->observed, half)) continue;
+        const bool judged = it->judged;
         dbus::Observed copy = std::move(it->observed);
         copies.erase(it);
-        if (!judged && decision.contact) act(copy, e, decision);
+        if (!judged) act(copy, half.event, half.decision);
         return;
     }
-    if (!decision.contact) return;
+    half.source = kKdeConnect;
+    waitForCopy(std::move(half));
+}
+
+void Daemon::waitForCopy(Half half) {
+    half.at = config::momentNow().utc;
     bound(impl_->kde_waiting);
-    impl_->kde_waiting.push_back({now.utc, std::move(e), std::move(decision), needle, action});
+    impl_->kde_waiting.push_back(std::move(half));
     if (impl_->kde_timer) return;
     impl_->kde_timer = g_timeout_add_seconds(
         kCopyCheckSeconds,
         [](gpointer self) -> gboolean {
             auto* daemon = static_cast<Daemon*>(self);
-            daemon->expirePhoneNotifications();
+            daemon->expirePhoneHalves();
             if (!daemon->impl_->kde_waiting.empty()) return G_SOURCE_CONTINUE;
             daemon->impl_->kde_timer = 0;
             return G_SOURCE_REMOVE;
@@ -399,35 +331,67 @@ void Daemon::meetKdeCopy(policy::Event e, policy::Decision decision, const std::
         this);
 }
 
-// Called by onObserved for each desktop copy KDE Connect posts. True when a phone half was
-// waiting for it (and the pair was judged here).
-bool Daemon::pairKdeCopy(const dbus::Observed& observed, bool judged) {
-    const auto now = config::momentNow();
+// For each desktop copy KDE Connect posts (`judged`: its profile recognised the contact), and
+// in the GNOME Shell extension's Decide. The phone half that was waiting for it, if any, now
+// taken; otherwise the copy waits for its half.
+std::optional<Half> Daemon::takeKdeHalf(const dbus::Observed& observed, bool judged) {
     auto& waiting = impl_->kde_waiting;
     for (auto it = waiting.begin(); it != waiting.end(); ++it) {
-        if (!shows(observed.notification.body, it->needle)) continue;
-        Impl::PhoneWaiting w = std::move(*it);
+        if (it->sms || !isCopyOf(observed, *it)) continue;
+        Half half = std::move(*it);
         waiting.erase(it);
-        if (!judged) act(observed, w.event, w.decision);
-        return true;
+        return half;
     }
     bound(impl_->kde_copies);
-    impl_->kde_copies.push_back({now.utc, observed, judged});
-    return false;
+    impl_->kde_copies.push_back({config::momentNow().utc, observed, judged});
+    return std::nullopt;
 }
 
-void Daemon::expirePhoneNotifications() {
+// Halves whose copy did not come are journaled alone; an incoming SMS only when no message
+// from the contact was counted around it (its app's notification, judged by the monitor).
+void Daemon::expirePhoneHalves() {
     const auto now = config::momentNow();
     auto& waiting = impl_->kde_waiting;
+    std::vector<Half> due;
     for (auto it = waiting.begin(); it != waiting.end();) {
         if (now.utc - it->at + std::chrono::seconds(kCopyCheckSeconds) <= kCopyWindow) {
             ++it;
             continue;
         }
-        if (impl_->keeper && !options_.dry_run)
-            impl_->keeper->record(impl_->engine, kKdeConnect, it->event, it->decision, it->action);
+        due.push_back(std::move(*it));
         it = waiting.erase(it);
     }
+    // Notifications first: an SMS's own notification counts for it.
+    std::stable_partition(due.begin(), due.end(), [](const Half& h) { return !h.sms; });
+    for (const Half& half : due) {
+        if (!impl_->keeper || options_.dry_run || !half.decision.contact) continue;
+        const std::string& contact = impl_->engine.policy().contacts[*half.decision.contact].name;
+        if (half.sms && takeCounted(contact, half.at)) continue;
+        impl_->keeper->record(impl_->engine, half.source, half.event, half.decision, half.action);
+        if (!half.sms) noteCounted(contact);
+    }
+}
+
+void Daemon::noteCounted(const std::string& contact) {
+    const auto now = config::momentNow().utc;
+    bound(impl_->counted);
+    auto& times = impl_->counted[contact];
+    while (!times.empty() && now - times.front() > 2 * kCopyWindow)
+        times.pop_front();
+    if (times.size() < kMaxRemembered) times.push_back(now);
+}
+
+// Takes one count of a message from `contact` within kCopyWindow of `around`, if there is one.
+bool Daemon::takeCounted(const std::string& contact, policy::SysTime around) {
+    auto it = impl_->counted.find(contact);
+    if (it == impl_->counted.end()) return false;
+    auto& times = it->second;
+    auto near = std::find_if(times.begin(), times.end(), [&](policy::SysTime t) {
+        return t >= around - kCopyWindow && t <= around + kCopyWindow;
+    });
+    if (near == times.end()) return false;
+    times.erase(near);
+    return true;
 }
 
 }  // namespace nocontact::daemon

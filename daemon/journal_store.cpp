@@ -81,7 +81,7 @@ Status JournalStore::prepareAll() {
          "FROM events WHERE time_utc >= ? ORDER BY time_utc, id"},
         {&s.lastReached,
          "SELECT contact, MAX(time_utc) FROM events "
-         "WHERE (kind = 'reach_answer' AND action = 'opened-anyway') "
+         "WHERE (kind = 'reach_answer' AND action IN ('opened-anyway', 'went-on')) "
          // A call to them that waited behind a pause, or that nocontact ended, reached no one
          // (yet): the answer to the pause says whether it went on.
          "OR (direction = 'outgoing' AND kind <> 'app_launch' "

@@ -264,7 +264,7 @@ void Keeper::call(const policy::Engine& engine, const std::string& source, const
                   const std::string& action) {
     if (!decision.contact) return;
     const bool incoming = event.direction == policy::Direction::Incoming;
-    record(engine, source, event, decision, action);
+    if (!action.empty()) record(engine, source, event, decision, action);
     const auto& contact = engine.policy().contacts[*decision.contact];
     if (decision.has(policy::Action::Nudge)) pause_->nudge(contact.name);
     if (!decision.has(incoming ? policy::Action::Pause : policy::Action::PauseBeforeUse)) return;
@@ -282,15 +282,23 @@ void Keeper::record(const policy::Engine& engine, const std::string& source,
                     const policy::Event& event, const policy::Decision& decision,
                     const std::string& action) {
     if (!decision.contact) return;
-    EventRow row{
-        .time = config::momentNow().utc,
-        .contact = engine.policy().contacts[*decision.contact].name,
-        .source = source,
-        .app = event.app,
-        .kind = std::string(policy::kindName(event.kind)),
-        .level = decision.level ? std::string(policy::levelName(*decision.level)) : "",
-        .action = action,
-        .direction = event.direction == policy::Direction::Outgoing ? "outgoing" : "incoming"};
+    record(engine.policy().contacts[*decision.contact].name, source, event,
+           decision.level ? std::string(policy::levelName(*decision.level)) : "", action);
+}
+
+void Keeper::record(const std::string& contact, const std::string& source,
+                    const policy::Event& event, const std::string& level, const std::string& action,
+                    const std::string& kind) {
+    const bool outgoing = event.direction == policy::Direction::Outgoing;
+    EventRow row{.time = config::momentNow().utc,
+                 .contact = contact,
+                 .source = source,
+                 .app = kind.empty() ? event.app : "call",
+                 .kind = kind.empty() ? std::string(policy::kindName(event.kind)) : kind,
+                 .level = level,
+                 .action = action,
+                 // An answer is the person's, not a contact: it has no direction of its own.
+                 .direction = kind.empty() && outgoing ? "outgoing" : "incoming"};
     if (!store_->recordEvent(row))
         log::write(log::Priority::Warning, "The journal did not take an event",
                    {.contact = row.contact, .source = source});

@@ -71,6 +71,10 @@ class Keeper {
     // notification with no desktop copy): `action` is what nocontact did about it.
     void record(const policy::Engine& engine, const std::string& source, const policy::Event& event,
                 const policy::Decision& decision, const std::string& action);
+    // The same for `contact` by name, later (e.g. once a hangup was answered), as `kind`
+    // (empty: the event's own kind).
+    void record(const std::string& contact, const std::string& source, const policy::Event& event,
+                const std::string& level, const std::string& action, const std::string& kind = "");
     // Something nocontact could not do for `contact` (`what`: "hangup-refused"), journaled
     // once as a notice so the person can see why.
     void notice(const std::string& contact, const std::string& source, const std::string& what);

@@ -33,7 +33,7 @@ Stats computeStats(const StatsInput& in) {
             if (e.action == "let-go") {
                 ++out.let_go;
                 ++out.honoured;
-            } else if (e.action == "opened-anyway") {
+            } else if (e.action == "opened-anyway" || e.action == "went-on") {
                 ++out.opened_anyway;
                 ++out.overridden;
             }

@@ -131,16 +131,15 @@ std::string callingThemTitle(const std::string& contact) {
 }
 
 std::string callCountdown(int seconds_left, bool incoming) {
+    if (!incoming) return tr("It is ringing them now. You can hang up at any moment.");
     const auto n = static_cast<unsigned long>(seconds_left);
-    return fill(incoming ? trn("You can answer in {n} second.", "You can answer in {n} seconds.", n)
-                         : trn("You can go on with the call in {n} second.",
-                               "You can go on with the call in {n} seconds.", n),
+    return fill(trn("You can answer in {n} second.", "You can answer in {n} seconds.", n),
                 {{"n", std::to_string(seconds_left)}});
 }
 
 std::string callReady(bool incoming) {
     return incoming ? tr("Answer it, or let it ring. Each is a fair choice.")
-                    : tr("Go on with the call, or hang up for now. Each is a fair choice.");
+                    : tr("Hang up, or let the call go on. Each is a fair choice.");
 }
 
 std::string callEndedTitle(const std::string& contact) {

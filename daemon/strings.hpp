@@ -81,14 +81,15 @@ std::string reachWaiting(const std::string& app);
 
 inline constexpr const char* kAnswer = N_("Answer");
 inline constexpr const char* kLetItRing = N_("Let it ring");
-inline constexpr const char* kCallAnyway = N_("Call anyway");
+inline constexpr const char* kCallAnyway = N_("Let it go on");
 inline constexpr const char* kHangUp = N_("Hang up");
 
 // "Alex is calling — take a breath"
 std::string callingTitle(const std::string& contact);
 // "You're calling Alex — take a breath"
 std::string callingThemTitle(const std::string& contact);
-// The countdown: "You can answer in 5 seconds."
+// The countdown: "You can answer in 5 seconds."; for a call to them, which rings already,
+// that hanging up is there at any moment.
 std::string callCountdown(int seconds_left, bool incoming);
 // After the countdown: both ways are fair.
 std::string callReady(bool incoming);

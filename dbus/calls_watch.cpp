@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "dbus/match.hpp"
 #include "dbus/names.hpp"
 
 namespace nocontact::dbus {
@@ -347,8 +348,13 @@ struct CallsWatch::Impl {
     void callMethod(const std::string& path, const char* member, PhoneDone done) {
         auto* pending = new PhoneDone(std::move(done));
         sd_bus_slot* slot = nullptr;
-        int r = sd_bus_call_method_async(bus, &slot, names::kCallsService, path.c_str(),
-                                         names::kCallsCallInterface, member, &onDone, pending, "");
+        // Never auto-started: a late Hangup must not launch GNOME Calls.
+        sd_bus_message* m = nullptr;
+        int r = sd_bus_message_new_method_call(bus, &m, names::kCallsService, path.c_str(),
+                                               names::kCallsCallInterface, member);
+        if (r >= 0) r = sd_bus_message_set_auto_start(m, 0);
+        if (r >= 0) r = sd_bus_call_async(bus, &slot, m, &onDone, pending, 0);
+        sd_bus_message_unref(m);
         if (r < 0) {
             if (*pending) (*pending)(false, std::string("not sent: ") + std::strerror(-r));
             delete pending;
@@ -372,13 +378,13 @@ CallsWatch::~CallsWatch() = default;
 void CallsWatch::start() {
     Impl* impl = impl_.get();
     int r = sd_bus_add_match_async(impl->bus, &impl->owner_match, kOwnerRule, &Impl::onOwnerChanged,
-                                   nullptr, impl);
+                                   &keepConnectionOnRefusedMatch, impl);
     if (r >= 0)
         r = sd_bus_add_match_async(impl->bus, &impl->manager_match, kObjectManagerRule,
-                                   &Impl::onManager, nullptr, impl);
+                                   &Impl::onManager, &keepConnectionOnRefusedMatch, impl);
     if (r >= 0)
         r = sd_bus_add_match_async(impl->bus, &impl->properties_match, kPropertiesRule,
-                                   &Impl::onProperties, nullptr, impl);
+                                   &Impl::onProperties, &keepConnectionOnRefusedMatch, impl);
     if (r >= 0)
         r = sd_bus_call_method_async(impl->bus, &impl->owner_query, names::kBusService,
                                      names::kBusPath, names::kBusInterface, "GetNameOwner",

@@ -116,6 +116,7 @@ std::optional<PhoneConversationMessage> decodeConversationMessage(sd_bus_message
                             &sub_id) < 0)
         return std::nullopt;
     msg.body = capped(body);
+    msg.type = type;
     msg.incoming = type == kMessageTypeInbox;
     return msg;  // attachments, when there, are not read
 }

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "dbus/kdeconnect_decode.hpp"
+#include "dbus/match.hpp"
 #include "dbus/names.hpp"
 
 namespace nocontact::dbus {
@@ -351,14 +352,14 @@ void KdeConnectWatch::start() {
     for (const char* rule : kRules) {
         sd_bus_slot* slot = nullptr;
         if (r >= 0)
-            r = sd_bus_add_match_async(impl_->bus, &slot, rule, &Impl::onSignal, nullptr,
-                                       impl_.get());
+            r = sd_bus_add_match_async(impl_->bus, &slot, rule, &Impl::onSignal,
+                                       &keepConnectionOnRefusedMatch, impl_.get());
         if (slot) impl_->matches.push_back(slot);
     }
     sd_bus_slot* owner = nullptr;
     if (r >= 0)
-        r = sd_bus_add_match_async(impl_->bus, &owner, kOwnerRule, &Impl::onOwnerChanged, nullptr,
-                                   impl_.get());
+        r = sd_bus_add_match_async(impl_->bus, &owner, kOwnerRule, &Impl::onOwnerChanged,
+                                   &keepConnectionOnRefusedMatch, impl_.get());
     if (owner) impl_->matches.push_back(owner);
     if (r < 0) throw std::runtime_error("cannot watch KDE Connect");
     impl_->queryOwner();

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "dbus/match.hpp"
 #include "dbus/modem_decode.hpp"
 #include "dbus/names.hpp"
 
@@ -465,8 +466,8 @@ void ModemWatch::start() {
                           {kPropertiesRule, &Impl::onSignal}};
     for (const Rule& rule : rules) {
         sd_bus_slot* slot = nullptr;
-        if (sd_bus_add_match_async(impl_->bus, &slot, rule.match, rule.handler, nullptr,
-                                   impl_.get()) < 0)
+        if (sd_bus_add_match_async(impl_->bus, &slot, rule.match, rule.handler,
+                                   &keepConnectionOnRefusedMatch, impl_.get()) < 0)
             throw std::runtime_error("cannot watch ModemManager");
         impl_->matches.push_back(slot);
     }

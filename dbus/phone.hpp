@@ -62,7 +62,10 @@ struct PhoneConversationMessage {
     std::string device;
     std::int64_t thread = 0;
     std::int32_t uid = 0;
-    bool incoming = true;                // type 1 (inbox); 2 sent, 4 outbox...
+    // Android's message type: 1 inbox, 2 sent; 3 draft, 4 outbox, 5 failed, 6 queued.
+    static constexpr std::int32_t kInbox = 1, kSent = 2;
+    std::int32_t type = kInbox;
+    bool incoming = true;                // type 1 (inbox)
     std::vector<std::string> addresses;  // the other party first, as the phone sends them
     std::string body;                    // never logged
     std::int64_t date_ms = 0;

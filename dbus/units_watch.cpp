@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <unordered_set>
 
+#include "dbus/match.hpp"
 #include "dbus/names.hpp"
 
 namespace nocontact::dbus {
@@ -183,10 +184,11 @@ UnitsWatch::~UnitsWatch() = default;
 
 void UnitsWatch::start() {
     int r = sd_bus_add_match_async(impl_->bus, &impl_->signals, kManagerSignals, &Impl::onSignal,
-                                   nullptr, impl_.get());
+                                   &keepConnectionOnRefusedMatch, impl_.get());
     if (r >= 0)
         r = sd_bus_add_match_async(impl_->bus, &impl_->owner, kManagerOwnerRule,
-                                   &Impl::onOwnerChanged, nullptr, impl_.get());
+                                   &Impl::onOwnerChanged, &keepConnectionOnRefusedMatch,
+                                   impl_.get());
     if (r < 0) throw std::runtime_error("cannot watch the systemd user manager");
     impl_->subscribe();
 }

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "dbus/match.hpp"
 #include "dbus/names.hpp"
 
 namespace nocontact::dbus {
@@ -264,7 +265,7 @@ void Withholder::start() {
     // The match is sent before GetNameOwner: the bus handles them in order, so no change of
     // owner between the two is missed.
     r = sd_bus_add_match_async(bus, &impl_->owner_match, kOwnerChangedRule, &Impl::onOwnerChanged,
-                               nullptr, impl_.get());
+                               &keepConnectionOnRefusedMatch, impl_.get());
     if (r < 0) throw std::runtime_error("cannot watch the notification server");
     impl_->query();
 }

@@ -139,14 +139,13 @@ Decision Engine::decideIncoming(const Event& e, const Match& m, const Moment& no
     return d;
 }
 
-Decision Engine::decideCall(const Event&, const Match& m, const Moment& now) {
+Decision Engine::decideCall(const Event&, const Match& m, const Moment& now) const {
     bool snoozed = false;
     Decision d = aboutContact(*this, m, now, snoozed);
     const Contact& c = policy_.contacts[m.contact];
     auto last = last_call_.find(c.name);
     const bool repeat = last != last_call_.end() && now.utc - last->second < kRepeatCallWindow &&
-                        now.utc >= last->second;
-    last_call_.insert_or_assign(c.name, now.utc);
+                        now.utc - last->second >= kSameCallWithin;
     if (snoozed) {
         d.actions = {Action::Show, Action::Count};
         return d;
@@ -161,6 +160,11 @@ Decision Engine::decideCall(const Event&, const Match& m, const Moment& now) {
         d.why.append(" Their calls are set to ").append(callRuleName(c.calls)).append(".");
     }
     return d;
+}
+
+void Engine::noteCall(std::size_t contact, const Moment& now) {
+    if (contact < policy_.contacts.size())
+        last_call_.insert_or_assign(policy_.contacts[contact].name, now.utc);
 }
 
 }  // namespace nocontact::policy

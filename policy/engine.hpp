@@ -89,12 +89,18 @@ class Engine {
     // Days since the contact's `since` (day 1 is the first day), or nullopt without one.
     std::optional<int> dayCount(std::size_t contact, const Moment& now) const;
 
+    // One call from the contact rang (decided once per call, after any source that saw it
+    // twice was accounted for): the next call within kRepeatCallWindow is a repeat. Kept apart
+    // from handle() because one call is often decided more than once (a phone's own signal
+    // and its desktop copy, a call notification re-posted).
+    void noteCall(std::size_t contact, const Moment& now);
+
     // The snooze in force at `now`, if any.
     const Override* activeSnooze(const Moment& now) const;
 
   private:
     Decision decideIncoming(const Event& e, const Match& m, const Moment& now) const;
-    Decision decideCall(const Event& e, const Match& m, const Moment& now);
+    Decision decideCall(const Event& e, const Match& m, const Moment& now) const;
     Decision decideReachingOut(const Event& e, const Moment& now);
     // The contact with the highest effective level (the first of equals); contacts not empty.
     std::size_t strictestContact(const Moment& now) const;
@@ -110,5 +116,7 @@ class Engine {
 // A call from the same contact within this time of the previous one is a repeat call
 // (Android's "repeat callers" window, DESIGN.md §10).
 inline constexpr Seconds kRepeatCallWindow{15 * 60};
+// Calls closer together than this are one call seen twice: no one redials that fast.
+inline constexpr Seconds kSameCallWithin{2};
 
 }  // namespace nocontact::policy

@@ -96,7 +96,7 @@ std::string foldName(std::string_view utf8) {
 
 namespace {
 
-// One UTF-8 sequence at `i` (advanced past it); U+FFFD for a broken one.
+// One UTF-8 sequence at `i` (advanced past it); U+FFFD for a broken, overlong or surrogate one.
 char32_t nextCodePoint(std::string_view s, std::size_t& i) {
     auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
     unsigned char b = byte(i);
@@ -118,13 +118,17 @@ char32_t nextCodePoint(std::string_view s, std::size_t& i) {
         cp = (cp << 6) | (byte(i + k) & 0x3F);
     }
     i += static_cast<std::size_t>(extra) + 1;
+    static constexpr char32_t kLeast[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kLeast[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0xFFFD;
     return cp;
 }
 
 // What one code point becomes in a plain number: itself, or an ASCII stand-in, or nothing.
 std::optional<char> plainChar(char32_t cp) {
     if (cp < 0x80) return static_cast<char>(cp);
-    if (cp >= 0xFF10 && cp <= 0xFF19) return static_cast<char>('0' + (cp - 0xFF10));
+    // Any script's decimal digits (Arabic-Indic, Persian, Devanagari, full-width...).
+    if (int digit = u_charDigitValue(static_cast<UChar32>(cp)); digit >= 0 && digit <= 9)
+        return static_cast<char>('0' + digit);
     if (cp == 0xFF0B) return '+';
     if (cp == 0x00A0 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F ||
         cp == 0x3000)
@@ -136,13 +140,7 @@ std::optional<char> plainChar(char32_t cp) {
     return '?';  // anything else keeps the text from looking like a number
 }
 
-}  // namespace
-
-std::string plainNumber(std::string_view text) {
-    if (text.size() >= 4 && lowerAscii(text.substr(0, 4)) == "tel:") {
-        text.remove_prefix(4);
-        text = text.substr(0, text.find(';'));  // ;phone-context=..., ;ext=...
-    }
+std::string plainText(std::string_view text) {
     std::string out;
     for (std::size_t i = 0; i < text.size();) {
         if (auto c = plainChar(nextCodePoint(text, i))) out += *c;
@@ -150,6 +148,28 @@ std::string plainNumber(std::string_view text) {
     auto first = out.find_first_not_of(' ');
     if (first == std::string::npos) return {};
     return out.substr(first, out.find_last_not_of(' ') - first + 1);
+}
+
+}  // namespace
+
+std::string plainNumber(std::string_view text) {
+    if (text.size() < 4 || lowerAscii(text.substr(0, 4)) != "tel:") return plainText(text);
+    // RFC 3966: "tel:" number *(";" parameter); a local number's phone-context, when it is a
+    // global prefix ("+1415"), says where it belongs.
+    text.remove_prefix(4);
+    std::string_view number = text.substr(0, text.find(';'));
+    std::string context;
+    for (std::size_t at = text.find(';'); at != std::string_view::npos;) {
+        std::size_t next = text.find(';', at + 1);
+        std::string_view param = text.substr(
+            at + 1, next == std::string_view::npos ? std::string_view::npos : next - at - 1);
+        if (lowerAscii(param.substr(0, 14)) == "phone-context=") context = param.substr(14);
+        at = next;
+    }
+    std::string plain = plainText(number);
+    if (!plain.empty() && plain.front() != '+' && context.size() > 1 && context.front() == '+')
+        return plainText(context) + " " + plain;
+    return plain;
 }
 
 std::optional<std::string> toE164(std::string_view number, std::string_view region) {

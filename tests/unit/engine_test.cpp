@@ -250,26 +250,46 @@ TEST(AnOutgoingCall, IsEndedKindlyAtStrict) {
     EXPECT_TRUE(d.has(Action::Notice));
 }
 
+// A call the daemon decided about, noted as one call that rang.
+Decision ring(Engine& engine, const char* at) {
+    Decision d = engine.handle(eventFrom("Alex", Kind::Call), momentAt(at));
+    if (d.contact) engine.noteCall(*d.contact, momentAt(at));
+    return d;
+}
+
 TEST(ARepeatCall, NeverBreaksThroughUnlessTheContactAllowsIt) {
     Engine engine(policyWith(alex(Level::Strict)));
-    EXPECT_EQ(engine.handle(eventFrom("Alex", Kind::Call), momentAt("2026-11-25T01:00")).primary(),
-              Action::Reject);
-    Decision again = engine.handle(eventFrom("Alex", Kind::Call), momentAt("2026-11-25T01:03"));
-    EXPECT_EQ(actionsText(again), "reject count");
+    EXPECT_EQ(ring(engine, "2026-11-25T01:00").primary(), Action::Reject);
+    EXPECT_EQ(actionsText(ring(engine, "2026-11-25T01:03")), "reject count");
 }
 
 TEST(ARepeatCall, RingsWithin15MinutesWhenTheContactAllowsIt) {
     Contact c = alex(Level::Strict);
     c.repeat_calls_break_through = true;
     Engine engine(policyWith(c));
-    EXPECT_EQ(engine.handle(eventFrom("Alex", Kind::Call), momentAt("2026-11-25T01:00")).primary(),
-              Action::Reject);
-    Decision again = engine.handle(eventFrom("Alex", Kind::Call), momentAt("2026-11-25T01:14"));
+    EXPECT_EQ(ring(engine, "2026-11-25T01:00").primary(), Action::Reject);
+    Decision again = ring(engine, "2026-11-25T01:14");
     EXPECT_EQ(actionsText(again), "ring count");
     EXPECT_NE(again.why.find("repeat_calls_break_through"), std::string::npos) << again.why;
     // Not a repeat: the last call was more than 15 minutes before.
-    Decision later = engine.handle(eventFrom("Alex", Kind::Call), momentAt("2026-11-25T01:30"));
-    EXPECT_EQ(actionsText(later), "reject count");
+    EXPECT_EQ(actionsText(ring(engine, "2026-11-25T01:30")), "reject count");
+}
+
+TEST(ARepeatCall, IsNotOneCallDecidedTwice) {
+    Contact c = alex(Level::Strict);
+    c.repeat_calls_break_through = true;
+    Engine engine(policyWith(c));
+    Moment first = momentAt("2026-11-25T01:00");
+    Decision d = engine.handle(eventFrom("Alex", Kind::Call), first);
+    engine.noteCall(*d.contact, first);
+    // The same call again (its desktop copy), a moment later: not a second call.
+    Moment copy{first.utc + std::chrono::seconds(1), first.local + std::chrono::seconds(1)};
+    EXPECT_EQ(engine.handle(eventFrom("Alex", Kind::Call), copy).primary(), Action::Reject);
+    // Deciding alone notes nothing: without noteCall no call is a repeat.
+    Engine fresh(policyWith(c));
+    fresh.handle(eventFrom("Alex", Kind::Call), first);
+    EXPECT_EQ(fresh.handle(eventFrom("Alex", Kind::Call), momentAt("2026-11-25T01:05")).primary(),
+              Action::Reject);
 }
 
 TEST(ARepeatCall, IsNotMadeByMessagesOrOutgoingCalls) {
@@ -278,8 +298,7 @@ TEST(ARepeatCall, IsNotMadeByMessagesOrOutgoingCalls) {
     Engine engine(policyWith(c));
     engine.handle(eventFrom("Alex"), momentAt("2026-11-25T01:00"));
     engine.handle(eventFrom("Alex", Kind::Call, Direction::Outgoing), momentAt("2026-11-25T01:01"));
-    Decision first = engine.handle(eventFrom("Alex", Kind::Call), momentAt("2026-11-25T01:02"));
-    EXPECT_EQ(first.primary(), Action::Reject);
+    EXPECT_EQ(ring(engine, "2026-11-25T01:02").primary(), Action::Reject);
 }
 
 }  // namespace

@@ -73,7 +73,23 @@ TEST(ToE164, ReadsNumbersAsPhonesAndDialersWriteThem) {
     EXPECT_EQ(toE164("011 49 30 123456", "US"), "+4930123456");
 }
 
+TEST(ToE164, ReadsDigitsOfAnyScriptAndALocalNumbersContext) {
+    // Arabic-Indic and Persian digits, as phones in those locales show them.
+    EXPECT_EQ(toE164("\u0664\u0661\u0665\u0665\u0665\u0665\u0660\u0661\u0660\u0660", "US"),
+              "+14155550100");
+    EXPECT_EQ(
+        toE164("+\u06f1 \u06f4\u06f1\u06f5 \u06f5\u06f5\u06f5 \u06f0\u06f1\u06f0\u06f0", "DE"),
+        "+14155550100");
+    EXPECT_EQ(toE164("tel:555-0100;phone-context=+1415", "DE"), "+14155550100");
+}
+
 TEST(PlainNumber, KeepsOtherTextFromLookingLikeANumber) {
+    EXPECT_FALSE(
+        looksLikePhoneNumber("\xc0\xb0"
+                             "4155550100"));  // an overlong '0'
+    EXPECT_FALSE(
+        looksLikePhoneNumber("\xed\xa0\x80"
+                             "4155550100"));  // a surrogate
     EXPECT_FALSE(looksLikePhoneNumber("4155550100\u00e9"));
     EXPECT_FALSE(
         looksLikePhoneNumber("\xff\xfe"
