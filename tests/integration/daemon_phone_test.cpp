@@ -580,6 +580,28 @@ TEST_F(DaemonPhones, DecidesOnceAboutACallSeenByCallsAndModemManager) {
     EXPECT_EQ(modem_->asked(in_modem, "Hangup") + calls_->asked(in_calls, "Hangup"), 1);
 }
 
+TEST_F(DaemonPhones, FollowsOnlyTheSourcesThePolicyHasOn) {
+    kde_ = std::make_unique<PhoneFake>(kFakes + "kdeconnect.py", "DBUS_SESSION_BUS_ADDRESS",
+                                       bus_.address());
+    calls_ = std::make_unique<PhoneFake>(kFakes + "gnome_calls.py", "DBUS_SESSION_BUS_ADDRESS",
+                                         bus_.address());
+    const std::string off = "sources: { kdeconnect: false, gnome_calls: false }\n";
+    ASSERT_NO_FATAL_FAILURE(startDaemon(phonePolicy("strict", "", off)));
+    // Both services are there, and neither is followed; a call in Calls is left alone.
+    std::string call =
+        calls_->call<sdbus::ObjectPath>("Incoming", std::string(kAlexNumber), std::string(""));
+    EXPECT_TRUE(field<std::vector<std::string>>(status(), "phones").empty());
+    calls_->call("End", sdbus::ObjectPath(call));
+    daemon_->writePolicy(phonePolicy("strict"));
+    ASSERT_TRUE(reload().first);
+    ASSERT_TRUE(waitPresent("kdeconnect"));
+    ASSERT_TRUE(waitPresent("gnome_calls"));
+    std::string later =
+        calls_->call<sdbus::ObjectPath>("Incoming", std::string(kAlexNumber), std::string(""));
+    ASSERT_TRUE(waitAsked(*calls_, later, "Hangup"));
+    EXPECT_EQ(calls_->asked(call, "Hangup"), 0);
+}
+
 // Every row of DESIGN.md §4 that involves a call, through GNOME Calls (which can silence):
 // what the contact's level and `calls:` make of their call, and of a call to them.
 struct CallRow {
