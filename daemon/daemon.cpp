@@ -250,7 +250,10 @@ void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
     if (options_.dry_run) return;
     // Kept on disk before it is taken off the screen: a crash in between loses nothing, and a
     // message that could not be kept stays where it is (a full disk never costs a message).
-    if (impl_->keeper && !impl_->keeper->keep(impl_->engine, observed, event, decision)) return;
+    // The pause (a blocking libnotify call) comes from the loop's next turn, after the
+    // withholding call is on its way: the message is on screen no longer than it must be.
+    if (impl_->keeper && !impl_->keeper->keep(impl_->engine, observed, event, decision, true))
+        return;
     if (!withholds(decision)) return;
     impl_->withholder->withhold(
         observed, i18n::tr(strings::kWithheldPlaceholder),

@@ -192,7 +192,7 @@ Result<std::vector<DayCount>> JournalStore::countsByDay(const std::string& conta
 }
 
 Result<std::int64_t> JournalStore::holdMessage(const HeldMessage& m) {
-    // One INSERT is one transaction; with synchronous=FULL it is on disk when step returns.
+    // One INSERT is one transaction; in the WAL when step returns, so a crash cannot lose it.
     Use use{stmts_->insertHeld.get()};
     use.bind(toSql(m.received)).bind(m.contact).bind(m.app_name).bind(m.app_id);
     use.bind(m.app_icon).bind(m.desktop_entry).bind(m.summary).bind(m.body);

@@ -90,7 +90,12 @@ result $? "after the countdown the pause offers Read it, and dunst invokes it"
 back() { dunstctl close-all && history_has "$secret (again)" && history_has "$secret\""; }
 # dunst shows them from its own loop; a machine busy with other builds can take a while.
 wait_for 15 back
-result $? "Read it brings the messages back"
+status=$?
+if [[ $status -ne 0 ]]; then
+    echo "--- what dmenu was offered:"; cat "$session_dir/dmenu.log"
+    echo "--- dunst's history (summaries):"; dunstctl history | grep -A2 '"summary"' | grep data
+fi
+result $status "Read it brings the messages back"
 
 ! grep -q -- "$secret" "$log"
 result $? "the daemon's log never holds message text"

@@ -626,7 +626,7 @@ TEST_F(DaemonReaching, NoAppStaysFrozenWhenNocontactdCrashesOrStops) {
     const std::string second = "app-gnome-org.telegram.desktop-2.scope";
     launch(second);
     ASSERT_TRUE(waitFor([&] { return reachPause("Telegram") != 0; }));
-    EXPECT_EQ(daemon_->stop(), 0);
+    EXPECT_EQ(stopDaemon(), 0);
     EXPECT_EQ(calls("ThawUnit"), (std::vector<std::string>{first, second}))
         << "stopping nocontactd thaws what it froze";
 }

@@ -211,9 +211,16 @@ void DaemonClient::onPolicyReloaded(const bool& applied, const std::string& mess
     reloads.emplace_back(applied, message);
 }
 
+int DaemonTest::stopDaemon() {
+    if (daemon_->exitStatus()) return *daemon_->exitStatus();
+    daemon_->signal(SIGTERM);
+    waitFor([&] { return daemon_->exitStatus().has_value(); }, 5s);
+    return daemon_->stop();  // the status, or -1 after killing it
+}
+
 void DaemonTest::TearDown() {
     if (daemon_ && !daemon_->exitStatus()) {
-        EXPECT_EQ(daemon_->stop(), 0) << "nocontactd did not exit cleanly on SIGTERM";
+        EXPECT_EQ(stopDaemon(), 0) << "nocontactd did not exit cleanly on SIGTERM";
     }
     if (daemon_) {
         std::string log = daemon_->log();

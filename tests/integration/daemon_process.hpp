@@ -112,6 +112,10 @@ class DaemonTest : public ::testing::Test {
 
     // Starts nocontactd with `policy` (none written when empty) and waits until it answers.
     void startDaemon(const std::string& policy, bool dry_run = false);
+    // SIGTERM, then up to 5 s for the daemon to exit while this process's fake server keeps
+    // answering (the daemon may be posting a pause to it at that moment, and finishes that
+    // first). Its exit status, or -1 when it had to be killed.
+    int stopDaemon();
     // Waits until Status answers (the daemon's loop runs); fails the test if it never does.
     void waitReady();
     // Drops the API client (before the bus goes away: sdbus-c++ cannot unregister on a dead

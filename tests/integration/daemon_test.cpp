@@ -316,7 +316,7 @@ TEST_F(DaemonTest, AnswersStatusFromTheSameUser) {
 
 TEST_F(DaemonTest, ExitsZeroPromptlyOnSigterm) {
     ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
-    EXPECT_EQ(daemon_->stop(), 0) << "stop() allows 5 s before it calls the daemon stuck";
+    EXPECT_EQ(stopDaemon(), 0) << "5 s are allowed before the daemon is called stuck";
 }
 
 TEST_F(DaemonTest, ExitsWithAnErrorWhenTheSessionBusGoesAway) {
@@ -349,7 +349,7 @@ TEST_F(DaemonTest, NeverPrintsMessageTextInItsOutput) {
            {{"desktop-entry", "org.telegram.desktop"}});
     // Sent last: once it is withheld, the daemon has handled the others too.
     ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", secrets[0]))));
-    ASSERT_TRUE(daemon_->stop() == 0);
+    ASSERT_TRUE(stopDaemon() == 0);
     std::string log = daemon_->log();
     EXPECT_NE(log.find("Intervened"), std::string::npos) << "the daemon logged nothing at all";
     for (const auto& secret : secrets)

@@ -338,7 +338,7 @@ TEST_F(AJournal, IsSetUpForDurabilityAndForgetting) {
     auto s = store_->settings();
     ASSERT_TRUE(s);
     EXPECT_EQ(s->journal_mode, "wal");
-    EXPECT_EQ(s->synchronous, 2);  // FULL
+    EXPECT_EQ(s->synchronous, 1);  // NORMAL: every commit in the WAL, fsynced at checkpoints
     EXPECT_TRUE(s->secure_delete);
     EXPECT_TRUE(s->foreign_keys);
     EXPECT_EQ(s->schema_version, kJournalSchemaVersion);
