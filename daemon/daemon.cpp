@@ -247,7 +247,10 @@ void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
     if (options_.dry_run) return;
     // Kept on disk before it is taken off the screen: a crash in between loses nothing, and a
     // message that could not be kept stays where it is (a full disk never costs a message).
-    if (impl_->keeper && !impl_->keeper->keep(impl_->engine, observed, event, decision)) return;
+    if (impl_->keeper && !impl_->keeper->keep(impl_->engine, observed, event, decision)) {
+        ++impl_->unkept;  // Status says so: the person sees why a message was not withheld
+        return;
+    }
     if (!withholds(decision)) return;
     impl_->withholder->withhold(
         observed, i18n::tr(strings::kWithheldPlaceholder),
@@ -325,6 +328,7 @@ std::map<std::string, sdbus::Variant> Daemon::status() const {
     s["held"] =
         sdbus::Variant(static_cast<std::uint32_t>(impl_->keeper ? impl_->keeper->waiting() : 0));
     s["failed"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->failed));
+    s["unkept"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->unkept));
     s["levels"] = sdbus::Variant(levels());
     s["held_by_contact"] = sdbus::Variant(heldByContact());
     s["freezer"] = sdbus::Variant(impl_->freezer);
