@@ -23,6 +23,7 @@
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include "daemon/sdbus_source.hpp"
 #include "dbus/names.hpp"
@@ -69,11 +70,26 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
     return out;
 }
 
+bool writeFile(const char* path, std::string_view text) {
+    int fd = ::open(path, O_WRONLY | O_CLOEXEC);
+    bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == ssize_t(text.size());
+    if (fd >= 0) ::close(fd);
+    return ok;
+}
+
 // In the child, before exec: a mount namespace of its own (so nothing mounted here outlives
-// the daemon or is seen by anyone else). False when the kernel refuses (no CAP_SYS_ADMIN).
-bool privateMounts() {
-    return unshare(CLONE_NEWNS) == 0 &&
-           mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0;
+// the daemon or is seen by anyone else). Without root, in a user namespace of its own too,
+// mapping the same uid and gid (CI runners); false when the kernel refuses both.
+bool privateMounts(const std::string& uid_map, const std::string& gid_map) {
+    if (::geteuid() == 0) {
+        if (unshare(CLONE_NEWNS) != 0) return false;
+    } else if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0 ||
+               !writeFile("/proc/self/setgroups", "deny") ||
+               !writeFile("/proc/self/uid_map", uid_map) ||
+               !writeFile("/proc/self/gid_map", gid_map)) {
+        return false;
+    }
+    return mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0;
 }
 
 // A tmpfs as `folder` (`options` giving its size): a disk the test can fill.
@@ -172,6 +188,10 @@ void DaemonProcess::start() {
     bool own_mounts = tiny_state_bytes_ > 0 || journal_fd_ >= 0;
     const std::string state_dir = dir_ + "/state", journal_dir = dir_ + "/journal";
     const std::string tiny_options = "size=" + std::to_string(tiny_state_bytes_) + ",mode=0700";
+    const std::string uid_map =
+                          std::to_string(::geteuid()) + " " + std::to_string(::geteuid()) + " 1",
+                      gid_map =
+                          std::to_string(::getegid()) + " " + std::to_string(::getegid()) + " 1";
     exit_status_.reset();
     pid_ = fork();
     if (pid_ == 0) {
@@ -181,7 +201,7 @@ void DaemonProcess::start() {
         sigprocmask(SIG_SETMASK, &none, nullptr);
         dup2(fd, STDOUT_FILENO);
         dup2(fd, STDERR_FILENO);
-        bool mounted = !own_mounts || privateMounts();
+        bool mounted = !own_mounts || privateMounts(uid_map, gid_map);
         if (mounted && tiny_state_bytes_ > 0)
             mounted = mountTinyDisk(state_dir.c_str(), tiny_options.c_str());
         if (mounted && journal_fd_ >= 0) mounted = mountJournalSocket(journal_dir.c_str());
