@@ -37,7 +37,7 @@ json statusJson(const Status& s) {
     }
     out["policy_loaded"] = get<bool>(s, "policy_loaded");
     out["dry_run"] = get<bool>(s, "dry_run");
-    for (const char* key : {"contacts", "seen", "withheld", "held", "refused", "failed",
+    for (const char* key : {"contacts", "seen", "withheld", "held", "refused", "failed", "unkept",
                             "malformed", "monitor_restarts"}) {
         out[key] = get<std::uint32_t>(s, key);
     }

@@ -252,8 +252,10 @@ void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
     // message that could not be kept stays where it is (a full disk never costs a message).
     // The pause (a blocking libnotify call) comes from the loop's next turn, after the
     // withholding call is on its way: the message is on screen no longer than it must be.
-    if (impl_->keeper && !impl_->keeper->keep(impl_->engine, observed, event, decision, true))
+    if (impl_->keeper && !impl_->keeper->keep(impl_->engine, observed, event, decision, true)) {
+        ++impl_->unkept;  // Status says so: the person sees why a message was not withheld
         return;
+    }
     if (!withholds(decision)) return;
     impl_->withholder->withhold(
         observed, i18n::tr(strings::kWithheldPlaceholder),
@@ -331,6 +333,7 @@ std::map<std::string, sdbus::Variant> Daemon::status() const {
     s["held"] =
         sdbus::Variant(static_cast<std::uint32_t>(impl_->keeper ? impl_->keeper->waiting() : 0));
     s["failed"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->failed));
+    s["unkept"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->unkept));
     s["levels"] = sdbus::Variant(levels());
     s["held_by_contact"] = sdbus::Variant(heldByContact());
     s["freezer"] = sdbus::Variant(impl_->freezer);

@@ -93,6 +93,7 @@ struct Daemon::Impl {
     guint kde_timer = 0;
 
     std::uint64_t withheld = 0, refused = 0, failed = 0;
+    std::uint64_t unkept = 0;  // contact messages left on screen: the journal would not take them
     std::string logged_server;
     bool watcher_started = false, watching = false;
 };

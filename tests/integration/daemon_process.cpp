@@ -4,8 +4,14 @@
 #include "daemon/strings.hpp"
 
 #include <fcntl.h>
+#include <glib-unix.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +23,7 @@
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include "daemon/sdbus_source.hpp"
 #include "dbus/names.hpp"
@@ -63,6 +70,44 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
     return out;
 }
 
+bool writeFile(const char* path, std::string_view text) {
+    int fd = ::open(path, O_WRONLY | O_CLOEXEC);
+    bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == ssize_t(text.size());
+    if (fd >= 0) ::close(fd);
+    return ok;
+}
+
+// In the child, before exec: a mount namespace of its own (so nothing mounted here outlives
+// the daemon or is seen by anyone else). Without root, in a user namespace of its own too,
+// mapping the same uid and gid (CI runners); false when the kernel refuses both.
+bool privateMounts(const std::string& uid_map, const std::string& gid_map) {
+    if (::geteuid() == 0) {
+        if (unshare(CLONE_NEWNS) != 0) return false;
+    } else if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0 ||
+               !writeFile("/proc/self/setgroups", "deny") ||
+               !writeFile("/proc/self/uid_map", uid_map) ||
+               !writeFile("/proc/self/gid_map", gid_map)) {
+        return false;
+    }
+    return mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0;
+}
+
+// A tmpfs as `folder` (`options` giving its size): a disk the test can fill.
+bool mountTinyDisk(const char* folder, const char* options) {
+    ::mkdir(folder, 0700);
+    return mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, options) == 0;
+}
+
+// `folder` (holding the test's socket) as /run/systemd/journal, where sd_journal_send writes.
+bool mountJournalSocket(const char* folder) {
+    constexpr const char* kRunSystemd = "/run/systemd";
+    constexpr const char* kJournal = "/run/systemd/journal";
+    ::mkdir(kRunSystemd, 0755);
+    if (mount("tmpfs", kRunSystemd, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k") != 0) return false;
+    ::mkdir(kJournal, 0755);
+    return mount(folder, kJournal, nullptr, MS_BIND, nullptr) == 0;
+}
+
 int decodeWaitStatus(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -102,6 +147,8 @@ DaemonProcess::DaemonProcess(std::string bus_address, bool dry_run)
 
 DaemonProcess::~DaemonProcess() {
     if (pid_ > 0) kill9();
+    if (journal_watch_ != 0) g_source_remove(journal_watch_);
+    if (journal_fd_ >= 0) close(journal_fd_);
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
 }
@@ -122,15 +169,29 @@ void DaemonProcess::start() {
     std::vector<std::string> args = {NOCONTACTD, "--state-dir", dir_ + "/state"};
     if (!config_home_) args.insert(args.end(), {"--policy", policy_path_});
     if (dry_run_) args.emplace_back("--dry-run");
+    int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) throw std::runtime_error("cannot open the daemon's log");
     std::vector<std::string> env = childEnvironment(bus_address_);
     if (config_home_) env.push_back("XDG_CONFIG_HOME=" + dir_ + "/config");
+    struct stat log_stat {};
+    if (journal_fd_ >= 0 && fstat(fd, &log_stat) == 0) {
+        // stderr is "the journal's stream", so log.cpp sends structured entries instead.
+        env.push_back("JOURNAL_STREAM=" + std::to_string(log_stat.st_dev) + ":" +
+                      std::to_string(log_stat.st_ino));
+    }
     // Never the machine's system bus: a test's own, or one that is not there.
     env.push_back("DBUS_SYSTEM_BUS_ADDRESS=" +
                   (system_bus_.empty() ? "unix:path=" + dir_ + "/no-system-bus" : system_bus_));
     auto argv = pointers(args);
     auto envp = pointers(env);
-    int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (fd < 0) throw std::runtime_error("cannot open the daemon's log");
+    // Everything the child needs, made before fork: it allocates nothing.
+    bool own_mounts = tiny_state_bytes_ > 0 || journal_fd_ >= 0;
+    const std::string state_dir = dir_ + "/state", journal_dir = dir_ + "/journal";
+    const std::string tiny_options = "size=" + std::to_string(tiny_state_bytes_) + ",mode=0700";
+    const std::string uid_map =
+                          std::to_string(::geteuid()) + " " + std::to_string(::geteuid()) + " 1",
+                      gid_map =
+                          std::to_string(::getegid()) + " " + std::to_string(::getegid()) + " 1";
     exit_status_.reset();
     pid_ = fork();
     if (pid_ == 0) {
@@ -140,6 +201,15 @@ void DaemonProcess::start() {
         sigprocmask(SIG_SETMASK, &none, nullptr);
         dup2(fd, STDOUT_FILENO);
         dup2(fd, STDERR_FILENO);
+        bool mounted = !own_mounts || privateMounts(uid_map, gid_map);
+        if (mounted && tiny_state_bytes_ > 0)
+            mounted = mountTinyDisk(state_dir.c_str(), tiny_options.c_str());
+        if (mounted && journal_fd_ >= 0) mounted = mountJournalSocket(journal_dir.c_str());
+        if (!mounted) {
+            static const char kNoMount[] = "test: cannot set up the daemon's mounts\n";
+            [[maybe_unused]] auto n = ::write(STDERR_FILENO, kNoMount, sizeof kNoMount - 1);
+            _exit(126);
+        }
         execve(argv[0], argv.data(), envp.data());
         _exit(127);
     }
@@ -176,6 +246,46 @@ void DaemonProcess::kill9() {
 
 void DaemonProcess::signal(int sig) const {
     if (pid_ > 0) ::kill(pid_, sig);
+}
+
+void DaemonProcess::captureJournal() {
+    std::filesystem::create_directories(dir_ + "/journal");
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::string path = dir_ + "/journal/socket";
+    if (path.size() >= sizeof address.sun_path) throw std::runtime_error("socket path too long");
+    std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+    journal_fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (journal_fd_ < 0 ||
+        bind(journal_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
+        throw std::runtime_error("cannot bind the journal socket");
+    // A full queue (net.unix.max_dgram_qlen, often 10) would block the daemon's logging:
+    // the test's main loop empties it whenever it turns.
+    journal_watch_ = g_unix_fd_add(
+        journal_fd_, G_IO_IN,
+        [](gint, GIOCondition, gpointer self) -> gboolean {
+            static_cast<DaemonProcess*>(self)->drainJournal();
+            return G_SOURCE_CONTINUE;
+        },
+        this);
+}
+
+void DaemonProcess::drainJournal() {
+    std::vector<char> buffer(256 * 1024);
+    for (;;) {
+        ssize_t n = recv(journal_fd_, buffer.data(), buffer.size(), 0);
+        if (n < 0) break;
+        journal_entries_.emplace_back(buffer.data(), static_cast<std::size_t>(n));
+    }
+}
+
+std::vector<std::string> DaemonProcess::journalEntries() {
+    drainJournal();
+    return journal_entries_;
+}
+
+std::string DaemonProcess::stateDirAsSeen() const {
+    return "/proc/" + std::to_string(pid_) + "/root" + dir_ + "/state";
 }
 
 std::string DaemonProcess::log() const {

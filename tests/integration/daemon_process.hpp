@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -37,11 +38,24 @@ class DaemonProcess {
     DaemonProcess& operator=(const DaemonProcess&) = delete;
 
     const std::string& policyPath() const { return policy_path_; }
+    // The folder given as --state-dir (the journal is in it once the daemon has started).
+    std::string stateDir() const { return dir_ + "/state"; }
     // Saves the policy as editors do: a new file beside it, renamed over the old one.
     void writePolicy(const std::string& yaml);
     // Runs without --policy, with XDG_CONFIG_HOME in the daemon's folder, so the daemon looks
     // for $XDG_CONFIG_HOME/nocontact/policy.yaml itself (the folder is not created).
     void useConfigHome();
+    // The daemon runs in a mount namespace of its own where its state folder is a tmpfs of
+    // `bytes` (a disk that can be filled); the test reaches it through stateDirAsSeen().
+    void useTinyStateDisk(std::size_t bytes) { tiny_state_bytes_ = bytes; }
+    // The daemon's log goes to a journal socket of the test's (it runs with JOURNAL_STREAM
+    // naming its stderr, and sees the socket as /run/systemd/journal/socket in a mount
+    // namespace of its own). Call before start().
+    void captureJournal();
+    // Every datagram the daemon sent to that journal so far, as sd_journal_send wrote it.
+    std::vector<std::string> journalEntries();
+    // The state folder as the running daemon sees it (through /proc/PID/root).
+    std::string stateDirAsSeen() const;
     // The system bus the daemon connects to (ModemManager's); by default none is there.
     void useSystemBus(std::string address) { system_bus_ = std::move(address); }
 
@@ -65,6 +79,11 @@ class DaemonProcess {
     bool dry_run_;
     bool config_home_ = false;
     std::string system_bus_;
+    std::size_t tiny_state_bytes_ = 0;
+    void drainJournal();
+    int journal_fd_ = -1;
+    unsigned journal_watch_ = 0;  // the GLib source that empties the socket
+    std::vector<std::string> journal_entries_;
     std::string dir_, policy_path_, log_path_;
     pid_t pid_ = -1;
     std::optional<int> exit_status_;
