@@ -281,7 +281,11 @@ void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
 
 void Daemon::onServerChanged(const dbus::ServerInfo& info) {
     if (impl_->monitor) impl_->monitor->setFdoOwner(info.unique_name);
-    if (impl_->keeper) impl_->keeper->serverChanged();
+    // A new owner of the name (a restart, another server): what the last one showed is gone.
+    const bool restarted = !info.unique_name.empty() && !impl_->server_owner.empty() &&
+                           info.unique_name != impl_->server_owner;
+    if (!info.unique_name.empty()) impl_->server_owner = info.unique_name;
+    if (impl_->keeper) impl_->keeper->serverChanged(restarted);
     if (info.unique_name.empty()) {
         log::write(log::Priority::Notice,
                    "No notification server is running; nocontact is waiting for one.");

@@ -95,6 +95,7 @@ struct Daemon::Impl {
     std::uint64_t withheld = 0, refused = 0, failed = 0;
     std::uint64_t unkept = 0;  // contact messages left on screen: the journal would not take them
     std::string logged_server;
+    std::string server_owner;  // the notification server's unique name, the last one seen
     bool watcher_started = false, watching = false;
 };
 

@@ -318,6 +318,11 @@ void Keeper::notice(const std::string& contact, const std::string& source,
                    {.contact = contact, .source = source});
 }
 
+void Keeper::serverChanged(bool restarted) {
+    notifier_.forgetCapabilities();
+    if (restarted) present([this] { pause_->showAgain(); }, true);
+}
+
 void Keeper::recordChange(const std::string& contact, const std::string& change,
                           const std::string& level) {
     EventRow row{.time = config::momentNow().utc,

@@ -98,8 +98,10 @@ class Keeper {
     bool letGo(std::int64_t id);
     // The unique bus name our own notifications (pauses, re-posted messages) come from.
     std::string ownBusName() const;
-    // The notification server changed: ask it for its capabilities again.
-    void serverChanged() { notifier_.forgetCapabilities(); }
+    // The notification server changed: ask it for its capabilities again; with `restarted`
+    // (another server took the name), the open pauses are shown on it again, from the loop's
+    // next turn.
+    void serverChanged(bool restarted);
 
   private:
     void onChoice(const PauseChoice& choice);

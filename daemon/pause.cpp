@@ -266,6 +266,23 @@ void PausePresenter::dismiss(const std::string& contact) {
     updateTicker();
 }
 
+void PausePresenter::showAgain() {
+    std::vector<std::string> contacts;
+    for (const auto& [contact, pause] : pauses_)
+        contacts.push_back(contact);
+    for (const auto& contact : contacts) {
+        auto it = pauses_.find(contact);
+        if (it != pauses_.end()) show(contact, it->second);  // show() may end it
+    }
+    std::vector<std::string> units;
+    for (const auto& [unit, reach] : reaches_)
+        units.push_back(unit);
+    for (const auto& unit : units) {
+        auto it = reaches_.find(unit);
+        if (it != reaches_.end()) showReach(it->second, false);
+    }
+}
+
 bool PausePresenter::isOpen(const std::string& contact) const {
     return pauses_.count(contact) > 0;
 }

@@ -129,6 +129,9 @@ class PausePresenter {
     // Closes the contact's pause without reporting a choice (e.g. read through the CLI).
     void dismiss(const std::string& contact);
 
+    // A new notification server has forgotten what the last one showed: every open pause is
+    // posted to it again, as it stands (countdown, buttons).
+    void showAgain();
     // True while a pause for `contact` is showing.
     bool isOpen(const std::string& contact) const;
 

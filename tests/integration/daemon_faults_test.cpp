@@ -61,6 +61,31 @@ TEST_F(DaemonFaults, KeepsTheHeldMessageAndShowsThePauseAgainWhenTheServerRestar
     EXPECT_EQ(std::get<4>(rows[0]), "let_go");
 }
 
+// After the countdown nothing updates the pause any more: a restarted server gets it again,
+// buttons and all, because the daemon sees another server take the name.
+TEST_F(DaemonFaults, ShowsAFinishedPauseAgainOnARestartedServer) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(nocontact::testing::alexPolicy("pause")));  // 3 s
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "held past the countdown"))));
+    // A Notify offering Read it, among the server's calls from index `from` on.
+    auto offersRead = [&](std::size_t from) {
+        const auto& calls = server_->calls();
+        for (std::size_t i = from; i < calls.size(); ++i)
+            if (calls[i].member == "Notify" &&
+                std::find(calls[i].actions.begin(), calls[i].actions.end(), "read") !=
+                    calls[i].actions.end())
+                return true;
+        return false;
+    };
+    ASSERT_TRUE(waitFor([&] { return offersRead(0); }, 10s)) << "the countdown never ended";
+    const std::size_t before = server_->calls().size();
+    server_->restart();
+    EXPECT_TRUE(waitFor([&] { return pauseOn(*server_) != 0; }, 10s))
+        << "the pause did not come back on the restarted server";
+    EXPECT_TRUE(offersRead(before)) << "it came back without Read it";
+    server_->emitActionInvoked(pauseOn(*server_), "let-go");
+    EXPECT_TRUE(waitFor([&] { return held() == 0; })) << "Let it go on the new server was lost";
+}
+
 // With no server at all for a moment, the pause cannot be updated: the daemon takes it as
 // closed without a choice, so the message waits as "later", and a new server gets new pauses.
 TEST_F(DaemonFaults, KeepsTheMessageForLaterWhenTheServerVanishesMidPauseAndServesTheNextOne) {

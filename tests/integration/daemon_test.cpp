@@ -148,6 +148,15 @@ TEST_F(DaemonTest, WithholdsAContactsNotificationAndLeavesEveryoneElsesAlone) {
         EXPECT_EQ(closesOf(id), 0) << "notification " << id << " was closed";
         EXPECT_EQ(placeholdersFor(id), 0) << "notification " << id << " was replaced";
     }
+    // The pause comes from the daemon's next turn, after the withholding calls.
+    auto pauseShown = [&] {
+        for (const auto& call : server_->calls())
+            if (call.app_name == "nocontact" &&
+                call.summary.find("take a breath") != std::string::npos)
+                return true;
+        return false;
+    };
+    EXPECT_TRUE(waitFor(pauseShown));
     int pauses = 0;
     for (const auto& call : server_->calls()) {
         if (call.app_name != "nocontact") continue;
