@@ -15,6 +15,8 @@ namespace nocontact::daemon {
 namespace {
 
 constexpr const char* kActionRead = "read";
+// Tries, a second apart, to show the open pauses on a server that just took the name.
+constexpr int kReshowTries = 5;
 constexpr const char* kActionLater = "later";
 constexpr const char* kActionLetGo = "let-go";
 constexpr const char* kActionDefault = "default";
@@ -116,13 +118,13 @@ std::string PausePresenter::nextReason(const PauseRequest& request) {
 
 void PausePresenter::tick() {
     tickReaches();
-    std::vector<std::string> counting;
+    std::vector<std::string> due;
     for (const auto& [contact, pause] : pauses_)
-        if (pause.elapsed < pause.request.seconds) counting.push_back(contact);
-    for (const auto& contact : counting) {
+        if (pause.elapsed < pause.request.seconds || pause.reshow_tries > 0) due.push_back(contact);
+    for (const auto& contact : due) {
         auto it = pauses_.find(contact);
         if (it == pauses_.end()) continue;
-        ++it->second.elapsed;
+        if (it->second.elapsed < it->second.request.seconds) ++it->second.elapsed;
         show(contact, it->second);
     }
     updateTicker();
@@ -130,7 +132,11 @@ void PausePresenter::tick() {
 
 // Updates the pause in place; a pause the server lost (it restarted) counts as closed.
 void PausePresenter::show(const std::string& contact, Pause& pause) {
-    if (notifier_.update(pause.handle, contentOf(pause, notifier_.capabilities()))) return;
+    if (notifier_.update(pause.handle, contentOf(pause, notifier_.capabilities()))) {
+        pause.reshow_tries = 0;
+        return;
+    }
+    if (pause.reshow_tries > 0 && --pause.reshow_tries > 0) return;  // again next second
     choose(contact, PauseChoice::Which::ClosedWithoutChoice, false);
 }
 
@@ -225,7 +231,9 @@ void PausePresenter::updateTicker() {
     auto counts = [](const auto& entry) {
         return entry.second.elapsed < entry.second.request.seconds;
     };
+    auto retries = [](const auto& entry) { return entry.second.reshow_tries > 0; };
     bool counting = std::any_of(pauses_.begin(), pauses_.end(), counts) ||
+                    std::any_of(pauses_.begin(), pauses_.end(), retries) ||
                     std::any_of(reaches_.begin(), reaches_.end(), counts);
     if (counting == ticking_) return;
     ticking_ = counting;
@@ -272,7 +280,9 @@ void PausePresenter::showAgain() {
         contacts.push_back(contact);
     for (const auto& contact : contacts) {
         auto it = pauses_.find(contact);
-        if (it != pauses_.end()) show(contact, it->second);  // show() may end it
+        if (it == pauses_.end()) continue;
+        it->second.reshow_tries = kReshowTries;
+        show(contact, it->second);  // may end it, after the last try
     }
     std::vector<std::string> units;
     for (const auto& [unit, reach] : reaches_)
@@ -281,6 +291,7 @@ void PausePresenter::showAgain() {
         auto it = reaches_.find(unit);
         if (it != reaches_.end()) showReach(it->second, false);
     }
+    updateTicker();  // a pause still to be shown is tried again next second
 }
 
 bool PausePresenter::isOpen(const std::string& contact) const {

@@ -151,6 +151,9 @@ class PausePresenter {
         std::size_t messages = 1;
         std::string reason{};
         int elapsed = 0;
+        // Tries left to show it on a server that just took the name (libnotify may still be
+        // talking to the one that left for a moment); one a second.
+        int reshow_tries = 0;
     };
 
     NotificationContent contentOf(const Pause& pause, Notifier::Capabilities caps) const;

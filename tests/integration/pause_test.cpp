@@ -230,6 +230,39 @@ TEST_F(APause, CountsAPauseTheServerLostAsClosedWithoutAChoice) {
     EXPECT_EQ(choices[0].which, Which::ClosedWithoutChoice);
 }
 
+TEST_F(APause, ShowsItAgainOnANewServerThatTakesAMomentToAnswer) {
+    presenter.open(alex());
+    for (int i = 0; i < 60; ++i)
+        presenter.tick();  // the countdown is over: nothing updates it any more
+    ASSERT_FALSE(ticker.running);
+    notifier.reachable = false;  // another server took the name, and is not answering yet
+    presenter.showAgain();
+    EXPECT_TRUE(presenter.isOpen("Alex"));
+    EXPECT_TRUE(ticker.running) << "it tries again next second";
+    presenter.tick();
+    notifier.reachable = true;
+    const std::size_t updates = notifier.updates.size();
+    presenter.tick();
+    EXPECT_EQ(notifier.updates.size(), updates + 1);
+    EXPECT_EQ(keysOf(notifier.updates.back().second),
+              (std::vector<std::string>{"read", "later", "let-go"}));
+    EXPECT_TRUE(choices.empty());
+    EXPECT_FALSE(ticker.running);
+}
+
+TEST_F(APause, CountsAPauseNoNewServerWouldShowAsClosedWithoutAChoice) {
+    presenter.open(alex());
+    for (int i = 0; i < 60; ++i)
+        presenter.tick();
+    notifier.reachable = false;
+    presenter.showAgain();
+    for (int i = 0; i < 10 && choices.empty(); ++i)
+        presenter.tick();
+    ASSERT_EQ(choices.size(), 1u);
+    EXPECT_EQ(choices[0].which, Which::ClosedWithoutChoice);
+    EXPECT_FALSE(ticker.running);
+}
+
 TEST_F(APause, OpensNothingWhenTheServerCannotBeReached) {
     notifier.reachable = false;
     EXPECT_FALSE(presenter.open(alex()));
