@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "dbus/ask.hpp"
 #include "dbus/match.hpp"
 #include "dbus/names.hpp"
 
@@ -71,12 +72,6 @@ PhoneCall::State mapState(std::uint32_t raw, bool incoming, bool first) {
         default:
             return PhoneCall::State::Other;
     }
-}
-
-std::string errorOf(sd_bus_message* m) {
-    const sd_bus_error* e = sd_bus_message_get_error(m);
-    if (!e || !e->name) return "org.freedesktop.DBus.Error.Failed";
-    return std::string(e->name) + (e->message ? std::string(": ") + e->message : "");
 }
 
 std::string bounded(const char* s) {
@@ -333,37 +328,6 @@ struct CallsWatch::Impl {
         if (readProps(m, props)) self->update(path, props, false);
         return 1;
     }
-
-    static int onDone(sd_bus_message* m, void* userdata, sd_bus_error*) {
-        auto* done = static_cast<PhoneDone*>(userdata);
-        if (*done) {
-            if (sd_bus_message_is_method_error(m, nullptr))
-                (*done)(false, errorOf(m));
-            else
-                (*done)(true, "");
-        }
-        return 1;
-    }
-
-    void callMethod(const std::string& path, const char* member, PhoneDone done) {
-        auto* pending = new PhoneDone(std::move(done));
-        sd_bus_slot* slot = nullptr;
-        // Never auto-started: a late Hangup must not launch GNOME Calls.
-        sd_bus_message* m = nullptr;
-        int r = sd_bus_message_new_method_call(bus, &m, names::kCallsService, path.c_str(),
-                                               names::kCallsCallInterface, member);
-        if (r >= 0) r = sd_bus_message_set_auto_start(m, 0);
-        if (r >= 0) r = sd_bus_call_async(bus, &slot, m, &onDone, pending, 0);
-        sd_bus_message_unref(m);
-        if (r < 0) {
-            if (*pending) (*pending)(false, std::string("not sent: ") + std::strerror(-r));
-            delete pending;
-            return;
-        }
-        sd_bus_slot_set_destroy_callback(slot, [](void* p) { delete static_cast<PhoneDone*>(p); });
-        sd_bus_slot_set_floating(slot, 1);
-        sd_bus_slot_unref(slot);
-    }
 };
 
 CallsWatch::CallsWatch(sd_bus* bus, Callbacks callbacks) : impl_(std::make_unique<Impl>()) {
@@ -393,15 +357,18 @@ void CallsWatch::start() {
 }
 
 void CallsWatch::hangup(const std::string& path, PhoneDone done) {
-    impl_->callMethod(path, "Hangup", std::move(done));
+    askAsync(impl_->bus, names::kCallsService, path, names::kCallsCallInterface, "Hangup",
+             std::move(done));
 }
 
 void CallsWatch::accept(const std::string& path, PhoneDone done) {
-    impl_->callMethod(path, "Accept", std::move(done));
+    askAsync(impl_->bus, names::kCallsService, path, names::kCallsCallInterface, "Accept",
+             std::move(done));
 }
 
 void CallsWatch::silence(const std::string& path, PhoneDone done) {
-    impl_->callMethod(path, "Silence", std::move(done));
+    askAsync(impl_->bus, names::kCallsService, path, names::kCallsCallInterface, "Silence",
+             std::move(done));
 }
 
 }  // namespace nocontact::dbus

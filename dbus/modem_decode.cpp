@@ -27,12 +27,6 @@ PhoneCall::State callState(std::int32_t state) {
     }
 }
 
-std::string errorText(sd_bus_message* m) {
-    const sd_bus_error* e = sd_bus_message_get_error(m);
-    if (!e || !e->name) return "org.freedesktop.DBus.Error.Failed";
-    return std::string(e->name) + (e->message ? std::string(": ") + e->message : "");
-}
-
 bool readVariant(sd_bus_message* m, char type, void* out) {
     const char contents[2] = {type, '\0'};
     if (sd_bus_message_enter_container(m, 'v', contents) <= 0) return false;

@@ -34,9 +34,6 @@ inline constexpr std::uint32_t kSmsSent = 5;
 // ends; anything else (UNKNOWN, a value newer than this code, no State at all) is Other.
 PhoneCall::State callState(std::int32_t mm_state);
 
-// An error reply as "Name: message".
-std::string errorText(sd_bus_message* m);
-
 // Reads a variant that holds exactly `type` (a basic type) into `out`. False, with the variant
 // left unread, when it holds anything else.
 bool readVariant(sd_bus_message* m, char type, void* out);

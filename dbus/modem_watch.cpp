@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "dbus/ask.hpp"
 #include "dbus/match.hpp"
 #include "dbus/modem_decode.hpp"
 #include "dbus/names.hpp"
@@ -414,37 +415,6 @@ struct ModemWatch::Impl {
             self->setOwner(unique);
         return 1;
     }
-
-    static int onDone(sd_bus_message* m, void* userdata, sd_bus_error*) {
-        auto* done = static_cast<PhoneDone*>(userdata);
-        if (!*done) return 1;
-        if (sd_bus_message_is_method_error(m, nullptr))
-            (*done)(false, errorText(m));
-        else
-            (*done)(true, "");
-        return 1;
-    }
-
-    // Hangup / Accept on a call. Sent to the well-known name without auto-start: asking must
-    // never start ModemManager. `done` outlives this watch (the slot floats), not the bus.
-    void act(const std::string& path, const char* member, PhoneDone done) {
-        auto* kept = new PhoneDone(std::move(done));
-        sd_bus_message* m = nullptr;
-        sd_bus_slot* slot = nullptr;
-        int r = sd_bus_message_new_method_call(bus, &m, kModemManagerService, path.c_str(),
-                                               kModemManagerCall, member);
-        if (r >= 0) r = sd_bus_message_set_auto_start(m, 0);
-        if (r >= 0) r = sd_bus_call_async(bus, &slot, m, &onDone, kept, 0);
-        sd_bus_message_unref(m);
-        if (r < 0) {
-            if (*kept) (*kept)(false, std::string("not sent: ") + std::strerror(-r));
-            delete kept;
-            return;
-        }
-        sd_bus_slot_set_destroy_callback(slot, [](void* p) { delete static_cast<PhoneDone*>(p); });
-        sd_bus_slot_set_floating(slot, 1);
-        sd_bus_slot_unref(slot);
-    }
 };
 
 ModemWatch::ModemWatch(sd_bus* system_bus, Callbacks callbacks) : impl_(std::make_unique<Impl>()) {
@@ -479,11 +449,11 @@ void ModemWatch::start() {
 }
 
 void ModemWatch::hangup(const std::string& path, PhoneDone done) {
-    impl_->act(path, "Hangup", std::move(done));
+    askAsync(impl_->bus, kModemManagerService, path, kModemManagerCall, "Hangup", std::move(done));
 }
 
 void ModemWatch::accept(const std::string& path, PhoneDone done) {
-    impl_->act(path, "Accept", std::move(done));
+    askAsync(impl_->bus, kModemManagerService, path, kModemManagerCall, "Accept", std::move(done));
 }
 
 }  // namespace nocontact::dbus

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <unordered_set>
 
+#include "dbus/ask.hpp"
 #include "dbus/match.hpp"
 #include "dbus/names.hpp"
 
@@ -25,12 +26,6 @@ constexpr const char* kManagerOwnerRule =
 // A desktop session starts a few hundred units a day; names are forgotten when removed, and all
 // at once should this ever grow past the bound.
 constexpr std::size_t kMaxKnownUnits = 4096;
-
-std::string errorOf(sd_bus_message* m) {
-    const sd_bus_error* e = sd_bus_message_get_error(m);
-    if (!e || !e->name) return "org.freedesktop.DBus.Error.Failed";
-    return std::string(e->name) + (e->message ? std::string(": ") + e->message : "");
-}
 
 }  // namespace
 
@@ -115,7 +110,7 @@ struct UnitsWatch::Impl {
         auto* done = static_cast<Done*>(userdata);
         if (*done) {
             if (sd_bus_message_is_method_error(m, nullptr))
-                (*done)(false, errorOf(m));
+                (*done)(false, errorText(m));
             else
                 (*done)(true, "");
         }
