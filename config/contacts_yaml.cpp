@@ -70,20 +70,21 @@ struct ContactReader {
     void phones(const Entry& e) {
         for (auto& item : readList(rep, e).value_or(std::vector<Item>{})) {
             ++seen;
-            auto e164 = policy::toE164(item.text, region);
-            if (!e164) {
+            auto number = policy::readPolicyNumber(item.text, region);
+            if (!number) {
                 rep.error(item.pos, "cannot read " + quote(item.text) +
                                         " as a phone number (numbers without a country code "
                                         "are read in region " +
                                         region + ")");
                 continue;
             }
-            if (!policy::isValidNumber(*e164)) {
+            if (!number->valid) {
                 rep.warning(item.pos, "the number " + quote(item.text) +
                                           " looks possible but is not a number in use; "
                                           "please check the digits");
             }
-            if (claim(claims.phones, *e164, item, "the number")) c.phones.push_back(*e164);
+            if (claim(claims.phones, number->e164, item, "the number"))
+                c.phones.push_back(number->e164);
         }
     }
 
@@ -137,7 +138,7 @@ struct ContactReader {
         if (!f) return;
         // A value of the wrong type is reported on its own; do not call the match empty too.
         for (const auto& x : f->all()) {
-            seen += !x.value.IsSequence() && !(x.key == "handles" && x.value.IsMap());
+            seen += !x.value.isSequence() && !(x.key == "handles" && x.value.isMap());
         }
         if (auto* x = f->get("names")) names(*x);
         if (auto* x = f->get("phones")) phones(*x);
@@ -157,7 +158,7 @@ bool readName(Reporter& rep, const Fields& f, Pos at, Claims& claims, policy::Co
     const Entry* e = f.get("name");
     if (e) c.name = readScalar(rep, *e).value_or("");
     if (c.name.empty() || policy::foldName(c.name).empty()) {
-        if (!e || e->value.IsScalar())
+        if (!e || e->value.isScalar())
             rep.error(e ? e->valuePos() : at, "this contact has no name");
         return false;
     }
@@ -195,7 +196,7 @@ void readSettings(Reporter& rep, const Fields& f, policy::Contact& c) {
     }
 }
 
-std::optional<policy::Contact> readContact(Reporter& rep, const YAML::Node& node,
+std::optional<policy::Contact> readContact(Reporter& rep, const YamlNode& node,
                                            const std::string& region, Claims& claims) {
     const Pos at = posOf(node);
     auto f = readMap(rep, node, at, "a contact",
@@ -218,13 +219,37 @@ std::optional<policy::Contact> readContact(Reporter& rep, const YAML::Node& node
     return c;
 }
 
+// The `match: phones:` texts of `contacts`, found without judging the shape (the readers do
+// that), so the numbers can be read ahead together. At most kAheadLimit: a file that repeats a
+// long list through aliases is left to the readers' work budget.
+std::vector<std::string_view> phoneTexts(const YamlNode& contacts) {
+    constexpr std::size_t kAheadLimit = 100'000;
+    std::vector<std::string_view> texts;
+    auto valueOf = [](const YamlNode& map, std::string_view key) {
+        for (const auto& [k, v] : map.entries()) {
+            if (k.scalar() == key) return v;
+        }
+        return YamlNode();
+    };
+    for (const YamlNode& contact : contacts.items()) {
+        const YamlNode phones = valueOf(valueOf(contact, "match"), "phones");
+        if (phones.isScalar()) texts.push_back(phones.scalar());
+        for (const YamlNode& phone : phones.items())
+            texts.push_back(phone.scalar());
+        if (texts.size() > kAheadLimit) return {};
+    }
+    return texts;
+}
+
 }  // namespace
 
 std::vector<policy::Contact> readContacts(Reporter& rep, const Entry& e,
                                           const std::string& region) {
     std::vector<policy::Contact> contacts;
     Claims claims;
-    for (const auto& node : readNodeList(rep, e).value_or(std::vector<YAML::Node>{})) {
+    // Parsing numbers is most of the work of reading a large policy: do it ahead, in parallel.
+    policy::rememberPolicyNumbers(phoneTexts(e.value), region);
+    for (const auto& node : readNodeList(rep, e).value_or(std::vector<YamlNode>{})) {
         if (rep.stopped()) break;
         if (auto c = readContact(rep, node, region, claims)) contacts.push_back(std::move(*c));
     }

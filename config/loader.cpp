@@ -7,29 +7,32 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-
-#include <yaml-cpp/yaml.h>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "build_info.hpp"
 #include "config/policy_yaml.hpp"
 #include "config/profile_yaml.hpp"
 #include "config/text_guard.hpp"
+#include "policy/normalise.hpp"
 
 namespace nocontact::config {
 namespace {
 
-// Parses `text` after the guards; nullopt (with one error) when it cannot be parsed.
-std::optional<YAML::Node> parse(Reporter& rep, std::string_view text) {
-    if (!checkText(rep, text)) return std::nullopt;
-    try {
-        return YAML::Load(std::string(text));
-    } catch (const YAML::Exception& e) {
-        const Pos at = e.mark.is_null() ? Pos{} : Pos{e.mark.line + 1, e.mark.column + 1};
-        rep.error(at, "this is not valid YAML: " + e.msg);
-    } catch (const std::exception& e) {
-        rep.error({}, std::string("this file could not be read as YAML: ") + e.what());
-    }
-    return std::nullopt;
+// Parses `text` after the guards; null (with one error) when it cannot be parsed.
+std::unique_ptr<YamlDocument> parse(Reporter& rep, std::string_view text) {
+    if (!checkText(rep, text)) return nullptr;
+    // libphonenumber's first use reads its metadata (a few milliseconds): on a machine with two
+    // cores, that happens while the YAML is parsed rather than after it.
+    static std::once_flag once;
+    std::optional<std::thread> prepare;
+    std::call_once(once, [&] {
+        if (std::thread::hardware_concurrency() > 1) prepare.emplace(policy::prepareNumbers);
+    });
+    auto doc = parseYaml(rep, text);
+    if (prepare) prepare->join();
+    return doc;
 }
 
 // Reads at most kMaxFileBytes + 1 bytes: enough to tell that a file is too large.
@@ -58,8 +61,8 @@ std::optional<std::string> readFile(Reporter& rep, const std::string& path) {
     return text;
 }
 
-std::vector<policy::AppProfile> readProfilesDocument(Reporter& rep, const YAML::Node& root) {
-    if (!root.IsDefined() || root.IsNull()) {
+std::vector<policy::AppProfile> readProfilesDocument(Reporter& rep, const YamlNode& root) {
+    if (!root.isDefined() || root.isNull()) {
         rep.error({}, "this profiles file is empty; it needs an 'apps:' list");
         return {};
     }
@@ -85,7 +88,7 @@ std::string envOr(const char* name, const std::string& fallback) {
 LoadResult loadPolicy(std::string_view text, const std::string& file) {
     Reporter rep(file);
     policy::Policy policy;
-    if (auto root = parse(rep, text)) readPolicy(rep, *root, policy);
+    if (auto doc = parse(rep, text)) readPolicy(rep, doc->root(), policy);
     LoadResult result;
     if (rep.errorCount() == 0) result.policy = std::move(policy);
     result.diagnostics = rep.finish();
@@ -103,7 +106,7 @@ LoadResult loadPolicyFile(const std::string& path) {
 ProfilesResult loadProfiles(std::string_view text, const std::string& file) {
     Reporter rep(file);
     std::vector<policy::AppProfile> profiles;
-    if (auto root = parse(rep, text)) profiles = readProfilesDocument(rep, *root);
+    if (auto doc = parse(rep, text)) profiles = readProfilesDocument(rep, doc->root());
     ProfilesResult result;
     if (rep.errorCount() == 0) result.profiles = std::move(profiles);
     result.diagnostics = rep.finish();

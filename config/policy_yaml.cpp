@@ -95,7 +95,7 @@ void readDays(Reporter& rep, const Entry& e, std::vector<policy::Weekday>& days)
     }
 }
 
-std::optional<policy::Schedule> readSchedule(Reporter& rep, const YAML::Node& node) {
+std::optional<policy::Schedule> readSchedule(Reporter& rep, const YamlNode& node) {
     const Pos at = posOf(node);
     auto f = readMap(rep, node, at, "a schedule", {"name", "days", "from", "to", "raise"});
     if (!f) return std::nullopt;
@@ -127,7 +127,7 @@ std::optional<policy::Schedule> readSchedule(Reporter& rep, const YAML::Node& no
 }
 
 void readSchedules(Reporter& rep, const Entry& e, std::vector<policy::Schedule>& out) {
-    for (const auto& node : readNodeList(rep, e).value_or(std::vector<YAML::Node>{})) {
+    for (const auto& node : readNodeList(rep, e).value_or(std::vector<YamlNode>{})) {
         if (rep.stopped()) break;
         if (auto s = readSchedule(rep, node)) out.push_back(std::move(*s));
     }
@@ -208,8 +208,8 @@ std::optional<int> readChoice(Reporter& rep, const Entry& e,
     return std::nullopt;
 }
 
-void readPolicy(Reporter& rep, const YAML::Node& root, policy::Policy& out) {
-    if (!root.IsDefined() || root.IsNull()) {
+void readPolicy(Reporter& rep, const YamlNode& root, policy::Policy& out) {
+    if (!root.isDefined() || root.isNull()) {
         rep.error({1, 1}, "the policy is empty; it needs at least 'version: 1' and a contact");
         return;
     }
@@ -223,7 +223,7 @@ void readPolicy(Reporter& rep, const YAML::Node& root, policy::Policy& out) {
     if (auto* e = f->get("schedule")) readSchedules(rep, *e, out.schedules);
     const Entry* contacts = f->get("contacts");
     if (contacts) out.contacts = readContacts(rep, *contacts, out.defaults.region);
-    if (!contacts || (contacts->value.IsSequence() && contacts->value.size() == 0)) {
+    if (!contacts || (contacts->value.isSequence() && contacts->value.size() == 0)) {
         rep.warning(contacts ? contacts->keyPos() : Pos{},
                     "there are no contacts yet, so nothing will be held");
     }

@@ -11,7 +11,7 @@
 namespace nocontact::config {
 
 // Reads a parsed policy document into `out` (DESIGN.md §3), reporting every problem.
-void readPolicy(Reporter& rep, const YAML::Node& root, policy::Policy& out);
+void readPolicy(Reporter& rep, const YamlNode& root, policy::Policy& out);
 
 // Reads `contacts:`; numbers without a country code are read in `region`.
 std::vector<policy::Contact> readContacts(Reporter& rep, const Entry& e, const std::string& region);

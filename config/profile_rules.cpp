@@ -148,7 +148,7 @@ void readSenderGroups(Reporter& rep, const Fields& f, Pos pattern_pos, policy::S
 }
 
 // A rule with errors is still returned: the errors alone keep the file from being used.
-std::optional<policy::SenderRule> readSenderRule(Reporter& rep, const YAML::Node& node) {
+std::optional<policy::SenderRule> readSenderRule(Reporter& rep, const YamlNode& node) {
     const Pos at = posOf(node);
     auto f = readMap(
         rep, node, at, "a sender rule",
@@ -162,7 +162,7 @@ std::optional<policy::SenderRule> readSenderRule(Reporter& rep, const YAML::Node
     return rule;
 }
 
-std::optional<policy::KindRule> readKindRule(Reporter& rep, const YAML::Node& node) {
+std::optional<policy::KindRule> readKindRule(Reporter& rep, const YamlNode& node) {
     const Pos at = posOf(node);
     auto f = readMap(rep, node, at, "a kind rule", {"when", "unless", "kind"});
     if (!f) return std::nullopt;
@@ -190,7 +190,7 @@ std::optional<policy::Identifier::Type> readIdType(Reporter& rep, const Entry& e
     return std::nullopt;
 }
 
-std::optional<policy::IdentifierRule> readIdentifierRule(Reporter& rep, const YAML::Node& node) {
+std::optional<policy::IdentifierRule> readIdentifierRule(Reporter& rep, const YamlNode& node) {
     const Pos at = posOf(node);
     auto f = readMap(rep, node, at, "an identifier rule", {"from", "pattern", "type"});
     if (!f) return std::nullopt;
@@ -288,8 +288,8 @@ std::optional<std::regex> compilePattern(Reporter& rep, const std::string& text,
 }
 
 std::vector<policy::SenderRule> readSenderRules(Reporter& rep, const Entry& e) {
-    if (e.value.IsScalar()) {
-        auto field = parseField(rep, e.value.Scalar(), e.valuePos());
+    if (e.value.isScalar()) {
+        auto field = parseField(rep, e.value.scalar(), e.valuePos());
         if (!field) return {};
         policy::SenderRule rule;
         rule.from = *field;

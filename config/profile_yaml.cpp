@@ -87,7 +87,7 @@ void readNames(Reporter& rep, const Fields& f, policy::AppProfile& p) {
     }
 }
 
-std::optional<policy::AppProfile> readProfile(Reporter& rep, const YAML::Node& node,
+std::optional<policy::AppProfile> readProfile(Reporter& rep, const YamlNode& node,
                                               std::map<std::string, int>& ids) {
     const Pos at = posOf(node);
     auto f = readMap(rep, node, at, "an app profile",

@@ -50,7 +50,7 @@ bool checkEncoding(Reporter& rep, std::string_view text) {
     return true;
 }
 
-// Estimates how deep yaml-cpp will nest, line by line, without parsing: open flow brackets
+// Estimates how deep the YAML will nest, line by line, without parsing: open flow brackets
 // outside quotes and comments, plus block levels (one per indentation step and per leading
 // "- ", "? " or ": " indicator). Where the text is ambiguous it counts the deeper reading, so
 // it may refuse an odd file but never lets a deep one through to the parser.

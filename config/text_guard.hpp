@@ -7,8 +7,9 @@
 
 namespace nocontact::config {
 
-// yaml-cpp recurses once per nesting level. A policy needs about eight; this leaves room for
-// hand-written flow lists and refuses hostile files long before any stack is in danger.
+// The schema readers recurse once per nesting level they read. A policy needs about eight; this
+// leaves room for hand-written flow lists and refuses hostile files long before any stack is in
+// danger.
 inline constexpr int kMaxNesting = 64;
 
 // Checks, before any YAML parsing, that `text` is a file we are willing to parse: at most

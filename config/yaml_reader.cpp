@@ -41,28 +41,28 @@ std::string unknownKey(const std::string& key, const std::string& what,
     return message + " (known keys: " + list + ")";
 }
 
-std::optional<Fields> readMapImpl(Reporter& rep, const YAML::Node& node, Pos at,
+std::optional<Fields> readMapImpl(Reporter& rep, const YamlNode& node, Pos at,
                                   const std::string& what,
                                   const std::initializer_list<std::string_view>* known) {
-    if (!node.IsDefined() || node.IsNull()) {
+    if (!node.isDefined() || node.isNull()) {
         rep.error(at, what + " has no value");
         return std::nullopt;
     }
-    if (!node.IsMap()) {
+    if (!node.isMap()) {
         rep.error(at, what + " must be a mapping of keys and values, got " + describe(node));
         return std::nullopt;
     }
     Fields fields;
     std::map<std::string, int> first_line;
-    for (auto it = node.begin(); it != node.end() && rep.spend(at); ++it) {
-        const YAML::Node key_node = it->first;
+    for (const auto& [key_node, value] : node.entries()) {
+        if (!rep.spend(at)) break;
         const Pos pos = posOf(key_node, at);
-        if (!key_node.IsScalar()) {
+        if (!key_node.isScalar()) {
             rep.error(pos,
                       "a key in " + what + " must be a single word, got " + describe(key_node));
             continue;
         }
-        const std::string key = key_node.Scalar();
+        const std::string key = key_node.scalar();
         auto [seen, fresh] = first_line.emplace(key, pos.line);
         if (!fresh) {
             rep.error(pos, "duplicate key " + quote(key) + " in " + what +
@@ -70,7 +70,7 @@ std::optional<Fields> readMapImpl(Reporter& rep, const YAML::Node& node, Pos at,
         } else if (known && std::find(known->begin(), known->end(), key) == known->end()) {
             rep.error(pos, unknownKey(key, what, *known));
         } else {
-            fields.add({key, key_node, it->second});
+            fields.add({key, key_node, value});
         }
     }
     return fields;
@@ -78,18 +78,15 @@ std::optional<Fields> readMapImpl(Reporter& rep, const YAML::Node& node, Pos at,
 
 }  // namespace
 
-Pos posOf(const YAML::Node& node, Pos fallback) {
-    if (!node.IsDefined()) return fallback;
-    const YAML::Mark mark = node.Mark();
-    if (mark.is_null() || mark.line < 0 || mark.column < 0) return fallback;
-    return {mark.line + 1, mark.column + 1};
+Pos posOf(const YamlNode& node, Pos fallback) {
+    return node.pos().value_or(fallback);
 }
 
-std::string describe(const YAML::Node& node) {
-    if (!node.IsDefined() || node.IsNull()) return "nothing";
-    if (node.IsSequence()) return "a list";
-    if (node.IsMap()) return "a mapping";
-    return quote(node.Scalar());
+std::string describe(const YamlNode& node) {
+    if (!node.isDefined() || node.isNull()) return "nothing";
+    if (node.isSequence()) return "a list";
+    if (node.isMap()) return "a mapping";
+    return quote(node.scalar());
 }
 
 std::string quote(std::string_view text) {
@@ -143,57 +140,57 @@ const Entry* Fields::get(std::string_view key) const {
     return nullptr;
 }
 
-std::optional<Fields> readMap(Reporter& rep, const YAML::Node& node, Pos at,
-                              const std::string& what,
+std::optional<Fields> readMap(Reporter& rep, const YamlNode& node, Pos at, const std::string& what,
                               std::initializer_list<std::string_view> known) {
     return readMapImpl(rep, node, at, what, &known);
 }
 
-std::optional<Fields> readAnyMap(Reporter& rep, const YAML::Node& node, Pos at,
+std::optional<Fields> readAnyMap(Reporter& rep, const YamlNode& node, Pos at,
                                  const std::string& what) {
     return readMapImpl(rep, node, at, what, nullptr);
 }
 
 std::optional<std::string> readScalar(Reporter& rep, const Entry& e) {
     rep.spend(e.keyPos());
-    if (!e.value.IsDefined() || e.value.IsNull()) {
+    if (!e.value.isDefined() || e.value.isNull()) {
         rep.error(e.keyPos(), quote(e.key) + " has no value");
         return std::nullopt;
     }
-    if (!e.value.IsScalar()) {
+    if (!e.value.isScalar()) {
         rep.error(e.valuePos(), quote(e.key) + " must be a single value, got " + describe(e.value));
         return std::nullopt;
     }
-    return e.value.Scalar();
+    return e.value.scalar();
 }
 
-std::optional<std::vector<YAML::Node>> readNodeList(Reporter& rep, const Entry& e) {
-    if (!e.value.IsDefined() || e.value.IsNull()) {
+std::optional<std::vector<YamlNode>> readNodeList(Reporter& rep, const Entry& e) {
+    if (!e.value.isDefined() || e.value.isNull()) {
         rep.error(e.keyPos(), quote(e.key) + " has no value");
         return std::nullopt;
     }
-    if (!e.value.IsSequence()) {
+    if (!e.value.isSequence()) {
         rep.error(e.valuePos(), quote(e.key) + " must be a list, got " + describe(e.value));
         return std::nullopt;
     }
-    std::vector<YAML::Node> nodes;
-    for (auto it = e.value.begin(); it != e.value.end() && rep.spend(e.valuePos()); ++it) {
-        nodes.push_back(*it);
+    std::vector<YamlNode> nodes;
+    for (const YamlNode& item : e.value.items()) {
+        if (!rep.spend(e.valuePos())) break;
+        nodes.push_back(item);
     }
     return nodes;
 }
 
 std::optional<std::vector<Item>> readList(Reporter& rep, const Entry& e, bool allow_single) {
-    if (allow_single && e.value.IsScalar()) {
-        return std::vector<Item>{{e.value.Scalar(), e.valuePos()}};
+    if (allow_single && e.value.isScalar()) {
+        return std::vector<Item>{{e.value.scalar(), e.valuePos()}};
     }
     auto nodes = readNodeList(rep, e);
     if (!nodes) return std::nullopt;
     std::vector<Item> items;
     for (const auto& n : *nodes) {
         const Pos pos = posOf(n, e.valuePos());
-        if (n.IsScalar()) {
-            items.push_back({n.Scalar(), pos});
+        if (n.isScalar()) {
+            items.push_back({n.scalar(), pos});
         } else {
             rep.error(pos, "each item of " + quote(e.key) + " must be a single value, got " +
                                describe(n));

@@ -7,30 +7,29 @@
 #include <string_view>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
-
 #include "config/reporter.hpp"
+#include "config/yaml_tree.hpp"
 
 namespace nocontact::config {
 
-// Small typed readers over yaml-cpp nodes that report every problem with its position. They
+// Small typed readers over YAML nodes that report every problem with its position. They
 // never walk a node the schema does not expect, so aliases to large structures cost nothing.
 
-// The 1-based position of a node; `fallback` when yaml-cpp has none (implicit nulls).
-Pos posOf(const YAML::Node& node, Pos fallback = {});
+// The 1-based position of a node; `fallback` when it has none (a missing value).
+Pos posOf(const YamlNode& node, Pos fallback = {});
 
 // "a list", "a mapping", "'abc'", "nothing": what a node is, for messages.
-std::string describe(const YAML::Node& node);
+std::string describe(const YamlNode& node);
 
 // One key and value of a mapping.
 struct Entry {
     std::string key;
-    YAML::Node key_node;
-    YAML::Node value;
+    YamlNode key_node;
+    YamlNode value;
 
     Pos keyPos() const { return posOf(key_node); }
-    // yaml-cpp places an empty value at the next token, often lines later: use the key.
-    Pos valuePos() const { return value.IsNull() ? keyPos() : posOf(value, keyPos()); }
+    // An empty value has no text of its own to point at: use the key.
+    Pos valuePos() const { return value.isNull() ? keyPos() : posOf(value, keyPos()); }
 };
 
 // The known entries of a mapping, in file order.
@@ -47,12 +46,11 @@ class Fields {
 // Reads a mapping whose keys must be among `known`. Reports a wrong type, unknown keys (with
 // the closest known key) and duplicate keys; `where` names the mapping in messages
 // ("in 'defaults'"). Returns nullopt when `node` is not a mapping.
-std::optional<Fields> readMap(Reporter& rep, const YAML::Node& node, Pos at,
-                              const std::string& what,
+std::optional<Fields> readMap(Reporter& rep, const YamlNode& node, Pos at, const std::string& what,
                               std::initializer_list<std::string_view> known);
 // A mapping whose keys are free-form (handle services, `when` fields): only duplicate keys
 // and non-scalar keys are errors.
-std::optional<Fields> readAnyMap(Reporter& rep, const YAML::Node& node, Pos at,
+std::optional<Fields> readAnyMap(Reporter& rep, const YamlNode& node, Pos at,
                                  const std::string& what);
 
 // A single value. Reports lists, mappings and empty values as errors.
@@ -67,7 +65,7 @@ struct Item {
 // A list of single values. With `allow_single`, one value stands for a list of one.
 std::optional<std::vector<Item>> readList(Reporter& rep, const Entry& e, bool allow_single = false);
 // A list of mappings (or other nodes) to be read by the caller.
-std::optional<std::vector<YAML::Node>> readNodeList(Reporter& rep, const Entry& e);
+std::optional<std::vector<YamlNode>> readNodeList(Reporter& rep, const Entry& e);
 
 std::optional<bool> readBool(Reporter& rep, const Entry& e);
 std::optional<int> readInt(Reporter& rep, const Entry& e, int low, int high);

@@ -39,7 +39,11 @@ Matcher::Matcher(const Policy& policy) : region_(policy.defaults.region) {
             names_.emplace(foldName(name), i);
         for (const std::string& phone : c.phones) {
             // The loader stores E.164; re-reading keeps hand-made policies (tests) working.
-            phones_.emplace(toE164(phone, region_).value_or(phone), i);
+            if (isPlainE164(phone)) {
+                phones_.emplace(phone, i);
+            } else {
+                phones_.emplace(toE164(phone, region_).value_or(phone), i);
+            }
         }
         for (const std::string& email : c.emails)
             emails_.emplace(lowerAscii(email), i);

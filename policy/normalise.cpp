@@ -8,7 +8,10 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <mutex>
 #include <set>
+#include <thread>
+#include <unordered_map>
 
 namespace nocontact::policy {
 namespace {
@@ -189,6 +192,103 @@ bool isValidNumber(std::string_view e164) {
     PhoneNumber pn;
     auto error = util.Parse(std::string(e164), "ZZ", &pn);
     return error == PhoneNumberUtil::NO_PARSING_ERROR && util.IsValidNumber(pn);
+}
+
+namespace {
+
+// One parse: the E.164 form, and whether the number is in an assigned range. A number of the
+// policy's own region is checked against that region first, which spares IsValidNumber's search
+// through the 25 regions that share +1 (most numbers in a policy are local).
+std::optional<PolicyNumber> parsePolicyNumber(const std::string& plain, const std::string& region) {
+    const PhoneNumberUtil& util = phoneUtil();
+    PhoneNumber pn;
+    auto error = util.Parse(plain, region, &pn);
+    if (error != PhoneNumberUtil::NO_PARSING_ERROR || !util.IsPossibleNumber(pn)) {
+        return std::nullopt;
+    }
+    PolicyNumber out;
+    util.Format(pn, PhoneNumberUtil::E164, &out.e164);
+    out.valid = (pn.country_code() == util.GetCountryCodeForRegion(region) &&
+                 util.IsValidNumberForRegion(pn, region)) ||
+                util.IsValidNumber(pn);
+    return out;
+}
+
+// What readPolicyNumber answered before, by plain number and region. The policy is read on the
+// daemon's one thread, but rememberPolicyNumbers fills it from two.
+class RememberedNumbers {
+  public:
+    static std::string key(std::string_view number, std::string_view region) {
+        std::string k = plainNumber(number);
+        return k.append(1, '\0').append(region);
+    }
+    std::optional<std::optional<PolicyNumber>> find(const std::string& k) {
+        std::lock_guard lock(mutex_);
+        auto found = numbers_.find(k);
+        if (found == numbers_.end()) return std::nullopt;
+        return found->second;
+    }
+    void add(std::string k, std::optional<PolicyNumber> number) {
+        std::lock_guard lock(mutex_);
+        if (numbers_.size() >= kRememberedNumbers) numbers_.clear();
+        numbers_.emplace(std::move(k), std::move(number));
+    }
+
+  private:
+    std::mutex mutex_;
+    std::unordered_map<std::string, std::optional<PolicyNumber>> numbers_;
+};
+
+RememberedNumbers& remembered() {
+    static RememberedNumbers numbers;
+    return numbers;
+}
+
+std::optional<PolicyNumber> readAndRemember(std::string key, const std::string& region) {
+    auto number = parsePolicyNumber(key.substr(0, key.find('\0')), region);
+    remembered().add(std::move(key), number);
+    return number;
+}
+
+}  // namespace
+
+std::optional<PolicyNumber> readPolicyNumber(std::string_view number, std::string_view region) {
+    std::string key = RememberedNumbers::key(number, region);
+    if (auto found = remembered().find(key)) return *found;
+    return readAndRemember(std::move(key), std::string(region));
+}
+
+void rememberPolicyNumbers(const std::vector<std::string_view>& numbers, std::string_view region) {
+    std::vector<std::string> todo;
+    std::set<std::string_view> seen;
+    for (auto number : numbers) {
+        if (!seen.insert(number).second) continue;
+        std::string key = RememberedNumbers::key(number, region);
+        if (!remembered().find(key)) todo.push_back(std::move(key));
+    }
+    // Below this, a thread costs more than it saves.
+    constexpr std::size_t kWorthAThread = 32;
+    const std::string where(region);
+    auto readSome = [&](std::size_t first, std::size_t step) {
+        for (std::size_t i = first; i < todo.size(); i += step)
+            readAndRemember(todo[i], where);
+    };
+    if (todo.size() < kWorthAThread || std::thread::hardware_concurrency() < 2) {
+        readSome(0, 1);
+        return;
+    }
+    std::thread other(readSome, 1, 2);
+    readSome(0, 2);
+    other.join();
+}
+
+void prepareNumbers() {
+    phoneUtil();
+}
+
+bool isPlainE164(std::string_view text) {
+    if (text.size() < 8 || text.size() > 16 || text[0] != '+' || text[1] == '0') return false;
+    return std::all_of(text.begin() + 1, text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool isKnownRegion(std::string_view region) {

@@ -117,6 +117,42 @@ TEST(IsValidNumber, TellsAssignedRangesFromMadeUpOnes) {
     EXPECT_FALSE(isValidNumber("not a number"));
 }
 
+TEST(ReadPolicyNumber, SaysWhatToE164AndIsValidNumberSay) {
+    for (auto [text, region] : {std::pair{"+1 415 555 2671", "US"},
+                                {"(415) 555-2671", "US"},
+                                {"+1 000 555 0100", "US"},
+                                {"030 123456", "DE"},
+                                {"tel:+44-7700-900123", "GB"},
+                                {"Alex Morgan", "US"},
+                                {"4155550100", "ZZ"},
+                                {"12", "US"}}) {
+        for (int twice = 0; twice < 2; ++twice) {  // the second answer is the remembered one
+            const auto number = readPolicyNumber(text, region);
+            const auto e164 = toE164(text, region);
+            ASSERT_EQ(number.has_value(), e164.has_value()) << text;
+            if (!number) continue;
+            EXPECT_EQ(number->e164, *e164) << text;
+            EXPECT_EQ(number->valid, isValidNumber(*e164)) << text;
+        }
+    }
+}
+
+TEST(ReadPolicyNumber, RemembersPerRegion) {
+    ASSERT_TRUE(readPolicyNumber("030 123456", "DE"));
+    EXPECT_EQ(readPolicyNumber("030 123456", "DE")->e164, "+4930123456");
+    EXPECT_FALSE(readPolicyNumber("030 123456", "US"));  // as toE164: not a US number
+}
+
+TEST(IsPlainE164, AcceptsOnlyWhatToE164Writes) {
+    EXPECT_TRUE(isPlainE164("+14155552671"));
+    EXPECT_TRUE(isPlainE164(*toE164("+44 20 7946 0958", "GB")));
+    EXPECT_FALSE(isPlainE164("+1 415 555 2671"));
+    EXPECT_FALSE(isPlainE164("14155552671"));
+    EXPECT_FALSE(isPlainE164("+04155552671"));
+    EXPECT_FALSE(isPlainE164("+123456"));            // too short for any country
+    EXPECT_FALSE(isPlainE164("+1234567890123456"));  // longer than E.164 allows
+}
+
 TEST(IsKnownRegion, KnowsCountryCodes) {
     EXPECT_TRUE(isKnownRegion("US"));
     EXPECT_TRUE(isKnownRegion("DE"));

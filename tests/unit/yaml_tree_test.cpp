@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The YAML tree under the schema readers: what is null, what an alias is, where nodes start.
+#include <gtest/gtest.h>
+
+#include "config/yaml_tree.hpp"
+
+namespace nocontact::config {
+namespace {
+
+struct Parsed {
+    std::unique_ptr<YamlDocument> doc;
+    std::vector<Diagnostic> diagnostics;
+};
+
+Parsed parse(std::string_view text) {
+    Reporter rep("t.yaml");
+    auto doc = parseYaml(rep, text);
+    return {std::move(doc), rep.finish()};
+}
+
+YamlNode valueOf(const YamlNode& map, std::string_view key) {
+    for (const auto& [k, v] : map.entries()) {
+        if (k.scalar() == key) return v;
+    }
+    return {};
+}
+
+TEST(AYamlScalar, IsNullOnlyWhenPlainUntaggedAndANullWord) {
+    auto p = parse("a:\nb: ~\nc: null\nd: NULL\ne: 'null'\nf: \"~\"\ng: !!str null\nh: nil\n");
+    ASSERT_TRUE(p.doc);
+    const YamlNode root = p.doc->root();
+    for (auto key : {"a", "b", "c", "d"})
+        EXPECT_TRUE(valueOf(root, key).isNull()) << key;
+    EXPECT_EQ(valueOf(root, "e").scalar(), "null");
+    EXPECT_EQ(valueOf(root, "f").scalar(), "~");
+    EXPECT_EQ(valueOf(root, "g").scalar(), "null");
+    EXPECT_EQ(valueOf(root, "h").scalar(), "nil");
+    EXPECT_FALSE(valueOf(root, "missing").isDefined());
+}
+
+TEST(AYamlAlias, IsTheAnchoredNodeItself) {
+    auto p = parse("x: &list [a, b]\ny: *list\nz: *list\n");
+    ASSERT_TRUE(p.doc);
+    const YamlNode y = valueOf(p.doc->root(), "y");
+    ASSERT_TRUE(y.isSequence());
+    EXPECT_EQ(&y.items(), &valueOf(p.doc->root(), "z").items());  // shared, not copied
+    EXPECT_EQ(y.items()[1].scalar(), "b");
+}
+
+TEST(AYamlAlias, ToNoAnchorOrToItsOwnNodeIsAnError) {
+    auto unknown = parse("x: *nowhere\n");
+    EXPECT_FALSE(unknown.doc);
+    ASSERT_EQ(unknown.diagnostics.size(), 1u);
+    EXPECT_EQ(unknown.diagnostics[0].format(),
+              "t.yaml:1:4: error: this is not valid YAML: the alias *nowhere names no anchor "
+              "before it");
+    auto cycle = parse("x: &me [a, *me]\n");
+    EXPECT_FALSE(cycle.doc);
+}
+
+TEST(AYamlDocument, KeepsPositionsOneBased) {
+    auto p = parse("version: 1\ncontacts:\n  - name: Alex\n");
+    ASSERT_TRUE(p.doc);
+    const YamlNode contacts = valueOf(p.doc->root(), "contacts");
+    ASSERT_EQ(contacts.size(), 1u);
+    const auto& [key, value] = contacts.items()[0].entries()[0];
+    EXPECT_EQ(key.pos()->line, 3);
+    EXPECT_EQ(key.pos()->column, 5);
+    EXPECT_EQ(value.pos()->column, 11);
+    EXPECT_EQ(value.scalar(), "Alex");
+}
+
+TEST(AYamlText, ThatIsEmptyIsOneNullNode) {
+    for (auto text : {"", "\n\n", "# only a comment\n", "---\n"}) {
+        auto p = parse(text);
+        ASSERT_TRUE(p.doc) << text;
+        EXPECT_TRUE(p.doc->root().isNull()) << text;
+    }
+}
+
+TEST(AYamlText, WithSeveralDocumentsIsReadUpToTheFirstEnd) {
+    auto p = parse("a: 1\n---\nb: 2\n");
+    ASSERT_TRUE(p.doc);
+    EXPECT_EQ(valueOf(p.doc->root(), "a").scalar(), "1");
+    EXPECT_FALSE(valueOf(p.doc->root(), "b").isDefined());
+}
+
+TEST(AYamlText, ThatIsBrokenGivesOneErrorAtTheProblem) {
+    auto p = parse("a: [1, 2\nb: 3\n");
+    EXPECT_FALSE(p.doc);
+    ASSERT_EQ(p.diagnostics.size(), 1u);
+    EXPECT_EQ(p.diagnostics[0].format().rfind("t.yaml:2:2: error: this is not valid YAML: ", 0), 0u)
+        << p.diagnostics[0].format();
+}
+
+TEST(AYamlScalar, KeepsFoldedAndLiteralText) {
+    auto p = parse("a: |\n  one\n  two\nb: >\n  one\n  two\n");
+    ASSERT_TRUE(p.doc);
+    EXPECT_EQ(valueOf(p.doc->root(), "a").scalar(), "one\ntwo\n");
+    EXPECT_EQ(valueOf(p.doc->root(), "b").scalar(), "one two\n");
+}
+
+}  // namespace
+}  // namespace nocontact::config
