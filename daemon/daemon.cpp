@@ -2,6 +2,7 @@
 #include "daemon/daemon.hpp"
 
 #include <glib.h>
+#include <malloc.h>
 #include <systemd/sd-bus.h>
 
 #include <algorithm>
@@ -374,6 +375,14 @@ DaemonPort::ReloadResult Daemon::reload() {
     notify::ready(r.applied              ? "watching over notifications"
                   : impl_->policy_loaded ? "running with the last good policy"
                                          : "watching; no policy is in use yet");
+    // Reading a policy leaves its YAML tree and the parser's scraps as free heap (megabytes for
+    // a large one), which malloc would keep: give it back once the answer is out.
+    g_idle_add(
+        [](gpointer) -> gboolean {
+            malloc_trim(0);
+            return G_SOURCE_REMOVE;
+        },
+        nullptr);
     return r;
 }
 
