@@ -106,6 +106,9 @@ bool PausePresenter::fold(Pause& pause, const PauseRequest& request) {
     auto& ids = pause.request.held_ids;
     ids.insert(ids.end(), request.held_ids.begin(), request.held_ids.end());
     pause.messages += std::max<std::size_t>(1, request.held_ids.size());
+    // While the countdown runs, the next second's tick shows the new count: a burst of messages
+    // costs one update a second, not a round trip to the server (and a redraw) each.
+    if (pause.elapsed < pause.request.seconds) return true;
     show(request.contact, pause);
     return isOpen(request.contact);
 }

@@ -56,11 +56,19 @@ CONF
 
     # dunst shows a notification's actions through dmenu; this one picks the action whose label
     # is in $session_dir/dmenu-choice (nothing, when it is not offered) and logs what it saw.
+    # dunst ends the last entry without a newline: the log gets one, or the next menu's first
+    # entry would run on from it and never be found at the start of a line.
     cat >"$session_dir/dmenu" <<'MENU'
 #!/bin/sh
 dir=$(dirname "$0")
 choice=$(cat "$dir/dmenu-choice" 2>/dev/null)
-tee -a "$dir/dmenu.log" | { [ -n "$choice" ] && grep -F -- "#$choice (" | head -n1; cat >/dev/null; }
+menu=$(cat; echo x)
+menu=${menu%x}
+printf '%s' "$menu" >>"$dir/dmenu.log"
+case $menu in *"
+") ;; *) echo >>"$dir/dmenu.log" ;; esac
+[ -n "$choice" ] && printf '%s\n' "$menu" | grep -F -- "#$choice (" | head -n1
+exit 0
 MENU
     chmod +x "$session_dir/dmenu"
     cat >"$session_dir/dunstrc" <<RC

@@ -159,12 +159,23 @@ TEST_F(APause, FoldsASecondMessageFromTheSameContactIntoTheOpenPause) {
     presenter.open(alex({2}));
     presenter.open(alex({3}));
     EXPECT_EQ(notifier.posts.size(), 1u);
+    EXPECT_EQ(notifier.updates.size(), 0u) << "folded in; shown at the countdown's next second";
+    countDown(1);
     EXPECT_EQ(now().summary, "Alex wrote 3 messages — take a breath");
     EXPECT_NE(now().body.find("You can read them in"), std::string::npos);
     countDown(3);
     notifier.press(handle(), "later");
     ASSERT_EQ(choices.size(), 1u);
     EXPECT_EQ(choices[0].held_ids, (std::vector<std::int64_t>{1, 2, 3}));
+}
+
+TEST_F(APause, ShowsAMessageFoldedInAfterTheCountdownAtOnce) {
+    presenter.open(alex({1}));
+    countDown(3);
+    const std::size_t updates = notifier.updates.size();
+    presenter.open(alex({2}));
+    ASSERT_EQ(notifier.updates.size(), updates + 1);
+    EXPECT_EQ(now().summary, "Alex wrote 2 messages — take a breath");
 }
 
 TEST_F(APause, GivesEachContactTheirOwnPause) {
