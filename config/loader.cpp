@@ -23,13 +23,16 @@ namespace {
 // Parses `text` after the guards; null (with one error) when it cannot be parsed.
 std::unique_ptr<YamlDocument> parse(Reporter& rep, std::string_view text) {
     if (!checkText(rep, text)) return nullptr;
-    // libphonenumber's first use reads its metadata (a few milliseconds): on a machine with two
-    // cores, that happens while the YAML is parsed rather than after it.
+    // libphonenumber's first use reads its metadata (a few milliseconds and about a megabyte):
+    // when the policy has numbers or a region, on a machine with two cores, that happens while
+    // the YAML is parsed rather than after it.
     static std::once_flag once;
     std::optional<std::thread> prepare;
-    std::call_once(once, [&] {
-        if (std::thread::hardware_concurrency() > 1) prepare.emplace(policy::prepareNumbers);
-    });
+    const bool numbers =
+        text.find("phones") != std::string_view::npos || text.find("region") != text.npos;
+    if (numbers && std::thread::hardware_concurrency() > 1) {
+        std::call_once(once, [&] { prepare.emplace(policy::prepareNumbers); });
+    }
     auto doc = parseYaml(rep, text);
     if (prepare) prepare->join();
     return doc;

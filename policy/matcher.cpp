@@ -80,8 +80,9 @@ std::optional<Match> Matcher::matchIdentifier(const Identifier& id,
                                               const std::string& service) const {
     switch (id.type) {
         case Identifier::Type::Phone: {
-            // libphonenumber is the slow part: ask it only about texts shaped like a number.
-            if (!looksLikePhoneNumber(id.value)) return std::nullopt;
+            // libphonenumber is the slow part: ask it only about texts shaped like a number,
+            // and only when some contact has a number.
+            if (phones_.empty() || !looksLikePhoneNumber(id.value)) return std::nullopt;
             auto e164 = toE164(id.value, region_);
             if (!e164) return std::nullopt;
             if (auto i = find(phones_, *e164)) return Match{*i, "number " + *e164};
