@@ -229,6 +229,10 @@ class RememberedNumbers {
         return found->second;
     }
     void add(std::string k, std::optional<PolicyNumber> number) {
+        // Written numbers are short; a long text is a mistake, read again if it comes again, so
+        // what is remembered stays small (kRememberedNumbers keys of at most this length).
+        constexpr std::size_t kLongestRemembered = 64;
+        if (k.size() > kLongestRemembered) return;
         std::lock_guard lock(mutex_);
         if (numbers_.size() >= kRememberedNumbers) numbers_.clear();
         numbers_.emplace(std::move(k), std::move(number));

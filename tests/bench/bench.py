@@ -84,6 +84,12 @@ def rss_kb(pid):
         return int(re.search(r'VmRSS:\s+(\d+)', f.read()).group(1))
 
 
+def pss_kb(pid):
+    """The proportional set size: shared library pages counted once per process sharing them."""
+    with open(f'/proc/{pid}/smaps_rollup') as f:
+        return int(re.search(r'^Pss:\s+(\d+)', f.read(), re.M).group(1))
+
+
 def start_daemon(bus, policy_file, state):
     """Starts nocontactd on `bus` and waits for READY=1 on its notify socket; returns the
     process and the milliseconds from exec to READY."""
@@ -118,6 +124,7 @@ def ready_idle_reload():
         proc, _ = start_daemon(bus, policy_file, os.path.join(work, 'state'))
         time.sleep(2)
         idle = rss_kb(proc.pid)
+        idle_pss = pss_kb(proc.pid)
         write(policy_file, policy(10000))
         conn = dbus.bus.BusConnection(bus.address)
         api = dbus.Interface(conn.get_object('org.nocontact.Daemon1', '/org/nocontact/Daemon1'),
@@ -131,7 +138,9 @@ def ready_idle_reload():
                 raise RuntimeError('the 10,000-contact policy was refused: ' + message)
         proc.terminate()
         proc.wait()
-        return median(readies), idle, median(reloads)
+        # The first reload reads 9,000 new contacts (4,500 new numbers); later ones find the
+        # numbers remembered, as a reload after an edit does.
+        return median(readies), idle, idle_pss, reloads[0], median(reloads)
     finally:
         bus.stop()
 
@@ -253,7 +262,7 @@ try:
     log('intercept latency on dunst, 1000 notifications ...')
     p50, p99, roundtrip = intercept(1000)
     log('start, idle and reload ...')
-    ready_ms, idle_kb, reload_ms = ready_idle_reload()
+    ready_ms, idle_kb, idle_pss_kb, reload_first_ms, reload_ms = ready_idle_reload()
     log('flood: 10,000 notifications from 4 clients ...')
     missed, wrong, growth, unsent = flood()
 finally:
@@ -270,8 +279,10 @@ figures = {
     'flood_unanswered_by_server': unsent,
     'flood_rss_growth_kb': growth,
     'idle_rss_kb': idle_kb,
+    'idle_pss_kb': idle_pss_kb,
     'ready_ms': round(ready_ms, 1),
     'reload_10k_ms': round(reload_ms, 1),
+    'reload_10k_first_ms': round(reload_first_ms, 1),
 }
 if as_json:
     print(json.dumps(figures, indent=2))
@@ -287,8 +298,10 @@ else:
         'flood_unanswered_by_server': '0 (not sent in time, so not counted either way)',
         'flood_rss_growth_kb': '<= 2048 KiB',
         'idle_rss_kb': '<= 15360 KiB',
+        'idle_pss_kb': '(shared library pages counted once per process sharing them)',
         'ready_ms': '<= 50 ms with 1,000 contacts',
-        'reload_10k_ms': '<= 150 ms',
+        'reload_10k_ms': '<= 150 ms (median of 5)',
+        'reload_10k_first_ms': '(the first of those 5: 9,000 contacts new to the daemon)',
     }
     for key, value in figures.items():
         print(f'{key:28} {value:>10}   target {targets[key]}')
