@@ -84,6 +84,7 @@ Keeper::Keeper(const std::filesystem::path& state_dir, std::chrono::seconds retr
 Keeper::~Keeper() {
     if (idle_) g_source_remove(idle_);
     if (retry_timer_) g_source_remove(retry_timer_);
+    if (store_) leaveMemory();
     if (bus_) g_object_unref(bus_);
 }
 

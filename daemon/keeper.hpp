@@ -130,6 +130,8 @@ class Keeper {
     // The journal went to memory: the disk is tried again from now on, and the daemon told.
     void journalMoved();
     void tryDisk();
+    // On the way out: one last try to take the journal home; the log says when it cannot.
+    void leaveMemory();
     // A message was kept in memory: the disk is tried from the loop's next turn, unless it was
     // tried less than a retry interval ago.
     void tryDiskSoon();

@@ -81,4 +81,17 @@ void Keeper::tryDisk() {
     if (on_journal_) on_journal_({.in_memory = false, .kept_in_memory = kept});
 }
 
+void Keeper::leaveMemory() {
+    if (!store_->inMemory()) return;
+    const std::size_t kept = store_->heldInMemory();
+    if (store_->backToDisk(config::momentNow().utc)) {
+        log::write(log::Priority::Notice, "The journal went back to disk as nocontactd stopped");
+        return;
+    }
+    log::detail(log::Priority::Warning,
+                "nocontactd stopped while its journal was in memory; messages kept there since "
+                "it left the disk, which could not be saved",
+                std::to_string(kept));
+}
+
 }  // namespace nocontact::daemon
