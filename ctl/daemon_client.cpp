@@ -31,14 +31,15 @@ T get(const Status& s, const char* key, T fallback = {}) {
 
 json statusJson(const Status& s) {
     json out;
-    for (const char* key : {"version", "policy_file", "policy_message", "withholding",
-                            "server_name", "server_version", "freezer"}) {
+    for (const char* key :
+         {"version", "policy_file", "policy_message", "withholding", "server_name",
+          "server_version", "freezer", "journal", "journal_trouble"}) {
         out[key] = get<std::string>(s, key);
     }
     out["policy_loaded"] = get<bool>(s, "policy_loaded");
     out["dry_run"] = get<bool>(s, "dry_run");
     for (const char* key : {"contacts", "seen", "withheld", "held", "refused", "failed", "unkept",
-                            "malformed", "monitor_restarts"}) {
+                            "kept_in_memory", "malformed", "monitor_restarts"}) {
         out[key] = get<std::uint32_t>(s, key);
     }
     out["levels"] = json::array();
@@ -80,6 +81,23 @@ std::string withholdingSentence(const std::string& path) {
     return tr("no notification server is running yet");
 }
 
+// While the journal is kept in memory: why, and that nothing is lost while nocontactd runs.
+std::string journalSentence(const std::string& trouble) {
+    if (trouble == "full") {
+        return tr(
+            "Journal: kept in memory for now, because the disk is full. Nothing is lost "
+            "while nocontactd runs; please don't restart it until it can save again.");
+    }
+    if (trouble == "read-only") {
+        return tr(
+            "Journal: kept in memory for now, because its folder is read-only. Nothing is "
+            "lost while nocontactd runs; please don't restart it until it can save again.");
+    }
+    return tr(
+        "Journal: kept in memory for now, because its folder can't be written to. Nothing "
+        "is lost while nocontactd runs; please don't restart it until it can save again.");
+}
+
 void printStatus(const json& s, const Status& raw, std::ostream& out, const Style& style) {
     const std::string version = s["version"].get<std::string>();
     out << fill(s["dry_run"].get<bool>()
@@ -100,6 +118,9 @@ void printStatus(const json& s, const Status& raw, std::ostream& out, const Styl
                  {"withheld", s["withheld"].dump()},
                  {"held", s["held"].dump()}})
         << "\n";
+    if (s["journal"].get<std::string>() == "memory") {
+        out << journalSentence(s["journal_trouble"].get<std::string>()) << "\n";
+    }
     if (const auto freezer = s["freezer"].get<std::string>();
         !freezer.empty() && freezer != "untried" && freezer != "available") {
         out << fill(tr("Apps are not frozen during the pause before them here ({reason}); the "

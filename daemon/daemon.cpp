@@ -78,7 +78,7 @@ void Daemon::start(GMainLoop* loop) {
     impl_->loop = loop;
     prepareStateDir();
     if (!options_.dry_run) {
-        impl_->keeper = std::make_unique<Keeper>(options_.state_dir);
+        impl_->keeper = std::make_unique<Keeper>(options_.state_dir, options_.journal_retry);
         impl_->keeper_bus_name = impl_->keeper->ownBusName();
     }
     auto builtin = config::loadProfilesFile(config::builtinProfilesPath());
@@ -95,6 +95,7 @@ void Daemon::start(GMainLoop* loop) {
     // After the withholder, so a broken policy at start can be told as a notification too;
     // before the monitor, so no notification is judged without the policy.
     reload();
+    watchJournal();  // after the withholder too: a journal in memory from the start is told
     if (impl_->keeper) impl_->keeper->reoffer(impl_->engine);  // nothing waits unseen
     scheduleDigest();
     impl_->actor_source =
@@ -167,11 +168,12 @@ void Daemon::prepareStateDir() {
     }
     std::error_code ec;
     fs::create_directories(options_.state_dir, ec);
-    // Held messages will live here: the folder is for the user's eyes only.
+    // Held messages will live here: the folder is for the user's eyes only. A folder that cannot
+    // be written (a read-only or full disk) is no reason to stop: the journal is kept in memory.
     fs::permissions(options_.state_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
     if (ec) {
-        throw std::runtime_error("the state folder " + options_.state_dir +
-                                 " cannot be prepared: " + ec.message());
+        log::detail(log::Priority::Warning, "The state folder cannot be prepared",
+                    options_.state_dir + ": " + ec.message());
     }
 }
 
@@ -249,8 +251,9 @@ void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
                  const policy::Decision& decision) {
     announce(observed, event, decision);
     if (options_.dry_run) return;
-    // Kept on disk before it is taken off the screen: a crash in between loses nothing, and a
-    // message that could not be kept stays where it is (a full disk never costs a message).
+    // Kept on disk before it is taken off the screen: a crash in between loses nothing. When the
+    // disk cannot take it, it is kept in memory (and the person told); a message that could be
+    // kept nowhere stays where it is.
     // The pause (a blocking libnotify call) comes from the loop's next turn, after the
     // withholding call is on its way: the message is on screen no longer than it must be.
     if (impl_->keeper && !impl_->keeper->keep(impl_->engine, observed, event, decision, true)) {
@@ -339,6 +342,7 @@ std::map<std::string, sdbus::Variant> Daemon::status() const {
         sdbus::Variant(static_cast<std::uint32_t>(impl_->keeper ? impl_->keeper->waiting() : 0));
     s["failed"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->failed));
     s["unkept"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->unkept));
+    journalStatus(s);
     s["levels"] = sdbus::Variant(levels());
     s["held_by_contact"] = sdbus::Variant(heldByContact());
     s["freezer"] = sdbus::Variant(impl_->freezer);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -21,12 +22,15 @@ typedef struct _GMainLoop GMainLoop;
 namespace nocontact::daemon {
 
 struct DecideRequest;  // daemon/decide_request.hpp
+struct JournalPlace;   // daemon/keeper.hpp
 
 struct Options {
     std::string policy_file;  // empty: the user's policy path
     std::string state_dir;    // empty: $XDG_STATE_HOME/nocontact
     bool dry_run = false;     // decide and log, act on nothing
     std::string bus_address;  // empty: the session bus of the environment
+    // While the journal is kept in memory, how often the disk is tried again (tests shorten it).
+    std::chrono::seconds journal_retry = std::chrono::seconds{30};
 };
 
 // The wiring: notifications seen by the monitor become events, the engine decides, the
@@ -124,6 +128,13 @@ class Daemon : public DaemonPort {
     void act(const dbus::Observed& observed, const policy::Event& event,
              const policy::Decision& decision);
     void tellUser(const std::string& summary, const std::string& body);
+    // The journal in memory or back on disk (daemon_journal.cpp): the person is told once each
+    // way, in the log and in a notification.
+    void watchJournal();
+    void journalPlaceChanged(const JournalPlace& place);
+    // Status's journal keys: journal ("disk", "memory", "none" in a dry run), journal_trouble,
+    // kept_in_memory.
+    void journalStatus(std::map<std::string, sdbus::Variant>& s) const;
     void busLost(const char* which);
     void prepareStateDir();
     // The person's temporary changes, from the journal, into a freshly built engine.

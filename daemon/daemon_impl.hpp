@@ -93,7 +93,8 @@ struct Daemon::Impl {
     guint kde_timer = 0;
 
     std::uint64_t withheld = 0, refused = 0, failed = 0;
-    std::uint64_t unkept = 0;  // contact messages left on screen: the journal would not take them
+    // Contact messages left on screen: kept nowhere, not even in memory.
+    std::uint64_t unkept = 0;
     std::string logged_server;
     std::string server_owner;  // the notification server's unique name, the last one seen
     bool watcher_started = false, watching = false;

@@ -46,13 +46,15 @@ Status JournalStore::inTransaction(std::string_view what, Body body) {
 Result<int> JournalStore::purgeLetGo(SysTime now) {
     const std::int64_t cutoff = toSql(now - std::chrono::days{kLetGoKeepDays});
     int purged = 0;
-    Status done = inTransaction("purging messages that were let go", [&] {
-        // Blank first, then delete: the text is overwritten in place (secure_delete), not
-        // only unlinked with its row.
-        if (!Use{stmts_->blankLetGo.get()}.bind(cutoff).run()) return false;
-        if (!Use{stmts_->deleteLetGo.get()}.bind(cutoff).run()) return false;
-        purged = sqlite3_changes(db_);
-        return true;
+    Status done = writing([&] {
+        return inTransaction("purging messages that were let go", [&] {
+            // Blank first, then delete: the text is overwritten in place (secure_delete), not
+            // only unlinked with its row.
+            if (!Use{stmts_->blankLetGo.get()}.bind(cutoff).run()) return false;
+            if (!Use{stmts_->deleteLetGo.get()}.bind(cutoff).run()) return false;
+            purged = sqlite3_changes(db_);
+            return true;
+        });
     });
     if (!done) return {.value = std::nullopt, .error = done.error};
     if (purged > 0) {
@@ -63,10 +65,12 @@ Result<int> JournalStore::purgeLetGo(SysTime now) {
 
 Result<std::int64_t> JournalStore::addNote(const std::string& contact, const std::string& text,
                                            SysTime time) {
-    Use use{stmts_->insertNote.get()};
-    use.bind(toSql(time)).bind(contact).bind(text);
-    if (!use.run()) return fail<std::int64_t>(db_, "keeping a note");
-    return ok<std::int64_t>(sqlite3_last_insert_rowid(db_));
+    return writing([&] {
+        Use use{stmts_->insertNote.get()};
+        use.bind(toSql(time)).bind(contact).bind(text);
+        if (!use.run()) return fail<std::int64_t>(db_, "keeping a note");
+        return ok<std::int64_t>(sqlite3_last_insert_rowid(db_));
+    });
 }
 
 Result<std::vector<NoteRow>> JournalStore::notes(const std::string& contact) {
@@ -84,11 +88,13 @@ Result<std::vector<NoteRow>> JournalStore::notes(const std::string& contact) {
 
 Status JournalStore::saveOverride(const policy::Override& o) {
     const bool snooze = o.type == policy::Override::Type::Snooze;
-    return inTransaction("keeping a change of strictness", [&] {
-        Use replace{stmts_->replaceOverride.get()};
-        replace.bind(std::int64_t{snooze}).bind(o.contact);
-        if (!replace.bind(toSql(o.start)).run()) return false;
-        return insertOverride(o);
+    return writing([&] {
+        return inTransaction("keeping a change of strictness", [&] {
+            Use replace{stmts_->replaceOverride.get()};
+            replace.bind(std::int64_t{snooze}).bind(o.contact);
+            if (!replace.bind(toSql(o.start)).run()) return false;
+            return insertOverride(o);
+        });
     });
 }
 
@@ -114,10 +120,12 @@ Result<std::vector<policy::Override>> JournalStore::overrides() {
 }
 
 Result<int> JournalStore::removeExpired(SysTime now) {
-    if (!Use{stmts_->deleteExpired.get()}.bind(toSql(now)).run()) {
-        return fail<int>(db_, "forgetting changes that ran out");
-    }
-    return ok(sqlite3_changes(db_));
+    return writing([&] {
+        if (!Use{stmts_->deleteExpired.get()}.bind(toSql(now)).run()) {
+            return fail<int>(db_, "forgetting changes that ran out");
+        }
+        return ok(sqlite3_changes(db_));
+    });
 }
 
 }  // namespace nocontact::daemon

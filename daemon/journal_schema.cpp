@@ -84,7 +84,8 @@ constexpr const char* kPragmas =
     "PRAGMA foreign_keys=ON;";
 
 StoreError systemError(std::string_view what, const fs::path& p, int err) {
-    return {std::string{what} + " " + p.string() + ": " + std::strerror(err)};
+    return {std::string{what} + " " + p.string() + ": " + std::strerror(err),
+            sql::codeOfErrno(err)};
 }
 
 // The folder is the user's alone: 0700 whatever the umask or an earlier mode.
@@ -114,12 +115,6 @@ Status makeFile(const fs::path& file) {
 
 fs::path withSuffix(const fs::path& p, std::string_view suffix) {
     return fs::path{p.string() + std::string{suffix}};
-}
-
-void fixPermissions(const fs::path& file) {
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-        ::chmod(withSuffix(file, suffix).c_str(), 0600);  // absent sidecars: nothing to fix
-    }
 }
 
 // "20261126T161500Z", for the name of a file moved aside.
@@ -214,6 +209,48 @@ Status migrate(sqlite3* db) {
 
 }  // namespace
 
+namespace sql {
+
+void fixPermissions(const fs::path& file) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        ::chmod(withSuffix(file, suffix).c_str(), 0600);  // absent sidecars: nothing to fix
+    }
+}
+
+Status readySchema(sqlite3* db) {
+    Status s = checkNotNewer(db);
+    if (s) s = migrate(db);
+    return s;
+}
+
+DiskConnection openDisk(const fs::path& folder, policy::SysTime now) {
+    DiskConnection result;
+    const fs::path file = folder / kJournalFileName;
+    if (Status s = makeFolder(folder); !s) return {nullptr, s.error, std::nullopt};
+    if (Status s = makeFile(file); !s) return {nullptr, s.error, std::nullopt};
+    Connection c = connect(file);
+    if (c.error && unreadable(c.rc)) {
+        sqlite3_close(c.db);
+        auto aside = moveAside(file, now);
+        if (!aside) return {nullptr, aside.error, std::nullopt};
+        result.moved_aside = *aside;
+        if (Status s = makeFile(file); !s) return {nullptr, s.error, result.moved_aside};
+        c = connect(file);
+    }
+    Status s = c.error ? Status{c.error} : checkNotNewer(c.db);
+    if (s) s = sql::exec(c.db, kPragmas, "configuring the journal");
+    if (s) s = migrate(c.db);
+    if (!s) {
+        sqlite3_close(c.db);
+        return {nullptr, s.error, result.moved_aside};
+    }
+    fixPermissions(file);
+    result.db = c.db;
+    return result;
+}
+
+}  // namespace sql
+
 Result<JournalSettings> JournalStore::settings() {
     auto mode = pragma(db_, "journal_mode");
     auto sync = pragma(db_, "synchronous");
@@ -231,29 +268,12 @@ Result<JournalSettings> JournalStore::settings() {
 }
 
 OpenResult JournalStore::open(const std::filesystem::path& folder, policy::SysTime now) {
-    OpenResult result;
-    const fs::path file = folder / kJournalFileName;
-    if (Status s = makeFolder(folder); !s) return {nullptr, s.error, std::nullopt};
-    if (Status s = makeFile(file); !s) return {nullptr, s.error, std::nullopt};
-    Connection c = connect(file);
-    if (c.error && unreadable(c.rc)) {
-        sqlite3_close(c.db);
-        auto aside = moveAside(file, now);
-        if (!aside) return {nullptr, aside.error, std::nullopt};
-        result.moved_aside = *aside;
-        if (Status s = makeFile(file); !s) return {nullptr, s.error, result.moved_aside};
-        c = connect(file);
-    }
-    std::unique_ptr<JournalStore> store{new JournalStore(c.db, file)};  // closes db from here
-    if (c.error) return {nullptr, c.error, result.moved_aside};
-    Status s = checkNotNewer(c.db);
-    if (s) s = sql::exec(c.db, kPragmas, "configuring the journal");
-    if (s) s = migrate(c.db);
-    if (s) s = store->prepareAll();
-    if (!s) return {nullptr, s.error, result.moved_aside};
-    fixPermissions(file);
-    result.store = std::move(store);
-    return result;
+    sql::DiskConnection disk = sql::openDisk(folder, now);
+    if (!disk.db) return {nullptr, disk.error, disk.moved_aside};
+    // Closes the connection from here.
+    std::unique_ptr<JournalStore> store{new JournalStore(disk.db, folder / kJournalFileName)};
+    if (Status s = store->prepareAll(); !s) return {nullptr, s.error, disk.moved_aside};
+    return {std::move(store), std::nullopt, disk.moved_aside};
 }
 
 }  // namespace nocontact::daemon

@@ -1,13 +1,32 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "daemon/journal_sqlite.hpp"
 
+#include <cerrno>
+
 namespace nocontact::daemon::sql {
 
 StoreError errorOf(sqlite3* db, std::string_view what) {
     std::string message{what};
     message += ": ";
     message += db ? sqlite3_errmsg(db) : "out of memory";
-    return {std::move(message)};
+    return {std::move(message), db ? sqlite3_extended_errcode(db) : SQLITE_NOMEM};
+}
+
+int codeOfErrno(int err) {
+    switch (err) {
+        case ENOSPC:
+        case EDQUOT:
+        case EFBIG:
+            return SQLITE_FULL;
+        case EROFS:
+        case EACCES:
+        case EPERM:
+            return SQLITE_READONLY;
+        case EIO:
+            return SQLITE_IOERR;
+        default:
+            return SQLITE_CANTOPEN;
+    }
 }
 
 Result<Stmt> prepare(sqlite3* db, const char* sql) {

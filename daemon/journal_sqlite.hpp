@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,8 +23,27 @@ struct Finalize {
 };
 using Stmt = std::unique_ptr<sqlite3_stmt, Finalize>;
 
-// "what: <sqlite3_errmsg>". SQLite's message names tables and constraints, never bound values.
+// "what: <sqlite3_errmsg>", with SQLite's extended result code. SQLite's message names tables
+// and constraints, never bound values.
 StoreError errorOf(sqlite3* db, std::string_view what);
+
+// The SQLite result code closest to a failed system call's errno (SQLITE_FULL for ENOSPC, ...).
+int codeOfErrno(int err);
+
+// A connection to the journal file, opened as JournalStore::open does it (folder and file made
+// with their modes, an unreadable file moved aside, pragmas, migrations). `db` is null on error.
+struct DiskConnection {
+    sqlite3* db = nullptr;
+    std::optional<StoreError> error{};
+    std::optional<std::filesystem::path> moved_aside{};
+};
+DiskConnection openDisk(const std::filesystem::path& folder, policy::SysTime now);
+
+// Refuses a journal of a newer schema, then migrates `db` up to kJournalSchemaVersion.
+Status readySchema(sqlite3* db);
+
+// The journal file and its -wal and -shm sidecars: 0600 again (SQLite copies the file's mode).
+void fixPermissions(const std::filesystem::path& file);
 
 // Prepares `sql` once, for the life of the store.
 Result<Stmt> prepare(sqlite3* db, const char* sql);
@@ -128,5 +148,18 @@ struct JournalStore::Statements {
     sql::Stmt insertOverride, replaceOverride, selectOverrides, deleteExpired;
     sql::Stmt begin, commit, rollback;
 };
+
+}  // namespace nocontact::daemon
+
+namespace nocontact::daemon {
+
+template <typename Op>
+auto JournalStore::writing(Op op) -> decltype(op()) {
+    auto result = op();
+    // Every statement of `op` is reset by now (sql::Use), so the connection can be swapped.
+    if (result.error && !memory_ && cannotWrite(*result.error) && moveToMemory(*result.error))
+        result = op();
+    return result;
+}
 
 }  // namespace nocontact::daemon

@@ -145,11 +145,13 @@ Status JournalStore::scrub() {
 }
 
 Result<std::int64_t> JournalStore::recordEvent(const EventRow& e) {
-    Use use{stmts_->insertEvent.get()};
-    use.bind(toSql(e.time)).bind(e.contact).bind(e.source).bind(e.app);
-    use.bind(e.kind).bind(e.level).bind(e.action).bind(e.direction);
-    if (!use.run()) return fail<std::int64_t>(db_, "recording an event");
-    return ok<std::int64_t>(sqlite3_last_insert_rowid(db_));
+    return writing([&] {
+        Use use{stmts_->insertEvent.get()};
+        use.bind(toSql(e.time)).bind(e.contact).bind(e.source).bind(e.app);
+        use.bind(e.kind).bind(e.level).bind(e.action).bind(e.direction);
+        if (!use.run()) return fail<std::int64_t>(db_, "recording an event");
+        return ok<std::int64_t>(sqlite3_last_insert_rowid(db_));
+    });
 }
 
 Result<std::vector<EventRow>> JournalStore::eventsSince(SysTime since) {
@@ -193,11 +195,15 @@ Result<std::vector<DayCount>> JournalStore::countsByDay(const std::string& conta
 
 Result<std::int64_t> JournalStore::holdMessage(const HeldMessage& m) {
     // One INSERT is one transaction; in the WAL when step returns, so a crash cannot lose it.
-    Use use{stmts_->insertHeld.get()};
-    use.bind(toSql(m.received)).bind(m.contact).bind(m.app_name).bind(m.app_id);
-    use.bind(m.app_icon).bind(m.desktop_entry).bind(m.summary).bind(m.body);
-    if (!use.run()) return fail<std::int64_t>(db_, "keeping a held message");
-    return ok<std::int64_t>(sqlite3_last_insert_rowid(db_));
+    auto id = writing([&] {
+        Use use{stmts_->insertHeld.get()};
+        use.bind(toSql(m.received)).bind(m.contact).bind(m.app_name).bind(m.app_id);
+        use.bind(m.app_icon).bind(m.desktop_entry).bind(m.summary).bind(m.body);
+        if (!use.run()) return fail<std::int64_t>(db_, "keeping a held message");
+        return ok<std::int64_t>(sqlite3_last_insert_rowid(db_));
+    });
+    if (id && memory_) ++memory_->held;
+    return id;
 }
 
 Result<std::vector<HeldMessage>> JournalStore::held(const HeldFilter& filter) {
@@ -221,23 +227,32 @@ Result<std::optional<HeldMessage>> JournalStore::heldById(std::int64_t id) {
 }
 
 Status JournalStore::markRead(std::int64_t id) {
-    {
-        Use use{stmts_->markRead.get()};
-        use.bind(id);
-        if (!use.run()) return failed(db_, "marking a message read");
-    }
-    if (sqlite3_changes(db_) == 0) return {StoreError{"no held message has that id"}};
-    return scrub();
+    Status done = writing([&]() -> Status {
+        {
+            Use use{stmts_->markRead.get()};
+            use.bind(id);
+            if (!use.run()) return failed(db_, "marking a message read");
+        }
+        if (sqlite3_changes(db_) == 0) return {StoreError{"no held message has that id"}};
+        return {};
+    });
+    if (!done) return done;
+    // The message is read either way; when the disk cannot take the scrub, the journal goes on
+    // in memory, and the scrub after writing it back clears the old text.
+    if (Status s = scrub(); !s && !(cannotWrite(*s.error) && moveToMemory(*s.error))) return s;
+    return {};
 }
 
 Status JournalStore::setState(std::int64_t id, HeldState state, std::optional<SysTime> letGoAt) {
-    Use use{stmts_->setState.get()};
-    std::optional<std::int64_t> at;
-    if (letGoAt) at = toSql(*letGoAt);
-    use.bind(id).bind(name(kStateNames, state)).bind(at);
-    if (!use.run()) return failed(db_, "changing a held message");
-    if (sqlite3_changes(db_) == 0) return {StoreError{"no unread held message has that id"}};
-    return {};
+    return writing([&]() -> Status {
+        Use use{stmts_->setState.get()};
+        std::optional<std::int64_t> at;
+        if (letGoAt) at = toSql(*letGoAt);
+        use.bind(id).bind(name(kStateNames, state)).bind(at);
+        if (!use.run()) return failed(db_, "changing a held message");
+        if (sqlite3_changes(db_) == 0) return {StoreError{"no unread held message has that id"}};
+        return {};
+    });
 }
 
 Status JournalStore::markLater(std::int64_t id) {
@@ -250,10 +265,12 @@ Status JournalStore::letGo(std::int64_t id, SysTime now) {
 
 Result<std::int64_t> JournalStore::recordChoice(std::optional<std::int64_t> heldId, Choice choice,
                                                 SysTime time) {
-    Use use{stmts_->insertChoice.get()};
-    use.bind(heldId).bind(toSql(time)).bind(name(kChoiceNames, choice));
-    if (!use.run()) return fail<std::int64_t>(db_, "recording a choice");
-    return ok<std::int64_t>(sqlite3_last_insert_rowid(db_));
+    return writing([&] {
+        Use use{stmts_->insertChoice.get()};
+        use.bind(heldId).bind(toSql(time)).bind(name(kChoiceNames, choice));
+        if (!use.run()) return fail<std::int64_t>(db_, "recording a choice");
+        return ok<std::int64_t>(sqlite3_last_insert_rowid(db_));
+    });
 }
 
 Result<std::vector<ChoiceRow>> JournalStore::choicesSince(SysTime since) {

@@ -34,9 +34,21 @@ inline constexpr const char* kJournalFileName = "journal.sqlite3";
 
 // A failed store operation: what failed and SQLite's own words (sqlite3_errmsg), which name
 // tables and constraints but never the values bound to a statement, so never message text.
+// `code` is SQLite's extended result code (for a failed system call, the code closest to it:
+// SQLITE_FULL for ENOSPC, SQLITE_READONLY for EROFS or EACCES, ...); 0 when neither applies.
 struct StoreError {
     std::string message{};
+    int code = 0;
 };
+
+// Why the journal cannot be written to its folder.
+enum class DiskTrouble : int { Full, ReadOnly, Unwritable };
+
+// True when `error` says the disk could not take a write (full, read-only, failing, or the
+// file could not be opened for writing): the journal can go on in memory.
+bool cannotWrite(const StoreError& error);
+// Which of those it was (Unwritable when the code says nothing more precise).
+DiskTrouble troubleOf(const StoreError& error);
 
 // Success, or the error. `if (!status)` reads as "it failed".
 struct [[nodiscard]] Status {
@@ -141,17 +153,44 @@ struct OpenResult {
 
 // One connection, used from the daemon's one thread. Writes wait for fsync (a few milliseconds
 // on a disk): the price of a promise that survives power loss.
+//
+// When the disk cannot take a write (full, read-only, failing), the store moves to an SQLite
+// database in memory with the same schema: a copy of the file, so history and waiting messages
+// stay in view, and the failed write is done again there. Every call works as before, and the
+// ids stay the same. backToDisk() writes the memory journal back once the disk works again.
 class JournalStore {
   public:
     // Opens (creating, 0700 / 0600 whatever the umask) `folder`/journal.sqlite3 and migrates it
     // to kJournalSchemaVersion. A file that is not a SQLite database is renamed to
     // journal.sqlite3.corrupt-<now as YYYYMMDDTHHMMSSZ> and a fresh one created.
     static OpenResult open(const std::filesystem::path& folder, policy::SysTime now);
+    // A journal kept in memory from the start, for when open() failed because `folder` cannot be
+    // written (`why`, an error for which cannotWrite() holds). It starts as a copy of the
+    // journal file when that can still be read; nothing of it is written anywhere on disk until
+    // backToDisk(). Fails for a journal written by a newer nocontact, as open() does.
+    static OpenResult openInMemory(const std::filesystem::path& folder, const StoreError& why);
     ~JournalStore();
     JournalStore(const JournalStore&) = delete;
     JournalStore& operator=(const JournalStore&) = delete;
 
+    // The journal file (where the journal goes back to when it is in memory).
     const std::filesystem::path& path() const { return path_; }
+
+    // True while the journal is kept in memory.
+    bool inMemory() const { return memory_.has_value(); }
+    // Why it is in memory (meaningful while inMemory()).
+    DiskTrouble trouble() const { return memory_ ? memory_->why : DiskTrouble::Unwritable; }
+    // How many messages were kept (holdMessage) since the journal went to memory.
+    std::size_t heldInMemory() const { return memory_ ? memory_->held : 0; }
+    // Called (once per move) right after a write found the disk unwritable and the journal moved
+    // to memory, before that write is done again there.
+    void onMovedToMemory(std::function<void()> moved) { on_moved_ = std::move(moved); }
+    // Writes the memory journal back to its file and goes on there. All or nothing: on any
+    // failure the file is left as it was and the journal stays in memory. The file ends as a
+    // superset of what it held (the same ids; rows changed or purged in memory as they would have
+    // been on disk); it is refused, and left alone, when a message waiting in the file is
+    // missing from memory (a file that could not be read when the journal went to memory).
+    Status backToDisk(policy::SysTime now);
     // The connection's settings as SQLite reports them now.
     Result<JournalSettings> settings();
 
@@ -206,8 +245,22 @@ class JournalStore {
 
   private:
     struct Statements;
+    // While in memory: why, what was kept there, and whether the memory journal began as a
+    // faithful copy of the file (or there was no file), which writing it back requires.
+    struct Memory {
+        DiskTrouble why = DiskTrouble::Unwritable;
+        std::size_t held = 0;
+        bool copied = false;
+    };
     JournalStore(sqlite3* db, std::filesystem::path path);
     Status prepareAll();
+    // Runs `op` (a write); when it fails for want of a writable disk, moves to memory and runs
+    // it again there.
+    template <typename Op>
+    auto writing(Op op) -> decltype(op());
+    bool moveToMemory(const StoreError& why);
+    // Makes `db` the store's connection (statements prepared on it); closes the one before.
+    Status adopt(sqlite3* db);
     Status scrub();
     Status setState(std::int64_t id, HeldState state, std::optional<policy::SysTime> letGoAt);
     bool insertOverride(const policy::Override& change);
@@ -217,6 +270,8 @@ class JournalStore {
     sqlite3* db_;
     std::filesystem::path path_;
     std::unique_ptr<Statements> stmts_;
+    std::optional<Memory> memory_{};
+    std::function<void()> on_moved_{};
 };
 
 }  // namespace nocontact::daemon

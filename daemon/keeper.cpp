@@ -50,18 +50,9 @@ bool isWaiting(const std::optional<HeldMessage>& m) {
 
 }  // namespace
 
-Keeper::Keeper(const std::filesystem::path& state_dir) : notifier_(kPauseAppName) {
-    auto opened = JournalStore::open(state_dir, config::momentNow().utc);
-    if (!opened.store) {
-        throw std::runtime_error("the journal in " + state_dir.string() + " cannot be opened: " +
-                                 opened.error.value_or(StoreError{}).message);
-    }
-    if (opened.moved_aside) {
-        log::detail(log::Priority::Warning,
-                    "The journal could not be read; it was kept aside and a new one started",
-                    opened.moved_aside->string());
-    }
-    store_ = std::move(opened.store);
+Keeper::Keeper(const std::filesystem::path& state_dir, std::chrono::seconds retry)
+    : notifier_(kPauseAppName), retry_(retry) {
+    openJournal(state_dir);
     bus_ = g_bus_get_sync(G_BUS_TYPE_SESSION, nullptr, nullptr);
     // GIO would raise SIGTERM when the bus goes away (exit 0); the daemon's own connections
     // notice it too and end it with an error, so that systemd restarts it.
@@ -92,6 +83,8 @@ Keeper::Keeper(const std::filesystem::path& state_dir) : notifier_(kPauseAppName
 
 Keeper::~Keeper() {
     if (idle_) g_source_remove(idle_);
+    if (retry_timer_) g_source_remove(retry_timer_);
+    if (store_) leaveMemory();
     if (bus_) g_object_unref(bus_);
 }
 
@@ -128,6 +121,7 @@ bool Keeper::keep(const policy::Engine& engine, const dbus::Observed& observed,
                     id.error.value_or(StoreError{}).message);
         return false;
     }
+    if (store_->inMemory()) tryDiskSoon();
     if (!decision.has(policy::Action::Pause)) return true;  // firm and strict: kept, no pause
     PauseRequest request;
     request.contact = contact.name;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -17,21 +18,36 @@ typedef struct _GDBusConnection _GDBusConnection;
 
 namespace nocontact::daemon {
 
+// Where the journal is kept, as the person is told about it.
+struct JournalPlace {
+    bool in_memory = false;
+    DiskTrouble why = DiskTrouble::Unwritable;  // while in memory
+    std::size_t kept_in_memory = 0;             // messages kept in memory since it left the disk
+};
+
+// How often the disk is tried again while the journal is in memory: soon enough after space is
+// freed or the folder is writable again, and cheap (one open of the file, then a copy when it
+// works). No timer runs while the journal is on disk.
+inline constexpr std::chrono::seconds kJournalRetry{30};
+
 // What happens to a message once the engine has decided about it: a withheld message is kept
 // in the journal (on disk before anything else happens), a pause is opened when the level asks
 // for one, a gentle nudge follows at `gentle`, and the person's choice is carried out and
 // recorded. Every decision about a contact is journaled, without text.
 class Keeper {
   public:
-    // Opens the journal in `state_dir`. Throws std::runtime_error with a readable message when
-    // the journal cannot be opened at all.
-    explicit Keeper(const std::filesystem::path& state_dir);
+    // Opens the journal in `state_dir`; when the folder cannot be written (full, read-only), the
+    // journal is kept in memory and the disk tried again every `retry`. Throws
+    // std::runtime_error with a readable message when the journal cannot be kept at all.
+    explicit Keeper(const std::filesystem::path& state_dir,
+                    std::chrono::seconds retry = kJournalRetry);
     ~Keeper();
     Keeper(const Keeper&) = delete;
     Keeper& operator=(const Keeper&) = delete;
 
     // Acts on one decision about `contact` (an index into `engine`'s policy). False when a
-    // message to withhold could not be kept on disk (it should then stay on screen). With
+    // message to withhold could be kept nowhere, not even in memory (it should then stay on
+    // screen). With
     // `show_later`, a nudge or pause is posted from the loop's next turn, after the caller has
     // answered (Decide: GNOME Shell waits for that answer before it shows anything).
     bool keep(const policy::Engine& engine, const dbus::Observed& observed,
@@ -87,6 +103,12 @@ class Keeper {
     void reachGone(const std::string& unit) { pause_->closeReach(unit); }
     // The journal itself, for the person's questions about it (stats, journal, export).
     JournalStore& journal() { return *store_; }
+    // Where the journal is kept now.
+    JournalPlace journalPlace() const;
+    // Called each time the journal moves to memory or back to disk (keeper_journal.cpp).
+    void onJournalPlace(std::function<void(const JournalPlace&)> told) {
+        on_journal_ = std::move(told);
+    }
 
     // Messages still waiting for the person (held or "later").
     std::size_t waiting() const;
@@ -104,6 +126,15 @@ class Keeper {
     void serverChanged(bool restarted);
 
   private:
+    void openJournal(const std::filesystem::path& state_dir);
+    // The journal went to memory: the disk is tried again from now on, and the daemon told.
+    void journalMoved();
+    void tryDisk();
+    // On the way out: one last try to take the journal home; the log says when it cannot.
+    void leaveMemory();
+    // A message was kept in memory: the disk is tried from the loop's next turn, unless it was
+    // tried less than a retry interval ago.
+    void tryDiskSoon();
     void onChoice(const PauseChoice& choice);
     // The pause before an app or a call: the contact's day count and reasons, and the
     // countdown (twice the policy's pause at firm and strict).
@@ -126,6 +157,11 @@ class Keeper {
     std::function<void(const ReachChoice&)> on_reach_answer_;
     std::vector<std::function<void()>> to_show_;  // for the next idle turn (present)
     unsigned idle_ = 0;                           // that turn's GLib source, 0 when none
+    std::chrono::seconds retry_;
+    unsigned retry_timer_ = 0;      // trying the disk again, only while in memory
+    std::int64_t last_try_us_ = 0;  // g_get_monotonic_time of the last try
+    std::string last_refusal_;      // said once: why the disk refused the last time
+    std::function<void(const JournalPlace&)> on_journal_;
 };
 
 }  // namespace nocontact::daemon

@@ -30,7 +30,12 @@ int main(int argc, char** argv) {
     app.add_option("--state-dir", options.state_dir,
                    "Where the journal lives (default: $XDG_STATE_HOME/nocontact)");
     app.add_flag("--dry-run", options.dry_run, "Decide and log, but act on nothing");
+    int retry = static_cast<int>(options.journal_retry.count());
+    app.add_option("--journal-retry", retry,
+                   "While the journal is kept in memory, try its folder again every SECONDS")
+        ->check(CLI::Range(1, 3600));
     CLI11_PARSE(app, argc, argv);
+    options.journal_retry = std::chrono::seconds{retry};
 
     GMainLoop* loop = g_main_loop_new(nullptr, FALSE);
     g_unix_signal_add(SIGTERM, quitOnSignal, loop);

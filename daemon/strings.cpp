@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "config/i18n.hpp"
+#include "daemon/journal_store.hpp"
 
 namespace nocontact::daemon::strings {
 
@@ -47,6 +48,33 @@ std::string policyGone(const std::string& file) {
     return fill(tr("The policy file {file} is gone. nocontact keeps using the last good policy "
                    "until a new one is saved there."),
                 {{"file", file}});
+}
+
+std::string journalInMemoryBody(DiskTrouble why) {
+    switch (why) {
+        case DiskTrouble::Full:
+            return tr(
+                "nocontact can't save to its folder right now: the disk is full. Messages "
+                "it holds are kept in memory until it can, so please don't restart it "
+                "until then.");
+        case DiskTrouble::ReadOnly:
+            return tr(
+                "nocontact can't save to its folder right now: the folder is read-only. "
+                "Messages it holds are kept in memory until it can, so please don't "
+                "restart it until then.");
+        case DiskTrouble::Unwritable:
+            break;
+    }
+    return tr(
+        "nocontact can't save to its folder right now. Messages it holds are kept in "
+        "memory until it can, so please don't restart it until then.");
+}
+
+std::string journalBackBody(std::size_t kept) {
+    if (kept == 0) return tr("Everything it kept in memory is safe on disk.");
+    return fill(trn("The {n} message it kept in memory is safe on disk.",
+                    "The {n} messages it kept in memory are safe on disk.", kept),
+                {{"n", std::to_string(kept)}});
 }
 
 namespace {

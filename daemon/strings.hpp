@@ -9,6 +9,10 @@
 // Every sentence nocontactd shows a person, in one place so it can be read as a whole, kept
 // calm and kind, and translated (config/i18n.hpp). The constants are the English keys: pass
 // them through i18n::tr() where they are shown.
+namespace nocontact::daemon {
+enum class DiskTrouble : int;  // daemon/journal_store.hpp
+}  // namespace nocontact::daemon
+
 namespace nocontact::daemon::strings {
 
 // Put in place of a withheld notification before it is closed, so a server's history (dunst
@@ -30,6 +34,16 @@ std::string noPolicyYet(const std::string& file);
 
 // Said when the policy file disappears while a policy is in use: that policy stays.
 std::string policyGone(const std::string& file);
+
+// --- The journal kept in memory while its folder cannot be written, and back on disk.
+
+inline constexpr const char* kJournalInMemorySummary =
+    N_("nocontact is keeping messages in memory for now");
+// Why, and what the person can do: nothing is lost while nocontact runs.
+std::string journalInMemoryBody(DiskTrouble why);
+inline constexpr const char* kJournalBackSummary = N_("nocontact can save again");
+// "The 3 messages it kept in memory are safe on disk."
+std::string journalBackBody(std::size_t kept);
 
 // --- The reflective pause (DESIGN.md §5). Contact names and reasons arrive already escaped when
 // the server renders markup; these functions only add the words around them.

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The real nocontactd when things go wrong around it: the notification server crashing in the
-// middle of a pause, the daemon killed or stopped while it writes, malformed calls in a flood,
-// a full disk. Message text in the journal and the logs: daemon_text_test.cpp.
+// middle of a pause, the daemon killed or stopped while it writes, malformed calls in a flood.
+// A full disk and a read-only state folder: daemon_journal_memory_test.cpp. Message text in the
+// journal and the logs: daemon_text_test.cpp.
 #include <systemd/sd-bus.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -301,49 +301,6 @@ TEST_F(DaemonFaults, WithholdsEveryContactNotificationInAFloodWithMalformedCalls
     std::cout << "flood: " << kLanes * kPerLane << " notifications and " << kMalformed
               << " malformed calls in "
               << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms\n";
-}
-
-// 5. A full disk.
-
-// Large enough for the journal to open; the rest is filled by the test.
-constexpr std::size_t kTinyDisk = 1024 * 1024;
-
-// Fills the folder's file system with one file until it says ENOSPC; false if it never does.
-bool fill(const std::string& file) {
-    std::FILE* out = std::fopen(file.c_str(), "wb");
-    if (!out) return false;
-    std::vector<char> block(4096, 'x');
-    for (std::size_t written = 0; written < 2 * kTinyDisk; written += block.size()) {
-        if (std::fwrite(block.data(), 1, block.size(), out) != block.size() ||
-            std::fflush(out) != 0) {
-            std::fclose(out);
-            return true;
-        }
-    }
-    std::fclose(out);
-    return false;
-}
-
-TEST_F(DaemonFaults, LeavesAContactMessageOnScreenWhenTheDiskIsFullAndSaysSo) {
-    ASSERT_NO_FATAL_FAILURE(startPrepared(nocontact::testing::alexPolicy("firm"),
-                                          [](auto& d) { d.useTinyStateDisk(kTinyDisk); }));
-    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "kept before the disk filled"))));
-
-    const std::string filler = daemon_->stateDirAsSeen() + "/filler";
-    ASSERT_TRUE(fill(filler)) << "the state folder never filled up";
-    std::uint32_t id = idOf(signalFrom("Alex Morgan", "arrives on a full disk"));
-    ASSERT_NE(id, 0u);
-    EXPECT_TRUE(waitFor([&] { return field<std::uint32_t>(status(), "unkept") == 1; }))
-        << "Status does not say a message could not be kept";
-    EXPECT_FALSE(daemon_->exitStatus().has_value()) << "nocontactd died on a full disk";
-
-    std::filesystem::remove(filler);
-    std::uint32_t after = idOf(signalFrom("Alex Morgan", "arrives once there is room"));
-    ASSERT_TRUE(waitWithheld(after)) << "not withheld once the disk had room again";
-    // Withholding is in order on one connection: the full-disk message was never touched.
-    EXPECT_EQ(closesOf(id), 0) << "withheld without being kept";
-    EXPECT_EQ(placeholdersFor(id), 0);
-    EXPECT_EQ(held(), 2u);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -98,6 +99,26 @@ bool mountTinyDisk(const char* folder, const char* options) {
     return mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, options) == 0;
 }
 
+// The flags of the mount holding `folder`, as mount(2) takes them: a bind mount remounted in a
+// user namespace must keep the flags it inherited (they are locked there).
+unsigned long mountFlagsOf(const std::string& folder) {
+    struct statvfs st {};
+    if (::statvfs(folder.c_str(), &st) != 0) return 0;
+    unsigned long flags = 0;
+    const std::pair<unsigned long, unsigned long> kFlags[] = {
+        {ST_NOSUID, MS_NOSUID},   {ST_NODEV, MS_NODEV},           {ST_NOEXEC, MS_NOEXEC},
+        {ST_NOATIME, MS_NOATIME}, {ST_NODIRATIME, MS_NODIRATIME}, {ST_RELATIME, MS_RELATIME}};
+    for (auto [st_flag, ms_flag] : kFlags)
+        if (st.f_flag & st_flag) flags |= ms_flag;
+    return flags;
+}
+
+// `folder` bound onto itself, read-only: nobody writes through it, root included.
+bool mountReadOnly(const char* folder, unsigned long flags) {
+    if (mount(folder, folder, nullptr, MS_BIND, nullptr) != 0) return false;
+    return mount(nullptr, folder, nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, nullptr) == 0;
+}
+
 // `folder` (holding the test's socket) as /run/systemd/journal, where sd_journal_send writes.
 bool mountJournalSocket(const char* folder) {
     constexpr const char* kRunSystemd = "/run/systemd";
@@ -167,6 +188,7 @@ void DaemonProcess::writePolicy(const std::string& yaml) {
 
 void DaemonProcess::start() {
     std::vector<std::string> args = {NOCONTACTD, "--state-dir", dir_ + "/state"};
+    args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     if (!config_home_) args.insert(args.end(), {"--policy", policy_path_});
     if (dry_run_) args.emplace_back("--dry-run");
     int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -185,8 +207,12 @@ void DaemonProcess::start() {
     auto argv = pointers(args);
     auto envp = pointers(env);
     // Everything the child needs, made before fork: it allocates nothing.
-    bool own_mounts = tiny_state_bytes_ > 0 || journal_fd_ >= 0;
+    bool own_mounts = tiny_state_bytes_ > 0 || journal_fd_ >= 0 || read_only_state_;
     const std::string state_dir = dir_ + "/state", journal_dir = dir_ + "/journal";
+    const bool read_only = read_only_state_;
+    read_only_state_ = false;  // for this start only
+    if (read_only) std::filesystem::create_directories(state_dir);
+    const unsigned long state_flags = read_only ? mountFlagsOf(state_dir) : 0;
     const std::string tiny_options = "size=" + std::to_string(tiny_state_bytes_) + ",mode=0700";
     const std::string uid_map =
                           std::to_string(::geteuid()) + " " + std::to_string(::geteuid()) + " 1",
@@ -204,6 +230,7 @@ void DaemonProcess::start() {
         bool mounted = !own_mounts || privateMounts(uid_map, gid_map);
         if (mounted && tiny_state_bytes_ > 0)
             mounted = mountTinyDisk(state_dir.c_str(), tiny_options.c_str());
+        if (mounted && read_only) mounted = mountReadOnly(state_dir.c_str(), state_flags);
         if (mounted && journal_fd_ >= 0) mounted = mountJournalSocket(journal_dir.c_str());
         if (!mounted) {
             static const char kNoMount[] = "test: cannot set up the daemon's mounts\n";
@@ -215,6 +242,27 @@ void DaemonProcess::start() {
     }
     close(fd);
     if (pid_ < 0) throw std::runtime_error("fork failed");
+}
+
+bool DaemonProcess::makeStateWritable() {
+    if (pid_ <= 0) return false;
+    const std::string ns = "/proc/" + std::to_string(pid_) + "/ns/";
+    const std::string state_dir = dir_ + "/state";
+    const int user_ns = ::open((ns + "user").c_str(), O_RDONLY | O_CLOEXEC);
+    const int mount_ns = ::open((ns + "mnt").c_str(), O_RDONLY | O_CLOEXEC);
+    const bool root = ::geteuid() == 0;
+    pid_t child = fork();
+    if (child == 0) {
+        // Without root the daemon's mounts belong to its user namespace, which its owner (this
+        // uid) may enter; root enters the mount namespace directly.
+        bool ok = (root || setns(user_ns, CLONE_NEWUSER) == 0) && setns(mount_ns, CLONE_NEWNS) == 0;
+        _exit(ok && umount2(state_dir.c_str(), MNT_DETACH) == 0 ? 0 : 1);
+    }
+    if (user_ns >= 0) ::close(user_ns);
+    if (mount_ns >= 0) ::close(mount_ns);
+    int status = 0;
+    return child > 0 && waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+           WEXITSTATUS(status) == 0;
 }
 
 std::optional<int> DaemonProcess::exitStatus() {

@@ -48,6 +48,17 @@ class DaemonProcess {
     // The daemon runs in a mount namespace of its own where its state folder is a tmpfs of
     // `bytes` (a disk that can be filled); the test reaches it through stateDirAsSeen().
     void useTinyStateDisk(std::size_t bytes) { tiny_state_bytes_ = bytes; }
+    // The daemon runs in a mount namespace of its own where its state folder is read-only (a
+    // read-only bind mount of the folder, which root cannot write through either) until
+    // makeStateWritable(). For the next start() only.
+    void useReadOnlyState() { read_only_state_ = true; }
+    // Removes that read-only mount in the running daemon's namespace, so the daemon sees its
+    // folder writable again. False when the namespace cannot be entered.
+    bool makeStateWritable();
+    // More arguments for nocontactd (e.g. "--journal-retry", "1").
+    void addArguments(std::vector<std::string> args) {
+        extra_args_.insert(extra_args_.end(), args.begin(), args.end());
+    }
     // The daemon's log goes to a journal socket of the test's (it runs with JOURNAL_STREAM
     // naming its stderr, and sees the socket as /run/systemd/journal/socket in a mount
     // namespace of its own). Call before start().
@@ -80,6 +91,8 @@ class DaemonProcess {
     bool config_home_ = false;
     std::string system_bus_;
     std::size_t tiny_state_bytes_ = 0;
+    bool read_only_state_ = false;
+    std::vector<std::string> extra_args_;
     void drainJournal();
     int journal_fd_ = -1;
     unsigned journal_watch_ = 0;  // the GLib source that empties the socket

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Opening the journal when things are not as they should be: old schemas, damaged files,
-// folders that cannot be written, a disk that fills up.
+// folders that cannot be written. A disk that fills up: journal_memory_test.cpp.
 #include <signal.h>
 #include <sqlite3.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -187,45 +186,6 @@ TEST_F(AJournalFile, InAReadOnlyFolderGivesAnErrorNotACrash) {
     ASSERT_TRUE(WIFEXITED(status)) << "the child crashed, status " << status;
     EXPECT_EQ(WEXITSTATUS(status), 0);
     EXPECT_FALSE(std::filesystem::exists(state / "nocontact"));
-}
-
-// Limits how large this process may make a file, as a full disk would, while in scope.
-class FileSizeLimit {
-  public:
-    explicit FileSizeLimit(rlim_t bytes) {
-        ::getrlimit(RLIMIT_FSIZE, &old_);
-        old_signal_ = ::signal(SIGXFSZ, SIG_IGN);  // a failed write, not a dead process
-        rlimit limit = old_;
-        limit.rlim_cur = bytes;
-        ::setrlimit(RLIMIT_FSIZE, &limit);
-    }
-    ~FileSizeLimit() {
-        ::setrlimit(RLIMIT_FSIZE, &old_);
-        ::signal(SIGXFSZ, old_signal_);
-    }
-
-  private:
-    rlimit old_{};
-    sighandler_t old_signal_;
-};
-
-TEST_F(AJournalFile, ThatCannotGrowGivesAnErrorAndKeepsWhatItHad) {
-    OpenResult opened = JournalStore::open(folder(), kT0);
-    ASSERT_TRUE(opened.store);
-    JournalStore& store = *opened.store;
-    ASSERT_TRUE(store.holdMessage(message("kept before the disk filled")));
-    {
-        FileSizeLimit full{1 << 20};
-        auto refused = store.holdMessage(message(std::string(4 << 20, 'x')));
-        EXPECT_FALSE(refused);
-        ASSERT_TRUE(refused.error);
-        EXPECT_FALSE(refused.error->message.empty());
-    }
-    auto held = store.held();
-    ASSERT_TRUE(held) << held.error->message;
-    ASSERT_EQ(held->size(), 1u);
-    EXPECT_EQ(held->front().body, "kept before the disk filled");
-    EXPECT_TRUE(store.holdMessage(message("room again")));
 }
 
 }  // namespace

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The journal kept in memory while its folder cannot be written: the person is told once when
+// it goes there and once when it is back on disk, and Status says where it is.
+#include "config/i18n.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/daemon_impl.hpp"
+#include "daemon/keeper.hpp"
+#include "daemon/log.hpp"
+#include "daemon/strings.hpp"
+
+namespace nocontact::daemon {
+
+namespace {
+
+const char* troubleName(DiskTrouble why) {
+    switch (why) {
+        case DiskTrouble::Full:
+            return "full";
+        case DiskTrouble::ReadOnly:
+            return "read-only";
+        case DiskTrouble::Unwritable:
+            break;
+    }
+    return "unwritable";
+}
+
+}  // namespace
+
+void Daemon::watchJournal() {
+    if (!impl_->keeper) return;
+    impl_->keeper->onJournalPlace(
+        [this](const JournalPlace& place) { journalPlaceChanged(place); });
+    // In memory from the start (a read-only folder): told now that there is a server to tell.
+    if (impl_->keeper->journalPlace().in_memory) journalPlaceChanged(impl_->keeper->journalPlace());
+}
+
+void Daemon::journalPlaceChanged(const JournalPlace& place) {
+    if (place.in_memory) {
+        log::detail(log::Priority::Warning,
+                    "The journal cannot be saved to its folder; held messages are kept in memory "
+                    "until it can. Reason",
+                    troubleName(place.why));
+        tellUser(i18n::tr(strings::kJournalInMemorySummary),
+                 strings::journalInMemoryBody(place.why));
+        return;
+    }
+    log::detail(log::Priority::Notice,
+                "The journal is saved to its folder again; messages kept in memory meanwhile",
+                std::to_string(place.kept_in_memory));
+    tellUser(i18n::tr(strings::kJournalBackSummary),
+             strings::journalBackBody(place.kept_in_memory));
+}
+
+void Daemon::journalStatus(std::map<std::string, sdbus::Variant>& s) const {
+    const bool kept = impl_->keeper != nullptr;
+    JournalPlace place = kept ? impl_->keeper->journalPlace() : JournalPlace{};
+    s["journal"] = sdbus::Variant(std::string(!kept             ? "none"
+                                              : place.in_memory ? "memory"
+                                                                : "disk"));
+    s["journal_trouble"] =
+        sdbus::Variant(std::string(place.in_memory ? troubleName(place.why) : ""));
+    s["kept_in_memory"] = sdbus::Variant(static_cast<std::uint32_t>(place.kept_in_memory));
+}
+
+}  // namespace nocontact::daemon

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Where the Keeper's journal lives: on disk, or in memory while the disk cannot take a write
+// (full, read-only), with the disk tried again now and then until the journal is back there.
+#include <glib.h>
+
+#include <stdexcept>
+
+#include "config/local_time.hpp"
+#include "daemon/keeper.hpp"
+#include "daemon/log.hpp"
+
+namespace nocontact::daemon {
+
+void Keeper::openJournal(const std::filesystem::path& state_dir) {
+    auto now = config::momentNow().utc;
+    auto opened = JournalStore::open(state_dir, now);
+    if (!opened.store && opened.error && cannotWrite(*opened.error)) {
+        log::detail(log::Priority::Warning,
+                    "The journal cannot be written; it is kept in memory until it can",
+                    opened.error->message);
+        opened = JournalStore::openInMemory(state_dir, *opened.error);
+    }
+    if (!opened.store) {
+        throw std::runtime_error("the journal in " + state_dir.string() + " cannot be opened: " +
+                                 opened.error.value_or(StoreError{}).message);
+    }
+    if (opened.moved_aside) {
+        log::detail(log::Priority::Warning,
+                    "The journal could not be read; it was kept aside and a new one started",
+                    opened.moved_aside->string());
+    }
+    store_ = std::move(opened.store);
+    store_->onMovedToMemory([this] { journalMoved(); });
+    if (store_->inMemory()) journalMoved();
+}
+
+JournalPlace Keeper::journalPlace() const {
+    return {.in_memory = store_->inMemory(),
+            .why = store_->trouble(),
+            .kept_in_memory = store_->heldInMemory()};
+}
+
+void Keeper::journalMoved() {
+    last_try_us_ = g_get_monotonic_time();
+    last_refusal_.clear();
+    if (!retry_timer_) {
+        retry_timer_ = g_timeout_add_seconds(
+            static_cast<guint>(retry_.count()),
+            [](gpointer self) -> gboolean {
+                static_cast<Keeper*>(self)->tryDisk();
+                return G_SOURCE_CONTINUE;  // tryDisk removes it once the journal is on disk
+            },
+            this);
+    }
+    if (on_journal_) on_journal_(journalPlace());
+}
+
+void Keeper::tryDiskSoon() {
+    const std::int64_t since = g_get_monotonic_time() - last_try_us_;
+    if (since < std::chrono::microseconds(retry_).count()) return;
+    last_try_us_ = g_get_monotonic_time();  // one try, however many messages come meanwhile
+    present([this] { tryDisk(); }, true);
+}
+
+void Keeper::tryDisk() {
+    if (!store_->inMemory()) return;
+    last_try_us_ = g_get_monotonic_time();
+    const std::size_t kept = store_->heldInMemory();
+    Status back = store_->backToDisk(config::momentNow().utc);
+    if (!back) {
+        // Said once per reason: the person was told already, the log need not repeat it.
+        const std::string& why = back.error.value_or(StoreError{}).message;
+        if (why != last_refusal_) {
+            last_refusal_ = why;
+            log::detail(log::Priority::Info, "The journal still cannot go back to disk", why);
+        }
+        return;
+    }
+    if (retry_timer_) g_source_remove(retry_timer_);
+    retry_timer_ = 0;
+    if (on_journal_) on_journal_({.in_memory = false, .kept_in_memory = kept});
+}
+
+void Keeper::leaveMemory() {
+    if (!store_->inMemory()) return;
+    const std::size_t kept = store_->heldInMemory();
+    if (store_->backToDisk(config::momentNow().utc)) {
+        log::write(log::Priority::Notice, "The journal went back to disk as nocontactd stopped");
+        return;
+    }
+    log::detail(log::Priority::Warning,
+                "nocontactd stopped while its journal was in memory; messages kept there since "
+                "it left the disk, which could not be saved",
+                std::to_string(kept));
+}
+
+}  // namespace nocontact::daemon
