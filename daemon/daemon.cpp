@@ -249,18 +249,22 @@ void Daemon::announce(const dbus::Observed& observed, const policy::Event& event
 
 void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
                  const policy::Decision& decision) {
-    announce(observed, event, decision);
-    if (options_.dry_run) return;
+    if (options_.dry_run) return announce(observed, event, decision);
     // Kept on disk before it is taken off the screen: a crash in between loses nothing. When the
     // disk cannot take it, it is kept in memory (and the person told); a message that could be
     // kept nowhere stays where it is.
-    // The pause (a blocking libnotify call) comes from the loop's next turn, after the
-    // withholding call is on its way: the message is on screen no longer than it must be.
+    // The log line, the Intervened signal and the pause (a blocking libnotify call, from the
+    // loop's next turn) all come after the withholding call is on its way: the message is on
+    // screen no longer than it must be.
     if (impl_->keeper && !impl_->keeper->keep(impl_->engine, observed, event, decision, true)) {
         ++impl_->unkept;  // Status says so: the person sees why a message was not withheld
-        return;
+        return announce(observed, event, decision);
     }
-    if (!withholds(decision)) return;
+    if (withholds(decision)) withhold(observed);
+    announce(observed, event, decision);
+}
+
+void Daemon::withhold(const dbus::Observed& observed) {
     impl_->withholder->withhold(
         observed, i18n::tr(strings::kWithheldPlaceholder),
         [this](dbus::Withholder::Outcome outcome, const std::string& detail) {

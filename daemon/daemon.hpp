@@ -127,6 +127,8 @@ class Daemon : public DaemonPort {
                   const policy::Decision& decision);
     void act(const dbus::Observed& observed, const policy::Event& event,
              const policy::Decision& decision);
+    // Takes a kept message off the screen, counting how it went.
+    void withhold(const dbus::Observed& observed);
     void tellUser(const std::string& summary, const std::string& body);
     // The journal in memory or back on disk (daemon_journal.cpp): the person is told once each
     // way, in the log and in a notification.

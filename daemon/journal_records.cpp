@@ -31,18 +31,6 @@ policy::Override overrideFrom(const Use& row) {
 
 }  // namespace
 
-// Runs `body` (returning false on failure) between BEGIN IMMEDIATE and COMMIT; rolls back
-// when any part fails, so a failure leaves the journal as it was. The error is read before the
-// rollback, which would replace SQLite's message.
-template <typename Body>
-Status JournalStore::inTransaction(std::string_view what, Body body) {
-    if (!Use{stmts_->begin.get()}.run()) return failed(db_, what);
-    if (body() && Use{stmts_->commit.get()}.run()) return {};
-    Status error = failed(db_, what);
-    Use{stmts_->rollback.get()}.run();
-    return error;
-}
-
 Result<int> JournalStore::purgeLetGo(SysTime now) {
     const std::int64_t cutoff = toSql(now - std::chrono::days{kLetGoKeepDays});
     int purged = 0;

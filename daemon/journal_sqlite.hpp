@@ -162,4 +162,16 @@ auto JournalStore::writing(Op op) -> decltype(op()) {
     return result;
 }
 
+// Runs `body` (returning false on failure) between BEGIN IMMEDIATE and COMMIT; rolls back
+// when any part fails, so a failure leaves the journal as it was. The error is read before the
+// rollback, which would replace SQLite's message.
+template <typename Body>
+Status JournalStore::inTransaction(std::string_view what, Body body) {
+    if (!sql::Use{stmts_->begin.get()}.run()) return sql::failed(db_, what);
+    if (body() && sql::Use{stmts_->commit.get()}.run()) return {};
+    Status error = sql::failed(db_, what);
+    sql::Use{stmts_->rollback.get()}.run();
+    return error;
+}
+
 }  // namespace nocontact::daemon

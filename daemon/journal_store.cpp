@@ -144,12 +144,24 @@ Status JournalStore::scrub() {
     return {};
 }
 
+namespace {
+
+Use& bindEvent(Use& use, const EventRow& e) {
+    use.bind(toSql(e.time)).bind(e.contact).bind(e.source).bind(e.app);
+    return use.bind(e.kind).bind(e.level).bind(e.action).bind(e.direction);
+}
+
+Use& bindHeld(Use& use, const HeldMessage& m) {
+    use.bind(toSql(m.received)).bind(m.contact).bind(m.app_name).bind(m.app_id);
+    return use.bind(m.app_icon).bind(m.desktop_entry).bind(m.summary).bind(m.body);
+}
+
+}  // namespace
+
 Result<std::int64_t> JournalStore::recordEvent(const EventRow& e) {
     return writing([&] {
         Use use{stmts_->insertEvent.get()};
-        use.bind(toSql(e.time)).bind(e.contact).bind(e.source).bind(e.app);
-        use.bind(e.kind).bind(e.level).bind(e.action).bind(e.direction);
-        if (!use.run()) return fail<std::int64_t>(db_, "recording an event");
+        if (!bindEvent(use, e).run()) return fail<std::int64_t>(db_, "recording an event");
         return ok<std::int64_t>(sqlite3_last_insert_rowid(db_));
     });
 }
@@ -197,13 +209,28 @@ Result<std::int64_t> JournalStore::holdMessage(const HeldMessage& m) {
     // One INSERT is one transaction; in the WAL when step returns, so a crash cannot lose it.
     auto id = writing([&] {
         Use use{stmts_->insertHeld.get()};
-        use.bind(toSql(m.received)).bind(m.contact).bind(m.app_name).bind(m.app_id);
-        use.bind(m.app_icon).bind(m.desktop_entry).bind(m.summary).bind(m.body);
-        if (!use.run()) return fail<std::int64_t>(db_, "keeping a held message");
+        if (!bindHeld(use, m).run()) return fail<std::int64_t>(db_, "keeping a held message");
         return ok<std::int64_t>(sqlite3_last_insert_rowid(db_));
     });
     if (id && memory_) ++memory_->held;
     return id;
+}
+
+Result<std::int64_t> JournalStore::keepWithheld(const EventRow& e, const HeldMessage& m) {
+    std::int64_t id = 0;
+    Status done = writing([&] {
+        return inTransaction("keeping a held message", [&] {
+            Use event{stmts_->insertEvent.get()};
+            if (!bindEvent(event, e).run()) return false;
+            Use held{stmts_->insertHeld.get()};
+            if (!bindHeld(held, m).run()) return false;
+            id = sqlite3_last_insert_rowid(db_);
+            return true;
+        });
+    });
+    if (!done) return {.value = std::nullopt, .error = done.error};
+    if (memory_) ++memory_->held;
+    return ok(id);
 }
 
 Result<std::vector<HeldMessage>> JournalStore::held(const HeldFilter& filter) {

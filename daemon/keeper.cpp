@@ -109,13 +109,15 @@ bool Keeper::keep(const policy::Engine& engine, const dbus::Observed& observed,
                   const policy::Event& event, const policy::Decision& decision, bool show_later) {
     const auto& contact = engine.policy().contacts[*decision.contact];
     auto now = config::momentNow();
-    if (!store_->recordEvent(eventFrom(observed, event, decision, contact.name, now.utc))) {
-        log::write(log::Priority::Warning, "The journal did not take an event");
-    }
+    const EventRow row = eventFrom(observed, event, decision, contact.name, now.utc);
     if (decision.has(policy::Action::Nudge))
         present([this, name = contact.name] { pause_->nudge(name); }, show_later);
-    if (!decision.has(policy::Action::Withhold)) return true;
-    auto id = store_->holdMessage(heldFrom(observed, contact.name, now.utc));
+    if (!decision.has(policy::Action::Withhold)) {
+        if (!store_->recordEvent(row))
+            log::write(log::Priority::Warning, "The journal did not take an event");
+        return true;
+    }
+    auto id = store_->keepWithheld(row, heldFrom(observed, contact.name, now.utc));
     if (!id) {
         log::detail(log::Priority::Error, "A withheld message could not be kept",
                     id.error.value_or(StoreError{}).message);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "daemon/journal_store.hpp"
 
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -126,6 +127,43 @@ TEST_F(AJournal, CountsOnlyCallsThatWentOnAsReachingOut) {
     last = store_->lastReachedOut();
     ASSERT_TRUE(last);
     EXPECT_EQ(last->size(), 2u);
+}
+
+EventRow withheldEvent() {
+    return {.time = kT0,
+            .contact = "Alex",
+            .source = "fdo",
+            .app = "signal",
+            .kind = "message",
+            .level = "pause",
+            .action = "pause"};
+}
+
+TEST_F(AJournal, KeepsAWithheldMessageAndItsEventTogether) {
+    auto id = store_->keepWithheld(withheldEvent(), message("together"));
+    ASSERT_TRUE(id);
+    reopen();
+    ASSERT_TRUE(store_->heldById(*id)->has_value());
+    EXPECT_EQ(store_->heldById(*id)->value().body, "together");
+    ASSERT_EQ(store_->eventsSince(kT0)->size(), 1u);
+    EXPECT_EQ(store_->eventsSince(kT0)->front().action, "pause");
+}
+
+TEST_F(AJournal, KeepsNeitherTheEventNorTheMessageWhenOneCannotBeKept) {
+    // Another connection makes the journal refuse held messages: the event written first in
+    // the same transaction must go with it.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(file().c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TRIGGER refuse BEFORE INSERT ON held "
+                           "BEGIN SELECT RAISE(ABORT, 'refused'); END;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+    EXPECT_FALSE(store_->keepWithheld(withheldEvent(), message("refused")));
+    EXPECT_EQ(store_->eventsSince(kT0)->size(), 0u);
+    EXPECT_EQ(store_->held()->size(), 0u);
+    EXPECT_FALSE(store_->inMemory()) << "a refusal by the schema is no reason to leave the disk";
 }
 
 TEST_F(AJournal, KeepsAHeldMessageWithEveryFieldAcrossARestart) {
