@@ -69,7 +69,36 @@ JournalStore::~JournalStore() {
     sqlite3_close(db_);
 }
 
+namespace {
+
+// After each commit in WAL mode: the log's size in pages.
+int onWalCommit(void* self, sqlite3*, const char*, int pages) {
+    if (pages >= JournalStore::kCheckpointPages) static_cast<JournalStore*>(self)->walFull();
+    return SQLITE_OK;
+}
+
+}  // namespace
+
+void JournalStore::walFull() {
+    if (!on_checkpoint_) {
+        (void)checkpoint();
+    } else if (!checkpoint_due_) {
+        checkpoint_due_ = true;
+        on_checkpoint_();
+    }
+}
+
+Status JournalStore::checkpoint() {
+    checkpoint_due_ = false;
+    int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) return failed(db_, "checkpointing the journal");
+    return {};
+}
+
 Status JournalStore::prepareAll() {
+    // Every connection the store adopts (the file's, a memory copy's) reports its commits here;
+    // this replaces SQLite's automatic checkpoint.
+    sqlite3_wal_hook(db_, &onWalCommit, this);
     Statements& s = *stmts_;
     const std::string held = std::string{"SELECT "} + kHeldColumns + " FROM held";
     const std::pair<sql::Stmt*, std::string> all[] = {

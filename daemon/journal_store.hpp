@@ -185,6 +185,17 @@ class JournalStore {
     // Called (once per move) right after a write found the disk unwritable and the journal moved
     // to memory, before that write is done again there.
     void onMovedToMemory(std::function<void()> moved) { on_moved_ = std::move(moved); }
+    // Where the write-ahead log's checkpoint goes once it has grown past kCheckpointPages: to
+    // `schedule`, which should call checkpoint() soon but not now (the daemon: from the loop's
+    // next idle turn, after the withholding call), instead of inside the commit that grew it. Not
+    // set: the commit runs it, as SQLite's own automatic checkpoint does.
+    void onCheckpointDue(std::function<void()> schedule) { on_checkpoint_ = std::move(schedule); }
+    // Copies the write-ahead log into the file without waiting for readers (PASSIVE).
+    Status checkpoint();
+    // SQLite's own automatic checkpoint threshold.
+    static constexpr int kCheckpointPages = 1000;
+    // The log reached kCheckpointPages (called by SQLite's WAL hook).
+    void walFull();
     // Writes the memory journal back to its file and goes on there. All or nothing: on any
     // failure the file is left as it was and the journal stays in memory. The file ends as a
     // superset of what it held (the same ids; rows changed or purged in memory as they would have
@@ -276,6 +287,8 @@ class JournalStore {
     std::unique_ptr<Statements> stmts_;
     std::optional<Memory> memory_{};
     std::function<void()> on_moved_{};
+    std::function<void()> on_checkpoint_{};
+    bool checkpoint_due_ = false;  // scheduled, not yet run
 };
 
 }  // namespace nocontact::daemon

@@ -31,6 +31,16 @@ void Keeper::openJournal(const std::filesystem::path& state_dir) {
     }
     store_ = std::move(opened.store);
     store_->onMovedToMemory([this] { journalMoved(); });
+    // Copying the log into the file can take milliseconds (and an fsync): not inside the commit
+    // that sits between a message reaching the screen and its withholding call.
+    store_->onCheckpointDue([this] {
+        present(
+            [this] {
+                if (!store_->checkpoint())
+                    log::write(log::Priority::Warning, "The journal could not be checkpointed");
+            },
+            true);
+    });
     if (store_->inMemory()) journalMoved();
 }
 

@@ -166,6 +166,30 @@ TEST_F(AJournal, KeepsNeitherTheEventNorTheMessageWhenOneCannotBeKept) {
     EXPECT_FALSE(store_->inMemory()) << "a refusal by the schema is no reason to leave the disk";
 }
 
+TEST_F(AJournal, LeavesTheCheckpointToItsSchedulerOutsideTheCommit) {
+    int scheduled = 0;
+    store_->onCheckpointDue([&] { ++scheduled; });
+    const auto fileSize = [&] { return std::filesystem::file_size(file()); };
+    const auto before = fileSize();
+    // Each kept message changes a few pages; this many fill the log past kCheckpointPages.
+    for (int i = 0; i < JournalStore::kCheckpointPages; ++i)
+        ASSERT_TRUE(store_->keepWithheld(withheldEvent(), message("m" + std::to_string(i))));
+    EXPECT_EQ(scheduled, 1) << "asked once, however many commits follow before it runs";
+    EXPECT_EQ(fileSize(), before) << "nothing was copied into the file inside a commit";
+    ASSERT_TRUE(store_->checkpoint());
+    EXPECT_GT(fileSize(), before);
+    for (int i = 0; i < JournalStore::kCheckpointPages; ++i)
+        ASSERT_TRUE(store_->keepWithheld(withheldEvent(), message("again")));
+    EXPECT_EQ(scheduled, 2) << "asked again once the log fills again";
+}
+
+TEST_F(AJournal, CheckpointsInsideTheCommitWithoutAScheduler) {
+    const auto before = std::filesystem::file_size(file());
+    for (int i = 0; i < JournalStore::kCheckpointPages; ++i)
+        ASSERT_TRUE(store_->keepWithheld(withheldEvent(), message("m" + std::to_string(i))));
+    EXPECT_GT(std::filesystem::file_size(file()), before);
+}
+
 TEST_F(AJournal, KeepsAHeldMessageWithEveryFieldAcrossARestart) {
     auto id = store_->holdMessage(message("are you awake?"));
     ASSERT_TRUE(id);

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What keeping a withheld message costs: the one commit on the path between a message reaching
+// the screen and nocontact taking it off (DESIGN.md §9's intercept figure). The journal lives in
+// a fresh folder under $TMPDIR (or /tmp), on whatever disk that is: run it where the state
+// folder would be to read the figure that matters.
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "daemon/journal_store.hpp"
+
+namespace {
+
+using namespace nocontact::daemon;
+
+std::filesystem::path freshFolder() {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/nocontact-bench.XXXXXX";
+    if (!mkdtemp(pattern.data())) return {};
+    return pattern;
+}
+
+void BM_KeepWithheld(benchmark::State& state) {
+    const auto folder = freshFolder();
+    const auto now =
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    auto opened = JournalStore::open(folder, now);
+    if (!opened.store) {
+        state.SkipWithError("the journal could not be opened");
+        return;
+    }
+
+    EventRow event{.time = now,
+                   .contact = "Alex",
+                   .source = "fdo",
+                   .app = "signal",
+                   .kind = "message",
+                   .level = "pause",
+                   .action = "pause"};
+    HeldMessage message{.received = now,
+                        .contact = "Alex",
+                        .app_name = "Signal",
+                        .app_id = "signal-desktop",
+                        .desktop_entry = "signal-desktop",
+                        .summary = "Alex Morgan",
+                        .body = "Are you awake? I keep thinking about it."};
+    for (auto _ : state)
+        benchmark::DoNotOptimize(opened.store->keepWithheld(event, message));
+    opened.store.reset();
+    std::filesystem::remove_all(folder);
+}
+BENCHMARK(BM_KeepWithheld)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
