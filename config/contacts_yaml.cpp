@@ -220,10 +220,10 @@ std::optional<policy::Contact> readContact(Reporter& rep, const YamlNode& node,
 }
 
 // The `match: phones:` texts of `contacts`, found without judging the shape (the readers do
-// that), so the numbers can be read ahead together. At most kAheadLimit: a file that repeats a
-// long list through aliases is left to the readers' work budget.
+// that), so the numbers can be read ahead together. At most as many as can be remembered: a
+// file that repeats a long list through aliases is left to the readers' work budget.
 std::vector<std::string_view> phoneTexts(const YamlNode& contacts) {
-    constexpr std::size_t kAheadLimit = 100'000;
+    constexpr std::size_t kAheadLimit = policy::kRememberedNumbers;
     std::vector<std::string_view> texts;
     auto valueOf = [](const YamlNode& map, std::string_view key) {
         for (const auto& [k, v] : map.entries()) {

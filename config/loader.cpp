@@ -9,6 +9,7 @@
 #include <fstream>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 #include "build_info.hpp"
@@ -27,15 +28,17 @@ std::unique_ptr<YamlDocument> parse(Reporter& rep, std::string_view text) {
     // when the policy has numbers or a region, on a machine with two cores, that happens while
     // the YAML is parsed rather than after it.
     static std::once_flag once;
-    std::optional<std::thread> prepare;
+    std::optional<std::jthread> prepare;  // joined before the document is handed on
     const bool numbers =
         text.find("phones") != std::string_view::npos || text.find("region") != text.npos;
     if (numbers && std::thread::hardware_concurrency() > 1) {
-        std::call_once(once, [&] { prepare.emplace(policy::prepareNumbers); });
+        try {
+            std::call_once(once, [&] { prepare.emplace(policy::prepareNumbers); });
+        } catch (const std::system_error&) {
+            // No thread: libphonenumber reads its metadata when first asked, as before.
+        }
     }
-    auto doc = parseYaml(rep, text);
-    if (prepare) prepare->join();
-    return doc;
+    return parseYaml(rep, text);
 }
 
 // Reads at most kMaxFileBytes + 1 bytes: enough to tell that a file is too large.

@@ -178,7 +178,7 @@ class YamlBuilder {
         auto found = anchors_.find(text(e.data.alias.anchor));
         if (found == anchors_.end()) {
             problem_.emplace(posOfMark(e.start_mark), "the alias *" + text(e.data.alias.anchor) +
-                                                          " names no anchor before it");
+                                                          " names no anchor that ends before it");
             return false;
         }
         return place(YamlNode(found->second));
@@ -213,6 +213,34 @@ class YamlBuilder {
     bool done_ = false;
 };
 
+namespace {
+
+// The character at a 1-based line and column (counted in characters, as libyaml does).
+char charAt(std::string_view text, Pos at) {
+    std::size_t i = 0;
+    for (int line = 1; line < at.line && i < text.size(); ++line) {
+        i = text.find('\n', i);
+        if (i == std::string_view::npos) return '\0';
+        ++i;
+    }
+    for (int column = 1; column < at.column && i < text.size(); ++column) {
+        ++i;
+        while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80)
+            ++i;
+    }
+    return i < text.size() ? text[i] : '\0';
+}
+
+// libyaml's words, or plainer ones where a person can act on them.
+std::string problemText(std::string_view text, Pos at, const std::string& libyaml) {
+    if (charAt(text, at) == '\t') {
+        return "a tab here; YAML lines up with spaces only (please replace the tab with spaces)";
+    }
+    return "this is not valid YAML: " + libyaml;
+}
+
+}  // namespace
+
 std::unique_ptr<YamlDocument> parseYaml(Reporter& rep, std::string_view input) {
     auto doc = std::make_unique<YamlDocument>();
     Events events(input);
@@ -220,7 +248,7 @@ std::unique_ptr<YamlDocument> parseYaml(Reporter& rep, std::string_view input) {
     while (!builder.done()) {
         const yaml_event_t* e = events.next();
         if (!e) {
-            rep.error(events.errorPos(), "this is not valid YAML: " + events.errorText());
+            rep.error(events.errorPos(), problemText(input, events.errorPos(), events.errorText()));
             return nullptr;
         }
         if (!builder.event(*e)) {

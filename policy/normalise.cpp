@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <mutex>
 #include <set>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 
@@ -214,13 +215,19 @@ std::optional<PolicyNumber> parsePolicyNumber(const std::string& plain, const st
     return out;
 }
 
-// What readPolicyNumber answered before, by plain number and region. The policy is read on the
+// What readPolicyNumber answered before, by plain number and region: the numbers of the last
+// policy read (and of any read since), so a reload finds the ones it already knows. A process-
+// wide memo of a pure function, like libphonenumber's own instance. The policy is read on the
 // daemon's one thread, but rememberPolicyNumbers fills it from two.
 class RememberedNumbers {
   public:
-    static std::string key(std::string_view number, std::string_view region) {
-        std::string k = plainNumber(number);
-        return k.append(1, '\0').append(region);
+    // The key of a number as written in a region; empty when it is not worth remembering:
+    // written numbers are short, and a long text (or one with a NUL) is a mistake, read again if
+    // it comes again, so what is kept stays small.
+    static std::string key(const std::string& plain, std::string_view region) {
+        constexpr std::size_t kLongestRemembered = 64;
+        if (plain.size() > kLongestRemembered || plain.find('\0') != plain.npos) return {};
+        return std::string(plain).append(1, '\0').append(region);
     }
     std::optional<std::optional<PolicyNumber>> find(const std::string& k) {
         std::lock_guard lock(mutex_);
@@ -229,13 +236,15 @@ class RememberedNumbers {
         return found->second;
     }
     void add(std::string k, std::optional<PolicyNumber> number) {
-        // Written numbers are short; a long text is a mistake, read again if it comes again, so
-        // what is remembered stays small (kRememberedNumbers keys of at most this length).
-        constexpr std::size_t kLongestRemembered = 64;
-        if (k.size() > kLongestRemembered) return;
+        if (k.empty()) return;
         std::lock_guard lock(mutex_);
         if (numbers_.size() >= kRememberedNumbers) numbers_.clear();
         numbers_.emplace(std::move(k), std::move(number));
+    }
+    // Forgets every number but `keys`: those of the policy just read.
+    void keepOnly(const std::set<std::string>& keys) {
+        std::lock_guard lock(mutex_);
+        std::erase_if(numbers_, [&](const auto& entry) { return !keys.contains(entry.first); });
     }
 
   private:
@@ -248,42 +257,65 @@ RememberedNumbers& remembered() {
     return numbers;
 }
 
-std::optional<PolicyNumber> readAndRemember(std::string key, const std::string& region) {
-    auto number = parsePolicyNumber(key.substr(0, key.find('\0')), region);
-    remembered().add(std::move(key), number);
+// One number to read: as parsed, and as remembered.
+struct NumberText {
+    std::string plain;
+    std::string key;
+};
+
+NumberText numberText(std::string_view number, std::string_view region) {
+    std::string plain = plainNumber(number);
+    std::string key = RememberedNumbers::key(plain, region);
+    return {std::move(plain), std::move(key)};
+}
+
+std::optional<PolicyNumber> readAndRemember(const NumberText& text, const std::string& region) {
+    auto number = parsePolicyNumber(text.plain, region);
+    remembered().add(text.key, number);
     return number;
+}
+
+// Runs `work(first, step)` over two threads when it is worth it, else on this one. A thread
+// that cannot be started only means the work is done here.
+template <typename Work>
+void onTwoThreads(std::size_t items, Work work) {
+    // Below this, a thread costs more than it saves.
+    constexpr std::size_t kWorthAThread = 32;
+    if (items >= kWorthAThread && std::thread::hardware_concurrency() > 1) {
+        try {
+            std::jthread other(work, 1, 2);
+            work(0, 2);
+            return;
+        } catch (const std::system_error&) {
+        }
+    }
+    work(0, 1);
 }
 
 }  // namespace
 
 std::optional<PolicyNumber> readPolicyNumber(std::string_view number, std::string_view region) {
-    std::string key = RememberedNumbers::key(number, region);
-    if (auto found = remembered().find(key)) return *found;
-    return readAndRemember(std::move(key), std::string(region));
+    const NumberText text = numberText(number, region);
+    if (!text.key.empty()) {
+        if (auto found = remembered().find(text.key)) return *found;
+    }
+    return readAndRemember(text, std::string(region));
 }
 
 void rememberPolicyNumbers(const std::vector<std::string_view>& numbers, std::string_view region) {
-    std::vector<std::string> todo;
-    std::set<std::string_view> seen;
+    std::vector<NumberText> todo;
+    std::set<std::string> keys;
     for (auto number : numbers) {
-        if (!seen.insert(number).second) continue;
-        std::string key = RememberedNumbers::key(number, region);
-        if (!remembered().find(key)) todo.push_back(std::move(key));
+        NumberText text = numberText(number, region);
+        if (text.key.empty() || !keys.insert(text.key).second) continue;
+        if (!remembered().find(text.key)) todo.push_back(std::move(text));
     }
-    // Below this, a thread costs more than it saves.
-    constexpr std::size_t kWorthAThread = 32;
+    remembered().keepOnly(keys);
     const std::string where(region);
-    auto readSome = [&](std::size_t first, std::size_t step) {
+    onTwoThreads(todo.size(), [&](std::size_t first, std::size_t step) {
         for (std::size_t i = first; i < todo.size(); i += step)
             readAndRemember(todo[i], where);
-    };
-    if (todo.size() < kWorthAThread || std::thread::hardware_concurrency() < 2) {
-        readSome(0, 1);
-        return;
-    }
-    std::thread other(readSome, 1, 2);
-    readSome(0, 2);
-    other.join();
+    });
 }
 
 void prepareNumbers() {

@@ -32,17 +32,19 @@ bool isValidNumber(std::string_view e164);
 // A number from the policy, read once: its E.164 form and whether it is valid (in an assigned
 // range), as toE164 and isValidNumber would say, from one parse. Answers are remembered for the
 // next reload (a parse costs tens of microseconds; a policy of thousands of numbers is read
-// again on every save), up to kRememberedNumbers of them.
+// again on every save): those of the last policy read ahead (rememberPolicyNumbers), and at
+// most kRememberedNumbers in all.
 struct PolicyNumber {
     std::string e164;
     bool valid = false;
 };
 std::optional<PolicyNumber> readPolicyNumber(std::string_view number, std::string_view region);
-// More than any policy file holds (1 MiB): the memory stays bounded whatever is read.
+// A bound, whatever is read: a few megabytes at most (keys are short), more numbers than a
+// policy of real contacts holds.
 inline constexpr std::size_t kRememberedNumbers = 65'536;
 // Reads `numbers` as readPolicyNumber does, on up to two threads, so that the reader finds them
-// remembered: a policy of a thousand numbers is read in half the time on a machine with two
-// cores. libphonenumber's parser is thread-safe.
+// remembered, and forgets the numbers of earlier policies: a policy of a thousand numbers is
+// read in half the time on a machine with two cores. libphonenumber's parser is thread-safe.
 void rememberPolicyNumbers(const std::vector<std::string_view>& numbers, std::string_view region);
 // Makes libphonenumber read its metadata now (a few milliseconds, once per process), so that it
 // can happen on another thread while the policy's YAML is parsed.

@@ -53,7 +53,7 @@ TEST(AYamlAlias, ToNoAnchorOrToItsOwnNodeIsAnError) {
     ASSERT_EQ(unknown.diagnostics.size(), 1u);
     EXPECT_EQ(unknown.diagnostics[0].format(),
               "t.yaml:1:4: error: this is not valid YAML: the alias *nowhere names no anchor "
-              "before it");
+              "that ends before it");
     auto cycle = parse("x: &me [a, *me]\n");
     EXPECT_FALSE(cycle.doc);
 }
@@ -91,6 +91,42 @@ TEST(AYamlText, ThatIsBrokenGivesOneErrorAtTheProblem) {
     ASSERT_EQ(p.diagnostics.size(), 1u);
     EXPECT_EQ(p.diagnostics[0].format().rfind("t.yaml:2:2: error: this is not valid YAML: ", 0), 0u)
         << p.diagnostics[0].format();
+}
+
+TEST(AYamlText, WithATabWhereLibyamlRefusesOneSaysSoPlainly) {
+    auto p = parse("contacts:\n  - name: Alex\n  -\tname: Sam\n");
+    EXPECT_FALSE(p.doc);
+    ASSERT_EQ(p.diagnostics.size(), 1u);
+    EXPECT_EQ(p.diagnostics[0].format(),
+              "t.yaml:3:4: error: a tab here; YAML lines up with spaces only (please replace the "
+              "tab with spaces)");
+    auto fine = parse("a:\tb\n");  // a tab between a key and its value is separation, allowed
+    ASSERT_TRUE(fine.doc);
+    EXPECT_EQ(valueOf(fine.doc->root(), "a").scalar(), "b");
+}
+
+TEST(AYamlText, StartingWithAByteOrderMarkReadsAsWithout) {
+    auto p = parse(
+        "\xEF\xBB\xBF"
+        "a: 1\n");
+    ASSERT_TRUE(p.doc);
+    EXPECT_EQ(valueOf(p.doc->root(), "a").scalar(), "1");
+}
+
+TEST(AYamlAnchor, DefinedTwiceMeansTheLaterOneFromThereOn) {
+    auto p = parse("x: &a one\ny: *a\nz: &a two\nw: *a\n");
+    ASSERT_TRUE(p.doc);
+    EXPECT_EQ(valueOf(p.doc->root(), "y").scalar(), "one");
+    EXPECT_EQ(valueOf(p.doc->root(), "w").scalar(), "two");
+}
+
+TEST(AYamlMergeKey, IsAPlainKeyAsInYamlCpp) {
+    auto p = parse("base: &b {x: 1}\nderived:\n  <<: *b\n");
+    ASSERT_TRUE(p.doc);
+    const YamlNode derived = valueOf(p.doc->root(), "derived");
+    ASSERT_EQ(derived.size(), 1u);
+    EXPECT_EQ(derived.entries()[0].first.scalar(), "<<");
+    EXPECT_TRUE(derived.entries()[0].second.isMap());
 }
 
 TEST(AYamlScalar, KeepsFoldedAndLiteralText) {
