@@ -257,8 +257,9 @@ void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
     // loop's next turn) all come after the withholding call is on its way: the message is on
     // screen no longer than it must be.
     if (impl_->keeper && !impl_->keeper->keep(impl_->engine, observed, event, decision, true)) {
-        ++impl_->unkept;  // Status says so: the person sees why a message was not withheld
-        return announce(observed, event, decision);
+        // Left on screen, not an intervention: the Keeper logged why, Status counts it.
+        ++impl_->unkept;
+        return;
     }
     if (withholds(decision)) withhold(observed);
     announce(observed, event, decision);

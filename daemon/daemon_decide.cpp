@@ -43,11 +43,17 @@ bool Daemon::decide(const std::map<std::string, sdbus::Variant>& notification) {
                    "GNOME Shell stopped waiting for nocontact's answer; a message was shown.");
         decision.actions = {policy::Action::Show, policy::Action::Count};
     }
-    announce(observed, event, decision);
-    if (options_.dry_run || !impl_->keeper) return false;
+    if (options_.dry_run || !impl_->keeper) {
+        announce(observed, event, decision);
+        return false;
+    }
     // On disk before the answer; the pause is posted after it, from the loop's next turn.
-    bool kept = impl_->keeper->keep(impl_->engine, observed, event, decision, true);
-    if (!kept || !decision.has(policy::Action::Withhold)) return false;  // never lose one
+    if (!impl_->keeper->keep(impl_->engine, observed, event, decision, true)) {
+        ++impl_->unkept;  // shown, never lost: the Keeper logged why, Status counts it
+        return false;
+    }
+    announce(observed, event, decision);
+    if (!decision.has(policy::Action::Withhold)) return false;
     ++impl_->withheld;
     return true;
 }

@@ -95,6 +95,10 @@ struct Daemon::Impl {
     std::uint64_t withheld = 0, refused = 0, failed = 0;
     // Contact messages left on screen: kept nowhere, not even in memory.
     std::uint64_t unkept = 0;
+    // When the person was last told the journal went to memory (monotonic µs), and whether
+    // that is still the last thing they were told about it.
+    std::int64_t told_memory_us = 0;
+    bool told_memory = false;
     std::string logged_server;
     std::string server_owner;  // the notification server's unique name, the last one seen
     bool watcher_started = false, watching = false;

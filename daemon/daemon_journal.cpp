@@ -35,11 +35,18 @@ void Daemon::watchJournal() {
 }
 
 void Daemon::journalPlaceChanged(const JournalPlace& place) {
+    // A nearly full disk can take the journal back and refuse the next write: told once in a
+    // while, not at every turn.
+    constexpr std::int64_t kRetellAfterUs = 10LL * 60 * 1'000'000;
+    const std::int64_t now = g_get_monotonic_time();
     if (place.in_memory) {
         log::detail(log::Priority::Warning,
                     "The journal cannot be saved to its folder; held messages are kept in memory "
                     "until it can. Reason",
                     troubleName(place.why));
+        if (impl_->told_memory_us != 0 && now - impl_->told_memory_us < kRetellAfterUs) return;
+        impl_->told_memory_us = now;
+        impl_->told_memory = true;
         tellUser(i18n::tr(strings::kJournalInMemorySummary),
                  strings::journalInMemoryBody(place.why));
         return;
@@ -47,6 +54,8 @@ void Daemon::journalPlaceChanged(const JournalPlace& place) {
     log::detail(log::Priority::Notice,
                 "The journal is saved to its folder again; messages kept in memory meanwhile",
                 std::to_string(place.kept_in_memory));
+    if (!impl_->told_memory) return;  // the going went unsaid: so does the coming back
+    impl_->told_memory = false;
     tellUser(i18n::tr(strings::kJournalBackSummary),
              strings::journalBackBody(place.kept_in_memory));
 }

@@ -47,9 +47,9 @@ class Keeper {
 
     // Acts on one decision about `contact` (an index into `engine`'s policy). False when a
     // message to withhold could be kept nowhere, not even in memory (it should then stay on
-    // screen). With
-    // `show_later`, a nudge or pause is posted from the loop's next turn, after the caller has
-    // answered (Decide: GNOME Shell waits for that answer before it shows anything).
+    // screen). With `show_later`, a nudge or pause is posted from the loop's next turn, after
+    // the caller has answered (Decide: GNOME Shell waits for that answer before it shows
+    // anything).
     bool keep(const policy::Engine& engine, const dbus::Observed& observed,
               const policy::Event& event, const policy::Decision& decision,
               bool show_later = false);

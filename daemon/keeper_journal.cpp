@@ -62,7 +62,9 @@ void Keeper::journalMoved() {
             },
             this);
     }
-    if (on_journal_) on_journal_(journalPlace());
+    // From the loop's next turn: this runs inside the write that failed, before the withholding
+    // call of the message being kept (and before that write is done again in memory).
+    if (on_journal_) present([this] { on_journal_(journalPlace()); }, true);
 }
 
 void Keeper::tryDiskSoon() {
@@ -99,8 +101,8 @@ void Keeper::leaveMemory() {
         return;
     }
     log::detail(log::Priority::Warning,
-                "nocontactd stopped while its journal was in memory; messages kept there since "
-                "it left the disk, which could not be saved",
+                "nocontactd stopped while its journal was in memory, and the disk still could not "
+                "take it; messages kept only in memory and lost",
                 std::to_string(kept));
 }
 
