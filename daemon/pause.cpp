@@ -106,11 +106,11 @@ bool PausePresenter::fold(Pause& pause, const PauseRequest& request) {
     auto& ids = pause.request.held_ids;
     ids.insert(ids.end(), request.held_ids.begin(), request.held_ids.end());
     pause.messages += std::max<std::size_t>(1, request.held_ids.size());
-    // While the countdown runs, the next second's tick shows the new count: a burst of messages
-    // costs one update a second, not a round trip to the server (and a redraw) each.
-    if (pause.elapsed < pause.request.seconds) return true;
-    show(request.contact, pause);
-    return isOpen(request.contact);
+    // The next second's tick shows the new count: a burst of messages costs one update a second,
+    // not a round trip to the server (and a redraw) each.
+    pause.stale = true;
+    updateTicker();
+    return true;
 }
 
 std::string PausePresenter::nextReason(const PauseRequest& request) {
@@ -123,11 +123,13 @@ void PausePresenter::tick() {
     tickReaches();
     std::vector<std::string> due;
     for (const auto& [contact, pause] : pauses_)
-        if (pause.elapsed < pause.request.seconds || pause.reshow_tries > 0) due.push_back(contact);
+        if (pause.elapsed < pause.request.seconds || pause.reshow_tries > 0 || pause.stale)
+            due.push_back(contact);
     for (const auto& contact : due) {
         auto it = pauses_.find(contact);
         if (it == pauses_.end()) continue;
         if (it->second.elapsed < it->second.request.seconds) ++it->second.elapsed;
+        it->second.stale = false;
         show(contact, it->second);
     }
     updateTicker();
@@ -234,7 +236,9 @@ void PausePresenter::updateTicker() {
     auto counts = [](const auto& entry) {
         return entry.second.elapsed < entry.second.request.seconds;
     };
-    auto retries = [](const auto& entry) { return entry.second.reshow_tries > 0; };
+    auto retries = [](const auto& entry) {
+        return entry.second.reshow_tries > 0 || entry.second.stale;
+    };
     bool counting = std::any_of(pauses_.begin(), pauses_.end(), counts) ||
                     std::any_of(pauses_.begin(), pauses_.end(), retries) ||
                     std::any_of(reaches_.begin(), reaches_.end(), counts);

@@ -154,6 +154,7 @@ class PausePresenter {
         // Tries left to show it on a server that just took the name (libnotify may still be
         // talking to the one that left for a moment); one a second.
         int reshow_tries = 0;
+        bool stale = false;  // messages folded in since it was last shown
     };
 
     NotificationContent contentOf(const Pause& pause, Notifier::Capabilities caps) const;

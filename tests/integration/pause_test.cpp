@@ -169,13 +169,19 @@ TEST_F(APause, FoldsASecondMessageFromTheSameContactIntoTheOpenPause) {
     EXPECT_EQ(choices[0].held_ids, (std::vector<std::int64_t>{1, 2, 3}));
 }
 
-TEST_F(APause, ShowsAMessageFoldedInAfterTheCountdownAtOnce) {
+TEST_F(APause, ShowsMessagesFoldedInAfterTheCountdownAtTheNextSecondAndThenRests) {
     presenter.open(alex({1}));
     countDown(3);
+    EXPECT_FALSE(ticker.running) << "the countdown is over: nothing ticks";
     const std::size_t updates = notifier.updates.size();
     presenter.open(alex({2}));
-    ASSERT_EQ(notifier.updates.size(), updates + 1);
-    EXPECT_EQ(now().summary, "Alex wrote 2 messages — take a breath");
+    presenter.open(alex({3}));
+    EXPECT_EQ(notifier.updates.size(), updates);
+    ASSERT_TRUE(ticker.running);
+    countDown(1);
+    ASSERT_EQ(notifier.updates.size(), updates + 1) << "two messages, one update";
+    EXPECT_EQ(now().summary, "Alex wrote 3 messages — take a breath");
+    EXPECT_FALSE(ticker.running) << "nothing more to show: no more wake-ups";
 }
 
 TEST_F(APause, GivesEachContactTheirOwnPause) {
