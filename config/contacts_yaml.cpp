@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The `contacts:` list: who, since when, how strict, and how to recognise them.
-#include <map>
 #include <set>
+#include <unordered_map>
 
 #include "config/policy_yaml.hpp"
 #include "config/profile_yaml.hpp"
@@ -19,7 +19,7 @@ struct Owner {
 // Everything the contacts read so far match on, to refuse ambiguous policies: a message from
 // a number two contacts share could not be attributed.
 struct Claims {
-    std::map<std::string, Owner> names, phones, emails, handles, contacts;
+    std::unordered_map<std::string, Owner> names, phones, emails, handles, contacts;
 };
 
 std::size_t codePoints(std::string_view s) {
@@ -38,8 +38,8 @@ struct ContactReader {
     std::size_t seen = 0;  // entries under `match:`, good or bad
 
     // Records `key` for this contact; reports it when another contact has it.
-    bool claim(std::map<std::string, Owner>& table, const std::string& key, const Item& item,
-               const std::string& what) {
+    bool claim(std::unordered_map<std::string, Owner>& table, const std::string& key,
+               const Item& item, const std::string& what) {
         auto [it, fresh] = table.emplace(key, self);
         if (fresh) return true;
         if (it->second.line != self.line || it->second.contact != self.contact) {

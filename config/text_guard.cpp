@@ -29,22 +29,37 @@ std::string hexByte(unsigned char b) {
     return std::string("0x") + digits[b >> 4] + digits[b & 15];
 }
 
+// The 1-based line and column (in characters) of byte `at`, for a message.
+Pos positionOf(std::string_view text, std::size_t at) {
+    Pos pos;
+    for (std::size_t i = 0; i < at; ++i) {
+        if (text[i] == '\n') {
+            pos = {pos.line + 1, 1};
+        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            ++pos.column;
+        }
+    }
+    return pos;
+}
+
 bool checkEncoding(Reporter& rep, std::string_view text) {
-    Pos at;
     for (std::size_t i = 0; i < text.size();) {
         const auto b = static_cast<unsigned char>(text[i]);
+        if (b >= 0x20 && b < 0x80) {  // most of a policy: skip it without decoding
+            ++i;
+            continue;
+        }
         const std::size_t len = utf8Length(text, i);
         if (len == 0) {
-            rep.error(at, "this file is not UTF-8 text (byte " + hexByte(b) +
-                              "); a policy is a plain text file");
+            rep.error(positionOf(text, i), "this file is not UTF-8 text (byte " + hexByte(b) +
+                                               "); a policy is a plain text file");
             return false;
         }
         if (b < 0x20 && b != '\n' && b != '\t' && b != '\r') {
-            rep.error(at, "this file contains a control character (" + hexByte(b) +
-                              "); a policy is a plain text file");
+            rep.error(positionOf(text, i), "this file contains a control character (" + hexByte(b) +
+                                               "); a policy is a plain text file");
             return false;
         }
-        at = b == '\n' ? Pos{at.line + 1, 1} : Pos{at.line, at.column + 1};
         i += len;
     }
     return true;
