@@ -190,7 +190,8 @@ OpenResult JournalStore::openInMemory(const fs::path& folder, const StoreError& 
     if (!s) return {nullptr, s.error, std::nullopt};
     std::unique_ptr<JournalStore> store{new JournalStore(db.release(), file)};
     if (s = store->prepareAll(); !s) return {nullptr, s.error, std::nullopt};
-    store->memory_ = Memory{.why = troubleOf(why), .held = 0, .copied = copied};
+    store->memory_ = Memory{
+        .why = troubleOf(why), .held = 0, .copied = copied, .last_disk_id = lastHeldId(store->db_)};
     return {std::move(store), std::nullopt, std::nullopt};
 }
 
@@ -204,9 +205,26 @@ bool JournalStore::moveToMemory(const StoreError& why) {
     if (!copied && !sql::readySchema(db.get())) return false;
     if (!adopt(db.get())) return false;
     db.release();  // the store's now
-    memory_ = Memory{.why = troubleOf(why), .held = 0, .copied = copied};
+    memory_ =
+        Memory{.why = troubleOf(why), .held = 0, .copied = copied, .last_disk_id = lastHeldId(db_)};
     if (on_moved_) on_moved_();
     return true;
+}
+
+std::int64_t JournalStore::lastHeldId(sqlite3* db) {
+    auto stmt = sql::prepare(db, "SELECT COALESCE(MAX(id), 0) FROM held");
+    if (!stmt) return 0;
+    sql::Use use{stmt.value->get()};
+    return use.step() == SQLITE_ROW ? use.integer(0) : 0;
+}
+
+Result<std::vector<HeldMessage>> JournalStore::waitingOnlyInMemory() {
+    if (!memory_) return sql::ok(std::vector<HeldMessage>{});
+    auto waiting = held({.states = {HeldState::Held, HeldState::Later}});
+    if (!waiting) return waiting;
+    std::erase_if(*waiting.value,
+                  [&](const HeldMessage& m) { return m.id <= memory_->last_disk_id; });
+    return waiting;
 }
 
 Status JournalStore::backToDisk(policy::SysTime now) {

@@ -182,6 +182,9 @@ class JournalStore {
     DiskTrouble trouble() const { return memory_ ? memory_->why : DiskTrouble::Unwritable; }
     // How many messages were kept (holdMessage) since the journal went to memory.
     std::size_t heldInMemory() const { return memory_ ? memory_->held : 0; }
+    // The messages still waiting that were kept after the journal went to memory (so the file
+    // does not have them), oldest first; none while on disk.
+    Result<std::vector<HeldMessage>> waitingOnlyInMemory();
     // Called (once per move) right after a write found the disk unwritable and the journal moved
     // to memory, before that write is done again there.
     void onMovedToMemory(std::function<void()> moved) { on_moved_ = std::move(moved); }
@@ -266,7 +269,10 @@ class JournalStore {
         DiskTrouble why = DiskTrouble::Unwritable;
         std::size_t held = 0;
         bool copied = false;
+        std::int64_t last_disk_id = 0;  // held ids above this one exist only in memory
     };
+    // The largest held id of `db`, 0 when none.
+    static std::int64_t lastHeldId(sqlite3* db);
     JournalStore(sqlite3* db, std::filesystem::path path);
     Status prepareAll();
     // Runs `op` (a write); when it fails for want of a writable disk, moves to memory and runs

@@ -132,6 +132,7 @@ class Keeper {
     void tryDisk();
     // On the way out: one last try to take the journal home; the log says when it cannot.
     void leaveMemory();
+    void giveBackUnsaved(std::size_t kept);
     // A message was kept in memory: the disk is tried from the loop's next turn, unless it was
     // tried less than a retry interval ago.
     void tryDiskSoon();

@@ -5,9 +5,11 @@
 
 #include <stdexcept>
 
+#include "config/i18n.hpp"
 #include "config/local_time.hpp"
 #include "daemon/keeper.hpp"
 #include "daemon/log.hpp"
+#include "daemon/strings.hpp"
 
 namespace nocontact::daemon {
 
@@ -100,10 +102,27 @@ void Keeper::leaveMemory() {
         log::write(log::Priority::Notice, "The journal went back to disk as nocontactd stopped");
         return;
     }
+    giveBackUnsaved(kept);
+}
+
+// Stopping with messages that exist nowhere but in memory: rather than lose them, they go back
+// on screen as they came (the server keeps them in its history), and the person is told why.
+void Keeper::giveBackUnsaved(std::size_t kept) {
+    auto waiting = store_->waitingOnlyInMemory();
+    const std::size_t back = waiting ? waiting.value->size() : 0;
+    if (waiting) {
+        for (const HeldMessage& m : *waiting.value)
+            pause_->repost({m.app_name, m.app_icon, m.summary, m.body, m.desktop_entry});
+    }
     log::detail(log::Priority::Warning,
-                "nocontactd stopped while its journal was in memory, and the disk still could not "
-                "take it; messages kept only in memory and lost",
-                std::to_string(kept));
+                "nocontactd stopped while its journal was in memory and the disk still could not "
+                "take it; messages kept only in memory, and of them given back to the screen",
+                std::to_string(kept) + ", " + std::to_string(back));
+    if (back == 0) return;
+    NotificationContent notice{.app_name = kPauseAppName,
+                               .summary = i18n::tr(strings::kGivenBackSummary),
+                               .body = strings::givenBackBody(back)};
+    notifier_.post(notice);
 }
 
 }  // namespace nocontact::daemon

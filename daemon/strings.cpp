@@ -70,6 +70,15 @@ std::string journalInMemoryBody(DiskTrouble why) {
         "memory until it can, so please don't restart it until then.");
 }
 
+std::string givenBackBody(std::size_t count) {
+    return fill(trn("nocontact is stopping and still can't save to its folder, so the {n} "
+                    "message it was keeping is back on screen, as it came.",
+                    "nocontact is stopping and still can't save to its folder, so the {n} "
+                    "messages it was keeping are back on screen, as they came.",
+                    count),
+                {{"n", std::to_string(count)}});
+}
+
 std::string journalBackBody(std::size_t kept) {
     if (kept == 0) return tr("Everything it kept in memory is safe on disk.");
     return fill(trn("The {n} message it kept in memory is safe on disk.",

@@ -44,6 +44,10 @@ std::string journalInMemoryBody(DiskTrouble why);
 inline constexpr const char* kJournalBackSummary = N_("nocontact can save again");
 // "The 3 messages it kept in memory are safe on disk."
 std::string journalBackBody(std::size_t kept);
+inline constexpr const char* kGivenBackSummary = N_("Messages nocontact couldn't save");
+// Stopping while the journal is in memory: "…so the 2 messages it was keeping are back on
+// screen."
+std::string givenBackBody(std::size_t count);
 
 // --- The reflective pause (DESIGN.md §5). Contact names and reasons arrive already escaped when
 // the server renders markup; these functions only add the words around them.

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -234,6 +235,33 @@ TEST_F(ADaemonThatCannotSave, WithholdsOnAFullDiskKeepsItInMemoryAndWritesItBack
     ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "arrives once there is room"))));
     EXPECT_EQ(heldOnDisk(journalCopy()).size(), 4u);
     EXPECT_EQ(place(), "disk");
+}
+
+TEST_F(ADaemonThatCannotSave, GivesBackWhatOnlyMemoryHeldWhenItStopsBeforeTheDiskHasRoom) {
+    ASSERT_NO_FATAL_FAILURE(startPrepared(nocontact::testing::alexPolicy("firm"), [](auto& d) {
+        d.useTinyStateDisk(kTinyDisk);
+        d.addArguments(kQuickRetry);
+    }));
+    const std::string kOnDisk = "kept before the disk filled";
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", kOnDisk))));
+    ASSERT_TRUE(fill(daemon_->stateDirAsSeen() + "/filler")) << "the state folder never filled";
+    const std::string kOnlyInMemory = "kept only in memory when nocontactd stops";
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", kOnlyInMemory))));
+    ASSERT_EQ(place(), "memory");
+    auto posted = [&](const std::string& body) {
+        return std::count_if(server_->calls().begin(), server_->calls().end(), [&](auto& call) {
+            return call.member == "Notify" && call.body == body;
+        });
+    };
+    ASSERT_EQ(posted(kOnlyInMemory), 1) << "only the app's own notification so far";
+
+    EXPECT_EQ(stopDaemon(), 0);
+    EXPECT_EQ(posted(kOnlyInMemory), 2) << "the message only memory held was lost";
+    EXPECT_EQ(posted(kOnDisk), 1) << "a message the file keeps is offered again at the next start";
+    std::string body;
+    EXPECT_EQ(noticesWith(strings::kGivenBackSummary, &body), 1);
+    EXPECT_NE(body.find("the 1 message it was keeping is back on screen"), std::string::npos)
+        << body;
 }
 
 TEST_F(ADaemonThatCannotSave, StartsInAReadOnlyFolderKeepsInMemoryAndReachesDiskWhenItIsWritable) {
