@@ -32,6 +32,12 @@ void Daemon::watchJournal() {
         [this](const JournalPlace& place) { journalPlaceChanged(place); });
     // In memory from the start (a read-only folder): told now that there is a server to tell.
     if (impl_->keeper->journalPlace().in_memory) journalPlaceChanged(impl_->keeper->journalPlace());
+    // An unreadable journal was set aside at start: nothing was deleted, and the person knows
+    // where it is.
+    if (const auto& aside = impl_->keeper->journalSetAside()) {
+        tellUser(i18n::tr(strings::kJournalSetAsideSummary),
+                 strings::journalSetAsideBody(aside->filename().string()));
+    }
 }
 
 void Daemon::journalPlaceChanged(const JournalPlace& place) {

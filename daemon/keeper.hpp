@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -105,6 +106,8 @@ class Keeper {
     JournalStore& journal() { return *store_; }
     // Where the journal is kept now.
     JournalPlace journalPlace() const;
+    // The unreadable journal file set aside at start (a fresh one was started), if any.
+    const std::optional<std::filesystem::path>& journalSetAside() const { return set_aside_; }
     // Called each time the journal moves to memory or back to disk (keeper_journal.cpp).
     void onJournalPlace(std::function<void(const JournalPlace&)> told) {
         on_journal_ = std::move(told);
@@ -163,6 +166,7 @@ class Keeper {
     std::int64_t last_try_us_ = 0;  // g_get_monotonic_time of the last try
     std::string last_refusal_;      // said once: why the disk refused the last time
     std::function<void(const JournalPlace&)> on_journal_;
+    std::optional<std::filesystem::path> set_aside_;
 };
 
 }  // namespace nocontact::daemon

@@ -26,6 +26,7 @@ void Keeper::openJournal(const std::filesystem::path& state_dir) {
         throw std::runtime_error("the journal in " + state_dir.string() + " cannot be opened: " +
                                  opened.error.value_or(StoreError{}).message);
     }
+    set_aside_ = opened.moved_aside;
     if (opened.moved_aside) {
         log::detail(log::Priority::Warning,
                     "The journal could not be read; it was kept aside and a new one started",

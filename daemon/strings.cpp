@@ -70,6 +70,12 @@ std::string journalInMemoryBody(DiskTrouble why) {
         "memory until it can, so please don't restart it until then.");
 }
 
+std::string journalSetAsideBody(const std::string& file) {
+    return fill(tr("Its journal could not be read, so nocontact kept it aside as {file}, in the "
+                   "same folder, and started a new one. Nothing was deleted."),
+                {{"file", file}});
+}
+
 std::string givenBackBody(std::size_t count) {
     return fill(trn("nocontact is stopping and still can't save to its folder, so the {n} "
                     "message it was keeping is back on screen, as it came.",

@@ -45,6 +45,9 @@ inline constexpr const char* kJournalBackSummary = N_("nocontact can save again"
 // "The 3 messages it kept in memory are safe on disk."
 std::string journalBackBody(std::size_t kept);
 inline constexpr const char* kGivenBackSummary = N_("Messages nocontact couldn't save");
+inline constexpr const char* kJournalSetAsideSummary = N_("nocontact started a new journal");
+// The journal file could not be read at start: "…kept it as {file} …".
+std::string journalSetAsideBody(const std::string& file);
 // Stopping while the journal is in memory: "…so the 2 messages it was keeping are back on
 // screen."
 std::string givenBackBody(std::size_t count);

@@ -264,6 +264,31 @@ TEST_F(ADaemonThatCannotSave, GivesBackWhatOnlyMemoryHeldWhenItStopsBeforeTheDis
         << body;
 }
 
+TEST_F(ADaemonThatCannotSave, SetsAnUnreadableJournalAsideStartsAFreshOneAndSaysWhere) {
+    std::string garbage;
+    for (int i = 0; i < 200; ++i)
+        garbage += "this is not a database; ";
+    ASSERT_NO_FATAL_FAILURE(startPrepared(nocontact::testing::alexPolicy("firm"), [&](auto& d) {
+        std::filesystem::create_directories(d.stateDir());
+        std::ofstream(std::filesystem::path(d.stateDir()) / daemon::kJournalFileName) << garbage;
+    }));
+    std::string body;
+    ASSERT_TRUE(waitFor([&] { return noticesWith(strings::kJournalSetAsideSummary, &body) > 0; }))
+        << "the person was not told";
+    EXPECT_NE(body.find("journal.sqlite3.corrupt-"), std::string::npos) << body;
+    EXPECT_NE(body.find("Nothing was deleted"), std::string::npos) << body;
+    std::string aside;
+    for (const auto& entry : std::filesystem::directory_iterator(daemon_->stateDir()))
+        if (entry.path().filename().string().rfind("journal.sqlite3.corrupt-", 0) == 0)
+            aside = entry.path();
+    ASSERT_FALSE(aside.empty()) << "the unreadable journal was not kept";
+    EXPECT_EQ(slurp(aside), garbage) << "the unreadable journal was changed";
+    EXPECT_NE(body.find(std::filesystem::path(aside).filename().string()), std::string::npos)
+        << "the notice names another file: " << body;
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "after a fresh start"))));
+    EXPECT_EQ(place(), "disk");
+}
+
 TEST_F(ADaemonThatCannotSave, StartsInAReadOnlyFolderKeepsInMemoryAndReachesDiskWhenItIsWritable) {
     ASSERT_NO_FATAL_FAILURE(startPrepared(nocontact::testing::alexPolicy("firm"),
                                           [](auto& d) { d.addArguments(kQuickRetry); }));
