@@ -138,6 +138,12 @@ bool Keeper::keep(const policy::Engine& engine, const dbus::Observed& observed,
 
 void Keeper::onChoice(const PauseChoice& choice) {
     auto now = config::momentNow().utc;
+    static constexpr const char* kWhich[] = {"read", "later", "let-go", "closed"};
+    // Facts only, as for an intervention: who, and which answer (never the messages).
+    log::write(log::Priority::Info, "The pause was answered.",
+               {.contact = choice.contact,
+                .action = kWhich[static_cast<int>(choice.which)],
+                .kind = "pause"});
     for (std::int64_t id : choice.held_ids) {
         switch (choice.which) {
             case PauseChoice::Which::ReadIt:

@@ -88,12 +88,16 @@ result $? "after the countdown the pause offers Read it, and dunst invokes it"
 # Both messages come back as they were; closing them puts them in dunst's history, where the
 # text can now be, because the person chose to read it.
 back() { dunstctl close-all && history_has "$secret (again)" && history_has "$secret\""; }
+# dunst hands the choice from its menu thread to its main loop: until both messages are on
+# screen (beside Sam's two), closing everything could beat "Read it" to the pause.
+wait_for 15 test "$(displayed)" -ge 4
 # dunst shows them from its own loop; a machine busy with other builds can take a while.
 wait_for 15 back
 status=$?
 if [[ $status -ne 0 ]]; then
     echo "--- what dmenu was offered:"; cat "$session_dir/dmenu.log"
     echo "--- dunst's history (summaries):"; dunstctl history | grep -A2 '"summary"' | grep data
+    echo "--- dunst's own log:"; grep -v "^$" "$session_dir/dunst.log" | tail -n 20
 fi
 result $status "Read it brings the messages back"
 
