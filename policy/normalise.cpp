@@ -176,15 +176,23 @@ std::string plainNumber(std::string_view text) {
     return plain;
 }
 
-std::optional<std::string> toE164(std::string_view number, std::string_view region) {
+namespace {
+
+// Parses a plain number in `region` into `pn`; false when libphonenumber cannot, or finds it
+// impossible. (An out-parameter: a PhoneNumber copied by value would need protobuf linked in.)
+bool parsePossible(const std::string& plain, const std::string& region, PhoneNumber* pn) {
     const PhoneNumberUtil& util = phoneUtil();
+    auto error = util.Parse(plain, region, pn);
+    return error == PhoneNumberUtil::NO_PARSING_ERROR && util.IsPossibleNumber(*pn);
+}
+
+}  // namespace
+
+std::optional<std::string> toE164(std::string_view number, std::string_view region) {
     PhoneNumber pn;
-    auto error = util.Parse(plainNumber(number), std::string(region), &pn);
-    if (error != PhoneNumberUtil::NO_PARSING_ERROR || !util.IsPossibleNumber(pn)) {
-        return std::nullopt;
-    }
+    if (!parsePossible(plainNumber(number), std::string(region), &pn)) return std::nullopt;
     std::string out;
-    util.Format(pn, PhoneNumberUtil::E164, &out);
+    phoneUtil().Format(pn, PhoneNumberUtil::E164, &out);
     return out;
 }
 
@@ -201,12 +209,9 @@ namespace {
 // policy's own region is checked against that region first, which spares IsValidNumber's search
 // through the 25 regions that share +1 (most numbers in a policy are local).
 std::optional<PolicyNumber> parsePolicyNumber(const std::string& plain, const std::string& region) {
-    const PhoneNumberUtil& util = phoneUtil();
     PhoneNumber pn;
-    auto error = util.Parse(plain, region, &pn);
-    if (error != PhoneNumberUtil::NO_PARSING_ERROR || !util.IsPossibleNumber(pn)) {
-        return std::nullopt;
-    }
+    if (!parsePossible(plain, region, &pn)) return std::nullopt;
+    const PhoneNumberUtil& util = phoneUtil();
     PolicyNumber out;
     util.Format(pn, PhoneNumberUtil::E164, &out.e164);
     out.valid = (pn.country_code() == util.GetCountryCodeForRegion(region) &&

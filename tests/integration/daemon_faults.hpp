@@ -19,28 +19,14 @@
 #include "daemon/sdbus_source.hpp"
 #include "dbus/names.hpp"
 #include "tests/integration/daemon_process.hpp"
+#include "tests/integration/journal_test_util.hpp"
 
 namespace nocontact::testing {
 
 // ListHeld's rows: id, contact, app name, received (Unix seconds), state.
 using HeldRow = sdbus::Struct<std::int64_t, std::string, std::string, std::int64_t, std::string>;
 
-// Whether SQLite finds the journal file sound.
-inline bool integrityOk(const std::filesystem::path& file) {
-    sqlite3* db = nullptr;
-    std::string answer;
-    if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-        sqlite3_exec(
-            db, "PRAGMA integrity_check",
-            [](void* out, int, char** values, char**) {
-                *static_cast<std::string*>(out) += values[0] ? values[0] : "";
-                return 0;
-            },
-            &answer, nullptr);
-    }
-    sqlite3_close(db);
-    return answer == "ok";
-}
+using journal::integrityOk;
 
 // The real nocontactd under faults (daemon_faults_test.cpp, daemon_text_test.cpp): the API's
 // held-message calls made asynchronously, and a daemon started with a prepared process.

@@ -4,7 +4,6 @@
 // reopens the journal and finds every message the child reported, text intact.
 #include <poll.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +20,7 @@ namespace {
 using namespace nocontact::daemon;
 using namespace std::chrono_literals;
 using nocontact::policy::SysTime;
+using nocontact::testing::journal::integrityOk;
 using nocontact::testing::journal::TempFolder;
 
 const SysTime kT0{std::chrono::sys_days{std::chrono::year{2026} / 11 / 26} + 1h};
@@ -87,22 +87,6 @@ int runAndKill(const std::filesystem::path& folder, int killAfter) {
     EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
         << "the child ended on its own, status " << status;
     return reported;
-}
-
-bool integrityOk(const std::filesystem::path& file) {
-    sqlite3* db = nullptr;
-    std::string answer;
-    if (sqlite3_open(file.c_str(), &db) == SQLITE_OK) {
-        sqlite3_exec(
-            db, "PRAGMA integrity_check",
-            [](void* out, int, char** values, char**) {
-                *static_cast<std::string*>(out) += values[0] ? values[0] : "";
-                return 0;
-            },
-            &answer, nullptr);
-    }
-    sqlite3_close(db);
-    return answer == "ok";
 }
 
 // Every message the child reported kept is there, in order, with its text; nothing else is.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 
@@ -40,6 +41,23 @@ class TempFolder {
 inline std::string bytesOf(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Whether SQLite finds the journal file sound.
+inline bool integrityOk(const std::filesystem::path& file) {
+    sqlite3* db = nullptr;
+    std::string answer;
+    if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_exec(
+            db, "PRAGMA integrity_check",
+            [](void* out, int, char** values, char**) {
+                *static_cast<std::string*>(out) += values[0] ? values[0] : "";
+                return 0;
+            },
+            &answer, nullptr);
+    }
+    sqlite3_close(db);
+    return answer == "ok";
 }
 
 inline bool contains(std::string_view haystack, std::string_view needle) {
