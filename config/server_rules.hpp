@@ -29,6 +29,11 @@ namespace nocontact::config {
 
 enum class RuleServer { Dunst, Mako, Swaync };
 
+// What nocontactd appends to the app's name when it shows a kept message again (*Read it*, or
+// a message the rules hid from a contact no longer held): U+2060 WORD JOINER, invisible. Rules
+// match the app's name exactly, so they never hide what the person chose to see.
+inline constexpr const char* kRepostMark = "\u2060";
+
 // "dunst", "mako", "swaync".
 const char* ruleServerName(RuleServer s);
 // The server GetServerInformation names ("dunst", "mako", "SwayNotificationCenter"), if its

@@ -33,7 +33,8 @@ json statusJson(const Status& s) {
     json out;
     for (const char* key :
          {"version", "policy_file", "policy_message", "withholding", "server_name",
-          "server_version", "freezer", "journal", "journal_trouble"}) {
+          "server_version", "freezer", "journal", "journal_trouble", "rules_server",
+          "rules_problem"}) {
         out[key] = get<std::string>(s, key);
     }
     out["policy_loaded"] = get<bool>(s, "policy_loaded");
@@ -53,6 +54,8 @@ json statusJson(const Status& s) {
          get<std::vector<sdbus::Struct<std::string, std::uint32_t>>>(s, "held_by_contact")) {
         out["held_by_contact"][std::get<0>(row)] = std::get<1>(row);
     }
+    out["held_before_drawing"] = get<std::vector<std::string>>(s, "held_before_drawing");
+    out["held_after_drawing"] = get<std::vector<std::string>>(s, "held_after_drawing");
     out["phones"] = get<std::vector<std::string>>(s, "phones");
     out["phone_problems"] = get<std::vector<std::string>>(s, "phone_problems");
     auto snoozed = get<std::int64_t>(s, "snoozed_until");
@@ -98,6 +101,39 @@ std::string journalSentence(const std::string& trouble) {
         "is lost while nocontactd runs; please don't restart it until it can save again.");
 }
 
+namespace {
+
+std::string names(const json& list) {
+    std::string out;
+    for (const auto& n : list) out += (out.empty() ? "" : ", ") + n.get<std::string>();
+    return out;
+}
+
+// Where the server's own rules hold messages before anything is drawn, and where they cannot
+// yet (dunst before 1.12 reads new names only when it starts again).
+void printRules(const json& s, std::ostream& out) {
+    const auto server = s["rules_server"].get<std::string>();
+    if (server.empty()) return;
+    if (!s["held_before_drawing"].empty()) {
+        out << fill(tr("Held by {server}'s own rules before anything is drawn: {contacts}."),
+                    {{"server", server}, {"contacts", names(s["held_before_drawing"])}})
+            << "\n";
+    }
+    if (!s["held_after_drawing"].empty()) {
+        out << fill(tr("Held only after {server} has shown them for a moment: {contacts}. "
+                       "{server} takes up their rules when it starts again (or run "
+                       "`nocontactctl setup`)."),
+                    {{"server", server}, {"contacts", names(s["held_after_drawing"])}})
+            << "\n";
+    }
+    if (const auto problem = s["rules_problem"].get<std::string>(); !problem.empty())
+        out << fill(tr("{server}'s rules could not be brought up to date: {problem}"),
+                    {{"server", server}, {"problem", problem}})
+            << "\n";
+}
+
+}  // namespace
+
 void printStatus(const json& s, const Status& raw, std::ostream& out, const Style& style) {
     const std::string version = s["version"].get<std::string>();
     out << fill(s["dry_run"].get<bool>()
@@ -118,6 +154,7 @@ void printStatus(const json& s, const Status& raw, std::ostream& out, const Styl
                  {"withheld", s["withheld"].dump()},
                  {"held", s["held"].dump()}})
         << "\n";
+    printRules(s, out);
     if (s["journal"].get<std::string>() == "memory") {
         out << journalSentence(s["journal_trouble"].get<std::string>()) << "\n";
     }

@@ -23,6 +23,7 @@
 #include "daemon/sdbus_source.hpp"
 #include "daemon/strings.hpp"
 #include "dbus/names.hpp"
+#include "policy/ladder.hpp"
 #include "policy/schedule.hpp"
 
 namespace nocontact::daemon {
@@ -67,6 +68,7 @@ Daemon::Daemon(Options options) : options_(std::move(options)), impl_(std::make_
 
 Daemon::~Daemon() {
     thawAll();
+    if (impl_->rules_timer) g_source_remove(impl_->rules_timer);
     if (impl_->kde_timer) g_source_remove(impl_->kde_timer);
     if (impl_->modem_idle) g_source_remove(impl_->modem_idle);
     impl_->modem.reset();
@@ -92,6 +94,11 @@ void Daemon::start(GMainLoop* loop) {
     impl_->withholder = std::make_unique<dbus::Withholder>(
         options_.bus_address, [this](const dbus::ServerInfo& info) { onServerChanged(info); });
     impl_->withholder->start();
+    if (!options_.dry_run) {
+        impl_->rules = std::make_unique<RulesFlow>(
+            impl_->withholder->bus(), options_.state_dir,
+            [this](const std::vector<dbus::Observed>& found) { onRecovered(found); });
+    }
     // After the withholder, so a broken policy at start can be told as a notification too;
     // before the monitor, so no notification is judged without the policy.
     reload();
@@ -256,13 +263,103 @@ void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
     // The log line, the Intervened signal and the pause (a blocking libnotify call, from the
     // loop's next turn) all come after the withholding call is on its way: the message is on
     // screen no longer than it must be.
+    // The server's own rule hid it: it was never drawn, and nothing is put in its place.
+    const bool hidden = impl_->rules && impl_->rules->hides(observed.notification);
     if (impl_->keeper && !impl_->keeper->keep(impl_->engine, observed, event, decision, true)) {
         // Left on screen, not an intervention: the Keeper logged why, Status counts it.
         ++impl_->unkept;
+        if (hidden) showHidden(observed);
         return;
     }
-    if (withholds(decision)) withhold(observed);
+    if (hidden && !withholds(decision)) {
+        showHidden(observed);  // nobody holds it now (a soften, a snooze): shown at once
+    } else if (hidden) {
+        ++impl_->withheld;
+        impl_->rules->taken(observed);
+    } else if (withholds(decision)) {
+        withhold(observed);
+    }
     announce(observed, event, decision);
+}
+
+void Daemon::showHidden(const dbus::Observed& observed) {
+    impl_->rules->taken(observed);
+    if (impl_->keeper) impl_->keeper->showAsItCame(observed);
+}
+
+std::vector<bool> Daemon::heldNow() const {
+    const auto& contacts = impl_->engine.policy().contacts;
+    auto now = config::momentNow();
+    std::vector<bool> held(contacts.size(), false);
+    for (std::size_t i = 0; i < contacts.size(); ++i) {
+        auto ex = impl_->engine.explain(i, now);
+        auto actions = policy::incomingActions(ex.level);
+        held[i] = !ex.snoozed &&
+                  std::find(actions.begin(), actions.end(), policy::Action::Withhold) !=
+                      actions.end();
+    }
+    return held;
+}
+
+void Daemon::refreshRules() {
+    if (!impl_->rules) return;
+    impl_->rules->update(impl_->engine.policy(), impl_->profiles, heldNow());
+    // Again at the next moment a level changes by itself (a schedule's edge, the end of a
+    // soften or a snooze); nothing runs in between.
+    if (impl_->rules_timer) g_source_remove(impl_->rules_timer);
+    impl_->rules_timer = 0;
+    auto now = config::momentNow();
+    std::optional<policy::SysTime> next;
+    for (std::size_t i = 0; i < impl_->engine.policy().contacts.size(); ++i) {
+        auto at = impl_->engine.explain(i, now).changes_at;
+        std::optional<policy::SysTime> t = at.utc;
+        if (at.local) {
+            auto local = config::toUtc(*at.local);
+            if (!t || local < *t) t = local;
+        }
+        if (t && (!next || *t < *next)) next = t;
+    }
+    if (!next) return;
+    auto delay = std::chrono::duration_cast<std::chrono::seconds>(*next - now.utc).count();
+    impl_->rules_timer = g_timeout_add_seconds(
+        static_cast<guint>(std::max<std::int64_t>(1, delay + 1)),
+        [](gpointer self) -> gboolean {
+            auto* daemon = static_cast<Daemon*>(self);
+            daemon->impl_->rules_timer = 0;
+            daemon->refreshRules();
+            return G_SOURCE_REMOVE;
+        },
+        this);
+}
+
+void Daemon::onRecovered(const std::vector<dbus::Observed>& found) {
+    std::map<std::string, std::size_t> per_contact;
+    for (const auto& observed : found) {
+        policy::Event event = impl_->profiles.toEvent(observed.notification);
+        policy::Decision decision = impl_->engine.handle(event, config::momentNow());
+        if (!decision.contact) continue;
+        // Whatever the level now, it was held when it came: kept, and offered as usual.
+        if (!withholds(decision)) {
+            showHidden(observed);
+            continue;
+        }
+        if (!impl_->keeper->keep(impl_->engine, observed, event, decision, true)) {
+            ++impl_->unkept;
+            showHidden(observed);
+            continue;
+        }
+        impl_->rules->taken(observed);
+        ++impl_->withheld;
+        announce(observed, event, decision);
+        ++per_contact[impl_->engine.policy().contacts[*decision.contact].name];
+    }
+    if (!per_contact.empty()) {
+        log::detail(log::Priority::Info,
+                    "Messages the notification server's rules held while nocontact was not "
+                    "running are kept now",
+                    std::to_string(found.size()));
+        tellUser(i18n::tr(strings::kRecoveredSummary), strings::recoveredBody(per_contact));
+    }
 }
 
 void Daemon::withhold(const dbus::Observed& observed) {
@@ -290,6 +387,7 @@ void Daemon::withhold(const dbus::Observed& observed) {
 
 void Daemon::onServerChanged(const dbus::ServerInfo& info) {
     if (impl_->monitor) impl_->monitor->setFdoOwner(info.unique_name);
+    if (impl_->rules) impl_->rules->serverChanged(info);
     // A new owner of the name (a restart, another server): what the last one showed is gone.
     const bool restarted = !info.unique_name.empty() && !impl_->server_owner.empty() &&
                            info.unique_name != impl_->server_owner;
@@ -366,6 +464,13 @@ std::map<std::string, sdbus::Variant> Daemon::status() const {
         s["server_version"] = sdbus::Variant(server.version);
         s["server_capabilities"] = sdbus::Variant(server.capabilities);
     }
+    if (impl_->rules) {
+        auto rules = impl_->rules->report(policy, heldNow());
+        s["rules_server"] = sdbus::Variant(rules.server);
+        s["held_before_drawing"] = sdbus::Variant(rules.before);
+        s["held_after_drawing"] = sdbus::Variant(rules.after);
+        s["rules_problem"] = sdbus::Variant(rules.note);
+    }
     if (impl_->monitor) {
         const auto& c = impl_->monitor->counters();
         s["seen"] = sdbus::Variant(static_cast<std::uint32_t>(c.seen));
@@ -430,6 +535,7 @@ DaemonPort::ReloadResult Daemon::readPolicy() {
     impl_->policy_loaded = true;
     if (impl_->digest_timer) scheduleDigest();  // digest times may have changed
     if (impl_->actor_source) followPhones();    // sources may have been switched on or off
+    refreshRules();                             // names, apps and levels may have changed
     log::policy(true, contacts);
     return {true, strings::policyApplied(impl_->engine.policy().contacts.size())};
 }

@@ -129,6 +129,14 @@ class Daemon : public DaemonPort {
              const policy::Decision& decision);
     // Takes a kept message off the screen, counting how it went.
     void withhold(const dbus::Observed& observed);
+    // The server's own rules (daemon/rules_flow.hpp): written for who is held now, and
+    // written again when that changes by itself (a schedule, the end of a soften or snooze).
+    void refreshRules();
+    std::vector<bool> heldNow() const;
+    // A message the rules hid, shown as it came (nobody holds it, or it could not be kept).
+    void showHidden(const dbus::Observed& observed);
+    // Messages the rules hid while nocontactd was not running, found in the server.
+    void onRecovered(const std::vector<dbus::Observed>& found);
     void tellUser(const std::string& summary, const std::string& body);
     // The journal in memory or back on disk (daemon_journal.cpp): the person is told once each
     // way, in the log and in a notification.

@@ -19,6 +19,7 @@
 #include "daemon/keeper.hpp"
 #include "daemon/phone_events.hpp"
 #include "daemon/policy_watcher.hpp"
+#include "daemon/rules_flow.hpp"
 #include "daemon/service.hpp"
 #include "daemon/shell_extension.hpp"
 #include "dbus/calls_watch.hpp"
@@ -43,6 +44,9 @@ struct Daemon::Impl {
 
     std::unique_ptr<dbus::Monitor> monitor;
     std::unique_ptr<dbus::Withholder> withholder;
+    // The notification server's own rules, where setup put them (none in a dry run).
+    std::unique_ptr<RulesFlow> rules;
+    guint rules_timer = 0;  // the next moment someone's level changes by itself
     std::unique_ptr<sdbus::IConnection> service_bus;
     std::unique_ptr<Service> service;
     std::unique_ptr<BusSource> monitor_source, actor_source, service_source;

@@ -90,6 +90,7 @@ std::string Daemon::changeLevel(const Change& change) {
     policy::Override o = overrideFrom(change, &contact);
     impl_->engine.addOverride(o);
     impl_->keeper->saveOverride(o);
+    refreshRules();
     auto now = config::momentNow();
     std::string level =
         o.type == policy::Override::Type::Snooze

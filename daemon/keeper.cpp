@@ -171,6 +171,11 @@ void Keeper::readIt(std::int64_t id) {
     (void)store_->markRead(id);  // read: the text leaves the journal
 }
 
+void Keeper::showAsItCame(const dbus::Observed& observed) {
+    const auto& n = observed.notification;
+    pause_->repost({n.app_name, n.app_icon, n.summary, n.body, n.desktopEntry()});
+}
+
 void Keeper::reoffer(const policy::Engine& engine) {
     offer(engine, {HeldState::Held}, [](policy::Level l) { return l == policy::Level::Pause; });
 }

@@ -113,6 +113,10 @@ class Keeper {
         on_journal_ = std::move(told);
     }
 
+    // A contact's message the server's own rules hid although nobody holds it now (its level
+    // went down, a snooze began): shown as its app posted it, at once.
+    void showAsItCame(const dbus::Observed& observed);
+
     // Messages still waiting for the person (held or "later").
     std::size_t waiting() const;
     // Every kept message (waiting first, then let go), oldest first within each.

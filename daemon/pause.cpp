@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "config/server_rules.hpp"
 #include "daemon/log.hpp"
 #include "daemon/markup.hpp"
 #include "daemon/strings.hpp"
@@ -251,7 +252,10 @@ void PausePresenter::updateTicker() {
 }
 
 void PausePresenter::repost(const RepostMessage& message) {
-    NotificationContent content{.app_name = message.app_name,
+    // The app's own name, with an invisible word joiner after it: the server's rules
+    // (config/server_rules.hpp) match the app's name exactly, and must not hide a message the
+    // person chose to see.
+    NotificationContent content{.app_name = message.app_name + config::kRepostMark,
                                 .app_icon = message.app_icon,
                                 .summary = message.summary,
                                 .body = message.body,

@@ -33,6 +33,18 @@ std::string policyRefusedBody(const std::string& diagnostics, bool had_policy) {
     return first + "\n" + lines + tr("`nocontactctl check` shows every detail.");
 }
 
+std::string recoveredBody(const std::map<std::string, std::size_t>& per_contact) {
+    std::string out;
+    for (const auto& [contact, n] : per_contact) {
+        out += fill(trn("{n} message from {contact} came while nocontact was not running.",
+                        "{n} messages from {contact} came while nocontact was not running.", n),
+                    {{"n", std::to_string(n)}, {"contact", contact}});
+        out += "\n";
+    }
+    return out + tr("Your notification server held them out of sight, and they are kept for you "
+                    "now, like any other.");
+}
+
 std::string policyApplied(std::size_t contacts) {
     return fill(trn("Policy applied: {n} contact.", "Policy applied: {n} contacts.", contacts),
                 {{"n", std::to_string(contacts)}});

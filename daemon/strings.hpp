@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 
 #include "config/i18n.hpp"
@@ -51,6 +52,13 @@ std::string journalSetAsideBody(const std::string& file);
 // Stopping while the journal is in memory: "…so the 2 messages it was keeping are back on
 // screen."
 std::string givenBackBody(std::size_t count);
+
+// --- Messages the notification server's own rules held while nocontactd was not running.
+
+inline constexpr const char* kRecoveredSummary = N_("Messages kept while nocontact was away");
+// "2 messages from Alex came while nocontact was not running. Your notification server held
+// them, and they are kept for you now." One sentence per contact.
+std::string recoveredBody(const std::map<std::string, std::size_t>& per_contact);
 
 // --- The reflective pause (DESIGN.md §5). Contact names and reasons arrive already escaped when
 // the server renders markup; these functions only add the words around them.

@@ -41,6 +41,7 @@ namespace {
 constexpr const char* kDroppedEnv[] = {"DBUS_SESSION_BUS_ADDRESS=",
                                        "DBUS_SYSTEM_BUS_ADDRESS=",
                                        "NOCONTACT_DATA_DIR=",
+                                       "XDG_CONFIG_HOME=",
                                        "JOURNAL_STREAM=",
                                        "NOTIFY_SOCKET=",
                                        "WATCHDOG_USEC=",
@@ -194,7 +195,8 @@ void DaemonProcess::start() {
     int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0) throw std::runtime_error("cannot open the daemon's log");
     std::vector<std::string> env = childEnvironment(bus_address_);
-    if (config_home_) env.push_back("XDG_CONFIG_HOME=" + dir_ + "/config");
+    // Always a config folder of its own: never the person's notification server settings.
+    env.push_back("XDG_CONFIG_HOME=" + dir_ + "/config");
     struct stat log_stat {};
     if (journal_fd_ >= 0 && fstat(fd, &log_stat) == 0) {
         // stderr is "the journal's stream", so log.cpp sends structured entries instead.
@@ -399,6 +401,7 @@ void DaemonTest::startDaemon(const std::string& policy, bool dry_run) {
     daemon_ = std::make_unique<DaemonProcess>(bus_.address(), dry_run);
     if (!policy.empty()) daemon_->writePolicy(policy);
     if (!system_bus_.empty()) daemon_->useSystemBus(system_bus_);
+    if (before_start_) before_start_(*daemon_);
     daemon_->start();
     if (!client_) {
         connection_ = sdbus::createSessionBusConnectionWithAddress(bus_.address());

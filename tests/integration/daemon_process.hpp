@@ -38,6 +38,8 @@ class DaemonProcess {
     DaemonProcess& operator=(const DaemonProcess&) = delete;
 
     const std::string& policyPath() const { return policy_path_; }
+    // The daemon's XDG_CONFIG_HOME (where a notification server's settings would be).
+    std::string configHome() const { return dir_ + "/config"; }
     // The folder given as --state-dir (the journal is in it once the daemon has started).
     std::string stateDir() const { return dir_ + "/state"; }
     // Saves the policy as editors do: a new file beside it, renamed over the old one.
@@ -182,6 +184,8 @@ class DaemonTest : public ::testing::Test {
     std::unique_ptr<Client> app_ = std::make_unique<Client>(bus_.address());
     std::unique_ptr<DaemonProcess> daemon_;
     std::string system_bus_;  // the system bus startDaemon gives the daemon; none when empty
+    // Runs in startDaemon just before the daemon starts (e.g. to write a server's settings).
+    std::function<void(DaemonProcess&)> before_start_;
     std::unique_ptr<sdbus::IConnection> connection_;
     std::unique_ptr<daemon::BusSource> connection_source_;
     std::unique_ptr<DaemonClient> client_;

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dbus/server_control.hpp"
+
+#include <systemd/sd-bus.h>
+
+#include <cstdarg>
+#include <cstring>
+#include <utility>
+
+#include "dbus/ask.hpp"
+
+namespace nocontact::dbus {
+
+namespace {
+
+constexpr const char* kDunstPath = "/org/freedesktop/Notifications";
+constexpr const char* kDunstInterface = "org.dunstproject.cmd0";
+constexpr const char* kMakoPath = "/fr/emersion/Mako";
+constexpr const char* kMakoInterface = "fr.emersion.Mako";
+constexpr const char* kSwayncService = "org.erikreider.swaync.cc";
+constexpr const char* kSwayncPath = "/org/erikreider/swaync/cc";
+
+struct Call {
+    ServerControl::Done done;
+    ServerControl::Listed listed;
+    std::string kind;
+};
+
+int onDone(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    auto* call = static_cast<Call*>(userdata);
+    bool error = sd_bus_message_is_method_error(m, nullptr);
+    if (call->done) call->done(!error, error ? errorText(m) : std::string());
+    return 1;
+}
+
+// One a{sv} entry: strings and the id; everything else skipped.
+int readEntry(sd_bus_message* m, ServerNotification& n) {
+    int r;
+    while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+        const char* key = nullptr;
+        if ((r = sd_bus_message_read_basic(m, 's', &key)) < 0) return r;
+        const char* type = nullptr;
+        if ((r = sd_bus_message_peek_type(m, nullptr, &type)) < 0) return r;
+        std::string k = key;
+        if (std::strcmp(type, "s") == 0) {
+            const char* s = nullptr;
+            if ((r = sd_bus_message_read(m, "v", "s", &s)) < 0) return r;
+            if (k == "appname" || k == "app-name") n.app_name = s;
+            else if (k == "summary") n.summary = s;
+            else if (k == "body") n.body = s;
+        } else if (k == "id" && std::strcmp(type, "u") == 0) {
+            if ((r = sd_bus_message_read(m, "v", "u", &n.id)) < 0) return r;
+        } else if (k == "id" && std::strcmp(type, "i") == 0) {
+            std::int32_t id = 0;
+            if ((r = sd_bus_message_read(m, "v", "i", &id)) < 0) return r;
+            n.id = id > 0 ? static_cast<std::uint32_t>(id) : 0;
+        } else if ((r = sd_bus_message_skip(m, "v")) < 0) {
+            return r;
+        }
+        if ((r = sd_bus_message_exit_container(m)) < 0) return r;
+    }
+    return r;
+}
+
+int onListed(sd_bus_message* m, void* userdata, sd_bus_error*) {
+    auto* call = static_cast<Call*>(userdata);
+    std::vector<ServerNotification> out;
+    bool ok = !sd_bus_message_is_method_error(m, nullptr) &&
+              sd_bus_message_enter_container(m, 'a', "a{sv}") > 0;
+    int r = 0;
+    while (ok && (r = sd_bus_message_enter_container(m, 'a', "{sv}")) > 0) {
+        ServerNotification n;
+        ok = readEntry(m, n) >= 0 && sd_bus_message_exit_container(m) >= 0;
+        if (ok && n.id != 0) out.push_back(std::move(n));
+    }
+    ok = ok && r >= 0;
+    if (call->listed) call->listed(ok, ok ? std::move(out) : std::vector<ServerNotification>{});
+    return 1;
+}
+
+void send(sd_bus* bus, const std::string& dest, const char* path, const char* iface,
+          const char* member, sd_bus_message_handler_t handler, Call* call, const char* types,
+          ...) {
+    sd_bus_message* m = nullptr;
+    int r = sd_bus_message_new_method_call(bus, &m, dest.c_str(), path, iface, member);
+    if (r >= 0) r = sd_bus_message_set_auto_start(m, 0);
+    if (r >= 0 && types && *types) {
+        va_list ap;
+        va_start(ap, types);
+        r = sd_bus_message_appendv(m, types, ap);
+        va_end(ap);
+    }
+    sd_bus_slot* slot = nullptr;
+    if (r >= 0) r = sd_bus_call_async(bus, &slot, m, handler, call, 0);
+    sd_bus_message_unref(m);
+    if (r < 0) {
+        std::string why = std::string("not sent: ") + std::strerror(-r);
+        if (call->done) call->done(false, why);
+        if (call->listed) call->listed(false, {});
+        delete call;
+        return;
+    }
+    sd_bus_slot_set_destroy_callback(slot, [](void* p) { delete static_cast<Call*>(p); });
+    sd_bus_slot_set_floating(slot, 1);
+    sd_bus_slot_unref(slot);
+}
+
+}  // namespace
+
+void ServerControl::dunstRuleEnable(const std::string& server, const std::string& rule, bool on,
+                                    Done done) {
+    send(bus_, server, kDunstPath, kDunstInterface, "RuleEnable", &onDone,
+         new Call{std::move(done), {}, "dunst"}, "si", rule.c_str(), on ? 1 : 0);
+}
+
+void ServerControl::reload(const std::string& kind, const std::string& server, Done done) {
+    auto* call = new Call{std::move(done), {}, kind};
+    if (kind == "dunst")
+        send(bus_, server, kDunstPath, kDunstInterface, "ConfigReload", &onDone, call, "");
+    else if (kind == "mako")
+        send(bus_, server, kMakoPath, kMakoInterface, "Reload", &onDone, call, "");
+    else
+        send(bus_, kSwayncService, kSwayncPath, kSwayncService, "ReloadConfig", &onDone, call,
+             "");
+}
+
+void ServerControl::list(const std::string& kind, const std::string& server, Listed done) {
+    auto* call = new Call{{}, std::move(done), kind};
+    if (kind == "dunst")
+        send(bus_, server, kDunstPath, kDunstInterface, "NotificationListHistory", &onListed,
+             call, "");
+    else
+        send(bus_, server, kMakoPath, kMakoInterface, "ListNotifications", &onListed, call, "");
+}
+
+void ServerControl::drop(const std::string& kind, const std::string& server, std::uint32_t id,
+                         Done done) {
+    auto* call = new Call{std::move(done), {}, kind};
+    if (kind == "dunst")
+        send(bus_, server, kDunstPath, kDunstInterface, "NotificationRemoveFromHistory", &onDone,
+             call, "u", id);
+    else
+        send(bus_, server, kMakoPath, kMakoInterface, "DismissNotification", &onDone, call, "ub",
+             id, 0);
+}
+
+}  // namespace nocontact::dbus
