@@ -3,8 +3,8 @@
 # Sourced: a flash detector. It counts what a person would see a real notification server put
 # on screen, in a private session (tests/e2e/session.sh):
 #   dunst, xfce4-notifyd  under Xvfb: windows mapped and drawn into (tests/e2e/flash_x11.py)
-#   mako, swaync          under a headless sway, as uid 65534: buffers the server attaches and
-#                         commits to its layer surfaces (its own WAYLAND_DEBUG trace)
+#   mako, swaync          under a headless sway (itself run as uid 65534): buffers the server
+#                         attaches and commits to its layer surfaces (its WAYLAND_DEBUG trace)
 # The server is started as D-Bus activation would start it for a new user: no options, its
 # configuration from $XDG_CONFIG_HOME (private and empty unless something writes there) or the
 # system's. Nothing written by the detector holds message text: only surfaces and windows.
@@ -22,7 +22,8 @@
 #   flash_start_daemon NOCONTACTD   nocontactd with one contact, Alex Morgan, at firm
 #   flash_held                  how many messages nocontactd holds (Status "held")
 #   flash_run_hook COMMAND      runs COMMAND (e.g. "nocontactctl setup --yes") in the session,
-#                               then starts the server again if the command stopped it
+#                               then starts the server again if the command stopped it (and
+#                               waited for it to end) without starting it again itself
 #   flash_stranger              one stranger's message; 0 if the detector saw it drawn
 #   flash_contact_messages N    N messages from the contact, one at a time, each settled;
 #                               sets flash_flashed (how many were drawn) and flash_drawn (events)
@@ -42,8 +43,7 @@ flash_has_owner() {
         org.freedesktop.DBus.NameHasOwner "string:$1" 2>/dev/null | grep -q "boolean true"
 }
 
-# A private home: the server, nocontactd and any hook read and write only there. Readable by
-# the Wayland user, who runs mako and swaync.
+# A private home: the server, nocontactd and any hook read and write only there.
 flash_home() {
     local d
     export HOME=$session_dir/home
@@ -52,7 +52,6 @@ flash_home() {
     for d in "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"; do
         mkdir -p "$d"
     done
-    chmod -R a+rX "$HOME"
 }
 
 flash_start() {
@@ -86,10 +85,9 @@ flash_server_start() {
         xfce4-notifyd) /usr/lib/x86_64-linux-gnu/xfce4/notifyd/xfce4-notifyd >>"$log" 2>&1 & ;;
         mako | swaync)
             # The server's own protocol trace is the detector; its other output goes there too.
-            # The home and its files are root's and readable; the server itself is the Wayland
-            # user's, so it keeps its runtime files in its own runtime directory.
-            session_as_wayland_user env WAYLAND_DEBUG=1 XDG_CONFIG_HOME="$XDG_CONFIG_HOME" \
-                XDG_CACHE_HOME="$session_wayland_runtime/cache" "$flash_server" \
+            # Only sway must be another user: the server runs as the one who configures it (as
+            # on a desktop), and connects to sway's socket as root may.
+            XDG_RUNTIME_DIR=$session_wayland_runtime WAYLAND_DEBUG=1 "$flash_server" \
                 >>"$session_dir/flash.wl" 2>&1 &
             ;;
     esac
@@ -98,14 +96,27 @@ flash_server_start() {
     wait_for 15 flash_has_owner org.freedesktop.Notifications
 }
 
+flash_server_owner_pid() {
+    dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+        org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.Notifications \
+        2>/dev/null | awk '/uint32/ { print $2 }'
+}
+
 flash_server_ensure() {
-    if [[ -n $flash_server_pid ]] && kill -0 "$flash_server_pid" 2>/dev/null &&
-        flash_has_owner org.freedesktop.Notifications; then
+    local owner
+    # Still running and still the server. (A hook that stops the server waits for it to end,
+    # as `systemctl stop` would.)
+    if kill -0 "$flash_server_pid" 2>/dev/null && flash_has_owner org.freedesktop.Notifications; then
         return 0
     fi
-    # Gone, or going: wait until it has let go of the name, then start it as activation would.
-    wait_for 10 eval '! flash_has_owner org.freedesktop.Notifications'
-    flash_server_start
+    owner=$(flash_server_owner_pid)
+    if [[ -n $owner ]]; then
+        # Someone (the hook) started it again: that one is the server now.
+        flash_server_pid=$owner
+        session_pids+=("$owner")
+        return 0
+    fi
+    flash_server_start  # as D-Bus activation would
 }
 
 # The Wayland trace, reduced: a layer surface is shown by its first committed buffer, drawn by
@@ -202,7 +213,6 @@ contacts:
     reasons: ["You asked for this space for good reasons."]
     match: { names: ["Alex Morgan"] }
 YAML
-    chmod -R a+rX "$XDG_CONFIG_HOME"
     # Never the machine's system bus (ModemManager): a test's daemon follows only what it is given.
     DBUS_SYSTEM_BUS_ADDRESS="unix:path=$session_dir/no-system-bus" \
         "$daemon" --policy "$policy" --state-dir "$session_dir/state" \
@@ -217,7 +227,6 @@ flash_run_hook() {
     DBUS_SYSTEM_BUS_ADDRESS="unix:path=$session_dir/no-system-bus" bash -c "$1"
     status=$?
     flash_server_ensure || return 1
-    chmod -R a+rX "$XDG_CONFIG_HOME"
     return $status
 }
 
