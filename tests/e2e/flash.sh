@@ -124,9 +124,13 @@ flash_server_ensure() {
 # (the server started again) starts afresh: what the old one showed went with it.
 flash_wayland_events() {
     awk '
-        function hide_all(s) { for (s in visible) { print t, "hide", s; delete visible[s] } }
-        / -> / || /wl_display@1\.get_registry/ {
-            t = substr($1, 2, length($1) - 2) / 1000
+        function out(kind, s) { printf "%.6f %s %s\n", t, kind, s }
+        function hide_all(s) { for (s in visible) { out("hide", s); delete visible[s] } }
+        # "[MS.US]": microseconds in 32 bits, so the clock wraps every 4294.967296 s.
+        / -> / {
+            t = substr($1, 2, length($1) - 2) / 1000 + wraps * 4294.967296
+            if (t < last - 60) { wraps++; t += 4294.967296 }
+            last = t
         }
         / -> wl_display@1\.get_registry\(/ { hide_all(); delete layer; delete pending; next }
         / -> zwlr_layer_shell_v1@[0-9]+\.get_layer_surface\(/ {
@@ -139,13 +143,13 @@ flash_wayland_events() {
             else if ($0 ~ /\.attach\(/) pending[s] = "buffer"
             else if ($0 ~ /\.commit\(/) {
                 if (pending[s] == "buffer") {
-                    print t, ((s in visible) ? "draw" : "show"), s; visible[s] = 1
+                    out((s in visible) ? "draw" : "show", s); visible[s] = 1
                 } else if (pending[s] == "nil" && (s in visible)) {
-                    print t, "hide", s; delete visible[s]
+                    out("hide", s); delete visible[s]
                 }
                 delete pending[s]
             } else {
-                if (s in visible) print t, "hide", s
+                if (s in visible) out("hide", s)
                 delete visible[s]; delete layer[s]; delete pending[s]
             }
         }

@@ -15,6 +15,7 @@ server=$1
 mode=${2:-self-test}
 # shellcheck source=tests/e2e/flash.sh
 source "$(dirname "$0")/flash.sh"
+export NOCONTACT_DATA_DIR=${NOCONTACT_DATA_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/config}
 trap 'session_stop' EXIT
 passed=0
 failed=0
