@@ -1,0 +1,284 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# shellcheck shell=bash
+# Sourced: a flash detector. It counts what a person would see a real notification server put
+# on screen, in a private session (tests/e2e/session.sh):
+#   dunst, xfce4-notifyd  under Xvfb: windows mapped and drawn into (tests/e2e/flash_x11.py)
+#   mako, swaync          under a headless sway (itself run as uid 65534): buffers the server
+#                         attaches and commits to its layer surfaces (its WAYLAND_DEBUG trace)
+# The server is started as D-Bus activation would start it for a new user: no options, its
+# configuration from $XDG_CONFIG_HOME (private and empty unless something writes there) or the
+# system's. Nothing written by the detector holds message text: only surfaces and windows.
+#
+#   flash_start SERVER          the session, the detector and the server; 1 if any fails
+#   flash_server_ensure         starts the server again if it is gone (as activation would)
+#   flash_events                every event so far: "TIME show|draw|hide ID [CLASS]"
+#   flash_count                 shows + draws so far (each one something drawn on screen)
+#   flash_count_above N         true once flash_count is more than N (for wait_for)
+#   flash_visible               surfaces or windows on screen now
+#   flash_settle [HELD]         waits until nocontactd holds HELD messages (when given), nothing
+#                               is on screen and nothing has been drawn for a moment
+#   flash_send SUMMARY BODY     a Signal-like notification (notify-send); prints its id
+#   flash_close ID              CloseNotification, as an app would
+#   flash_start_daemon NOCONTACTD   nocontactd with one contact, Alex Morgan, at firm
+#   flash_held                  how many messages nocontactd holds (Status "held")
+#   flash_run_hook COMMAND      runs COMMAND (e.g. "nocontactctl setup --yes") in the session,
+#                               then starts the server again if the command stopped it (and
+#                               waited for it to end) without starting it again itself
+#   flash_stranger              one stranger's message; 0 if the detector saw it drawn
+#   flash_contact_messages N    N messages from the contact, one at a time, each settled;
+#                               sets flash_flashed (how many were drawn) and flash_drawn (events)
+#   flash_expect_none SERVER N  (after flash_start SERVER, the daemon and the rules) fails
+#                               unless a stranger is seen and none of N contact messages is
+
+flash_e2e=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/e2e/session.sh
+source "$flash_e2e/session.sh"
+flash_server=""
+flash_server_pid=""
+flash_daemon_pid=""
+flash_py=/usr/bin/python3  # Debian's, where python3-xlib and python3-gi are installed
+
+flash_has_owner() {
+    dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+        org.freedesktop.DBus.NameHasOwner "string:$1" 2>/dev/null | grep -q "boolean true"
+}
+
+# A private home: the server, nocontactd and any hook read and write only there.
+flash_home() {
+    local d
+    export HOME=$session_dir/home
+    export XDG_CONFIG_HOME=$HOME/.config XDG_DATA_HOME=$HOME/.local/share \
+        XDG_STATE_HOME=$HOME/.local/state XDG_CACHE_HOME=$HOME/.cache
+    for d in "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"; do
+        mkdir -p "$d"
+    done
+}
+
+flash_start() {
+    flash_server=$1
+    case $flash_server in
+        dunst | xfce4-notifyd)
+            session_start_bus own-user || return 1
+            session_start_x || return 1
+            "$flash_py" "$flash_e2e/flash_x11.py" >"$session_dir/flash.x11" 2>"$session_dir/flash.err" &
+            session_pids+=($!)
+            wait_for 10 grep -qx ready "$session_dir/flash.x11" || return 1
+            ;;
+        mako | swaync)
+            session_start_bus any-user || return 1
+            session_start_sway || return 1
+            : >"$session_dir/flash.wl"
+            ;;
+        *)
+            echo "flash_start: unknown server $flash_server (dunst, mako, swaync, xfce4-notifyd)" >&2
+            return 1
+            ;;
+    esac
+    flash_home
+    flash_server_start
+}
+
+flash_server_start() {
+    local log=$session_dir/server.log
+    case $flash_server in
+        dunst) dunst >>"$log" 2>&1 & ;;
+        xfce4-notifyd) /usr/lib/x86_64-linux-gnu/xfce4/notifyd/xfce4-notifyd >>"$log" 2>&1 & ;;
+        mako | swaync)
+            # The server's own protocol trace is the detector; its other output goes there too.
+            # Only sway must be another user: the server runs as the one who configures it (as
+            # on a desktop), and connects to sway's socket as root may.
+            XDG_RUNTIME_DIR=$session_wayland_runtime WAYLAND_DEBUG=1 "$flash_server" \
+                >>"$session_dir/flash.wl" 2>&1 &
+            ;;
+    esac
+    flash_server_pid=$!
+    session_pids+=("$flash_server_pid")
+    wait_for 15 flash_has_owner org.freedesktop.Notifications
+}
+
+flash_server_owner_pid() {
+    dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+        org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.Notifications \
+        2>/dev/null | awk '/uint32/ { print $2 }'
+}
+
+flash_server_ensure() {
+    local owner
+    # Still running and still the server. (A hook that stops the server waits for it to end,
+    # as `systemctl stop` would.)
+    if kill -0 "$flash_server_pid" 2>/dev/null && flash_has_owner org.freedesktop.Notifications; then
+        return 0
+    fi
+    owner=$(flash_server_owner_pid)
+    if [[ -n $owner ]]; then
+        # Someone (the hook) started it again: that one is the server now.
+        flash_server_pid=$owner
+        session_pids+=("$owner")
+        return 0
+    fi
+    flash_server_start  # as D-Bus activation would
+}
+
+# The Wayland trace, reduced: a layer surface is shown by its first committed buffer, drawn by
+# every further one, hidden by a commit without a buffer or its destruction. A new connection
+# (the server started again) starts afresh: what the old one showed went with it.
+flash_wayland_events() {
+    awk '
+        function out(kind, s) { printf "%.6f %s %s\n", t, kind, s }
+        function hide_all(s) { for (s in visible) { out("hide", s); delete visible[s] } }
+        # "[MS.US]": microseconds in 32 bits, so the clock wraps every 4294.967296 s.
+        / -> / {
+            t = substr($1, 2, length($1) - 2) / 1000 + wraps * 4294.967296
+            if (t < last - 60) { wraps++; t += 4294.967296 }
+            last = t
+        }
+        / -> wl_display@1\.get_registry\(/ { hide_all(); delete layer; delete pending; next }
+        / -> zwlr_layer_shell_v1@[0-9]+\.get_layer_surface\(/ {
+            match($0, /wl_surface@[0-9]+/); layer[substr($0, RSTART, RLENGTH)] = 1; next
+        }
+        / -> wl_surface@[0-9]+\.(attach|commit|destroy)\(/ {
+            match($0, /wl_surface@[0-9]+/); s = substr($0, RSTART, RLENGTH)
+            if (!(s in layer)) next
+            if ($0 ~ /\.attach\(nil/) pending[s] = "nil"
+            else if ($0 ~ /\.attach\(/) pending[s] = "buffer"
+            else if ($0 ~ /\.commit\(/) {
+                if (pending[s] == "buffer") {
+                    out((s in visible) ? "draw" : "show", s); visible[s] = 1
+                } else if (pending[s] == "nil" && (s in visible)) {
+                    out("hide", s); delete visible[s]
+                }
+                delete pending[s]
+            } else {
+                if (s in visible) out("hide", s)
+                delete visible[s]; delete layer[s]; delete pending[s]
+            }
+        }
+    ' "$session_dir/flash.wl"
+}
+
+flash_events() {
+    case $flash_server in
+        dunst | xfce4-notifyd) grep -v '^ready$' "$session_dir/flash.x11" ;;
+        mako | swaync) flash_wayland_events ;;
+    esac
+}
+
+flash_count() { flash_events | grep -cE ' (show|draw) ' || true; }
+flash_count_above() { [[ $(flash_count) -gt $1 ]]; }
+flash_visible() {
+    flash_events | awk '$2 == "show" { n++ } $2 == "hide" { n-- } END { print n + 0 }'
+}
+
+# Nothing on screen, and no new event across a fifth of a second (a server draws within a frame
+# or two of deciding to; a withdrawn notification's last frame comes within that).
+flash_quiet() {
+    local before
+    before=$(flash_events | wc -l)
+    [[ $(flash_visible) -eq 0 ]] || return 1
+    sleep 0.2
+    [[ $(flash_events | wc -l) -eq $before && $(flash_visible) -eq 0 ]]
+}
+
+flash_held() {
+    gdbus call --session --dest org.nocontact.Daemon1 --object-path /org/nocontact/Daemon1 \
+        --method org.nocontact.Daemon1.Status 2>/dev/null |
+        grep -oE "'held': <uint32 [0-9]+>" | grep -oE '[0-9]+>' | tr -d '>'
+}
+flash_held_at_least() { [[ $(flash_held) -ge $1 ]]; }
+
+flash_settle() {
+    if [[ -n ${1:-} ]]; then
+        wait_for 15 flash_held_at_least "$1" || return 1
+    fi
+    wait_for 15 flash_quiet
+}
+
+flash_send() {
+    notify-send -p -a Signal -h string:desktop-entry:signal "$1" "$2"
+}
+
+flash_close() {
+    dbus-send --session --print-reply --dest=org.freedesktop.Notifications \
+        /org/freedesktop/Notifications org.freedesktop.Notifications.CloseNotification \
+        "uint32:$1" >/dev/null
+}
+
+# One contact, at firm (held silently, no pause drawn), digests never due during a run.
+flash_start_daemon() {
+    local daemon=$1 policy=$XDG_CONFIG_HOME/nocontact/policy.yaml
+    mkdir -p "$(dirname "$policy")"
+    cat >"$policy" <<'YAML'
+version: 1
+defaults: { strictness: pause, region: US, pause: 3s }
+contacts:
+  - name: Alex
+    since: 2026-10-01
+    strictness: firm
+    reasons: ["You asked for this space for good reasons."]
+    match: { names: ["Alex Morgan"] }
+YAML
+    # Never the machine's system bus (ModemManager): a test's daemon follows only what it is given.
+    DBUS_SYSTEM_BUS_ADDRESS="unix:path=$session_dir/no-system-bus" \
+        "$daemon" --policy "$policy" --state-dir "$session_dir/state" \
+        >"$session_dir/nocontactd.log" 2>&1 &
+    flash_daemon_pid=$!
+    session_pids+=("$flash_daemon_pid")
+    wait_for 10 flash_held_at_least 0
+}
+
+flash_run_hook() {
+    local status
+    DBUS_SYSTEM_BUS_ADDRESS="unix:path=$session_dir/no-system-bus" bash -c "$1"
+    status=$?
+    flash_server_ensure || return 1
+    return $status
+}
+
+flash_stranger() {
+    local before id
+    before=$(flash_count)
+    id=$(flash_send "Sam Rivera" "are we still on for Saturday?") || return 1
+    wait_for 10 flash_count_above "$before"
+    local seen=$?
+    flash_close "$id"
+    wait_for 15 flash_quiet
+    return $seen
+}
+
+flash_contact_messages() {
+    local n=$1 i before held0 events=""
+    flash_flashed=0
+    flash_drawn=0
+    held0=$(flash_held)
+    for ((i = 1; i <= n; i++)); do
+        before=$(flash_count)
+        flash_send "Alex Morgan" "message $i: can we talk tonight?" >/dev/null || return 1
+        flash_settle "$((held0 + i))" || {
+            echo "flash: message $i not settled (held $(flash_held), on screen $(flash_visible))" >&2
+            return 1
+        }
+        events=$(($(flash_count) - before))
+        if ((events > 0)); then
+            flash_flashed=$((flash_flashed + 1))
+            flash_drawn=$((flash_drawn + events))
+        fi
+    done
+}
+
+flash_expect_none() {
+    local server=$1 n=$2
+    if ! flash_stranger; then
+        echo "FAIL: $server: a stranger's message was not seen drawn: the detector is blind"
+        return 1
+    fi
+    flash_contact_messages "$n" || { echo "FAIL: $server: the contact's messages did not settle"; return 1; }
+    if ((flash_flashed > 0)); then
+        echo "FAIL: $server: $flash_flashed of $n contact messages drawn ($flash_drawn draws)"
+        return 1
+    fi
+    if ! flash_stranger; then
+        echo "FAIL: $server: a stranger's message was not seen drawn after the contact's"
+        return 1
+    fi
+    echo "ok: $server: 0 of $n contact messages drawn; strangers drawn before and after"
+}

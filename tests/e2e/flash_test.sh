@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The flash detector (tests/e2e/flash.sh) on a real notification server, in a private session.
+#
+# Usage: flash_test.sh SERVER
+#   The detector's self-test: with no notification sent, nothing is counted; a stranger's
+#   message is counted as drawn; closing it leaves nothing on screen.
+# Usage: flash_test.sh SERVER --with-rules NOCONTACTD NOCONTACTCTL [N]
+#   nocontactd with one contact at firm, then `NOCONTACTCTL setup --yes` in the session: a
+#   stranger is drawn before and after, none of N (default 20) messages from the contact is
+#   drawn, and all N are in `nocontactctl held --json`.
+# SERVER: dunst | mako | swaync | xfce4-notifyd
+set -uo pipefail
+server=$1
+mode=${2:-self-test}
+# shellcheck source=tests/e2e/flash.sh
+source "$(dirname "$0")/flash.sh"
+export NOCONTACT_DATA_DIR=${NOCONTACT_DATA_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/config}
+trap 'session_stop' EXIT
+passed=0
+failed=0
+result() {
+    if [[ $1 -eq 0 ]]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: $server: $2"
+        echo "--- what the detector saw:"
+        flash_events | tail -n 20
+        echo "--- the server's own log (last lines):"
+        tail -n 20 "$session_dir/server.log" 2>/dev/null
+        [[ -f $session_dir/nocontactd.log ]] && { echo "--- nocontactd's log:"; cat "$session_dir/nocontactd.log"; }
+    fi
+}
+
+flash_start "$server" || { echo "FAIL: $server: could not start the private session and server"; exit 1; }
+
+case $mode in
+    self-test)
+        # A measured window, not a wait: with nothing sent, the count must stay 0 through it.
+        sleep 2
+        [[ $(flash_count) -eq 0 && $(flash_visible) -eq 0 ]]
+        result $? "nothing counted while no notification is sent"
+
+        id=$(flash_send "Sam Rivera" "are we still on for Saturday?")
+        wait_for 10 flash_count_above 0
+        result $? "a stranger's message is counted as drawn"
+
+        flash_close "$id"
+        wait_for 10 flash_quiet
+        result $? "closed, nothing of it is left on screen"
+
+        # A second one, once the screen is clear again, is counted again: the count is per
+        # appearance, not a one-off.
+        before=$(flash_count)
+        id=$(flash_send "Sam Rivera" "see you there")
+        wait_for 10 flash_count_above "$before"
+        result $? "a second stranger's message is counted too"
+        flash_close "$id"
+        ;;
+    --with-rules)
+        daemon=$3
+        ctl=$4
+        n=${5:-20}
+        flash_start_daemon "$daemon"
+        result $? "nocontactd starts and answers Status"
+        flash_run_hook "$(printf '%q setup --yes' "$ctl")"
+        result $? "nocontactctl setup --yes succeeds and the server runs after it"
+        flash_expect_none "$server" "$n"
+        result $? "no message from the contact is drawn"
+        kept=$("$ctl" held --json | "$flash_py" -c 'import json, sys
+print(sum(1 for m in json.load(sys.stdin) if m["contact"] == "Alex" and m["state"] == "held"))')
+        [[ $kept -eq $n ]]
+        result $? "all $n of the contact's messages are in held --json (there are $kept)"
+        ! grep -q "can we talk tonight" "$session_dir/nocontactd.log"
+        result $? "nocontactd's log holds no message text"
+        ;;
+    *)
+        echo "usage: flash_test.sh SERVER [--with-rules NOCONTACTD NOCONTACTCTL [N]]" >&2
+        exit 2
+        ;;
+esac
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
