@@ -48,8 +48,8 @@ struct RuleShape {
     enum class AppKey { AppName, DesktopEntry } app_key = AppKey::AppName;
     std::string app;  // exact app_name or desktop entry
     enum class Field { Summary, Body } field = Field::Summary;
-    std::string text;    // the literal text: the name, with the profile's literal around it
-    bool whole = true;   // the field is exactly `text`; otherwise it starts with `text`
+    std::string text;   // the literal text: the name, with the profile's literal around it
+    bool whole = true;  // the field is exactly `text`; otherwise it starts with `text`
 };
 
 // Every shape of every contact's names in every profile that can be said as a rule. Profiles
@@ -58,15 +58,33 @@ struct RuleShape {
 std::vector<RuleShape> ruleShapes(const policy::Policy& policy, const policy::Profiles& profiles);
 
 // Whether the rules for the contacts marked in `held` (indexed like Policy::contacts) hide
-// `n`: exactly what the rendered rules make the server do.
+// `n`: exactly what the rendered rules make the server do. Only FDO Notify calls reach a
+// server's rules; the comparison is byte for byte, case-sensitive, on the raw text (markup
+// included), as the servers do it. The three-argument form is dunst's and mako's; swaync 0.7
+// cannot match a desktop entry, so its rules leave those shapes out (see shapeRenders).
 bool rulesHide(const std::vector<RuleShape>& shapes, const std::vector<bool>& held,
                const policy::Notification& n);
+bool rulesHide(RuleServer server, const std::vector<RuleShape>& shapes,
+               const std::vector<bool>& held, const policy::Notification& n);
+// Whether `server`'s rules can say this shape (swaync 0.7: app names only).
+bool shapeRenders(RuleServer server, const RuleShape& shape);
 
 // How dunst reads a rule's strings: fnmatch globs unless its configuration says
 // `enable_regex = true` (then POSIX extended regexes, unanchored).
 struct DunstSyntax {
     bool regex = false;
 };
+
+// Reads `enable_regex` from dunst configuration text (the last value in [global] wins).
+DunstSyntax dunstSyntaxOf(const std::string& ini_text);
+
+// The strings the renderers put in a rule for `text` (exported for the consistency tests).
+// dunst: a glob, or an anchored POSIX ERE using GNU's \` and \' (dunst compiles with
+// REG_NEWLINE, where ^ and $ would also match at every line). mako: a POSIX ERE for prefixes
+// (mako compiles without REG_NEWLINE). swaync: a PCRE anchored with \A and \z.
+std::string dunstPattern(const std::string& text, bool whole, DunstSyntax syntax);
+std::string makoPrefixRegex(const std::string& text);
+std::string swayncPattern(const std::string& text, bool whole);
 
 // The name of the dunst rule section of shape `i` ("nocontact-3"), for RuleEnable.
 std::string dunstRuleName(std::size_t i);
@@ -78,8 +96,9 @@ std::string dunstRuleName(std::size_t i);
 std::string renderDunst(const std::vector<RuleShape>& shapes, const std::vector<bool>& held,
                         DunstSyntax syntax);
 
-// The block nocontact owns in mako's configuration (between kMarkBegin and kMarkEnd lines):
-// one criteria section per held shape, `invisible=1`, `history=0`, no timeout.
+// The block nocontact owns in mako's configuration, without the kMarkBegin and kMarkEnd lines
+// (spliceMarked adds them): one criteria section per held shape, `invisible=1`, `history=0`,
+// no timeout. mako 1.7 has no include= and no per-rule switch: only held shapes are written.
 std::string renderMako(const std::vector<RuleShape>& shapes, const std::vector<bool>& held);
 
 // swaync's config.json with nocontact's "notification-visibility" entries ("nocontact-…",
@@ -93,7 +112,10 @@ inline constexpr const char* kMarkBegin =
     "# >>> nocontact: written by nocontactctl setup and nocontactd; edit the policy instead";
 inline constexpr const char* kMarkEnd = "# <<< nocontact";
 
-// `file` with nocontact's marked block replaced by `block` (appended when there is none).
+// `file` with nocontact's marked block (the kMarkBegin line through the kMarkEnd line)
+// replaced by kMarkBegin, `block` (whole lines) and kMarkEnd; appended when there is none.
+// removeMarked(spliceMarked(f, b)) == f, byte for byte, for any f without a block (a file
+// not ending in a newline gets one before the block, and loses it again with the block).
 std::string spliceMarked(const std::string& file, const std::string& block);
 // `file` without nocontact's marked block; unchanged when there is none.
 std::string removeMarked(const std::string& file);
@@ -107,11 +129,15 @@ struct ServerPaths {
     std::string dunst_dropin;  // ~/.config/dunst/dunstrc.d/90-nocontact.conf
     std::string mako;          // ~/.config/mako/config
     std::string swaync;        // ~/.config/swaync/config.json
+    // $XDG_STATE_HOME/nocontact/setup.json: what `nocontactctl setup` did, so that --undo
+    // takes back exactly that. swaync's rules have no mark of their own once no one is held.
+    std::string setup_record;
 };
 ServerPaths serverPaths();
 
 // Whether `nocontactctl setup` has put nocontact's rules in place for this server (its file,
-// or its marked block, exists): nocontactd keeps rules in step only where the person said yes.
+// or its marked block, exists; for swaync: config.json exists and setup.json names swaync):
+// nocontactd keeps rules in step only where the person said yes.
 bool rulesInstalled(RuleServer s, const ServerPaths& paths);
 
 // Writes the server's rules for `held` (atomically, mode 0600; the names are private), only
@@ -120,5 +146,15 @@ bool rulesInstalled(RuleServer s, const ServerPaths& paths);
 // or read (swaync's config.json no longer JSON).
 bool updateRules(RuleServer s, const ServerPaths& paths, const std::vector<RuleShape>& shapes,
                  const std::vector<bool>& held);
+
+// dunst's syntax as its files say: the base dunstrc, then every other drop-in, in dunst's order.
+DunstSyntax dunstSyntax(const ServerPaths& paths);
+
+// Writes `text` to `path` atomically (a temporary file beside it, then rename), mode 0600,
+// creating missing directories with mode 0700. A symbolic link is followed, not replaced.
+// Throws std::runtime_error with a sentence a person can read.
+void writeFileAtomic(const std::string& path, const std::string& text);
+// The whole file, or nullopt when it does not exist. Throws when it exists but cannot be read.
+std::optional<std::string> readFileIfAny(const std::string& path);
 
 }  // namespace nocontact::config

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Which notification shapes are certainly a contact's, as a server rule can say them, and
+// what those rules hide. Rendering and files are in server_rules_render.cpp and
+// server_rules_files.cpp.
+#include "config/server_rules.hpp"
+
+#include <regex>
+#include <tuple>
+
+#include "config/server_rules_pattern.hpp"
+#include "policy/matcher.hpp"
+#include "policy/normalise.hpp"
+
+namespace nocontact::config {
+namespace {
+
+using policy::AppProfile;
+using policy::Condition;
+using policy::FieldRef;
+using policy::SenderRule;
+using rules_detail::Reduced;
+
+// One shape being considered, before it is known to be safe.
+struct Candidate {
+    RuleShape shape;
+    const AppProfile* profile = nullptr;
+    const policy::Contact* contact = nullptr;
+    std::size_t rule = 0;  // index into profile->rules
+};
+
+// A field's value when every notification the shape matches has that same value; nullopt when
+// it varies (hints, the other text field, the rest of a field matched by its start).
+std::optional<std::string> knownField(const FieldRef& f, const RuleShape& s) {
+    using F = FieldRef::Field;
+    switch (f.field) {
+        case F::Interface:
+            return std::string(policy::interfaceName(policy::Interface::Fdo));
+        case F::Id:
+        case F::AppId:
+            return std::string();  // FDO notifications carry neither
+        case F::AppName:
+            if (s.app_key == RuleShape::AppKey::AppName) return s.app;
+            return std::nullopt;
+        case F::DesktopEntry:
+            if (s.app_key == RuleShape::AppKey::DesktopEntry) return s.app;
+            return std::nullopt;
+        case F::Summary:
+        case F::Body: {
+            bool same = (f.field == F::Summary) == (s.field == RuleShape::Field::Summary);
+            if (same && s.whole) return s.text;
+            return std::nullopt;
+        }
+        case F::Hint:
+            return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+// True or false when the shape decides the condition; nullopt when it depends on the rest.
+std::optional<bool> conditionIs(const Condition& c, const RuleShape& s) {
+    auto value = knownField(c.field, s);
+    if (!value) return std::nullopt;
+    return std::regex_search(*value, c.pattern) != c.negate;
+}
+
+// True or false when the shape decides all the conditions together.
+std::optional<bool> conditionsAre(const std::vector<Condition>& when, const RuleShape& s) {
+    bool all_true = true;
+    for (const Condition& c : when) {
+        auto is = conditionIs(c, s);
+        if (is && !*is) return false;
+        if (!is) all_true = false;
+    }
+    if (all_true) return true;
+    return std::nullopt;
+}
+
+bool sameField(const FieldRef& f, const RuleShape& s) {
+    return (f.field == FieldRef::Field::Summary && s.field == RuleShape::Field::Summary) ||
+           (f.field == FieldRef::Field::Body && s.field == RuleShape::Field::Body);
+}
+
+bool isGroupRule(const SenderRule& r) {
+    return r.chat_group > 0 || r.chat_field.has_value();
+}
+
+// The kind a rule gives is one the ladder holds like a message for this contact: not a call
+// (calls follow `calls:`), not a group message when groups are shown.
+bool kindHeldLikeMessage(const SenderRule& r, const policy::Contact& c) {
+    if (r.kind && *r.kind == policy::Kind::Call) return false;
+    return !(isGroupRule(r) && c.groups == policy::GroupRule::Show);
+}
+
+// The profile's kind rules cannot turn the shape into something the ladder treats otherwise.
+bool kindRulesAllow(const AppProfile& p, const RuleShape& s, const policy::Contact& c) {
+    for (const policy::KindRule& k : p.kinds) {
+        if (auto is = conditionsAre(k.when, s); is && !*is) continue;
+        bool rings = k.kind == policy::Kind::Call &&
+                     (c.calls == policy::CallRule::Ring || c.repeat_calls_break_through);
+        bool shown = k.kind == policy::Kind::GroupMessage && c.groups == policy::GroupRule::Show;
+        if (rings || shown) return false;
+    }
+    return true;
+}
+
+// The sender a rule finds in a whole, known field; nullopt when the rule does not match.
+std::optional<std::string> senderIn(const SenderRule& r, const std::string& text) {
+    if (!r.pattern) return text;
+    std::smatch m;
+    if (!std::regex_search(text, m, *r.pattern)) return std::nullopt;
+    auto g = static_cast<std::size_t>(r.sender_group);
+    if (g >= m.size() || !m[g].matched) return std::string();
+    return m[g].str();
+}
+
+// No earlier rule of the profile can take a notification of this shape elsewhere: each is
+// ruled out by its conditions, or, on the very text of a whole field, finds the same person.
+bool earlierRulesAgree(const Candidate& c, const std::string& name) {
+    for (std::size_t j = 0; j < c.rule; ++j) {
+        const SenderRule& r = c.profile->rules[j];
+        if (auto is = conditionsAre(r.when, c.shape); is && !*is) continue;
+        if (!sameField(r.from, c.shape) || !c.shape.whole) return false;
+        auto sender = senderIn(r, c.shape.text);
+        if (!sender) continue;
+        if (policy::foldName(*sender) != policy::foldName(name)) return false;
+        if (!kindHeldLikeMessage(r, *c.contact)) return false;
+    }
+    return true;
+}
+
+// The rule itself finds exactly `name` in every notification of the shape.
+bool ruleFindsName(const Candidate& c, const std::optional<Reduced>& reduced,
+                   const std::string& name) {
+    const SenderRule& r = c.profile->rules[c.rule];
+    auto is = conditionsAre(r.when, c.shape);
+    if (!is || !*is) return false;
+    if (c.shape.whole) return senderIn(r, c.shape.text) == name;
+    return reduced && rules_detail::prefixDecides(*reduced, name);
+}
+
+bool isHiddenName(const std::string& name, const Candidate& c) {
+    std::string folded = policy::foldName(name);
+    if (folded == policy::foldName(c.profile->name)) return true;
+    if (c.shape.app_key == RuleShape::AppKey::AppName && folded == policy::foldName(c.shape.app))
+        return true;
+    for (const std::string& h : c.profile->hidden) {
+        if (folded == policy::foldName(h)) return true;
+    }
+    return false;
+}
+
+// What a server would see for a notification of this shape: the profile that claims it must be
+// this one, and reading it must give this contact.
+bool readsAsContact(const Candidate& c, const policy::Profiles& profiles,
+                    const policy::Matcher& matcher) {
+    policy::Notification n;
+    if (c.shape.app_key == RuleShape::AppKey::AppName) {
+        n.app_name = c.shape.app;
+    } else {
+        n.hints["desktop-entry"] = c.shape.app;
+    }
+    std::string text = c.shape.whole ? c.shape.text : c.shape.text + "x";
+    (c.shape.field == RuleShape::Field::Summary ? n.summary : n.body) = text;
+    if (profiles.find(n) != c.profile) return false;
+    auto m = matcher.match(profiles.toEvent(n));
+    return m && m->contact == c.shape.contact;
+}
+
+bool shapeSafe(const Candidate& c, const std::optional<Reduced>& reduced, const std::string& name,
+               const policy::Profiles& profiles, const policy::Matcher& matcher) {
+    const SenderRule& r = c.profile->rules[c.rule];
+    return kindHeldLikeMessage(r, *c.contact) && kindRulesAllow(*c.profile, c.shape, *c.contact) &&
+           !isHiddenName(name, c) && ruleFindsName(c, reduced, name) &&
+           earlierRulesAgree(c, name) && readsAsContact(c, profiles, matcher);
+}
+
+// The texts a rule can be matched by for `name`: the field exactly the name (any rule may read
+// so), and the reduced pattern's literal around it.
+std::vector<std::pair<std::string, bool>> textsFor(const std::optional<Reduced>& reduced,
+                                                   const std::string& name) {
+    std::vector<std::pair<std::string, bool>> texts{{name, true}};
+    if (!reduced) return texts;
+    std::string text = reduced->prefix + name + reduced->suffix;
+    bool whole = reduced->tail == Reduced::Tail::End;
+    if (text != name || !whole) texts.emplace_back(std::move(text), whole);
+    return texts;
+}
+
+struct Context {
+    const policy::Profiles& profiles;
+    const policy::Matcher& matcher;
+    std::vector<RuleShape>& out;
+};
+
+void addIfNew(std::vector<RuleShape>& out, RuleShape s) {
+    auto key = [](const RuleShape& x) {
+        return std::tie(x.contact, x.app_key, x.app, x.field, x.text, x.whole);
+    };
+    for (const RuleShape& have : out) {
+        if (key(have) == key(s)) return;
+    }
+    out.push_back(std::move(s));
+}
+
+void shapesForRule(Candidate base, const std::string& name, Context& ctx) {
+    const SenderRule& r = base.profile->rules[base.rule];
+    if (r.from.field != FieldRef::Field::Summary && r.from.field != FieldRef::Field::Body) return;
+    if (r.pattern && r.sender_group < 1) return;
+    auto reduced = r.pattern ? rules_detail::reduce(r.pattern_text, r.sender_group)
+                             : std::optional<Reduced>(Reduced{});
+    base.shape.field = r.from.field == FieldRef::Field::Summary ? RuleShape::Field::Summary
+                                                                : RuleShape::Field::Body;
+    for (auto& [text, whole] : textsFor(reduced, name)) {
+        Candidate c = base;
+        c.shape.text = text;
+        c.shape.whole = whole;
+        if (shapeSafe(c, reduced, name, ctx.profiles, ctx.matcher)) addIfNew(ctx.out, c.shape);
+    }
+}
+
+void shapesForApp(Candidate base, const std::string& name, Context& ctx) {
+    for (std::size_t k = 0; k < base.profile->rules.size(); ++k) {
+        base.rule = k;
+        shapesForRule(base, name, ctx);
+    }
+}
+
+void shapesForProfile(const Candidate& base, const std::string& name, Context& ctx) {
+    auto each = [&](const std::vector<std::string>& apps, RuleShape::AppKey key) {
+        for (const std::string& app : apps) {
+            if (!rules_detail::safeRuleText(app)) continue;  // includes prefixes ("Firefox*")
+            Candidate c = base;
+            c.shape.app_key = key;
+            c.shape.app = app;
+            shapesForApp(c, name, ctx);
+        }
+    };
+    each(base.profile->app_names, RuleShape::AppKey::AppName);
+    each(base.profile->desktop_entries, RuleShape::AppKey::DesktopEntry);
+}
+
+}  // namespace
+
+const char* ruleServerName(RuleServer s) {
+    switch (s) {
+        case RuleServer::Dunst:
+            return "dunst";
+        case RuleServer::Mako:
+            return "mako";
+        case RuleServer::Swaync:
+            return "swaync";
+    }
+    return "";
+}
+
+std::optional<RuleServer> ruleServerFor(const std::string& server_name) {
+    if (server_name == "dunst") return RuleServer::Dunst;
+    if (server_name == "mako") return RuleServer::Mako;
+    if (server_name == "SwayNotificationCenter") return RuleServer::Swaync;
+    return std::nullopt;
+}
+
+std::vector<RuleShape> ruleShapes(const policy::Policy& policy, const policy::Profiles& profiles) {
+    std::vector<RuleShape> out;
+    policy::Matcher matcher(policy);
+    Context ctx{profiles, matcher, out};
+    for (std::size_t i = 0; i < policy.contacts.size(); ++i) {
+        const policy::Contact& contact = policy.contacts[i];
+        for (const std::string& name : contact.names) {
+            if (!rules_detail::safeName(name)) continue;
+            for (const AppProfile& p : profiles.all()) {
+                Candidate base;
+                base.shape.contact = i;
+                base.shape.profile = p.id;
+                base.profile = &p;
+                base.contact = &contact;
+                shapesForProfile(base, name, ctx);
+            }
+        }
+    }
+    return out;
+}
+
+bool shapeRenders(RuleServer server, const RuleShape& shape) {
+    return server != RuleServer::Swaync || shape.app_key == RuleShape::AppKey::AppName;
+}
+
+bool rulesHide(RuleServer server, const std::vector<RuleShape>& shapes,
+               const std::vector<bool>& held, const policy::Notification& n) {
+    if (n.interface != policy::Interface::Fdo) return false;
+    for (const RuleShape& s : shapes) {
+        if (s.contact >= held.size() || !held[s.contact] || !shapeRenders(server, s)) continue;
+        const std::string& app =
+            s.app_key == RuleShape::AppKey::AppName ? n.app_name : n.desktopEntry();
+        if (app != s.app) continue;
+        const std::string& field = s.field == RuleShape::Field::Summary ? n.summary : n.body;
+        if (s.whole ? field == s.text : field.starts_with(s.text)) return true;
+    }
+    return false;
+}
+
+bool rulesHide(const std::vector<RuleShape>& shapes, const std::vector<bool>& held,
+               const policy::Notification& n) {
+    return rulesHide(RuleServer::Dunst, shapes, held, n);
+}
+
+}  // namespace nocontact::config
