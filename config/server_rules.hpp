@@ -87,7 +87,7 @@ std::string makoPrefixRegex(const std::string& text);
 std::string swayncPattern(const std::string& text, bool whole);
 
 // The name of the dunst rule section of shape `i` ("nocontact-3"), for RuleEnable.
-std::string dunstRuleName(std::size_t i);
+std::string dunstRuleName(const RuleShape& shape);
 
 // A whole dunst drop-in file (dunstrc.d/90-nocontact.conf): one section per shape,
 // `skip_display = true`, `enabled` as `held` says for its contact. Held messages stay in

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The servers' rule formats, as their sources read them: dunst 1.9 (src/ini.c, src/rules.c),
 // mako 1.7 (config.c, criteria.c), swaync 0.7 (configModel.vala, notiDaemon.vala).
+#include <cstdint>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string_view>
@@ -71,8 +73,26 @@ std::string swayncPattern(const std::string& text, bool whole) {
     return "\\A" + pcreEscape(text) + (whole ? "\\z" : "");
 }
 
-std::string dunstRuleName(std::size_t i) {
-    return "nocontact-" + std::to_string(i);
+std::string dunstRuleName(const RuleShape& shape) {
+    // FNV-1a over what the rule says, so a name always means the same rule: a dunst that has
+    // not re-read the file since the policy changed is never switched by a stale name.
+    std::uint64_t h = 1469598103934665603ULL;
+    auto mix = [&h](std::string_view bytes) {
+        for (unsigned char c : bytes) {
+            h ^= c;
+            h *= 1099511628211ULL;
+        }
+        h ^= 0xff;  // a separator no UTF-8 text contains
+        h *= 1099511628211ULL;
+    };
+    mix(shape.app_key == RuleShape::AppKey::AppName ? "a" : "d");
+    mix(shape.app);
+    mix(shape.field == RuleShape::Field::Summary ? "s" : "b");
+    mix(shape.text);
+    mix(shape.whole ? "w" : "p");
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+    return std::string("nocontact-") + hex;
 }
 
 DunstSyntax dunstSyntaxOf(const std::string& ini_text) {
@@ -110,7 +130,7 @@ std::string renderDunst(const std::vector<RuleShape>& shapes, const std::vector<
     for (std::size_t i = 0; i < shapes.size(); ++i) {
         const RuleShape& s = shapes[i];
         bool by_name = s.app_key == RuleShape::AppKey::AppName;
-        out += "\n[" + dunstRuleName(i) + "]\n";
+        out += "\n[" + dunstRuleName(shapes[i]) + "]\n";
         out += std::string(by_name ? "appname" : "desktop_entry") + " = " +
                dunstValue(dunstPattern(s.app, true, syntax)) + "\n";
         out += std::string(fieldKey(s)) + " = " +

@@ -79,6 +79,7 @@ void RulesFlow::update(const policy::Policy& policy, const policy::Profiles& pro
 
 void RulesFlow::apply() {
     ++generation_;
+    if (*kind_ == config::RuleServer::Dunst) noteDunstRules();
     bool changed = false;
     try {
         changed = config::updateRules(*kind_, config::serverPaths(), shapes_, held_);
@@ -115,11 +116,20 @@ void RulesFlow::applyDunst(bool file_changed) {
     auto alive = alive_;
     auto enable = [this, alive, generation] {
         if (!*alive || generation != generation_) return;
+        // Rules dunst may still have from an earlier policy: switched off, so a name taken
+        // out of the policy hides nothing any more.
+        std::set<std::string> current;
+        for (const auto& shape : shapes_) current.insert(config::dunstRuleName(shape));
+        for (const auto& name : dunst_rules_) {
+            if (!current.count(name))
+                control_.dunstRuleEnable(owner_, name, false, [](bool, const std::string&) {});
+        }
+        dunst_rules_.insert(current.begin(), current.end());
         auto pending = std::make_shared<std::size_t>(shapes_.size());
         for (std::size_t i = 0; i < shapes_.size(); ++i) {
             bool on = held_[shapes_[i].contact];
             control_.dunstRuleEnable(
-                owner_, config::dunstRuleName(i), on,
+                owner_, config::dunstRuleName(shapes_[i]), on,
                 [this, alive, generation, pending, i, on](bool ok, const std::string&) {
                     if (!*alive || generation != generation_) return;
                     // An error: dunst has no such rule (read before setup, or a name added
@@ -134,11 +144,22 @@ void RulesFlow::applyDunst(bool file_changed) {
     control_.reload("dunst", owner_, [enable](bool, const std::string&) { enable(); });
 }
 
+// The rules a dunst started earlier may have read: every section of the drop-in as it is now.
+void RulesFlow::noteDunstRules() {
+    std::ifstream in(config::serverPaths().dunst_dropin);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("[nocontact-", 0) == 0 && line.back() == ']')
+            dunst_rules_.insert(line.substr(1, line.size() - 2));
+    }
+}
+
 bool RulesFlow::hides(const policy::Notification& n) const {
     if (!active() || n.interface != policy::Interface::Fdo) return false;
     for (std::size_t i = 0; i < shapes_.size() && i < live_.size(); ++i) {
         if (!live_[i]) continue;
-        if (config::rulesHide({shapes_[i]}, onlyContact(held_.size(), shapes_[i].contact), n))
+        if (config::rulesHide(*kind_, {shapes_[i]},
+                              onlyContact(held_.size(), shapes_[i].contact), n))
             return true;
     }
     return false;
@@ -180,7 +201,7 @@ void RulesFlow::recover() {
                           o.notification.body = s.body;
                           o.fdo_id = s.id;
                           o.server = owner;
-                          if (config::rulesHide(shapes_, all, o.notification))
+                          if (config::rulesHide(*kind_, shapes_, all, o.notification))
                               found.push_back(std::move(o));
                       }
                       if (!found.empty()) recovered_(found);

@@ -66,6 +66,7 @@ class RulesFlow {
   private:
     void apply();
     void applyDunst(bool file_changed);
+    void noteDunstRules();
     void recover();
     void remember(std::uint32_t id);
     void loadMemory();
@@ -83,6 +84,8 @@ class RulesFlow {
     std::vector<bool> held_;
     // Per shape: the server hides it now (as far as its answers told).
     std::vector<bool> live_;
+    // dunst rules this dunst may know of (written now or earlier): switched off when gone.
+    std::set<std::string> dunst_rules_;
     std::uint64_t generation_ = 0;  // bumped by every apply; late answers are ignored
     bool recovered_once_ = false;
     // What was taken from this server already: the bus's id and the server's unique name (one

@@ -24,6 +24,9 @@ result() {
     fi
 }
 displayed() { dunstctl count displayed; }
+# displayed_at_least N / displayed_is N: for wait_for, which runs them again on every poll.
+displayed_at_least() { [[ $(displayed) -ge $1 ]]; }
+displayed_is() { [[ $(displayed) -eq $1 ]]; }
 history_has() { dunstctl history | grep -q -- "$1"; }
 # Only withheld notifications are ever closed here, so dunst's history counts them.
 withheld_are() { [[ $(dunstctl count history) -eq $1 ]]; }
@@ -50,7 +53,7 @@ wait_for 10 dbus-send --session --print-reply --dest=org.nocontact.Daemon1 \
 result $? "nocontactd starts and answers Status"
 
 notify-send -a Signal -h string:desktop-entry:signal "Sam Rivera" "are we still on for Saturday?"
-wait_for 5 test "$(displayed)" -ge 1
+wait_for 5 displayed_at_least 1
 result $? "a stranger's notification is shown"
 
 notify-send -a Signal -h string:desktop-entry:signal "Alex Morgan" "$secret"
@@ -58,7 +61,7 @@ wait_for 5 history_has "nocontact is keeping a message for you"
 result $? "the contact's notification is withheld within seconds"
 
 # On screen: Sam's, and nocontact's reflective pause in place of Alex's message.
-wait_for 5 test "$(displayed)" -eq 2 && ! history_has "$secret" && ! history_has "Sam Rivera"
+wait_for 5 displayed_is 2 && ! history_has "$secret" && ! history_has "Sam Rivera"
 result $? "only the contact's was touched, a pause took its place, and dunst's history keeps none of its text"
 
 notify-send -a Signal -h string:desktop-entry:signal "Sam Rivera" "did Alex text you?"
@@ -90,7 +93,7 @@ result $? "after the countdown the pause offers Read it, and dunst invokes it"
 back() { dunstctl close-all && history_has "$secret (again)" && history_has "$secret\""; }
 # dunst hands the choice from its menu thread to its main loop: until both messages are on
 # screen (beside Sam's two), closing everything could beat "Read it" to the pause.
-wait_for 15 test "$(displayed)" -ge 4
+wait_for 15 displayed_at_least 4
 # dunst shows them from its own loop; a machine busy with other builds can take a while.
 wait_for 15 back
 status=$?

@@ -186,6 +186,17 @@ flash_held() {
 }
 flash_held_at_least() { [[ $(flash_held) -ge $1 ]]; }
 
+# How many notifications the server still has out of sight: dunst's history, mako's list.
+flash_listed() {
+    case $flash_server in
+        dunst) dunstctl count history ;;
+        mako) makoctl list 2>/dev/null | "$flash_py" -c 'import json, sys
+print(len(json.load(sys.stdin)["data"][0]))' ;;
+        *) echo 0 ;;
+    esac
+}
+flash_listed_at_least() { [[ $(flash_listed) -ge $1 ]]; }
+
 flash_settle() {
     if [[ -n ${1:-} ]]; then
         wait_for 15 flash_held_at_least "$1" || return 1

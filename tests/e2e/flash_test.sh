@@ -74,6 +74,25 @@ print(sum(1 for m in json.load(sys.stdin) if m["contact"] == "Alex" and m["state
         result $? "all $n of the contact's messages are in held --json (there are $kept)"
         ! grep -q "can we talk tonight" "$session_dir/nocontactd.log"
         result $? "nocontactd's log holds no message text"
+        if [[ $server != swaync ]]; then
+            # Killed while the rules are in force: the server still hides what comes, and
+            # nocontactd, started again, finds every one of them and says so.
+            kill -9 "$flash_daemon_pid"
+            wait "$flash_daemon_pid" 2>/dev/null
+            before=$(flash_count)
+            for i in 1 2 3 4 5; do
+                flash_send "Alex Morgan" "while away $i: can we talk tonight?" >/dev/null
+            done
+            wait_for 10 flash_listed_at_least 5
+            result $? "the server keeps the 5 messages sent while nocontactd was not running"
+            [[ $(flash_count) -eq $before ]]
+            result $? "none of them is drawn while nocontactd is not running"
+            flash_start_daemon "$daemon"
+            wait_for 15 flash_held_at_least $((n + 5))
+            result $? "started again, nocontactd holds all $((n + 5)) (it holds $(flash_held))"
+            wait_for 10 grep -q "not running are kept now" "$session_dir/nocontactd.log"
+            result $? "nocontactd tells the person the 5 were kept while it was away"
+        fi
         ;;
     *)
         echo "usage: flash_test.sh SERVER [--with-rules NOCONTACTD NOCONTACTCTL [N]]" >&2
