@@ -19,7 +19,8 @@
 #                               is on screen and nothing has been drawn for a moment
 #   flash_send SUMMARY BODY     a Signal-like notification (notify-send); prints its id
 #   flash_close ID              CloseNotification, as an app would
-#   flash_start_daemon NOCONTACTD   nocontactd with one contact, Alex Morgan, at firm
+#   flash_start_daemon NOCONTACTD [POLICY]  nocontactd with one contact, Alex Morgan, at firm
+#                               (or with POLICY)
 #   flash_held                  how many messages nocontactd holds (Status "held")
 #   flash_run_hook COMMAND      runs COMMAND (e.g. "nocontactctl setup --yes") in the session,
 #                               then starts the server again if the command stopped it (and
@@ -218,7 +219,10 @@ flash_close() {
 flash_start_daemon() {
     local daemon=$1 policy=$XDG_CONFIG_HOME/nocontact/policy.yaml
     mkdir -p "$(dirname "$policy")"
-    cat >"$policy" <<'YAML'
+    if [[ -n ${2:-} ]]; then
+        cp "$2" "$policy"
+    else
+        cat >"$policy" <<'YAML'
 version: 1
 defaults: { strictness: pause, region: US, pause: 3s }
 contacts:
@@ -228,6 +232,7 @@ contacts:
     reasons: ["You asked for this space for good reasons."]
     match: { names: ["Alex Morgan"] }
 YAML
+    fi
     # Never the machine's system bus (ModemManager): a test's daemon follows only what it is given.
     DBUS_SYSTEM_BUS_ADDRESS="unix:path=$session_dir/no-system-bus" \
         "$daemon" --policy "$policy" --state-dir "$session_dir/state" \
