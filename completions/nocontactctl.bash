@@ -13,7 +13,7 @@ _nocontactctl() {
     local cur prev words cword
     _init_completion || return
 
-    local verbs="check edit explain reload status held stats journal export read let-go
+    local verbs="setup check edit explain reload status held stats journal export read let-go
         soften harden final-straw snooze note"
     local levels="open gentle pause firm strict"
 
@@ -58,6 +58,7 @@ _nocontactctl() {
         stats) options+=" --days --json" ;;
         journal) options+=" --since --json" ;;
         export) options+=" --json" ;;
+        setup) options+=" --yes --undo" ;;
         soften | harden) options+=" --to --for --note" ;;
         final-straw) options+=" --note" ;;
     esac

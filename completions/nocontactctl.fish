@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # fish completion for nocontactctl(1).
 
-set -l verbs check edit explain reload status held stats journal export read let-go \
+set -l verbs setup check edit explain reload status held stats journal export read let-go \
     soften harden final-straw snooze note
 set -l top "not __fish_seen_subcommand_from $verbs"
 
@@ -23,6 +23,7 @@ $c -f
 $c -n $top -l version -d 'Print the version'
 $c -s h -l help -d 'Show help'
 
+$c -n $top -a setup -d 'Prepare your desktop so held messages are never shown'
 $c -n $top -a check -d 'Check a policy file and explain every problem'
 $c -n $top -a edit -d 'Edit your policy safely, like visudo'
 $c -n $top -a explain -d 'Judge notifications (JSON lines on stdin) and say why'
@@ -42,6 +43,8 @@ $c -n $top -a note -d 'A note in your own words'
 
 $c -n '__nocontactctl_verb check edit' -F -a '(__fish_complete_suffix .yaml)'
 $c -n '__nocontactctl_verb check' -l json -d 'Print JSON'
+$c -n '__nocontactctl_verb setup' -l yes -d 'Go ahead without asking'
+$c -n '__nocontactctl_verb setup' -l undo -d 'Take back what setup did'
 $c -n '__nocontactctl_verb explain' -l policy -r -F -d 'The policy file to use'
 $c -n '__nocontactctl_verb explain' -l at -x -d 'Judge as if it were this time (2026-11-27T23:30)'
 $c -n '__nocontactctl_verb explain' -l text -d 'One readable line each'

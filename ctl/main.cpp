@@ -13,7 +13,9 @@
 #include "ctl/daemon_client.hpp"
 #include "ctl/held.hpp"
 #include "ctl/report.hpp"
+#include "ctl/setup.hpp"
 #endif
+#include <unistd.h>
 
 namespace ctl = nocontact::ctl;
 
@@ -97,6 +99,11 @@ int main(int argc, char** argv) {
     auto* export_ = app.add_subcommand(
         "export", "Everything nocontact keeps, except message text, as one JSON document.");
     export_->add_flag("--json", export_json, "JSON (the only format; accepted for clarity)");
+    ctl::SetupOptions setup_options;
+    auto* setup = app.add_subcommand(
+        "setup", "Prepare your desktop so held messages are never shown; asks first.");
+    setup->add_flag("--yes", setup_options.yes, "Go ahead without asking");
+    setup->add_flag("--undo", setup_options.undo, "Take back what setup did");
 #endif
 
     try {
@@ -137,6 +144,21 @@ int main(int argc, char** argv) {
         return ctl::runJournal(journal_since, journal_json, std::cout, std::cerr);
     }
     if (export_->parsed()) return ctl::runExport(std::cout, std::cerr);
+    if (setup->parsed()) {
+        setup_options.interactive = isatty(STDIN_FILENO) != 0;
+        std::string why;
+        auto desktop = ctl::sessionDesktop(why);
+        if (!desktop) {
+            std::cerr << "nocontactctl: "
+                      << nocontact::i18n::fill(
+                             nocontact::i18n::tr("setup needs your desktop session's bus, and "
+                                                 "it cannot be reached ({error})."),
+                             {{"error", why}})
+                      << "\n";
+            return ctl::kExitError;
+        }
+        return ctl::runSetup(setup_options, desktop.get(), std::cin, std::cout, std::cerr);
+    }
 #endif
     return ctl::kExitUsage;
 }

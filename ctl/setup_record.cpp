@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ctl/setup_record.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "config/i18n.hpp"
+#include "config/server_rules.hpp"
+
+namespace nocontact::ctl {
+
+using Json = nlohmann::ordered_json;
+
+bool SetupRecord::empty() const {
+    return rules.empty() && created.empty() && !dunstrc_copy && !swaync_original &&
+           !enabled_service && !enabled_extension;
+}
+
+bool SetupRecord::hasRules(const std::string& server) const {
+    return std::find(rules.begin(), rules.end(), server) != rules.end();
+}
+
+void SetupRecord::addRules(const std::string& server) {
+    if (!hasRules(server)) rules.push_back(server);
+}
+
+bool SetupRecord::wasCreated(const std::string& path) const {
+    return std::find(created.begin(), created.end(), path) != created.end();
+}
+
+void SetupRecord::addCreated(const std::string& path) {
+    if (!wasCreated(path)) created.push_back(path);
+}
+
+SetupRecord loadSetupRecord(const std::string& path) {
+    auto text = config::readFileIfAny(path);
+    SetupRecord r;
+    if (!text) return r;
+    try {
+        Json doc = Json::parse(*text);
+        r.rules = doc.value("rules", std::vector<std::string>{});
+        r.created = doc.value("created", std::vector<std::string>{});
+        if (doc.contains("dunstrc_copy")) r.dunstrc_copy = doc["dunstrc_copy"].get<std::string>();
+        if (doc.contains("swaync_original"))
+            r.swaync_original = doc["swaync_original"].get<std::string>();
+        r.enabled_service = doc.value("enabled_service", false);
+        r.enabled_extension = doc.value("enabled_extension", false);
+    } catch (const Json::exception&) {
+        throw std::runtime_error(i18n::fill(
+            i18n::tr("{file} is not as setup wrote it, so setup cannot tell what it did. Move "
+                     "it aside and run setup again."),
+            {{"file", path}}));
+    }
+    return r;
+}
+
+void saveSetupRecord(const std::string& path, const SetupRecord& r) {
+    if (r.empty()) {
+        std::remove(path.c_str());
+        return;
+    }
+    Json doc{{"version", 1}, {"rules", r.rules}, {"created", r.created}};
+    if (r.dunstrc_copy) doc["dunstrc_copy"] = *r.dunstrc_copy;
+    if (r.swaync_original) doc["swaync_original"] = *r.swaync_original;
+    doc["enabled_service"] = r.enabled_service;
+    doc["enabled_extension"] = r.enabled_extension;
+    config::writeFileAtomic(path, doc.dump(2) + "\n");
+}
+
+}  // namespace nocontact::ctl

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nocontact::ctl {
+
+// What `nocontactctl setup` did, kept in $XDG_STATE_HOME/nocontact/setup.json so that
+// `setup --undo` takes back exactly that and nothing the person did themselves. nocontactd
+// reads "rules" (config::rulesInstalled) to know where to keep rules in step.
+struct SetupRecord {
+    std::vector<std::string> rules;    // servers whose rules setup wrote: "dunst", "mako", ...
+    std::vector<std::string> created;  // files that did not exist before setup
+    std::optional<std::string> dunstrc_copy;     // the dunstrc setup wrote, exactly
+    std::optional<std::string> swaync_original;  // config.json as it was before setup
+    bool enabled_service = false;                // setup enabled nocontactd.service
+    bool enabled_extension = false;              // setup enabled the GNOME Shell extension
+
+    bool empty() const;
+    bool hasRules(const std::string& server) const;
+    void addRules(const std::string& server);
+    bool wasCreated(const std::string& path) const;
+    void addCreated(const std::string& path);
+};
+
+// The record at `path`; an empty one when there is none. Throws std::runtime_error with a
+// sentence a person can read when it exists but cannot be read.
+SetupRecord loadSetupRecord(const std::string& path);
+void saveSetupRecord(const std::string& path, const SetupRecord& record);
+
+}  // namespace nocontact::ctl

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What `nocontactctl setup` does for each part of the desktop.
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+
+#include "config/i18n.hpp"
+#include "ctl/setup_plan.hpp"
+
+namespace nocontact::ctl::setup {
+namespace {
+
+namespace fs = std::filesystem;
+using i18n::fill;
+using i18n::tr;
+
+// The first line of a dunstrc setup copied, so that --undo knows it for its own.
+constexpr const char* kDunstCopyMark =
+    "# nocontact: a copy of {file}, made by `nocontactctl setup` so that dunst reads "
+    "dunstrc.d/ here; `nocontactctl setup --undo` removes it while unchanged.\n";
+
+std::runtime_error failed(const char* english, const char* server) {
+    return std::runtime_error(fill(tr(english), {{"server", server}}));
+}
+
+std::string heldRules(const Context& ctx) {
+    std::size_t rules = 0;
+    for (const auto& s : ctx.shapes)
+        rules += s.contact < ctx.held.size() && ctx.held[s.contact];
+    return fill(i18n::trn("{n} rule for the contacts held now",
+                          "{n} rules for the contacts "
+                          "held now",
+                          rules),
+                {{"n", std::to_string(rules)}});
+}
+
+void planDunstBase(Context& ctx, Plan& plan, std::string& base_text) {
+    if (auto text = config::readFileIfAny(ctx.paths.dunst_base)) {
+        base_text = *text;
+        return;
+    }
+    std::string system = systemConfig("dunst/dunstrc");
+    std::string copy = fill(kDunstCopyMark, {{"file", system.empty() ? "-" : system}});
+    if (!system.empty()) copy += config::readFileIfAny(system).value_or("");
+    base_text = copy;
+    std::string say =
+        system.empty()
+            ? fill(tr("Create {file} with nothing but a marking line: dunst reads extra rule "
+                      "files only beside a dunstrc of your own, and it keeps its built-in "
+                      "settings."),
+                   {{"file", ctx.paths.dunst_base}})
+            : fill(tr("Copy dunst's settings from {system} to {file}, unchanged but for one "
+                      "marking line on top: dunst reads extra rule files only beside a "
+                      "dunstrc of your own."),
+                   {{"system", system}, {"file", ctx.paths.dunst_base}});
+    plan.steps.push_back({say, [&ctx, copy] {
+                              config::writeFileAtomic(ctx.paths.dunst_base, copy);
+                              ctx.record->dunstrc_copy = copy;
+                              ctx.record->addCreated(ctx.paths.dunst_base);
+                          }});
+}
+
+void planDunst(Context& ctx, Plan& plan) {
+    std::string base_text;
+    planDunstBase(ctx, plan, base_text);
+    bool base_changes = !plan.steps.empty();
+    config::DunstSyntax syntax{config::dunstSyntaxOf(base_text).regex ||
+                               config::dunstSyntax(ctx.paths).regex};
+    std::string dropin = config::renderDunst(ctx.shapes, ctx.held, syntax);
+    auto current = config::readFileIfAny(ctx.paths.dunst_dropin);
+    bool changes = base_changes || current != dropin;
+    if (current != dropin || !ctx.record->hasRules("dunst")) {
+        plan.steps.push_back(
+            {fill(tr("Write nocontact's rules for dunst to {file} ({rules}); nocontactd keeps "
+                     "them in step with your policy."),
+                  {{"file", ctx.paths.dunst_dropin}, {"rules", heldRules(ctx)}}),
+             [&ctx, dropin, created = !current] {
+                 config::writeFileAtomic(ctx.paths.dunst_dropin, dropin);
+                 if (created) ctx.record->addCreated(ctx.paths.dunst_dropin);
+                 ctx.record->addRules("dunst");
+             }});
+    }
+    bool loaded = !changes;
+    if (!changes && !ctx.shapes.empty() && ctx.desktop) {
+        const auto& first = ctx.shapes.front();
+        bool on = first.contact < ctx.held.size() && ctx.held[first.contact];
+        loaded = ctx.desktop->dunstKnowsRule(config::dunstRuleName(0), on).value_or(true);
+    }
+    if (!loaded) planDunstReload(ctx, plan);
+}
+
+void planMako(Context& ctx, Plan& plan) {
+    auto current = config::readFileIfAny(ctx.paths.mako);
+    std::string text = current.value_or("");
+    std::string next = config::spliceMarked(text, config::renderMako(ctx.shapes, ctx.held));
+    if (next == text && ctx.record->hasRules("mako")) return;
+    plan.steps.push_back(
+        {fill(tr("Add nocontact's rules for mako ({rules}) to {file}, in a block marked as "
+                 "nocontact's; the rest of the file stays exactly as it is."),
+              {{"file", ctx.paths.mako}, {"rules", heldRules(ctx)}}),
+         [&ctx, next, created = !current] {
+             config::writeFileAtomic(ctx.paths.mako, next);
+             if (created) ctx.record->addCreated(ctx.paths.mako);
+             ctx.record->addRules("mako");
+         }});
+    plan.steps.push_back({tr("Ask mako to read its settings again."), [&ctx] {
+                              if (!ctx.desktop->makoReload())
+                                  throw failed(N_("{server} did not answer when asked to read its "
+                                                  "settings again."),
+                                               "mako");
+                          }});
+}
+
+void planSwaync(Context& ctx, Plan& plan) {
+    auto current = config::readFileIfAny(ctx.paths.swaync);
+    std::string system = systemConfig("swaync/config.json");
+    std::string base = current ? *current
+                               : (system.empty() ? std::string("{}\n")
+                                                 : config::readFileIfAny(system).value_or("{}\n"));
+    std::string next = config::renderSwaync(base, ctx.shapes, ctx.held);
+    if (current == next && ctx.record->hasRules("swaync")) return;
+    plan.steps.push_back(
+        {fill(tr("Add nocontact's rules for swaync ({rules}) to {file}, as entries named "
+                 "nocontact-…; your own settings stay as they are."),
+              {{"file", ctx.paths.swaync}, {"rules", heldRules(ctx)}}),
+         [&ctx, next, base, created = !current] {
+             if (!ctx.record->swaync_original) ctx.record->swaync_original = base;
+             if (created) ctx.record->addCreated(ctx.paths.swaync);
+             ctx.record->addRules("swaync");
+             config::writeFileAtomic(ctx.paths.swaync, next);
+         }});
+    plan.steps.push_back({tr("Ask swaync to read its settings again."), [&ctx] {
+                              if (!ctx.desktop->swayncReload())
+                                  throw failed(N_("{server} did not answer when asked to read its "
+                                                  "settings again."),
+                                               "swaync");
+                          }});
+}
+
+void planRestart(Context& ctx, Plan& plan) {
+    auto showing = ctx.desktop->dunstShowing();
+    if (!showing || *showing > 0) {
+        plan.notes.push_back(
+            tr("dunst 1.9 reads its settings only when it starts, and it is showing "
+               "notifications right now, so setup does not restart it: nothing on screen "
+               "should be lost. Once they are gone, run `nocontactctl setup` again (or restart "
+               "dunst yourself). Until then, nocontact takes messages away after dunst shows "
+               "them."));
+        return;
+    }
+    if (auto unit = ctx.desktop->serverUnit()) {
+        plan.steps.push_back(
+            {fill(tr("Restart dunst ({unit}) so that it reads the rules: dunst 1.9 cannot "
+                     "read its settings again while it runs. It shows no notification now, so "
+                     "none is lost."),
+                  {{"unit", *unit}}),
+             [&ctx, unit = *unit] {
+                 if (ctx.desktop->run({"systemctl", "--user", "restart", unit}) != 0)
+                     throw failed(N_("{server} could not be restarted."), "dunst");
+             }});
+    } else if (ctx.desktop->serverActivatable()) {
+        plan.steps.push_back(
+            {tr("Stop dunst so that it reads the rules when the next notification starts it "
+                "again: dunst 1.9 cannot read its settings again while it runs. It shows no "
+                "notification now, so none is lost."),
+             [&ctx] {
+                 if (!ctx.desktop->endServer())
+                     throw failed(N_("{server} could not be restarted."), "dunst");
+             }});
+    } else {
+        plan.notes.push_back(
+            tr("dunst 1.9 reads its settings only when it starts, and here nothing would start "
+               "it again, so setup leaves it running: restart dunst yourself (or log out and "
+               "in) for the rules to take effect."));
+    }
+}
+
+}  // namespace
+
+std::string systemConfig(const std::string& relative) {
+    const char* dirs = std::getenv("XDG_CONFIG_DIRS");
+    std::string list = dirs && *dirs ? dirs : "/etc/xdg";
+    std::stringstream in(list);
+    for (std::string dir; std::getline(in, dir, ':');) {
+        if (dir.empty() || dir.front() != '/') continue;
+        std::error_code ec;
+        std::string path = dir + "/" + relative;
+        if (fs::is_regular_file(path, ec)) return path;
+    }
+    return "";
+}
+
+bool versionAtLeast(const std::string& version, int major, int minor) {
+    int ma = 0, mi = 0;
+    char dot = 0;
+    std::istringstream in(version);
+    if (!(in >> ma >> dot >> mi) || dot != '.') return false;
+    return ma > major || (ma == major && mi >= minor);
+}
+
+void planDunstReload(Context& ctx, Plan& plan) {
+    if (!ctx.desktop || !ctx.server || ctx.server->name != "dunst") return;
+    if (!versionAtLeast(ctx.server->version, 1, 10)) {
+        planRestart(ctx, plan);
+        return;
+    }
+    plan.steps.push_back({tr("Ask dunst to read its settings again."), [&ctx] {
+                              if (!ctx.desktop->dunstReload())
+                                  throw failed(N_("{server} did not answer when asked to read its "
+                                                  "settings again."),
+                                               "dunst");
+                          }});
+}
+
+void planServerRules(Context& ctx, Plan& plan) {
+    if (!ctx.server) {
+        plan.notes.push_back(
+            tr("No notification server is running right now, so setup cannot tell which one "
+               "you use. Show any notification (for example: notify-send hello), then run "
+               "`nocontactctl setup` again."));
+        return;
+    }
+    auto server = config::ruleServerFor(ctx.server->name);
+    if (!server) {
+        if (ctx.server->name == "gnome-shell") return;  // planExtension
+        plan.notes.push_back(
+            fill(tr("Your notification server is {server}. nocontact cannot give it rules of its "
+                    "own, so a held message may still show for a moment before nocontact takes it "
+                    "away. The README says what nocontact can promise on each server."),
+                 {{"server", ctx.server->name}}));
+        return;
+    }
+    switch (*server) {
+        case config::RuleServer::Dunst:
+            return planDunst(ctx, plan);
+        case config::RuleServer::Mako:
+            return planMako(ctx, plan);
+        case config::RuleServer::Swaync:
+            return planSwaync(ctx, plan);
+    }
+}
+
+void planExtension(Context& ctx, Plan& plan) {
+    if (!ctx.desktop || !ctx.server || ctx.server->name != "gnome-shell") return;
+    std::string enabled;
+    if (ctx.desktop->run({"gnome-extensions", "list", "--enabled"}, &enabled) < 0) {
+        plan.notes.push_back(
+            tr("GNOME Shell shows your notifications, but the gnome-extensions command is not "
+               "installed, so setup cannot switch on nocontact's extension. Switch on "
+               "“nocontact” in the Extensions app, or install gnome-extensions and run setup "
+               "again."));
+        return;
+    }
+    std::istringstream lines(enabled);
+    for (std::string line; std::getline(lines, line);) {
+        if (line == kExtensionUuid) return;
+    }
+    plan.steps.push_back(
+        {fill(tr("Switch on nocontact's GNOME Shell extension ({uuid}), which holds a message "
+                 "before GNOME shows it."),
+              {{"uuid", kExtensionUuid}}),
+         [&ctx] {
+             if (ctx.desktop->run({"gnome-extensions", "enable", kExtensionUuid}) != 0)
+                 throw failed(N_("{server} would not switch on nocontact's extension."),
+                              "gnome-extensions");
+             ctx.record->enabled_extension = true;
+         }});
+}
+
+void planService(Context& ctx, Plan& plan) {
+    if (!ctx.desktop) return;
+    std::string state;
+    int rc = ctx.desktop->run({"systemctl", "--user", "is-enabled", "nocontactd.service"}, &state);
+    if (rc < 0) {
+        plan.notes.push_back(
+            tr("systemctl is not available, so setup cannot switch on nocontactd: start "
+               "nocontactd with your session in another way."));
+        return;
+    }
+    state = state.substr(0, state.find('\n'));
+    if (state == "enabled" || state == "enabled-runtime" || state == "static" ||
+        state == "indirect" || state == "generated" || state == "alias")
+        return;
+    plan.steps.push_back(
+        {tr("Switch on nocontactd, nocontact's service, for your sessions from now on, and "
+            "start it now (systemctl --user enable --now nocontactd)."),
+         [&ctx] {
+             if (ctx.desktop->run(
+                     {"systemctl", "--user", "enable", "--now", "nocontactd.service"}) != 0)
+                 throw failed(N_("{server} could not switch on nocontactd."), "systemctl");
+             ctx.record->enabled_service = true;
+         }});
+}
+
+}  // namespace nocontact::ctl::setup
