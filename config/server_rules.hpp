@@ -30,8 +30,9 @@ namespace nocontact::config {
 enum class RuleServer { Dunst, Mako, Swaync };
 
 // What nocontactd appends to the app's name when it shows a kept message again (*Read it*, or
-// a message the rules hid from a contact no longer held): U+2060 WORD JOINER, invisible. Rules
-// match the app's name exactly, so they never hide what the person chose to see.
+// a message the rules hid from a contact no longer held), while rules are in force: U+2060 WORD
+// JOINER, invisible. Rules match the app's name exactly, so they never hide what the person
+// chose to see; such a message is also shown without its desktop-entry hint.
 inline constexpr const char* kRepostMark = "\u2060";
 
 // "dunst", "mako", "swaync".

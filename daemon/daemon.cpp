@@ -98,6 +98,8 @@ void Daemon::start(GMainLoop* loop) {
         impl_->rules = std::make_unique<RulesFlow>(
             impl_->withholder->bus(), options_.state_dir,
             [this](const std::vector<dbus::Observed>& found) { onRecovered(found); });
+        if (impl_->keeper)
+            impl_->keeper->markReposts([this] { return impl_->rules->active(); });
     }
     // After the withholder, so a broken policy at start can be told as a notification too;
     // before the monitor, so no notification is judged without the policy.

@@ -116,6 +116,8 @@ class Keeper {
     // A contact's message the server's own rules hid although nobody holds it now (its level
     // went down, a snooze began): shown as its app posted it, at once.
     void showAsItCame(const dbus::Observed& observed);
+    // See PausePresenter::markReposts.
+    void markReposts(std::function<bool()> when) { pause_->markReposts(std::move(when)); }
 
     // Messages still waiting for the person (held or "later").
     std::size_t waiting() const;

@@ -252,14 +252,17 @@ void PausePresenter::updateTicker() {
 }
 
 void PausePresenter::repost(const RepostMessage& message) {
-    // The app's own name, with an invisible word joiner after it: the server's rules
-    // (config/server_rules.hpp) match the app's name exactly, and must not hide a message the
-    // person chose to see.
-    NotificationContent content{.app_name = message.app_name + config::kRepostMark,
+    // Where the server's own rules are in force (config/server_rules.hpp), the app's name gets
+    // an invisible word joiner after it: the rules match the app's name exactly, and must not
+    // hide a message the person chose to see.
+    // Rules may also match the desktop entry: then the server is not told it (a click still
+    // opens the app: nocontact opens it itself).
+    const bool mark = mark_reposts_ && mark_reposts_();
+    NotificationContent content{.app_name = message.app_name + (mark ? config::kRepostMark : ""),
                                 .app_icon = message.app_icon,
                                 .summary = message.summary,
                                 .body = message.body,
-                                .desktop_entry = message.desktop_entry};
+                                .desktop_entry = mark ? std::string() : message.desktop_entry};
     if (!message.desktop_entry.empty())
         content.actions.push_back({kActionDefault, i18n::tr(strings::kOpenApp)});
     Notifier::Handle handle = notifier_.post(content);

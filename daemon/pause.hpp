@@ -121,6 +121,9 @@ class PausePresenter {
 
     // Shows a held message again as it was; clicking it opens its app.
     void repost(const RepostMessage& message);
+    // While `when` says so (the notification server's own rules are in force), reposted
+    // messages carry config::kRepostMark after the app's name, so no rule hides them.
+    void markReposts(std::function<bool()> when) { mark_reposts_ = std::move(when); }
 
     // A calm word after a message from `contact` was shown (gentle level). Low urgency,
     // transient.
@@ -186,6 +189,7 @@ class PausePresenter {
     Ticker& ticker_;
     ChoiceCallback on_choice_;
     Launcher launch_;
+    std::function<bool()> mark_reposts_;
     std::map<std::string, Pause> pauses_;               // by contact
     std::map<std::string, std::size_t> reason_turns_;   // by contact
     std::map<Notifier::Handle, std::string> reposted_;  // handle -> desktop entry

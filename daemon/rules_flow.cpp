@@ -69,11 +69,14 @@ void RulesFlow::update(const policy::Policy& policy, const policy::Profiles& pro
                                              a.app_key == b.app_key && a.field == b.field &&
                                              a.text == b.text && a.whole == b.whole;
                                   });
-    if (same_shapes && held == held_) return;
+    // `nocontactctl setup` (or --undo) may have run since: it asks for a reload when done.
+    bool installed = kind_ && config::rulesInstalled(*kind_, config::serverPaths());
+    if (same_shapes && held == held_ && installed == installed_) return;
     if (!same_shapes) live_.assign(shapes.size(), false);
+    if (!installed) live_.assign(shapes.size(), false);
     shapes_ = std::move(shapes);
     held_ = held;
-    if (kind_) installed_ = config::rulesInstalled(*kind_, config::serverPaths());
+    installed_ = installed;
     if (active()) apply();
 }
 

@@ -63,6 +63,9 @@ class RulesFlow {
     };
     Report report(const policy::Policy& policy, const std::vector<bool>& held) const;
 
+    // True where setup put rules for the server in use now.
+    bool active() const;
+
   private:
     void apply();
     void applyDunst(bool file_changed);
@@ -71,7 +74,6 @@ class RulesFlow {
     void remember(std::uint32_t id);
     void loadMemory();
     void saveMemory() const;
-    bool active() const;
 
     dbus::ServerControl control_;
     std::filesystem::path memory_file_;
