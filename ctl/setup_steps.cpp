@@ -85,7 +85,7 @@ void planDunst(Context& ctx, Plan& plan) {
     if (!changes && !ctx.shapes.empty() && ctx.desktop) {
         const auto& first = ctx.shapes.front();
         bool on = first.contact < ctx.held.size() && ctx.held[first.contact];
-        loaded = ctx.desktop->dunstKnowsRule(config::dunstRuleName(0), on).value_or(true);
+        loaded = ctx.desktop->dunstKnowsRule(config::dunstRuleName(first), on).value_or(true);
     }
     if (!loaded) planDunstReload(ctx, plan);
 }
