@@ -58,7 +58,29 @@ flash_home() {
 flash_start() {
     flash_server=$1
     case $flash_server in
-        dunst | xfce4-notifyd)
+        dunst)
+            # Started the Debian way: D-Bus activation (dunst's own activation file names
+            # /usr/bin/dunst, run here through a script that gives it the session's settings).
+            session_services=$session_dir/services
+            mkdir -p "$session_services"
+            cat >"$session_services/org.freedesktop.Notifications.service" <<SERVICE
+[D-BUS Service]
+Name=org.freedesktop.Notifications
+Exec=$session_dir/activate-dunst
+SERVICE
+            cat >"$session_dir/activate-dunst" <<'SCRIPT'
+#!/bin/sh
+. "$(dirname "$0")/server.env"
+exec dunst >>"$(dirname "$0")/server.log" 2>&1
+SCRIPT
+            chmod +x "$session_dir/activate-dunst"
+            session_start_bus own-user || return 1
+            session_start_x || return 1
+            "$flash_py" "$flash_e2e/flash_x11.py" >"$session_dir/flash.x11" 2>"$session_dir/flash.err" &
+            session_pids+=($!)
+            wait_for 10 grep -qx ready "$session_dir/flash.x11" || return 1
+            ;;
+        xfce4-notifyd)
             session_start_bus own-user || return 1
             session_start_x || return 1
             "$flash_py" "$flash_e2e/flash_x11.py" >"$session_dir/flash.x11" 2>"$session_dir/flash.err" &
@@ -76,13 +98,26 @@ flash_start() {
             ;;
     esac
     flash_home
+    # What an activated server is started with (its environment is the bus's, not ours).
+    printf 'export %q %q %q %q %q %q\n' "HOME=$HOME" "XDG_CONFIG_HOME=$XDG_CONFIG_HOME" \
+        "XDG_DATA_HOME=$XDG_DATA_HOME" "XDG_STATE_HOME=$XDG_STATE_HOME" \
+        "XDG_CACHE_HOME=$XDG_CACHE_HOME" "DISPLAY=${DISPLAY:-}" >"$session_dir/server.env"
     flash_server_start
 }
 
 flash_server_start() {
     local log=$session_dir/server.log
     case $flash_server in
-        dunst) dunst >>"$log" 2>&1 & ;;
+        dunst)
+            # As the session would: activated by the bus.
+            dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+                org.freedesktop.DBus.StartServiceByName string:org.freedesktop.Notifications \
+                uint32:0 >/dev/null || return 1
+            flash_server_pid=$(flash_server_owner_pid)
+            [[ -n $flash_server_pid ]] || return 1
+            session_pids+=("$flash_server_pid")
+            return 0
+            ;;
         xfce4-notifyd) /usr/lib/x86_64-linux-gnu/xfce4/notifyd/xfce4-notifyd >>"$log" 2>&1 & ;;
         mako | swaync)
             # The server's own protocol trace is the detector; its other output goes there too.

@@ -34,12 +34,16 @@ session_start_bus() {
         users='<allow user="*"/>'
         chmod 0711 "$session_dir"
     fi
+    # With session_services set: a folder of D-Bus activation files, as a desktop has.
+    local services=""
+    [[ -n ${session_services:-} ]] && services="<servicedir>$session_services</servicedir>"
     cat >"$session_dir/bus.conf" <<CONF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
   <listen>unix:dir=$session_dir</listen>
+  $services
   <auth>EXTERNAL</auth>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
