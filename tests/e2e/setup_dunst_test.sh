@@ -114,7 +114,7 @@ wait_for 10 owned && [[ $(count displayed) -eq 1 ]]
 result $? "dunst is started by D-Bus activation and shows a notification"
 dunstctl close-all
 wait_for 5 test "$(count displayed)" -eq 0
-before=$(cd "$home" && find config -type f ! -path 'config/nocontact/*' | sort)
+before=$(cd "$home" && find config ! -path 'config/nocontact/*' | sort)
 
 # --- setup: rules, a copy of the system dunstrc, and dunst ended while it shows nothing -----
 timeout 30 "$ctl" setup --yes </dev/null >"$tmp/out" 2>"$tmp/err" &&
@@ -176,7 +176,7 @@ wait_for 5 test "$(count displayed)" -eq 0
 
 # --- undo: the rules and the copy go, dunst is ended again to forget them -------------------
 timeout 30 "$ctl" setup --undo --yes </dev/null >"$tmp/out" 2>"$tmp/err" && wait_for 10 not_owned &&
-    [[ "$(cd "$home" && find config -type f ! -path 'config/nocontact/*' | sort)" == "$before" ]]
+    [[ "$(cd "$home" && find config ! -path 'config/nocontact/*' | sort)" == "$before" ]]
 result $? "setup --undo removes the rules and the copy, and ends dunst to forget them"
 signal "Alex Morgan" "after undo"
 wait_for 10 owned && [[ $(count displayed) -eq 1 ]]
