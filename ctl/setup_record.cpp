@@ -2,6 +2,7 @@
 #include "ctl/setup_record.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -13,8 +14,8 @@ namespace nocontact::ctl {
 using Json = nlohmann::ordered_json;
 
 bool SetupRecord::empty() const {
-    return rules.empty() && created.empty() && !dunstrc_copy && !swaync_original &&
-           !enabled_service && !enabled_extension;
+    return rules.empty() && created.empty() && created_dirs.empty() && !dunstrc_copy &&
+           !swaync_original && !enabled_service && !enabled_extension;
 }
 
 bool SetupRecord::hasRules(const std::string& server) const {
@@ -33,6 +34,19 @@ void SetupRecord::addCreated(const std::string& path) {
     if (!wasCreated(path)) created.push_back(path);
 }
 
+void SetupRecord::addMissingDirs(const std::string& file) {
+    std::vector<std::string> missing;
+    std::error_code ec;
+    for (auto dir = std::filesystem::path(file).parent_path();
+         !dir.empty() && dir != dir.root_path() && !std::filesystem::exists(dir, ec);
+         dir = dir.parent_path())
+        missing.push_back(dir.string());
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+        if (std::find(created_dirs.begin(), created_dirs.end(), *it) == created_dirs.end())
+            created_dirs.push_back(*it);
+    }
+}
+
 SetupRecord loadSetupRecord(const std::string& path) {
     auto text = config::readFileIfAny(path);
     SetupRecord r;
@@ -41,6 +55,7 @@ SetupRecord loadSetupRecord(const std::string& path) {
         Json doc = Json::parse(*text);
         r.rules = doc.value("rules", std::vector<std::string>{});
         r.created = doc.value("created", std::vector<std::string>{});
+        r.created_dirs = doc.value("created_dirs", std::vector<std::string>{});
         if (doc.contains("dunstrc_copy")) r.dunstrc_copy = doc["dunstrc_copy"].get<std::string>();
         if (doc.contains("swaync_original"))
             r.swaync_original = doc["swaync_original"].get<std::string>();
@@ -60,7 +75,10 @@ void saveSetupRecord(const std::string& path, const SetupRecord& r) {
         std::remove(path.c_str());
         return;
     }
-    Json doc{{"version", 1}, {"rules", r.rules}, {"created", r.created}};
+    Json doc{{"version", 1},
+             {"rules", r.rules},
+             {"created", r.created},
+             {"created_dirs", r.created_dirs}};
     if (r.dunstrc_copy) doc["dunstrc_copy"] = *r.dunstrc_copy;
     if (r.swaync_original) doc["swaync_original"] = *r.swaync_original;
     doc["enabled_service"] = r.enabled_service;

@@ -11,8 +11,9 @@ namespace nocontact::ctl {
 // `setup --undo` takes back exactly that and nothing the person did themselves. nocontactd
 // reads "rules" (config::rulesInstalled) to know where to keep rules in step.
 struct SetupRecord {
-    std::vector<std::string> rules;    // servers whose rules setup wrote: "dunst", "mako", ...
-    std::vector<std::string> created;  // files that did not exist before setup
+    std::vector<std::string> rules;         // servers whose rules setup wrote: "dunst", "mako", ...
+    std::vector<std::string> created;       // files that did not exist before setup
+    std::vector<std::string> created_dirs;  // folders setup made for them, outermost first
     std::optional<std::string> dunstrc_copy;     // the dunstrc setup wrote, exactly
     std::optional<std::string> swaync_original;  // config.json as it was before setup
     bool enabled_service = false;                // setup enabled nocontactd.service
@@ -23,6 +24,8 @@ struct SetupRecord {
     void addRules(const std::string& server);
     bool wasCreated(const std::string& path) const;
     void addCreated(const std::string& path);
+    // Notes the folders missing on the way to `file` (they are about to be made).
+    void addMissingDirs(const std::string& file);
 };
 
 // The record at `path`; an empty one when there is none. Throws std::runtime_error with a

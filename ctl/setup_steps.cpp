@@ -55,6 +55,7 @@ void planDunstBase(Context& ctx, Plan& plan, std::string& base_text) {
                       "dunstrc of your own."),
                    {{"system", system}, {"file", ctx.paths.dunst_base}});
     plan.steps.push_back({say, [&ctx, copy] {
+                              ctx.record->addMissingDirs(ctx.paths.dunst_base);
                               config::writeFileAtomic(ctx.paths.dunst_base, copy);
                               ctx.record->dunstrc_copy = copy;
                               ctx.record->addCreated(ctx.paths.dunst_base);
@@ -76,6 +77,7 @@ void planDunst(Context& ctx, Plan& plan) {
                      "them in step with your policy."),
                   {{"file", ctx.paths.dunst_dropin}, {"rules", heldRules(ctx)}}),
              [&ctx, dropin, created = !current] {
+                 ctx.record->addMissingDirs(ctx.paths.dunst_dropin);
                  config::writeFileAtomic(ctx.paths.dunst_dropin, dropin);
                  if (created) ctx.record->addCreated(ctx.paths.dunst_dropin);
                  ctx.record->addRules("dunst");
@@ -100,6 +102,7 @@ void planMako(Context& ctx, Plan& plan) {
                  "nocontact's; the rest of the file stays exactly as it is."),
               {{"file", ctx.paths.mako}, {"rules", heldRules(ctx)}}),
          [&ctx, next, created = !current] {
+             ctx.record->addMissingDirs(ctx.paths.mako);
              config::writeFileAtomic(ctx.paths.mako, next);
              if (created) ctx.record->addCreated(ctx.paths.mako);
              ctx.record->addRules("mako");
@@ -128,6 +131,7 @@ void planSwaync(Context& ctx, Plan& plan) {
              if (!ctx.record->swaync_original) ctx.record->swaync_original = base;
              if (created) ctx.record->addCreated(ctx.paths.swaync);
              ctx.record->addRules("swaync");
+             ctx.record->addMissingDirs(ctx.paths.swaync);
              config::writeFileAtomic(ctx.paths.swaync, next);
          }});
     plan.steps.push_back({tr("Ask swaync to read its settings again."), [&ctx] {

@@ -166,6 +166,20 @@ void undoSwitches(Context& ctx, Plan& plan) {
     }
 }
 
+// The folders setup made, innermost first, once they are empty; one with anything in it stays.
+void undoDirs(Context& ctx, Plan& plan) {
+    if (ctx.record->created_dirs.empty()) return;
+    plan.steps.push_back(
+        {tr("Remove the folders setup made, where nothing else is in them."), [&ctx] {
+             auto& dirs = ctx.record->created_dirs;
+             for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) {
+                 std::error_code ec;
+                 if (fs::is_empty(*it, ec)) fs::remove(*it, ec);
+             }
+             dirs.clear();
+         }});
+}
+
 }  // namespace
 
 void planUndo(Context& ctx, Plan& plan) {
@@ -173,6 +187,7 @@ void planUndo(Context& ctx, Plan& plan) {
     undoMako(ctx, plan);
     undoSwaync(ctx, plan);
     undoSwitches(ctx, plan);
+    undoDirs(ctx, plan);
 }
 
 }  // namespace nocontact::ctl::setup

@@ -126,10 +126,11 @@ stop_server() {
     wait_for 10 not_owned
 }
 
-# A listing of the person's files with their contents' checksums, setup's own record aside.
+# A listing of the person's files with their contents' checksums, and their folders, setup's
+# own record aside.
 snapshot() {
     (cd "$home" && find config -type f ! -path 'config/nocontact/*' -print0 | sort -z |
-        xargs -0 -r sha256sum)
+        xargs -0 -r sha256sum && find config -type d | sort)
 }
 
 run() {  # EXPECTED_STATUS ARGS... : nocontactctl with stdin from /dev/null

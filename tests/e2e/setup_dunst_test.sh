@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# `nocontactctl setup` on real dunst started the Debian way: D-Bus activation, no dunstrc of
+# the person's own (only the system's), a private bus and Xvfb. After setup --yes, 20 messages
+# from a contact at firm are never displayed, while a stranger's still are, and so is every
+# stranger of the corpus sent through FDO Notify; --undo leaves the person's files as they were.
+# nocontactd is not running: what is checked here is what dunst's own rules do.
+# Usage: setup_dunst_test.sh NOCONTACTCTL SOURCE_DIR
+set -uo pipefail
+ctl=$1
+src=$2
+tmp=$(mktemp -d /tmp/nocontact-setup-dunst.XXXXXX)
+pids=()
+passed=0
+failed=0
+
+wait_for() {
+    local deadline=$((SECONDS + $1))
+    shift
+    until "$@" >/dev/null 2>&1; do
+        ((SECONDS >= deadline)) && return 1
+        sleep 0.05
+    done
+}
+bus_call() {  # METHOD ARGS... on the bus itself
+    dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+        "org.freedesktop.DBus.$1" "${@:2}"
+}
+owned() { bus_call NameHasOwner string:org.freedesktop.Notifications | grep -q true; }
+not_owned() { ! owned; }
+dunst_pid() {
+    bus_call GetConnectionUnixProcessID string:org.freedesktop.Notifications 2>/dev/null |
+        awk '/uint32/ {print $2}'
+}
+cleanup() {
+    local p
+    p=$(dunst_pid)
+    [[ -n $p ]] && kill "$p" 2>/dev/null
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+result() {
+    if [[ $1 -eq 0 ]]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: $2"
+        sed 's/^/  setup: /' "$tmp/out" "$tmp/err" 2>/dev/null | head -20
+        tail -n 20 "$tmp/bus.log" | sed 's/^/  bus: /'
+    fi
+}
+# dunstctl calls org.freedesktop.Notifications: only ever while dunst is running.
+count() { dunstctl count "$1"; }
+
+# --- the session: Xvfb, then a bus that starts dunst on the first notification -------------
+for display in $(seq 150 199); do
+    [[ -e /tmp/.X11-unix/X$display || -e /tmp/.X$display-lock ]] || break
+done
+Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
+pids+=($!)
+export DISPLAY=":$display"
+wait_for 10 test -e "/tmp/.X11-unix/X$display" || { echo "FAIL: no Xvfb"; exit 1; }
+
+home=$tmp/home
+mkdir -p "$home/config/nocontact" "$tmp/services" "$tmp/bin"
+export HOME=$home XDG_CONFIG_HOME=$home/config XDG_STATE_HOME=$home/state
+unset XDG_CONFIG_DIRS  # dunst and setup find the system's /etc/xdg/dunst/dunstrc
+[[ -r /etc/xdg/dunst/dunstrc ]] || { echo "FAIL: no system dunstrc to start from"; exit 1; }
+cat >"$home/config/nocontact/policy.yaml" <<'EOF'
+version: 1
+contacts:
+  - name: Alex
+    strictness: firm
+    match: { names: ["Alex Morgan"] }
+EOF
+printf '[D-BUS Service]\nName=org.freedesktop.Notifications\nExec=%s\n' "$(command -v dunst)" \
+    >"$tmp/services/org.freedesktop.Notifications.service"
+cat >"$tmp/bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir=$tmp</listen>
+  <servicedir>$tmp/services</servicedir>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+EOF
+dbus-daemon --config-file="$tmp/bus.conf" --nofork --nopidfile --print-address=1 \
+    >"$tmp/address" 2>"$tmp/bus.log" &
+pids+=($!)
+wait_for 10 test -s "$tmp/address" || { echo "FAIL: no private bus"; exit 1; }
+export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$tmp/address")
+# A stand-in systemctl: the machine's user manager is none of this test's business.
+printf '#!/bin/sh\necho "$*" >>"%s/systemctl.log"\ncase "$*" in *is-enabled*) echo disabled; exit 1;; esac\n' \
+    "$tmp" >"$tmp/bin/systemctl"
+chmod +x "$tmp/bin/systemctl"
+export PATH="$tmp/bin:$PATH"
+export NOCONTACT_DATA_DIR=$src/config
+
+signal() {  # SUMMARY BODY: a notification shaped like Signal Desktop's
+    notify-send -a Signal -h string:desktop-entry:signal -- "$1" "$2"
+}
+
+# --- before setup: dunst shows the contact's message ---------------------------------------
+signal "Sam Rivera" "are we still on for Saturday?"
+wait_for 10 owned && [[ $(count displayed) -eq 1 ]]
+result $? "dunst is started by D-Bus activation and shows a notification"
+dunstctl close-all
+wait_for 5 test "$(count displayed)" -eq 0
+before=$(cd "$home" && find config ! -path 'config/nocontact/*' | sort)
+
+# --- setup: rules, a copy of the system dunstrc, and dunst ended while it shows nothing -----
+timeout 30 "$ctl" setup --yes </dev/null >"$tmp/out" 2>"$tmp/err" &&
+    grep -q "Stop dunst" "$tmp/out" && wait_for 10 not_owned &&
+    test -f "$home/config/dunst/dunstrc.d/90-nocontact.conf" &&
+    head -n1 "$home/config/dunst/dunstrc" | grep -q '^# nocontact: a copy of /etc/xdg/dunst/dunstrc'
+result $? "setup writes the rules beside a copy of the system dunstrc and ends dunst"
+
+# --- after setup: the next notification starts dunst with the rules -------------------------
+shown=0
+history0=-1
+for i in $(seq 1 20); do
+    signal "Alex Morgan" "message $i from the contact"
+    [[ $history0 -lt 0 ]] && history0=$(($(count history) - 1))
+    shown=$((shown + $(count displayed) + $(count waiting)))
+done
+[[ $shown -eq 0 && $(count history) -eq $((history0 + 20)) ]]
+result $? "20 messages from the contact are never displayed (shown: $shown)"
+
+signal "Alexandra Morgan" "hi!"
+notify-send -a Firefox -h string:desktop-entry:firefox -- "Friends" "Sam: did Alex Morgan text you?"
+[[ $(count displayed) -eq 2 ]]
+result $? "a stranger's messages are still shown: Alexandra, and Sam naming the contact"
+dunstctl close-all
+
+# Every stranger of the corpus sent through FDO Notify: shown, none to history unseen.
+python3 - "$src/tests/data/corpus/notifications.jsonl" >"$tmp/strangers" <<'EOF'
+import json, sys
+alex = {"Alex Morgan", "(415) 555-0100", "415-555-0100", "4155550100", "+14155550100",
+        "+1 415 555 0100", "+1 (415) 555-0100", "alex.m@example.com", "@alex.morgan:matrix.org"}
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    if d["interface"] != "fdo" or d["sender"] in alex or not d["args"].get("summary"):
+        continue
+    a = d["args"]
+    entry = a.get("hints", {}).get("desktop-entry", "")
+    for field in (d["id"], a["app_name"], entry, a["summary"], a.get("body", "")):
+        sys.stdout.write(field + "\0")
+EOF
+history1=$(count history)
+strangers=0
+hidden=0
+while IFS= read -r -d '' id && IFS= read -r -d '' app && IFS= read -r -d '' entry &&
+    IFS= read -r -d '' summary && IFS= read -r -d '' body; do
+    hint=()
+    [[ -n $entry ]] && hint=(-h "string:desktop-entry:$entry")
+    notify-send -u critical -a "$app" "${hint[@]}" -- "$summary" "$body"
+    strangers=$((strangers + 1))
+    if [[ $(count history) -ne $history1 ]]; then
+        hidden=$((hidden + 1))
+        echo "  hidden: $id"
+        history1=$(count history)
+    fi
+done <"$tmp/strangers"
+[[ $strangers -ge 10 && $hidden -eq 0 ]]
+result $? "every FDO stranger of the corpus ($strangers) is shown by dunst with the rules in force"
+dunstctl close-all
+wait_for 5 test "$(count displayed)" -eq 0
+
+# --- undo: the rules and the copy go, dunst is ended again to forget them -------------------
+timeout 30 "$ctl" setup --undo --yes </dev/null >"$tmp/out" 2>"$tmp/err" && wait_for 10 not_owned &&
+    [[ "$(cd "$home" && find config ! -path 'config/nocontact/*' | sort)" == "$before" ]]
+result $? "setup --undo removes the rules and the copy, and ends dunst to forget them"
+signal "Alex Morgan" "after undo"
+wait_for 10 owned && [[ $(count displayed) -eq 1 ]]
+result $? "after --undo, dunst shows the contact's message again (no rule left behind)"
+
+echo "setup on dunst: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
