@@ -93,6 +93,8 @@ int carryOut(setup::Plan& plan, setup::Context& ctx, std::ostream& err) {
             return kExitError;
         }
     }
+    // nocontactd keeps the rules in step from now on (or lets them go after --undo).
+    if (ctx.desktop) ctx.desktop->reloadNocontactd();
     return kExitOk;
 }
 

@@ -77,11 +77,33 @@ class SessionDesktop : public Desktop {
         }
     }
 
+    std::optional<std::uint32_t> swayncShowing() override {
+        // swaync 0.7 src/swayncDaemon/swayncDaemon.vala: notification_count().
+        if (!hasOwner("org.erikreider.swaync.cc")) return std::nullopt;
+        try {
+            auto proxy = sdbus::createProxy(*connection_, "org.erikreider.swaync.cc",
+                                            "/org/erikreider/swaync/cc");
+            std::uint32_t count = 0;
+            proxy->callMethod("NotificationCount")
+                .onInterface("org.erikreider.swaync.cc")
+                .withTimeout(kCallTimeout)
+                .storeResultsTo(count);
+            return count;
+        } catch (const sdbus::Error&) {
+            return std::nullopt;
+        }
+    }
+
     bool dunstReload() override {
         return call(kNotifications, kNotificationsPath, kDunstInterface, "ConfigReload", true);
     }
     bool makoReload() override {
-        return call("fr.emersion.Mako", "/fr/emersion/Mako", "fr.emersion.Mako", "Reload");
+        // mako serves its own interface under the notification server's name (makoctl too).
+        return call(kNotifications, "/fr/emersion/Mako", "fr.emersion.Mako", "Reload");
+    }
+    bool reloadNocontactd() override {
+        return call("org.nocontact.Daemon1", "/org/nocontact/Daemon1", "org.nocontact.Daemon1",
+                    "Reload");
     }
     bool swayncReload() override {
         return call("org.erikreider.swaync.cc", "/org/erikreider/swaync/cc",

@@ -25,6 +25,9 @@ class Desktop {
     virtual std::optional<Server> notificationServer() = 0;
     // How many notifications dunst shows or keeps waiting to show; nullopt when it cannot say.
     virtual std::optional<std::uint32_t> dunstShowing() = 0;
+    // How many notifications swaync has (on screen or in its control centre, which a restart
+    // empties); nullopt when it cannot say.
+    virtual std::optional<std::uint32_t> swayncShowing() = 0;
     // Whether dunst knows a rule of this name, found by setting it to `enabled` (what its file
     // says already); nullopt when it cannot say.
     virtual std::optional<bool> dunstKnowsRule(const std::string& name, bool enabled) = 0;
@@ -32,6 +35,8 @@ class Desktop {
     virtual bool dunstReload() = 0;
     virtual bool makoReload() = 0;
     virtual bool swayncReload() = 0;
+    // nocontactd, when it runs, reads the policy again and with it the rules setup wrote.
+    virtual bool reloadNocontactd() = 0;
     // The systemd user unit the server runs as ("dunst.service"), if any.
     virtual std::optional<std::string> serverUnit() = 0;
     // Whether the bus would start the server again by itself (D-Bus activation).

@@ -115,6 +115,9 @@ void planMako(Context& ctx, Plan& plan) {
                           }});
 }
 
+void planRestart(Context& ctx, Plan& plan, const std::string& server,
+                 std::optional<std::uint32_t> showing);
+
 void planSwaync(Context& ctx, Plan& plan) {
     auto current = config::readFileIfAny(ctx.paths.swaync);
     std::string system = systemConfig("swaync/config.json");
@@ -134,6 +137,12 @@ void planSwaync(Context& ctx, Plan& plan) {
              ctx.record->addMissingDirs(ctx.paths.swaync);
              config::writeFileAtomic(ctx.paths.swaync, next);
          }});
+    if (!current && ctx.desktop) {
+        // swaync 0.7 settles on its settings file when it starts: without one of the user's
+        // then, it re-reads the system's, and only a new start finds the new file.
+        planRestart(ctx, plan, "swaync", ctx.desktop->swayncShowing());
+        return;
+    }
     plan.steps.push_back({tr("Ask swaync to read its settings again."), [&ctx] {
                               if (!ctx.desktop->swayncReload())
                                   throw failed(N_("{server} did not answer when asked to read its "
@@ -142,41 +151,44 @@ void planSwaync(Context& ctx, Plan& plan) {
                           }});
 }
 
-void planRestart(Context& ctx, Plan& plan) {
-    auto showing = ctx.desktop->dunstShowing();
+// dunst 1.9, and swaync without a settings file of the user's when it started, read the rules
+// only when they start: restarted, with the person's yes, when they show nothing right now.
+void planRestart(Context& ctx, Plan& plan, const std::string& server,
+                 std::optional<std::uint32_t> showing) {
     if (!showing || *showing > 0) {
-        plan.notes.push_back(
-            tr("dunst 1.9 reads its settings only when it starts, and it is showing "
-               "notifications right now, so setup does not restart it: nothing on screen "
-               "should be lost. Once they are gone, run `nocontactctl setup` again (or restart "
-               "dunst yourself). Until then, nocontact takes messages away after dunst shows "
-               "them."));
+        plan.notes.push_back(fill(
+            tr("{server} reads these rules only when it starts, and it has notifications right "
+               "now, so setup does not restart it: nothing should be lost. Once they are gone, "
+               "run `nocontactctl setup` again (or restart {server} yourself). Until then, "
+               "nocontact takes messages away after {server} shows them."),
+            {{"server", server}}));
         return;
     }
     if (auto unit = ctx.desktop->serverUnit()) {
         plan.steps.push_back(
-            {fill(tr("Restart dunst ({unit}) so that it reads the rules: dunst 1.9 cannot "
-                     "read its settings again while it runs. It shows no notification now, so "
-                     "none is lost."),
-                  {{"unit", *unit}}),
-             [&ctx, unit = *unit] {
+            {fill(tr("Restart {server} ({unit}) so that it reads the rules: it cannot read them "
+                     "while it runs. It has no notification now, so none is lost."),
+                  {{"server", server}, {"unit", *unit}}),
+             [&ctx, unit = *unit, server] {
                  if (ctx.desktop->run({"systemctl", "--user", "restart", unit}) != 0)
-                     throw failed(N_("{server} could not be restarted."), "dunst");
+                     throw failed(N_("{server} could not be restarted."), server.c_str());
              }});
     } else if (ctx.desktop->serverActivatable()) {
         plan.steps.push_back(
-            {tr("Stop dunst so that it reads the rules when the next notification starts it "
-                "again: dunst 1.9 cannot read its settings again while it runs. It shows no "
-                "notification now, so none is lost."),
-             [&ctx] {
+            {fill(tr("Stop {server} so that it reads the rules when the next notification "
+                     "starts it again: it cannot read them while it runs. It has no "
+                     "notification now, so none is lost."),
+                  {{"server", server}}),
+             [&ctx, server] {
                  if (!ctx.desktop->endServer())
-                     throw failed(N_("{server} could not be restarted."), "dunst");
+                     throw failed(N_("{server} could not be restarted."), server.c_str());
              }});
     } else {
         plan.notes.push_back(
-            tr("dunst 1.9 reads its settings only when it starts, and here nothing would start "
-               "it again, so setup leaves it running: restart dunst yourself (or log out and "
-               "in) for the rules to take effect."));
+            fill(tr("{server} reads these rules only when it starts, and here nothing would "
+                    "start it again, so setup leaves it running: restart {server} yourself (or "
+                    "log out and in) for the rules to take effect."),
+                 {{"server", server}}));
     }
 }
 
@@ -206,7 +218,7 @@ bool versionAtLeast(const std::string& version, int major, int minor) {
 void planDunstReload(Context& ctx, Plan& plan) {
     if (!ctx.desktop || !ctx.server || ctx.server->name != "dunst") return;
     if (!versionAtLeast(ctx.server->version, 1, 10)) {
-        planRestart(ctx, plan);
+        planRestart(ctx, plan, "dunst", ctx.desktop->dunstShowing());
         return;
     }
     plan.steps.push_back({tr("Ask dunst to read its settings again."), [&ctx] {
@@ -286,6 +298,18 @@ void planService(Context& ctx, Plan& plan) {
     if (state == "enabled" || state == "enabled-runtime" || state == "static" ||
         state == "indirect" || state == "generated" || state == "alias")
         return;
+    if (state != "disabled") {
+        // No user manager to ask (a session without systemd, a container), or the unit is
+        // not installed (a build from source): nothing setup could switch on.
+        plan.notes.push_back(
+            state == "masked" || state == "masked-runtime"
+                ? tr("nocontactd's service is masked in systemd: setup leaves it so. `systemctl "
+                     "--user unmask nocontactd` lets setup switch it on.")
+                : tr("systemd cannot switch nocontactd on here (no user service manager, or "
+                     "the service is not installed): start nocontactd with your session in "
+                     "another way."));
+        return;
+    }
     plan.steps.push_back(
         {tr("Switch on nocontactd, nocontact's service, for your sessions from now on, and "
             "start it now (systemctl --user enable --now nocontactd)."),

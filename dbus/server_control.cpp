@@ -139,9 +139,9 @@ void ServerControl::drop(const std::string& kind, const std::string& server, std
     if (kind == "dunst")
         send(bus_, server, kDunstPath, kDunstInterface, "NotificationRemoveFromHistory", &onDone,
              call, "u", id);
-    else
-        send(bus_, server, kMakoPath, kMakoInterface, "DismissNotification", &onDone, call, "ub",
-             id, 0);
+    else  // not DismissNotification: mako 1.7 reads the notification after freeing it there
+        send(bus_, server, "/org/freedesktop/Notifications", "org.freedesktop.Notifications",
+             "CloseNotification", &onDone, call, "u", id);
 }
 
 }  // namespace nocontact::dbus

@@ -13,7 +13,9 @@
 //    int32); NotificationRemoveFromHistory(u) since 1.10; ConfigReload since 1.12.
 //  - mako 1.7 (dbus/mako.c, fr.emersion.Mako on /fr/emersion/Mako): Reload();
 //    ListNotifications() -> aa{sv} ("app-name", "summary", "body" strings, "id" uint32), which
-//    includes invisible ones; DismissNotification(u id, b group).
+//    includes invisible ones. Taken back with the freedesktop CloseNotification: mako 1.7's
+//    DismissNotification reads a notification it has just freed when it keeps no history
+//    (a crash, seen with `history=0`).
 //  - SwayNotificationCenter 0.7 (org.erikreider.swaync.cc on /org/erikreider/swaync/cc):
 //    ReloadConfig().
 
@@ -47,7 +49,7 @@ class ServerControl {
     void reload(const std::string& kind, const std::string& server, Done done);
     // dunst's history, or mako's notifications (shown or not).
     void list(const std::string& kind, const std::string& server, Listed done);
-    // Takes one notification out of dunst's history (1.10+), or dismisses it in mako.
+    // Takes one notification out of dunst's history (1.10+), or closes it in mako.
     void drop(const std::string& kind, const std::string& server, std::uint32_t id, Done done);
 
   private:

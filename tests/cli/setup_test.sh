@@ -201,7 +201,7 @@ dropin=$home/config/dunst/dunstrc.d/90-nocontact.conf
 mkdir -p "$home/config/dunst"
 printf '[global]\nenable_regex = true\n' >"$home/config/dunst/dunstrc"
 start_server dunst "1.9.0 (2022-06-27)" 2
-run 0 setup --yes && has "$tmp/out" "showing notifications right now" &&
+run 0 setup --yes && has "$tmp/out" "it has notifications right now" &&
     has "$dropin" "summary = \"\\\`Alex Morgan\\'\""
 result $? "dunst 1.9 showing notifications is not restarted; regex syntax is followed"
 stop_server
@@ -236,8 +236,10 @@ start_server SwayNotificationCenter "0.7.3"
 before=$(snapshot)
 json=$home/config/swaync/config.json
 run 0 setup --yes && has "$json" '"nocontact-' && has "$json" '"state": "ignored"' &&
-    has "$json" '"positionX": "right"' && has "$home/calls" "ReloadConfig"
-result $? "swaync: ignored entries added to a copy of the system config, and a reload"
+    has "$json" '"positionX": "right"' && has "$tmp/out" "Stop swaync" &&
+    hasnt "$home/calls" "ReloadConfig"
+result $? "swaync: ignored entries added to a copy of the system config, and swaync (which had no file of the user's when it started) restarted"
+start_server SwayNotificationCenter "0.7.3"  # as the next notification would
 after=$(snapshot)
 run 0 setup --yes && has "$tmp/out" "Nothing to change" && [[ "$(snapshot)" == "$after" ]]
 result $? "swaync: setup a second time changes nothing"
@@ -249,9 +251,11 @@ json=$home/config/swaync/config.json
 mkdir -p "$home/config/swaync"
 printf '{"positionX":"left",\n "notification-visibility": {"spotify": {"state": "muted", "app-name": "Spotify"}}}' \
     >"$home/config/swaync/config.json"
+stop_server
+start_server SwayNotificationCenter "0.7.3"  # a swaync that found this file when it started
 before=$(snapshot)
 run 0 setup --yes && has "$json" '"spotify"' && has "$json" '"nocontact-' &&
-    run 0 setup --undo --yes && [[ "$(snapshot)" == "$before" ]]
+    has "$home/calls" "ReloadConfig" && run 0 setup --undo --yes && [[ "$(snapshot)" == "$before" ]]
 result $? "swaync: the person's own config.json comes back byte for byte"
 stop_server
 

@@ -98,12 +98,16 @@ int main(int argc, char** argv) {
             f.note("Reload");
         });
         extra->finishRegistration();
-        connection->requestName("fr.emersion.Mako");
+        // mako serves fr.emersion.Mako under org.freedesktop.Notifications only (mako 1.7
+        // dbus/dbus.c; makoctl calls it there).
     } else if (f.name == "SwayNotificationCenter") {
         extra = sdbus::createObject(*connection, "/org/erikreider/swaync/cc");
         extra->registerMethod("ReloadConfig")
             .onInterface("org.erikreider.swaync.cc")
             .implementedAs([&f] { f.note("ReloadConfig"); });
+        extra->registerMethod("NotificationCount")
+            .onInterface("org.erikreider.swaync.cc")
+            .implementedAs([&f] { return f.showing; });
         extra->finishRegistration();
         connection->requestName("org.erikreider.swaync.cc");
     }

@@ -53,10 +53,6 @@ class FakeMako {
     std::vector<std::uint32_t> dismissed;
     std::vector<Listed> list;
 
-    bool wasDismissed(std::uint32_t id) const {
-        return std::find(dismissed.begin(), dismissed.end(), id) != dismissed.end();
-    }
-
   private:
     static int onReload(sd_bus_message* m, void* userdata, sd_bus_error*) {
         ++static_cast<FakeMako*>(userdata)->reloads;
@@ -146,9 +142,9 @@ TEST_F(RulesTest, KeepsMakosRulesInStepAndTakesBackWhatTheyHidWithNothingDrawnIn
     rememberSecret("the rules hid this one");
     std::uint32_t id = idOf(signalFrom("Alex Morgan", "the rules hid this one"));
     ASSERT_NE(id, 0u);
-    ASSERT_TRUE(waitFor([&] { return mako_->wasDismissed(id); }));
+    ASSERT_TRUE(waitFor([&] { return closesOf(id) == 1; }));
     EXPECT_EQ(placeholdersFor(id), 0) << "a placeholder would itself be drawn";
-    EXPECT_EQ(closesOf(id), 0);
+    EXPECT_TRUE(mako_->dismissed.empty()) << "mako 1.7 crashes on DismissNotification here";
     EXPECT_TRUE(waitFor([&] { return waiting() == 1; }));
 
     // Softened to gentle: nobody is held, the rules go, mako re-reads them.
@@ -169,7 +165,6 @@ TEST_F(RulesTest, KeepsMakosRulesInStepAndTakesBackWhatTheyHidWithNothingDrawnIn
     ASSERT_NE(shown, 0u);
     // Left alone: shown as it came, with a gentle nudge; nothing dismissed, nothing kept.
     ASSERT_TRUE(waitFor([&] { return nudges() > before; }));
-    EXPECT_FALSE(mako_->wasDismissed(shown));
     EXPECT_EQ(closesOf(shown), 0);
     EXPECT_EQ(waiting(), 1u);
 }
@@ -180,9 +175,9 @@ TEST_F(RulesTest, FindsWhatTheRulesHidWhileItWasNotRunningAndSaysSo) {
     mako_->list = {{41, "Signal", "Alex Morgan", "sent while nocontactd was stopped"},
                    {42, "Signal", "Sam Rivera", "see you at 8"}};
     startDaemon(nocontact::testing::alexPolicy("firm"));
-    ASSERT_TRUE(waitFor([&] { return mako_->wasDismissed(41); }));
+    ASSERT_TRUE(waitFor([&] { return closesOf(41) == 1; }));
     EXPECT_TRUE(waitFor([&] { return waiting() == 1; }));
-    EXPECT_FALSE(mako_->wasDismissed(42)) << "a stranger's notification is not ours to touch";
+    EXPECT_EQ(closesOf(42), 0) << "a stranger's notification is not ours to touch";
     const std::string told = nocontact::i18n::tr(nocontact::daemon::strings::kRecoveredSummary);
     EXPECT_TRUE(waitFor([&] {
         for (const auto& c : server_->calls())
@@ -199,8 +194,8 @@ TEST_F(RulesTest, FindsWhatTheRulesHidWhileItWasNotRunningAndSaysSo) {
     mako_->list.push_back({43, "Signal", "Alex Morgan", "and this one too"});
     daemon_->start();
     waitReady();
-    ASSERT_TRUE(waitFor([&] { return mako_->wasDismissed(43); }));
-    EXPECT_EQ(std::count(mako_->dismissed.begin(), mako_->dismissed.end(), 41u), 1);
+    ASSERT_TRUE(waitFor([&] { return closesOf(43) == 1; }));
+    EXPECT_EQ(closesOf(41), 1);
     EXPECT_TRUE(waitFor([&] { return waiting() == 2; }));
 }
 
