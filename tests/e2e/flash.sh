@@ -19,8 +19,7 @@
 #                               is on screen and nothing has been drawn for a moment
 #   flash_send SUMMARY BODY     a Signal-like notification (notify-send); prints its id
 #   flash_close ID              CloseNotification, as an app would
-#   flash_start_daemon NOCONTACTD [POLICY]  nocontactd with one contact, Alex Morgan, at firm
-#                               (or with POLICY)
+#   flash_start_daemon NOCONTACTD   nocontactd with one contact, Alex Morgan, at firm
 #   flash_held                  how many messages nocontactd holds (Status "held")
 #   flash_run_hook COMMAND      runs COMMAND (e.g. "nocontactctl setup --yes") in the session,
 #                               then starts the server again if the command stopped it (and
@@ -55,25 +54,35 @@ flash_home() {
     done
 }
 
+# The server is started the way a desktop starts it: by D-Bus activation, from an activation
+# file on the private bus (the packages' own files name the same programs), through a script
+# that gives it the session's settings (an activated program gets the bus's environment).
+flash_activation() {
+    session_services=$session_dir/services
+    mkdir -p "$session_services"
+    cat >"$session_services/org.freedesktop.Notifications.service" <<SERVICE
+[D-BUS Service]
+Name=org.freedesktop.Notifications
+Exec=$session_dir/activate-server
+SERVICE
+    cat >"$session_dir/activate-server" <<'SCRIPT'
+#!/bin/sh
+dir=$(dirname "$0")
+. "$dir/server.env"
+case $FLASH_SERVER in
+    dunst) exec dunst >>"$dir/server.log" 2>&1 ;;
+    # The server's own protocol trace is the detector; its other output goes there too.
+    *) exec "$FLASH_SERVER" >>"$dir/flash.wl" 2>&1 ;;
+esac
+SCRIPT
+    chmod +x "$session_dir/activate-server"
+}
+
 flash_start() {
     flash_server=$1
     case $flash_server in
         dunst)
-            # Started the Debian way: D-Bus activation (dunst's own activation file names
-            # /usr/bin/dunst, run here through a script that gives it the session's settings).
-            session_services=$session_dir/services
-            mkdir -p "$session_services"
-            cat >"$session_services/org.freedesktop.Notifications.service" <<SERVICE
-[D-BUS Service]
-Name=org.freedesktop.Notifications
-Exec=$session_dir/activate-dunst
-SERVICE
-            cat >"$session_dir/activate-dunst" <<'SCRIPT'
-#!/bin/sh
-. "$(dirname "$0")/server.env"
-exec dunst >>"$(dirname "$0")/server.log" 2>&1
-SCRIPT
-            chmod +x "$session_dir/activate-dunst"
+            flash_activation
             session_start_bus own-user || return 1
             session_start_x || return 1
             "$flash_py" "$flash_e2e/flash_x11.py" >"$session_dir/flash.x11" 2>"$session_dir/flash.err" &
@@ -88,6 +97,7 @@ SCRIPT
             wait_for 10 grep -qx ready "$session_dir/flash.x11" || return 1
             ;;
         mako | swaync)
+            flash_activation
             session_start_bus any-user || return 1
             session_start_sway || return 1
             : >"$session_dir/flash.wl"
@@ -99,16 +109,22 @@ SCRIPT
     esac
     flash_home
     # What an activated server is started with (its environment is the bus's, not ours).
-    printf 'export %q %q %q %q %q %q\n' "HOME=$HOME" "XDG_CONFIG_HOME=$XDG_CONFIG_HOME" \
-        "XDG_DATA_HOME=$XDG_DATA_HOME" "XDG_STATE_HOME=$XDG_STATE_HOME" \
-        "XDG_CACHE_HOME=$XDG_CACHE_HOME" "DISPLAY=${DISPLAY:-}" >"$session_dir/server.env"
+    {
+        printf 'export %q %q %q %q %q %q %q\n' "HOME=$HOME" "XDG_CONFIG_HOME=$XDG_CONFIG_HOME" \
+            "XDG_DATA_HOME=$XDG_DATA_HOME" "XDG_STATE_HOME=$XDG_STATE_HOME" \
+            "XDG_CACHE_HOME=$XDG_CACHE_HOME" "DISPLAY=${DISPLAY:-}" "FLASH_SERVER=$flash_server"
+        if [[ $flash_server == mako || $flash_server == swaync ]]; then
+            printf 'export %q %q WAYLAND_DEBUG=1\n' "XDG_RUNTIME_DIR=$session_wayland_runtime" \
+                "WAYLAND_DISPLAY=$WAYLAND_DISPLAY"
+        fi
+    } >"$session_dir/server.env"
     flash_server_start
 }
 
 flash_server_start() {
     local log=$session_dir/server.log
     case $flash_server in
-        dunst)
+        dunst | mako | swaync)
             # As the session would: activated by the bus.
             dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
                 org.freedesktop.DBus.StartServiceByName string:org.freedesktop.Notifications \
@@ -119,13 +135,6 @@ flash_server_start() {
             return 0
             ;;
         xfce4-notifyd) /usr/lib/x86_64-linux-gnu/xfce4/notifyd/xfce4-notifyd >>"$log" 2>&1 & ;;
-        mako | swaync)
-            # The server's own protocol trace is the detector; its other output goes there too.
-            # Only sway must be another user: the server runs as the one who configures it (as
-            # on a desktop), and connects to sway's socket as root may.
-            XDG_RUNTIME_DIR=$session_wayland_runtime WAYLAND_DEBUG=1 "$flash_server" \
-                >>"$session_dir/flash.wl" 2>&1 &
-            ;;
     esac
     flash_server_pid=$!
     session_pids+=("$flash_server_pid")
@@ -254,10 +263,7 @@ flash_close() {
 flash_start_daemon() {
     local daemon=$1 policy=$XDG_CONFIG_HOME/nocontact/policy.yaml
     mkdir -p "$(dirname "$policy")"
-    if [[ -n ${2:-} ]]; then
-        cp "$2" "$policy"
-    else
-        cat >"$policy" <<'YAML'
+    cat >"$policy" <<'YAML'
 version: 1
 defaults: { strictness: pause, region: US, pause: 3s }
 contacts:
@@ -267,7 +273,6 @@ contacts:
     reasons: ["You asked for this space for good reasons."]
     match: { names: ["Alex Morgan"] }
 YAML
-    fi
     # Never the machine's system bus (ModemManager): a test's daemon follows only what it is given.
     DBUS_SYSTEM_BUS_ADDRESS="unix:path=$session_dir/no-system-bus" \
         "$daemon" --policy "$policy" --state-dir "$session_dir/state" \

@@ -9,9 +9,6 @@
 #   nocontactd with one contact at firm, then `NOCONTACTCTL setup --yes` in the session: a
 #   stranger is drawn before and after, none of N (default 20) messages from the contact is
 #   drawn, and all N are in `nocontactctl held --json`.
-# Usage: flash_test.sh SERVER --corpus NOCONTACTD NOCONTACTCTL
-#   nocontactd with the corpus's policy (tests/data/corpus), `setup --yes`, then every stranger
-#   of the corpus sent as its app sends it: each must be drawn.
 # SERVER: dunst | mako | swaync | xfce4-notifyd
 set -uo pipefail
 server=$1
@@ -96,34 +93,6 @@ print(sum(1 for m in json.load(sys.stdin) if m["contact"] == "Alex" and m["state
             wait_for 10 grep -q "not running are kept now" "$session_dir/nocontactd.log"
             result $? "nocontactd tells the person the 5 were kept while it was away"
         fi
-        ;;
-    --corpus)
-        # Every stranger of the corpus, as its app sends it, with the rules of the corpus's
-        # policy in force: each one must still be drawn.
-        daemon=$3
-        ctl=$4
-        corpus=$(cd "$(dirname "$0")/../data/corpus" && pwd)
-        flash_start_daemon "$daemon" "$corpus/policy.yaml"
-        result $? "nocontactd starts with the corpus's policy"
-        flash_run_hook "$(printf '%q setup --yes' "$ctl")"
-        result $? "nocontactctl setup --yes succeeds and the server runs after it"
-        "$ctl" explain --policy "$corpus/policy.yaml" <"$corpus/notifications.jsonl" \
-            >"$session_dir/explained.jsonl"
-        mapfile -t strangers < <("$flash_py" "$(dirname "$0")/corpus_notify.py" strangers \
-            "$corpus/notifications.jsonl" "$session_dir/explained.jsonl")
-        ((${#strangers[@]} >= 40))
-        result $? "the corpus has its strangers (${#strangers[@]})"
-        missed=()
-        for line in "${strangers[@]}"; do
-            before=$(flash_count)
-            id=$("$flash_py" "$(dirname "$0")/corpus_notify.py" send \
-                "$corpus/notifications.jsonl" "$line") || { missed+=("$line"); continue; }
-            wait_for 10 flash_count_above "$before" || missed+=("$line")
-            flash_close "$id"
-            wait_for 15 flash_quiet
-        done
-        ((${#missed[@]} == 0))
-        result $? "every stranger of the corpus is drawn with the rules in force (not: ${missed[*]})"
         ;;
     *)
         echo "usage: flash_test.sh SERVER [--with-rules NOCONTACTD NOCONTACTCTL [N]]" >&2
