@@ -37,7 +37,7 @@ if [[ -z "${NOCONTACT_GNOME_WORK:-}" ]]; then
         cmake --install "$5" --prefix "$work/prefix" --component gnome-shell-extension >/dev/null
     else
         mkdir -p "$work/prefix/share/gnome-shell/extensions/$uuid"
-        cp "$3"/gnome-shell/{metadata.json,extension.js} \
+        cp "$3"/gnome-shell/$uuid/{metadata.json,extension.js} "$3"/gnome-shell/shared/nocontact.js \
             "$work/prefix/share/gnome-shell/extensions/$uuid/"
     fi
     if [[ ! -s "$work/prefix/share/gnome-shell/extensions/$uuid/extension.js" ]]; then
