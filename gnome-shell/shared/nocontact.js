@@ -384,21 +384,35 @@ export class Presence {
  * @returns {{destroy: function()}}
  */
 export function start(parts) {
-    const asker = new Asker(parts.connection, parts.deadlineMs);
-    const patches = [
-        new Patch(asker, parts.fdo, 'NotifyAsync', fdoRequest, parts.holdFdo),
-        new Patch(asker, parts.gtk, 'AddNotificationAsync', gtkRequest, parts.holdGtk),
-    ];
-    const launches = parts.appSystem
-        ? new LaunchReporter(parts.connection, parts.appSystem, parts.appStates) : null;
-    const presence = new Presence(parts.connection, parts.about);
-    return {
-        destroy() {
-            presence.destroy();
-            launches?.destroy();
-            for (const patch of patches)
-                patch.restore();
-            asker.destroy();  // every notification still waiting for an answer is shown now
-        },
+    const parts_ = [];  // each with destroy(), undone in reverse order
+    const stop = () => {
+        while (parts_.length > 0)
+            parts_.pop().destroy();
     };
+    try {
+        const asker = new Asker(parts.connection, parts.deadlineMs);
+        // Destroyed last: every notification still waiting for an answer is shown then.
+        parts_.push(asker);
+        for (const [target, name, request, hold] of [
+            [parts.fdo, 'NotifyAsync', fdoRequest, parts.holdFdo],
+            [parts.gtk, 'AddNotificationAsync', gtkRequest, parts.holdGtk],
+        ]) {
+            const patch = new Patch(asker, target, name, request, hold);
+            parts_.push({destroy: () => patch.restore()});
+        }
+        if (parts.appSystem) {
+            try {
+                parts_.push(new LaunchReporter(parts.connection, parts.appSystem,
+                    parts.appStates));
+            } catch (e) {
+                // Notifications are still asked about; only app starts go unreported.
+                logError(e, 'nocontact: could not follow app starts');
+            }
+        }
+        parts_.push(new Presence(parts.connection, parts.about));
+    } catch (e) {
+        stop();  // nothing of a half-started extension stays in GNOME Shell
+        throw e;
+    }
+    return {destroy: stop};
 }

@@ -336,6 +336,43 @@ test('a GNOME Shell of another shape: enable() changes nothing and owns no name'
     });
 });
 
+test('an app system that refuses its signal: notifications are still held', () => {
+    withShell('46-50', 'hold', ({fdo, reached, apps, extension}) => {
+        apps.connect = () => {
+            throw new Error('no such signal');
+        };
+        extension.enable();
+        const invocation = notify(fdo, 'Alex');
+        waitFor(() => invocation.returned, WAIT_MS, 'the reply to Notify');
+        assertEqual(reached, [], 'notifications that reached a source');
+        extension.disable();
+        assert(!Object.hasOwn(fdo, 'NotifyAsync'), 'restored');
+    });
+});
+
+test('a start that fails halfway leaves nothing patched behind', () => {
+    withShell('46-50', 'hold', ({fdo, gtk, extension}) => {
+        const exported = Gio.DBusExportedObject.wrapJSObject;
+        Gio.DBusExportedObject.wrapJSObject = () => {
+            throw new Error('cannot export');
+        };
+        try {
+            let threw = false;
+            try {
+                extension.enable();
+            } catch (e) {
+                threw = true;
+            }
+            assert(threw, 'enable() says it failed');
+            assert(!Object.hasOwn(fdo, 'NotifyAsync'), 'NotifyAsync not left patched');
+            assert(!Object.hasOwn(gtk, 'AddNotificationAsync'),
+                'AddNotificationAsync not left patched');
+        } finally {
+            Gio.DBusExportedObject.wrapJSObject = exported;
+        }
+    });
+});
+
 const status = await run('hook_test');
 session.close_sync(null);
 System.exit(status);
