@@ -85,6 +85,12 @@ export function notificationDaemons(main) {
 
 export default class NocontactExtension extends Extension {
     enable() {
+        // GNOME Shell 48 was seen calling enable() twice without disable() in between, when two
+        // extensions were enabled in quick succession (ExtensionManager's
+        // _onEnabledExtensionsChanged is async from 46 on, and a second settings change can
+        // start before the first has finished): once running, it stays as it is.
+        if (this._running)
+            return;
         const daemons = notificationDaemons(Main);
         if (!daemons) {
             // Change nothing, own no name, and nocontactd keeps closing notifications itself

@@ -311,7 +311,9 @@ export class LaunchReporter {
 
     _changed(app) {
         const id = app.get_id();
-        if (!id)
+        // "window:N": a window GNOME Shell matched to no desktop file, so to no app anyone
+        // could name; nocontactd would find no profile for it.
+        if (!id || id.startsWith('window:'))
             return;
         if (app.state === this._states.STOPPED) {
             this._running.delete(id);

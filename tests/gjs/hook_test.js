@@ -336,6 +336,21 @@ test('a GNOME Shell of another shape: enable() changes nothing and owns no name'
     });
 });
 
+test('enable() twice without disable() (GNOME 48 does so): one hook, and disable() restores', () => {
+    withShell('46-50', 'hold', ({fdo, gtk, reached, extension, nocontactd}) => {
+        extension.enable();
+        extension.enable();
+        const invocation = notify(fdo, 'Alex');
+        waitFor(() => invocation.returned, WAIT_MS, 'the reply to Notify');
+        assertEqual(nocontactd.questions.length, 1, 'asked once');
+        assertEqual(reached, [], 'notifications that reached a source');
+        extension.disable();
+        assert(!Object.hasOwn(fdo, 'NotifyAsync'), 'NotifyAsync restored');
+        assert(!Object.hasOwn(gtk, 'AddNotificationAsync'), 'AddNotificationAsync restored');
+        waitFor(() => nameOwner() === '', WAIT_MS, 'org.nocontact.ShellExtension1 released');
+    });
+});
+
 test('an app system that refuses its signal: notifications are still held', () => {
     withShell('46-50', 'hold', ({fdo, reached, apps, extension}) => {
         apps.connect = () => {

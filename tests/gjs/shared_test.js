@@ -254,6 +254,7 @@ test('an app starting is told to nocontactd once, however it was started', () =>
         apps.emit('signal-desktop.desktop', AppState.RUNNING, 4242);
         apps.emit('org.telegram.desktop.desktop', AppState.RUNNING, 77);  // from a terminal
         apps.emit('org.gnome.Nautilus.desktop', AppState.RUNNING, 5);  // already running
+        apps.emit('window:3', AppState.RUNNING, 6);  // a window of no known app
         waitFor(() => daemon.started.length === 2, SLACK_MS, 'two starts');
         apps.emit('signal-desktop.desktop', AppState.STOPPED);
         apps.emit('signal-desktop.desktop', AppState.RUNNING, 4300);  // started again
