@@ -257,6 +257,9 @@ result $? "nocontactd tried no close GNOME would refuse"
 "$ctl" status | grep -q "GNOME Shell extension holds notifications"
 result $? "nocontactctl status says the GNOME Shell extension is in use"
 
+"$ctl" status | grep -qE "GNOME Shell extension: nocontact@nocontact.org, version [0-9]+, on GNOME Shell 4[34]\.[0-9.]+; it answers\."
+result $? "nocontactctl status names the extension, its version and GNOME Shell's, and it answers"
+
 ! grep -qF -e "$gtk_secret" -e "$fdo_secret" "$log"
 result $? "the daemon's log never holds message text"
 

@@ -708,4 +708,71 @@ TEST_F(DaemonShellLaunches, PausesOnceWhenTheUnitToldFirst) {
     EXPECT_EQ(launchesJournaled(), 2) << "Signal once, Telegram once";
 }
 
+// nocontactctl status and the GNOME Shell extension, asked directly on the test's bus.
+class StatusOfTheExtension : public DaemonHeld {
+  protected:
+    void TearDown() override {
+        if (extension_) extension_->leaveEventLoop();
+        object_.reset();
+        extension_.reset();
+        DaemonHeld::TearDown();
+    }
+    // Plays the enabled extension: owns its name and, when `answering`, serves its properties
+    // from a thread of its own, as GNOME Shell serves them from its main loop.
+    void enableExtension(bool answering) {
+        extension_ = sdbus::createSessionBusConnectionWithAddress(bus_.address());
+        if (answering) {
+            object_ = sdbus::createObject(*extension_, "/org/nocontact/ShellExtension1");
+            const char* iface = "org.nocontact.ShellExtension1";
+            object_->registerProperty("Version").onInterface(iface).withGetter(
+                [] { return std::uint32_t{1}; });
+            object_->registerProperty("ShellVersion").onInterface(iface).withGetter([] {
+                return std::string("48.7");
+            });
+            object_->registerProperty("Uuid").onInterface(iface).withGetter(
+                [] { return std::string("nocontact45@nocontact.org"); });
+            object_->finishRegistration();
+            extension_->enterEventLoopAsync();
+        }
+        extension_->requestName("org.nocontact.ShellExtension1");
+    }
+    std::unique_ptr<sdbus::IConnection> extension_;
+    std::unique_ptr<sdbus::IObject> object_;
+};
+
+TEST_F(StatusOfTheExtension, NamesTheExtensionItsVersionAndThatItAnswers) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kStrictPolicy));
+    ASSERT_NO_FATAL_FAILURE(enableExtension(true));
+    Run run = ctl({"status"});
+    EXPECT_EQ(run.status, 0) << run.err;
+    EXPECT_NE(run.out.find("GNOME Shell extension: nocontact45@nocontact.org, version 1, on GNOME "
+                           "Shell 48.7; it answers."),
+              std::string::npos)
+        << run.out;
+    auto s = nlohmann::json::parse(ctl({"status", "--json"}).out, nullptr, false);
+    EXPECT_EQ(s["shell_extension"], (nlohmann::json{{"uuid", "nocontact45@nocontact.org"},
+                                                    {"version", 1},
+                                                    {"shell_version", "48.7"},
+                                                    {"answers", true}}))
+        << s.dump(1);
+}
+
+TEST_F(StatusOfTheExtension, SaysWhenTheExtensionRunsButDoesNotAnswer) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kStrictPolicy));
+    ASSERT_NO_FATAL_FAILURE(enableExtension(false));  // owns the name, answers nothing
+    Run run = ctl({"status"});
+    EXPECT_EQ(run.status, 0) << run.err;
+    EXPECT_NE(run.out.find("GNOME Shell extension: running, but it did not answer"),
+              std::string::npos)
+        << run.out;
+}
+
+TEST_F(StatusOfTheExtension, SaysNothingOfAnExtensionWhenNoneRuns) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kStrictPolicy));
+    Run run = ctl({"status"});
+    EXPECT_EQ(run.out.find("GNOME Shell extension:"), std::string::npos) << run.out;
+    auto s = nlohmann::json::parse(ctl({"status", "--json"}).out, nullptr, false);
+    EXPECT_TRUE(s["shell_extension"].is_null()) << s.dump(1);
+}
+
 }  // namespace
