@@ -83,13 +83,17 @@ export function notificationDaemons(main) {
     return {fdo, gtk};
 }
 
+// What runs while enabled, one for the module rather than one per object: GNOME Shell 48 was
+// seen making two objects of this class and enabling both, without disable() in between, when
+// two extensions were enabled in quick succession (ExtensionManager's
+// _onEnabledExtensionsChanged is async from 46 on, and a second settings change can start
+// before the first has finished, each initialising the extension). The second enable() finds
+// it running and leaves it; the disable() GNOME Shell then calls stops it.
+let running = null;
+
 export default class NocontactExtension extends Extension {
     enable() {
-        // GNOME Shell 48 was seen calling enable() twice without disable() in between, when two
-        // extensions were enabled in quick succession (ExtensionManager's
-        // _onEnabledExtensionsChanged is async from 46 on, and a second settings change can
-        // start before the first has finished): once running, it stays as it is.
-        if (this._running)
+        if (running)
             return;
         const daemons = notificationDaemons(Main);
         if (!daemons) {
@@ -99,7 +103,7 @@ export default class NocontactExtension extends Extension {
                 'it does nothing');
             return;
         }
-        this._running = Shared.start({
+        running = Shared.start({
             connection: Gio.DBus.session,
             ...daemons,
             holdFdo,
@@ -115,7 +119,7 @@ export default class NocontactExtension extends Extension {
     }
 
     disable() {
-        this._running?.destroy();
-        this._running = null;
+        running?.destroy();
+        running = null;
     }
 }

@@ -351,6 +351,22 @@ test('enable() twice without disable() (GNOME 48 does so): one hook, and disable
     });
 });
 
+test('two objects of the extension both enabled (GNOME 48 does so): one hook, one disable() restores', () => {
+    withShell('46-50', 'hold', ({fdo, gtk, reached, extension, nocontactd}) => {
+        const second = new NocontactExtension(metadata);
+        extension.enable();
+        second.enable();
+        const invocation = notify(fdo, 'Alex');
+        waitFor(() => invocation.returned, WAIT_MS, 'the reply to Notify');
+        assertEqual(nocontactd.questions.length, 1, 'asked once');
+        assertEqual(reached, [], 'notifications that reached a source');
+        second.disable();
+        assert(!Object.hasOwn(fdo, 'NotifyAsync'), 'NotifyAsync restored');
+        assert(!Object.hasOwn(gtk, 'AddNotificationAsync'), 'AddNotificationAsync restored');
+        waitFor(() => nameOwner() === '', WAIT_MS, 'org.nocontact.ShellExtension1 released');
+    });
+});
+
 test('an app system that refuses its signal: notifications are still held', () => {
     withShell('46-50', 'hold', ({fdo, reached, apps, extension}) => {
         apps.connect = () => {
