@@ -18,7 +18,8 @@ stage=$root/tmp/nocontact-gnome-newer
 rm -rf "$stage"
 for uuid in nocontact@nocontact.org nocontact45@nocontact.org; do
     mkdir -p "$stage/share/gnome-shell/extensions/$uuid"
-    cp "$src/gnome-shell/$uuid/"{extension.js,metadata.json} "$src/gnome-shell/shared/nocontact.js" \
+    cp "$src/gnome-shell/$uuid/"{extension.js,metadata.json} \
+        "$src/gnome-shell/shared/nocontact.js" \
         "$stage/share/gnome-shell/extensions/$uuid/"
 done
 mkdir -p "$stage/data/applications"

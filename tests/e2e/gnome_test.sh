@@ -40,7 +40,8 @@ if [[ -z "${NOCONTACT_GNOME_WORK:-}" ]]; then
         cmake --install "$5" --prefix "$work/prefix" --component gnome-shell-extension >/dev/null
     else
         mkdir -p "$work/prefix/share/gnome-shell/extensions/$uuid"
-        cp "$3"/gnome-shell/$uuid/{metadata.json,extension.js} "$3"/gnome-shell/shared/nocontact.js \
+        cp "$3"/gnome-shell/$uuid/{metadata.json,extension.js} \
+            "$3"/gnome-shell/shared/nocontact.js \
             "$work/prefix/share/gnome-shell/extensions/$uuid/"
     fi
     if [[ ! -s "$work/prefix/share/gnome-shell/extensions/$uuid/extension.js" ]]; then
@@ -257,7 +258,8 @@ result $? "nocontactd tried no close GNOME would refuse"
 "$ctl" status | grep -q "GNOME Shell extension holds notifications"
 result $? "nocontactctl status says the GNOME Shell extension is in use"
 
-"$ctl" status | grep -qE "GNOME Shell extension: nocontact@nocontact.org, version [0-9]+, on GNOME Shell 4[34]\.[0-9.]+; it answers\."
+"$ctl" status | grep -qE "GNOME Shell extension: nocontact@nocontact.org, version [0-9]+, \
+on GNOME Shell 4[34]\.[0-9.]+; it answers\."
 result $? "nocontactctl status names the extension, its version and GNOME Shell's, and it answers"
 
 ! grep -qF -e "$gtk_secret" -e "$fdo_secret" "$log"

@@ -198,7 +198,7 @@ function withShell(shape, mode, body) {
 }
 
 for (const shape of ['45', '46-50']) {
-    test(`GNOME ${shape}: enable() patches NotifyAsync and AddNotificationAsync on the instances, nothing else`, () => {
+    test(`GNOME ${shape}: enable() patches the two methods on the instances, nothing else`, () => {
         withShell(shape, 'show', ({daemon, fdo, gtk, apps, extension}) => {
             const before = [snapshot(daemon), snapshot(fdo), snapshot(gtk)];
             extension.enable();
@@ -226,14 +226,16 @@ for (const shape of ['45', '46-50']) {
             sameSnapshot(before[2], snapshot(gtk), 'the GTK daemon');
             assert(fdo.NotifyAsync === FdoNotificationDaemon.prototype.NotifyAsync,
                 "NotifyAsync is the class's again");
-            assert(gtk.AddNotificationAsync === GtkNotificationDaemon.prototype.AddNotificationAsync,
+            const gtkClass = GtkNotificationDaemon.prototype;
+            assert(gtk.AddNotificationAsync === gtkClass.AddNotificationAsync,
                 "AddNotificationAsync is the class's again");
             assertEqual(apps.handlers.size, 0, 'app starts no longer followed');
             waitFor(() => nameOwner() === '', WAIT_MS, 'org.nocontact.ShellExtension1 released');
         });
     });
 
-    test(`GNOME ${shape}: a held FDO notification never reaches the source; the app hears it closed`, () => {
+    test(`GNOME ${shape}: a held FDO notification never reaches a source; the app hears it closed`,
+        () => {
         withShell(shape, 'hold', ({fdo, reached, extension, nocontactd}) => {
             extension.enable();
             const invocation = notify(fdo, 'Alex');
@@ -336,7 +338,7 @@ test('a GNOME Shell of another shape: enable() changes nothing and owns no name'
     });
 });
 
-test('enable() twice without disable() (GNOME 48 does so): one hook, and disable() restores', () => {
+test('enable() twice without disable() (GNOME 48 does so): one hook; disable() restores', () => {
     withShell('46-50', 'hold', ({fdo, gtk, reached, extension, nocontactd}) => {
         extension.enable();
         extension.enable();
@@ -351,7 +353,7 @@ test('enable() twice without disable() (GNOME 48 does so): one hook, and disable
     });
 });
 
-test('two objects of the extension both enabled (GNOME 48 does so): one hook, one disable() restores', () => {
+test('two objects of it both enabled (GNOME 48 does so): one hook; one disable() restores', () => {
     withShell('46-50', 'hold', ({fdo, gtk, reached, extension, nocontactd}) => {
         const second = new NocontactExtension(metadata);
         extension.enable();

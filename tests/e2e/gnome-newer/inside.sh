@@ -27,7 +27,7 @@ tray_has() { tray | grep -qF -- "$1"; }
 notify() {
     gdbus call --session --dest org.freedesktop.Notifications \
         --object-path /org/freedesktop/Notifications --method org.freedesktop.Notifications.Notify \
-        "$1" 0 '' "$2" 'a message' '[]' '{}' 5000 >/dev/null
+        "$1" 0 '' "$2" 'a message' '[]' '{}' 0 >/dev/null
 }
 patched() {
     shell_eval 'Object.hasOwn(Main.notificationDaemon._fdoNotificationDaemon, "NotifyAsync") &&
@@ -48,24 +48,28 @@ fake=$!
 wait_for 10 grep -q owned "$log"
 check $? "the stand-in nocontactd owns org.nocontact.Daemon1"
 
-# Both enabled at once, as README suggests: GNOME Shell loads only the one made for it.
-gnome-extensions enable nocontact45@nocontact.org && gnome-extensions enable nocontact@nocontact.org
-check $? "gnome-extensions enables both extensions"
-wait_for 10 state_is nocontact45@nocontact.org ACTIVE
-check $? "nocontact45@nocontact.org is active: $(gnome-extensions info nocontact45@nocontact.org | grep State)"
-state_is nocontact@nocontact.org "OUT OF DATE"
-check $? "nocontact@nocontact.org is out of date here, and not loaded"
-wait_for 10 eval 'patched | grep -q true'
+# Both enabled, one after the other: GNOME Shell loads only the one made for it. (Enabled in
+# the same instant, GNOME Shell 48 can lose track of the first: its enabling is asynchronous,
+# and two changes of the setting overlap. README says to enable the one for your version.)
+gnome-extensions enable nocontact45@nocontact.org &&
+    wait_for 10 state_is nocontact45@nocontact.org ACTIVE
+check $? "nocontact45@nocontact.org is enabled and active"
+gnome-extensions enable nocontact@nocontact.org &&
+    wait_for 10 state_is nocontact@nocontact.org "OUT OF DATE"
+check $? "nocontact@nocontact.org, enabled too, is out of date here, and not loaded"
+wait_for 10 eval "patched | grep -qF \"'true'\""
 check $? "NotifyAsync and AddNotificationAsync are patched on GNOME Shell's own instances"
-gdbus call --session --dest org.nocontact.ShellExtension1 --object-path /org/nocontact/ShellExtension1 \
+gdbus call --session --dest org.nocontact.ShellExtension1 \
+    --object-path /org/nocontact/ShellExtension1 \
     --method org.freedesktop.DBus.Properties.GetAll org.nocontact.ShellExtension1 |
     grep -q "'Uuid': <'nocontact45@nocontact.org'>"
 check $? "org.nocontact.ShellExtension1 answers with its uuid"
 
 notify Signal "Sam Lee" && wait_for 10 tray_has "Signal: Sam Lee"
 check $? "a stranger's notification is shown"
-notify Signal "Alex Morgan" && notify Signal "After Alex" && wait_for 10 tray_has "After Alex"
-! tray_has "Alex Morgan"
+# The barrier: shown after the contact's would have been, had it not been held.
+notify Signal "Alex Morgan" && notify Signal "Sam, later" && wait_for 10 tray_has "Sam, later" &&
+    ! tray_has "Alex Morgan"
 check $? "the contact's notification is held, never in the tray: $(tray)"
 grep -qE "decide fdo Alex Morgan pid=[1-9][0-9]* -> hold" "$log"
 check $? "Decide is asked with the app's process (x-shell-sender-pid)"
@@ -76,10 +80,11 @@ wait_for 10 grep -qE "started org.telegram.desktop.desktop [1-9]" "$log"
 check $? "an app started from a terminal is told to nocontactd (AppStarted)"
 kill "$app"
 
-gnome-extensions disable nocontact45@nocontact.org && wait_for 10 eval 'restored | grep -q true'
+gnome-extensions disable nocontact45@nocontact.org &&
+    wait_for 10 eval "restored | grep -qF \"'true'\""
 check $? "disabled, GNOME Shell's methods are its own again"
 notify Signal "Alex, later" && wait_for 10 tray_has "Alex, later"
-check $? "disabled, the contact's notification shows as usual"
+check $? "disabled, the contact's notification shows as usual: $(tray); asked: $(tail -2 "$log")"
 
 grep -E "nocontact|JS ERROR" "$NOCONTACT_GS_LOGS/gnome-shell.log"
 kill "$fake"
