@@ -35,7 +35,9 @@ import * as Shared from './nocontact.js';
 //    keyed by app id, each source with removeNotification(id): the same in 45–50 (45 passes
 //    the unpacked dictionary to source.addNotification, 46–50 build a notification object
 //    first; both after the point where it is asked).
-//  - Extension (extensions/extension.js): enable()/disable() and this.metadata in 45–50.
+//  - Extension (extensions/extension.js): enable()/disable() and this.metadata in 45–50;
+//    ExtensionManager (ui/extensionSystem.js) enables and disables asynchronously in all of
+//    them (see `running` below).
 
 // A held FDO notification: the app gets an id as usual, then hears it was closed — as when
 // nocontactd closes it on other servers. One it replaced, already on screen, goes too.
@@ -86,9 +88,10 @@ export function notificationDaemons(main) {
 // What runs while enabled, one for the module rather than one per object: GNOME Shell 48 was
 // seen making two objects of this class and enabling both, without disable() in between, when
 // two extensions were enabled in quick succession (ExtensionManager's
-// _onEnabledExtensionsChanged is async from 46 on, and a second settings change can start
-// before the first has finished, each initialising the extension). The second enable() finds
-// it running and leaves it; the disable() GNOME Shell then calls stops it.
+// _onEnabledExtensionsChanged is async from 44 on, 45-50 included, and a second settings
+// change can start before the first has finished, each initialising the extension). The
+// second enable() finds it running and leaves it; any disable() GNOME Shell then calls stops
+// it.
 let running = null;
 
 export default class NocontactExtension extends Extension {

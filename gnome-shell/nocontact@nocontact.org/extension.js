@@ -17,10 +17,13 @@
 //    showNotification runs.
 //  - GtkNotificationDaemon.AddNotificationAsync (org.gtk.Notifications: GNotification apps, and
 //    sandboxed apps, whose portal notifications xdg-desktop-portal-gnome forwards here).
-// Checked against js/ui/notificationDaemon.js of GNOME Shell 43.0 and 44.0, which agree on
-// everything used here: both daemons are fields of Main.notificationDaemon,
-// FdoNotificationDaemon keeps its notifications in an object keyed by id, and
-// GtkNotificationDaemon its app sources in an object keyed by app id.
+// Checked against js/ui/notificationDaemon.js and js/ui/main.js of GNOME Shell 43.0 and 44.0,
+// which agree on everything used here: both daemons are fields of Main.notificationDaemon
+// (`var notificationDaemon`), FdoNotificationDaemon has NotifyAsync, CloseNotification,
+// _emitNotificationClosed, _nextNotificationId and its notifications in an object keyed by id,
+// and GtkNotificationDaemon has AddNotificationAsync and its app sources (each with
+// removeNotification) in an object keyed by app id. The app's process comes in the
+// 'sender-pid' hint in both.
 'use strict';
 
 const { Gio, GLib, Shell } = imports.gi;
@@ -68,14 +71,21 @@ function notificationDaemons() {
     return { fdo, gtk };
 }
 
+// What runs while enabled, and how many times enable() or disable() was called, kept for the
+// file rather than per object: GNOME Shell 44 enables extensions asynchronously
+// (ExtensionManager._callExtensionEnable), and GNOME Shell 48 was seen, with two extensions
+// enabled in the same instant, making two objects of one extension and enabling both.
+let running = null;
+let generation = 0;  // a late import() finds it changed: disabled (or enabled again) meanwhile
+
 class Extension {
     constructor(me) {
         this._me = me;
-        this._running = null;
-        this._enabled = 0;  // counts enable() calls, so a late import knows it is stale
     }
 
     enable() {
+        if (running)
+            return;
         const daemons = notificationDaemons();
         if (!daemons) {
             // Change nothing, own no name, and nocontactd keeps closing notifications itself
@@ -83,13 +93,13 @@ class Extension {
             log('nocontact: this GNOME Shell is not one the extension knows; it does nothing');
             return;
         }
-        const enabled = ++this._enabled;
+        const enabled = ++generation;
         // The shared module is an ES module; legacy code reaches it only through import(),
         // which resolves on a later turn of the loop. Until then notifications show as usual.
         import(this._me.dir.get_child('nocontact.js').get_uri()).then(shared => {
-            if (enabled !== this._enabled || this._running)
-                return;  // disabled (or enabled again) meanwhile
-            this._running = shared.start({
+            if (enabled !== generation || running)
+                return;
+            running = shared.start({
                 connection: Gio.DBus.session,
                 ...daemons,
                 holdFdo: (...args) => holdFdo(shared, ...args),
@@ -106,9 +116,9 @@ class Extension {
     }
 
     disable() {
-        this._enabled++;
-        this._running?.destroy();
-        this._running = null;
+        generation++;
+        running?.destroy();
+        running = null;
     }
 }
 
