@@ -8,6 +8,7 @@
 #include "config/i18n.hpp"
 #include "ctl/client.hpp"
 #include "ctl/commands.hpp"
+#include "ctl/shell_extension.hpp"
 #include "ctl/style.hpp"
 #include "ctl/when.hpp"
 #include "dbus/names.hpp"
@@ -155,6 +156,15 @@ void printStatus(const json& s, const Status& raw, std::ostream& out, const Styl
                  {"held", s["held"].dump()}})
         << "\n";
     printRules(s, out);
+    if (const auto& extension = s["shell_extension"]; extension.is_object()) {
+        out << shellExtensionSentence(
+                   {.running = true,
+                    .answers = extension["answers"].get<bool>(),
+                    .uuid = extension["uuid"].get<std::string>(),
+                    .version = extension["version"].get<std::uint32_t>(),
+                    .shell_version = extension["shell_version"].get<std::string>()})
+            << "\n";
+    }
     if (s["journal"].get<std::string>() == "memory") {
         out << journalSentence(s["journal_trouble"].get<std::string>()) << "\n";
     }
@@ -204,6 +214,7 @@ int runStatus(bool as_json, std::ostream& out, std::ostream& err) {
         Client client(*connection);
         auto raw = client.Status();
         json s = statusJson(raw);
+        s["shell_extension"] = shellExtensionJson(askShellExtension(*connection));
         if (as_json) {
             out << s.dump(2) << '\n';
         } else {

@@ -46,6 +46,12 @@ void planDunstReload(Context& ctx, Plan& plan);
 std::string systemConfig(const std::string& relative);
 // Whether a server version ("1.9.0 (2022-06-27)") is at least major.minor.
 bool versionAtLeast(const std::string& version, int major, int minor);
+// nocontact's GNOME Shell extensions: GNOME Shell 43 and 44 load the first, 45 to 50 (ES
+// modules) the second. Only the one for the running Shell is switched on: GNOME 44 and later
+// enable extensions asynchronously, and enabling both at once can leave GNOME unsure of one.
 inline constexpr const char* kExtensionUuid = "nocontact@nocontact.org";
+inline constexpr const char* kExtension45Uuid = "nocontact45@nocontact.org";
+// The extension for a GNOME Shell version ("45.0", "48.7").
+const char* extensionUuidFor(const std::string& shell_version);
 
 }  // namespace nocontact::ctl::setup

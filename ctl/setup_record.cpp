@@ -61,6 +61,7 @@ SetupRecord loadSetupRecord(const std::string& path) {
             r.swaync_original = doc["swaync_original"].get<std::string>();
         r.enabled_service = doc.value("enabled_service", false);
         r.enabled_extension = doc.value("enabled_extension", false);
+        r.extension_uuid = doc.value("extension_uuid", std::string());
     } catch (const Json::exception&) {
         throw std::runtime_error(i18n::fill(
             i18n::tr("{file} is not as setup wrote it, so setup cannot tell what it did. Move "
@@ -83,6 +84,7 @@ void saveSetupRecord(const std::string& path, const SetupRecord& r) {
     if (r.swaync_original) doc["swaync_original"] = *r.swaync_original;
     doc["enabled_service"] = r.enabled_service;
     doc["enabled_extension"] = r.enabled_extension;
+    if (r.enabled_extension) doc["extension_uuid"] = r.extension_uuid;
     config::writeFileAtomic(path, doc.dump(2) + "\n");
 }
 

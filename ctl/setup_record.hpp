@@ -18,6 +18,7 @@ struct SetupRecord {
     std::optional<std::string> swaync_original;  // config.json as it was before setup
     bool enabled_service = false;                // setup enabled nocontactd.service
     bool enabled_extension = false;              // setup enabled the GNOME Shell extension
+    std::string extension_uuid;                  // ... this one
 
     bool empty() const;
     bool hasRules(const std::string& server) const;

@@ -257,6 +257,10 @@ void planServerRules(Context& ctx, Plan& plan) {
     }
 }
 
+const char* extensionUuidFor(const std::string& shell_version) {
+    return versionAtLeast(shell_version, 45, 0) ? kExtension45Uuid : kExtensionUuid;
+}
+
 void planExtension(Context& ctx, Plan& plan) {
     if (!ctx.desktop || !ctx.server || ctx.server->name != "gnome-shell") return;
     std::string enabled;
@@ -268,18 +272,20 @@ void planExtension(Context& ctx, Plan& plan) {
                "again."));
         return;
     }
+    const std::string uuid = extensionUuidFor(ctx.server->version);
     std::istringstream lines(enabled);
     for (std::string line; std::getline(lines, line);) {
-        if (line == kExtensionUuid) return;
+        if (line == uuid) return;
     }
     plan.steps.push_back(
         {fill(tr("Switch on nocontact's GNOME Shell extension ({uuid}), which holds a message "
                  "before GNOME shows it."),
-              {{"uuid", kExtensionUuid}}),
-         [&ctx] {
-             if (ctx.desktop->run({"gnome-extensions", "enable", kExtensionUuid}) != 0)
+              {{"uuid", uuid}}),
+         [&ctx, uuid] {
+             if (ctx.desktop->run({"gnome-extensions", "enable", uuid}) != 0)
                  throw failed(N_("{server} would not switch on nocontact's extension."),
                               "gnome-extensions");
+             ctx.record->extension_uuid = uuid;
              ctx.record->enabled_extension = true;
          }});
 }

@@ -149,7 +149,10 @@ void undoSwitches(Context& ctx, Plan& plan) {
         plan.steps.push_back(
             {tr("Switch nocontact's GNOME Shell extension off again (setup switched it on)."),
              [&ctx] {
-                 if (ctx.desktop->run({"gnome-extensions", "disable", kExtensionUuid}) != 0)
+                 const std::string uuid = ctx.record->extension_uuid.empty()
+                                              ? std::string(kExtensionUuid)
+                                              : ctx.record->extension_uuid;
+                 if (ctx.desktop->run({"gnome-extensions", "disable", uuid}) != 0)
                      throw std::runtime_error(
                          tr("gnome-extensions would not switch nocontact's extension off."));
                  ctx.record->enabled_extension = false;

@@ -53,6 +53,7 @@ class Daemon : public DaemonPort {
     std::string changeLevel(const Change& change) override;
     void addNote(const std::string& contact, const std::string& text) override;
     bool decide(const std::map<std::string, sdbus::Variant>& notification) override;
+    void appStarted(const std::string& app_id, std::uint32_t pid) override;
     std::vector<JournalRow> journal(std::int64_t since) override;
     std::map<std::string, sdbus::Variant> stats(const std::string& contact,
                                                 std::uint32_t days) override;
@@ -68,6 +69,9 @@ class Daemon : public DaemonPort {
     // Reaching out (daemon_reaching.cpp): apps started in their own systemd units.
     void watchReachingOut();
     void onAppLaunch(const dbus::AppUnit& unit);
+    // A messaging app starting: in `unit` (a systemd unit, which can be frozen), or reported
+    // by GNOME Shell only (`unit` is then shellLaunchKey()'s).
+    void reachOut(const policy::AppProfile& profile, const std::string& unit, bool in_unit);
     void onReachAnswer(const ReachChoice& choice);
     void onFrozen(const std::string& unit, const std::string& profile_id, const std::string& app,
                   const std::string& contact, bool ok, const std::string& error);

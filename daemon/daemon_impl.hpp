@@ -22,6 +22,7 @@
 #include "daemon/rules_flow.hpp"
 #include "daemon/service.hpp"
 #include "daemon/shell_extension.hpp"
+#include "daemon/shell_launches.hpp"
 #include "dbus/calls_watch.hpp"
 #include "dbus/kdeconnect_watch.hpp"
 #include "dbus/modem_watch.hpp"
@@ -62,6 +63,8 @@ struct Daemon::Impl {
     // Apps frozen behind a pause right now; also in the state folder's "frozen-apps", so a
     // nocontactd that crashed thaws them when it starts again.
     std::set<std::string> frozen;
+    // App starts GNOME Shell reported, beside those in units (daemon_reaching.cpp).
+    ShellLaunches shell_launches;
 
     // Phones and calls (daemon_phone.cpp), each while `sources:` has it on.
     std::unique_ptr<dbus::KdeConnectWatch> kdeconnect;

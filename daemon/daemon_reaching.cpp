@@ -4,9 +4,12 @@
 // asks for it, a pause comes first — with the app frozen while it lasts, when the policy says
 // so and the machine can. Part of Daemon (daemon/daemon.hpp).
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
+#include <string_view>
 #include <vector>
 
 #include "config/local_time.hpp"
@@ -80,15 +83,78 @@ void Daemon::watchReachingOut() {
         impl_->keeper->onReachAnswer([this](const ReachChoice& c) { onReachAnswer(c); });
 }
 
+namespace {
+
+// GNOME Shell tells of the launches it makes itself before the systemd user manager announces
+// the unit it starts them in: its report waits this long for that unit, which can be frozen.
+// The unit comes within milliseconds; a second covers a loaded machine, and is short beside
+// the time an app takes to draw its first window.
+constexpr std::chrono::milliseconds kUnitWait{1000};
+// Pauses for apps GNOME Shell reported without a unit are keyed "/gnome-shell/ID/PID": "/"
+// never appears in a unit name, so the two kinds of key cannot meet.
+constexpr const char* kShellKeyPrefix = "/gnome-shell/";
+
+std::string shellLaunchKey(const std::string& desktop_id, std::uint32_t pid) {
+    return kShellKeyPrefix + desktop_id + "/" + std::to_string(pid);
+}
+
+bool isShellLaunchKey(const std::string& unit) {
+    return unit.rfind(kShellKeyPrefix, 0) == 0;
+}
+
+// The process in a key, or 0.
+pid_t shellLaunchPid(const std::string& key) {
+    auto slash = key.rfind('/');
+    if (slash == std::string::npos) return 0;
+    try {
+        long pid = std::stol(key.substr(slash + 1));
+        return pid > 1 ? static_cast<pid_t>(pid) : 0;
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
+// GNOME Shell's app id is the desktop file's name; profiles know it without ".desktop".
+std::string desktopId(std::string app_id) {
+    constexpr std::string_view kSuffix = ".desktop";
+    if (app_id.size() > kSuffix.size() &&
+        app_id.compare(app_id.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0)
+        app_id.resize(app_id.size() - kSuffix.size());
+    return app_id;
+}
+
+}  // namespace
+
 void Daemon::onAppLaunch(const dbus::AppUnit& unit) {
     const policy::AppProfile* profile = impl_->profiles.byDesktopId(unit.desktop_id);
     if (!profile || !profile->messaging) return;  // not a way to write to anyone
+    impl_->shell_launches.unitLaunched(profile->id, ShellLaunches::Clock::now());
+    reachOut(*profile, unit.unit, true);
+}
+
+void Daemon::appStarted(const std::string& app_id, std::uint32_t pid) {
+    const std::string desktop_id = desktopId(app_id);
+    const policy::AppProfile* profile = impl_->profiles.byDesktopId(desktop_id);
+    if (!profile || !profile->messaging) return;
+    const std::string profile_id = profile->id;
+    if (impl_->shell_launches.unitLaunchedRecently(profile_id, ShellLaunches::Clock::now()))
+        return;  // the start its unit told of, paused through the unit
+    impl_->shell_launches.waitForUnit(profile_id, kUnitWait, [this, profile_id, desktop_id, pid] {
+        if (impl_->shell_launches.unitLaunchedRecently(profile_id, ShellLaunches::Clock::now()))
+            return;  // its unit came meanwhile
+        // Looked up again: a reload may have come while it waited.
+        const policy::AppProfile* again = impl_->profiles.byDesktopId(desktop_id);
+        if (again && again->messaging) reachOut(*again, shellLaunchKey(desktop_id, pid), false);
+    });
+}
+
+void Daemon::reachOut(const policy::AppProfile& profile, const std::string& unit, bool in_unit) {
     policy::Event event;
     event.source = policy::Source::Systemd;
     event.kind = policy::Kind::AppLaunch;
     event.direction = policy::Direction::Outgoing;
-    event.app = profile->id;
-    event.sender = profile->name;
+    event.app = profile.id;
+    event.sender = profile.name;
     policy::Decision decision = impl_->engine.handle(event, config::momentNow());
     if (!decision.contact) return;  // nobody in the policy
     const auto& contact = impl_->engine.policy().contacts[*decision.contact];
@@ -96,25 +162,29 @@ void Daemon::onAppLaunch(const dbus::AppUnit& unit) {
     const std::string action(policy::actionName(decision.primary()));
     log::write(log::Priority::Info, "The person reached for a messaging app.",
                {.contact = contact.name,
-                .app = profile->id,
+                .app = profile.id,
                 .action = action,
                 .level = level,
                 .kind = "app_launch",
-                .source = "systemd"});
-    impl_->service->emitIntervened(contact.name, profile->id, "app_launch", level, action);
+                .source = in_unit ? "systemd" : "gnome-shell"});
+    impl_->service->emitIntervened(contact.name, profile.id, "app_launch", level, action);
     if (options_.dry_run || !impl_->keeper) return;
 
-    const std::string app = profile->name.empty() ? profile->id : profile->name;
-    const bool freeze = decision.has(policy::Action::Freeze) &&
+    const std::string app = profile.name.empty() ? profile.id : profile.name;
+    const bool freeze = in_unit && decision.has(policy::Action::Freeze) &&
                         (impl_->freezer == "untried" || impl_->freezer == "available");
     if (!freeze) {
-        impl_->keeper->reach(impl_->engine, unit.unit, profile->id, app, decision, false);
+        if (!in_unit)
+            decision.actions.erase(std::remove(decision.actions.begin(), decision.actions.end(),
+                                               policy::Action::Freeze),
+                                   decision.actions.end());
+        impl_->keeper->reach(impl_->engine, unit, profile.id, app, decision, false);
         return;
     }
     // Frozen first, then the pause: the app does not get to draw a window in between.
-    impl_->units->freeze(unit.unit, [this, unit, profile_id = profile->id, app,
-                                     contact = contact.name](bool ok, const std::string& error) {
-        onFrozen(unit.unit, profile_id, app, contact, ok, error);
+    impl_->units->freeze(unit, [this, unit, profile_id = profile.id, app, contact = contact.name](
+                                   bool ok, const std::string& error) {
+        onFrozen(unit, profile_id, app, contact, ok, error);
     });
 }
 
@@ -181,6 +251,13 @@ void Daemon::onReachAnswer(const ReachChoice& choice) {
                 .action = choice.which == ReachChoice::Which::OpenAnyway ? "opened-anyway"
                           : open                                         ? "let-through"
                                                                          : "let-go"});
+    if (isShellLaunchKey(choice.unit)) {
+        // No unit to thaw or stop: let go, the app's process is asked to close, as systemd
+        // would ask it (SIGTERM).
+        pid_t pid = shellLaunchPid(choice.unit);
+        if (!open && pid > 0) ::kill(pid, SIGTERM);
+        return;
+    }
     if (!impl_->units) return;
     auto thawed = [this, unit = choice.unit](bool ok, const std::string& error) {
         if (!ok) log::detail(log::Priority::Warning, "An app could not be thawed", error);

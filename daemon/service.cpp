@@ -88,6 +88,11 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
         }
     }
 
+    void AppStarted(const std::string& app_id, const uint32_t& pid) override {
+        requireOwner();
+        daemon_.appStarted(app_id, pid);
+    }
+
     std::vector<DaemonPort::JournalRow> Journal(const int64_t& since) override {
         requireOwner();
         try {

@@ -47,6 +47,9 @@ class DaemonPort {
     // Decide, for the GNOME Shell extension: true ("hold") when the notification is kept and
     // must not be shown. Throws std::invalid_argument for a malformed request.
     virtual bool decide(const std::map<std::string, sdbus::Variant>&) { return false; }
+    // AppStarted, from the GNOME Shell extension: an app started (its desktop id, one of its
+    // processes or 0).
+    virtual void appStarted(const std::string&, std::uint32_t) {}
 
     // The journal since a Unix time, oldest first: (time, what, contact, details), where what
     // is "event" | "choice" | "note" (see the XML for each one's details). Throws

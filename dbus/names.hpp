@@ -16,6 +16,10 @@ inline constexpr const char* kErrorInvalidArgs = "org.nocontact.Error.InvalidArg
 // Owned by the nocontact GNOME Shell extension (gnome-shell/) while it is enabled: then GNOME
 // Shell asks Decide before showing a notification, and the daemon closes nothing itself.
 inline constexpr const char* kShellExtensionService = "org.nocontact.ShellExtension1";
+// What the extension says of itself there (gnome-shell/shared/nocontact.js): properties
+// Version (u, its metadata's), ShellVersion (s) and Uuid (s).
+inline constexpr const char* kShellExtensionPath = "/org/nocontact/ShellExtension1";
+inline constexpr const char* kShellExtensionInterface = "org.nocontact.ShellExtension1";
 
 // freedesktop notifications.
 inline constexpr const char* kFdoService = "org.freedesktop.Notifications";

@@ -262,10 +262,17 @@ stop_server
 # --- GNOME Shell: the extension ------------------------------------------------------------
 new_home gnome
 start_server gnome-shell "45.0"
-run 0 setup --yes && has "$home/extensions.log" "enable nocontact@nocontact.org" &&
+run 0 setup --yes && has "$home/extensions.log" "enable nocontact45@nocontact.org" &&
+    hasnt "$home/extensions.log" "enable nocontact@nocontact.org" &&
     run 0 setup --yes && has "$tmp/out" "Nothing to change" &&
-    run 0 setup --undo --yes && has "$home/extensions.log" "disable nocontact@nocontact.org"
-result $? "GNOME Shell: setup switches the extension on once, and --undo off again"
+    run 0 setup --undo --yes && has "$home/extensions.log" "disable nocontact45@nocontact.org"
+result $? "GNOME Shell 45: setup switches the ES-module extension on once, and --undo off again"
+stop_server
+new_home gnome43
+start_server gnome-shell "43.9"
+run 0 setup --yes && has "$home/extensions.log" "enable nocontact@nocontact.org" &&
+    hasnt "$home/extensions.log" "nocontact45"
+result $? "GNOME Shell 43: setup switches the 43/44 extension on"
 stop_server
 
 [[ ! -e $tmp/activated ]]

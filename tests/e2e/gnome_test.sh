@@ -31,13 +31,17 @@ if [[ -z "${NOCONTACT_GNOME_WORK:-}" ]]; then
     # GNOME finds a GTK notification's app through its desktop file (Shell.AppSystem).
     printf '[Desktop Entry]\nType=Application\nName=Chats\nExec=true\n' \
         >"$work/data/applications/sm.puri.Chatty.desktop"
+    # Telegram, as the Shell knows it: the app started from a terminal in step 6.
+    printf '[Desktop Entry]\nType=Application\nName=Telegram Desktop\nExec=true\n' \
+        >"$work/data/applications/org.telegram.desktop.desktop"
     # The extension, where a package puts it; GNOME Shell looks for extensions at start only.
     uuid=nocontact@nocontact.org
     if [[ -n "${5:-}" ]]; then
         cmake --install "$5" --prefix "$work/prefix" --component gnome-shell-extension >/dev/null
     else
         mkdir -p "$work/prefix/share/gnome-shell/extensions/$uuid"
-        cp "$3"/gnome-shell/{metadata.json,extension.js} \
+        cp "$3"/gnome-shell/$uuid/{metadata.json,extension.js} \
+            "$3"/gnome-shell/shared/nocontact.js \
             "$work/prefix/share/gnome-shell/extensions/$uuid/"
     fi
     if [[ ! -s "$work/prefix/share/gnome-shell/extensions/$uuid/extension.js" ]]; then
@@ -179,6 +183,7 @@ contacts:
     since: 2026-10-01
     reasons: ["You asked for this space for good reasons."]
     match: { names: ["Alex Morgan"], phones: ["+1 415 555 0100"] }
+reaching_out: { from: pause, freeze: true, grace: 10m }
 YAML
 # Never the machine's system bus (ModemManager): a test's daemon follows only what it is given.
 NOCONTACT_DATA_DIR=$src/config DBUS_SYSTEM_BUS_ADDRESS="unix:path=$work/no-system-bus" \
@@ -253,6 +258,10 @@ result $? "nocontactd tried no close GNOME would refuse"
 "$ctl" status | grep -q "GNOME Shell extension holds notifications"
 result $? "nocontactctl status says the GNOME Shell extension is in use"
 
+"$ctl" status | grep -qE "GNOME Shell extension: nocontact@nocontact.org, version [0-9]+, \
+on GNOME Shell 4[34]\.[0-9.]+; it answers\."
+result $? "nocontactctl status names the extension, its version and GNOME Shell's, and it answers"
+
 ! grep -qF -e "$gtk_secret" -e "$fdo_secret" "$log"
 result $? "the daemon's log never holds message text"
 
@@ -279,6 +288,25 @@ result $? "with the extension disabled, nocontactd falls back to closing notific
 gnome-extensions enable nocontact@nocontact.org &&
     wait_for 10 status_is withholding gnome-shell-extension
 result $? "enabled again, nocontactd uses the extension again"
+
+# The reaching-out pause for an app started without a unit of its own (from a terminal): only
+# GNOME Shell sees it start, and the extension tells nocontactd. Let it go closes the app.
+"$here/window_app.py" org.telegram.desktop >"$work/window-app.out" 2>&1 &
+window_app=$!
+pids+=("$window_app")
+wait_for 20 tray_has "You're opening Telegram"
+result $? "an app started from a terminal gets the pause before use, through GNOME Shell"
+
+reach_offers_let_go() {
+    eval_true 'Main.messageTray.getSources().some(s => s.notifications.some(
+        n => n.title.includes("opening Telegram") && n.actions.some(a => a.label === "Let it go")))'
+}
+wait_for 10 reach_offers_let_go &&
+    shell_eval 'Main.messageTray.getSources().flatMap(s => s.notifications)
+        .find(n => n.title.includes("opening Telegram")).actions
+        .find(a => a.label === "Let it go").callback(); "chosen"' | grep -q chosen &&
+    wait_for 10 eval "! kill -0 $window_app"
+result $? "letting it go closes the app started from a terminal"
 
 # 7. The person takes the pause and chooses Read it: nocontactd posts the messages again, and
 # the extension lets them through, as they come from nocontactd itself.

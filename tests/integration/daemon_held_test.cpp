@@ -631,4 +631,148 @@ TEST_F(DaemonReaching, NoAppStaysFrozenWhenNocontactdCrashesOrStops) {
         << "stopping nocontactd thaws what it froze";
 }
 
+// App starts GNOME Shell tells of (the extension's AppStarted), beside those systemd units do.
+class DaemonShellLaunches : public DaemonReaching {
+  protected:
+    // Pauses opened before `app`, each counted once however often it was updated.
+    int pausesBefore(const std::string& app) const {
+        int n = 0;
+        for (const auto& [id, shown] : server_->shown())
+            n += shown.summary.find("You're opening " + app) != std::string::npos;
+        return n;
+    }
+    int launchesJournaled() {
+        int n = 0;
+        for (const auto& e : json({"journal", "--json"}))
+            n += e.value("kind", "") == "app_launch";
+        return n;
+    }
+};
+
+TEST_F(DaemonShellLaunches, PausesAnAppStartedWithoutAUnitAndClosesItWhenLetGo) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(policy("firm", true)));
+    // Telegram started from a terminal: no unit of its own, only GNOME Shell sees it.
+    pid_t app = fork();
+    if (app == 0) {
+        execlp("sleep", "sleep", "60", static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    client_->AppStarted("org.telegram.desktop.desktop", static_cast<std::uint32_t>(app));
+    ASSERT_TRUE(waitFor([&] { return reachPause("Telegram") != 0; })) << "no pause";
+    EXPECT_TRUE(calls("FreezeUnit").empty()) << "no unit to freeze";
+    EXPECT_EQ(server_->shown().at(reachPause("Telegram")).body.find("waits until"),
+              std::string::npos)
+        << "not frozen, so not said to wait";
+    server_->emitActionInvoked(reachPause("Telegram"), "let-go");
+    int status = 0;
+    ASSERT_TRUE(waitFor([&] { return waitpid(app, &status, WNOHANG) == app; }))
+        << "the app was not asked to close";
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+    EXPECT_TRUE(calls("StopUnit").empty());
+    EXPECT_EQ(launchesJournaled(), 1);
+}
+
+TEST_F(DaemonShellLaunches, LeavesAppsThatAreNotForMessagingAlone) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(policy("firm", true)));
+    client_->AppStarted("org.gnome.Calculator.desktop", 42);
+    client_->AppStarted("firefox.desktop", 43);
+    client_->AppStarted("signal-desktop.desktop", 0);  // a barrier: judged after the others
+    ASSERT_TRUE(waitFor([&] { return reachPause("Signal") != 0; }));
+    EXPECT_EQ(launchesJournaled(), 1);
+}
+
+TEST_F(DaemonShellLaunches, PausesOnceThroughTheUnitWhenGnomeShellToldFirst) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(policy("firm", true)));
+    const std::string unit = R"(app-gnome-signal\x2ddesktop-4242.scope)";
+    // GNOME Shell launching Signal: its report (state "starting", no process yet) comes
+    // before the scope it starts Signal in.
+    client_->AppStarted("signal-desktop.desktop", 0);
+    launch(unit);
+    ASSERT_TRUE(waitFor([&] { return reachPause("Signal") != 0; }));
+    EXPECT_EQ(calls("FreezeUnit"), std::vector<std::string>{unit}) << "frozen through its unit";
+    // A barrier: Telegram's report waits as long as Signal's did, and comes after it.
+    client_->AppStarted("org.telegram.desktop.desktop", 0);
+    ASSERT_TRUE(waitFor([&] { return reachPause("Telegram") != 0; }, 10s));
+    EXPECT_EQ(pausesBefore("Signal"), 1) << "one launch, one pause";
+    EXPECT_EQ(launchesJournaled(), 2) << "Signal once, Telegram once";
+}
+
+TEST_F(DaemonShellLaunches, PausesOnceWhenTheUnitToldFirst) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(policy("firm", false)));
+    launch("app-flatpak-org.signal.Signal-31337.scope");
+    ASSERT_TRUE(waitFor([&] { return reachPause("Signal") != 0; }));
+    client_->AppStarted("org.signal.Signal.desktop", 31337);
+    client_->AppStarted("org.telegram.desktop.desktop", 0);  // the barrier, as above
+    ASSERT_TRUE(waitFor([&] { return reachPause("Telegram") != 0; }, 10s));
+    EXPECT_EQ(pausesBefore("Signal"), 1);
+    EXPECT_EQ(launchesJournaled(), 2) << "Signal once, Telegram once";
+}
+
+// nocontactctl status and the GNOME Shell extension, asked directly on the test's bus.
+class StatusOfTheExtension : public DaemonHeld {
+  protected:
+    void TearDown() override {
+        if (extension_) extension_->leaveEventLoop();
+        object_.reset();
+        extension_.reset();
+        DaemonHeld::TearDown();
+    }
+    // Plays the enabled extension: owns its name and, when `answering`, serves its properties
+    // from a thread of its own, as GNOME Shell serves them from its main loop.
+    void enableExtension(bool answering) {
+        extension_ = sdbus::createSessionBusConnectionWithAddress(bus_.address());
+        if (answering) {
+            object_ = sdbus::createObject(*extension_, "/org/nocontact/ShellExtension1");
+            const char* iface = "org.nocontact.ShellExtension1";
+            object_->registerProperty("Version").onInterface(iface).withGetter(
+                [] { return std::uint32_t{1}; });
+            object_->registerProperty("ShellVersion").onInterface(iface).withGetter([] {
+                return std::string("48.7");
+            });
+            object_->registerProperty("Uuid").onInterface(iface).withGetter(
+                [] { return std::string("nocontact45@nocontact.org"); });
+            object_->finishRegistration();
+            extension_->enterEventLoopAsync();
+        }
+        extension_->requestName("org.nocontact.ShellExtension1");
+    }
+    std::unique_ptr<sdbus::IConnection> extension_;
+    std::unique_ptr<sdbus::IObject> object_;
+};
+
+TEST_F(StatusOfTheExtension, NamesTheExtensionItsVersionAndThatItAnswers) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kStrictPolicy));
+    ASSERT_NO_FATAL_FAILURE(enableExtension(true));
+    Run run = ctl({"status"});
+    EXPECT_EQ(run.status, 0) << run.err;
+    EXPECT_NE(run.out.find("GNOME Shell extension: nocontact45@nocontact.org, version 1, on GNOME "
+                           "Shell 48.7; it answers."),
+              std::string::npos)
+        << run.out;
+    auto s = nlohmann::json::parse(ctl({"status", "--json"}).out, nullptr, false);
+    EXPECT_EQ(s["shell_extension"], (nlohmann::json{{"uuid", "nocontact45@nocontact.org"},
+                                                    {"version", 1},
+                                                    {"shell_version", "48.7"},
+                                                    {"answers", true}}))
+        << s.dump(1);
+}
+
+TEST_F(StatusOfTheExtension, SaysWhenTheExtensionRunsButDoesNotAnswer) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kStrictPolicy));
+    ASSERT_NO_FATAL_FAILURE(enableExtension(false));  // owns the name, answers nothing
+    Run run = ctl({"status"});
+    EXPECT_EQ(run.status, 0) << run.err;
+    EXPECT_NE(run.out.find("GNOME Shell extension: running, but it did not answer"),
+              std::string::npos)
+        << run.out;
+}
+
+TEST_F(StatusOfTheExtension, SaysNothingOfAnExtensionWhenNoneRuns) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kStrictPolicy));
+    Run run = ctl({"status"});
+    EXPECT_EQ(run.out.find("GNOME Shell extension:"), std::string::npos) << run.out;
+    auto s = nlohmann::json::parse(ctl({"status", "--json"}).out, nullptr, false);
+    EXPECT_TRUE(s["shell_extension"].is_null()) << s.dump(1);
+}
+
 }  // namespace

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ctl/shell_extension.hpp"
+
+#include <chrono>
+#include <map>
+
+#include "config/i18n.hpp"
+#include "dbus/names.hpp"
+
+namespace nocontact::ctl {
+
+namespace {
+namespace names = dbus::names;
+// The extension answers from GNOME Shell's main loop, within milliseconds when all is well;
+// half a second allows for a busy shell and still keeps status quick.
+constexpr std::chrono::milliseconds kAnswerTimeout{500};
+}  // namespace
+
+ShellExtension askShellExtension(sdbus::IConnection& bus) {
+    ShellExtension found;
+    try {
+        auto daemon = sdbus::createProxy(bus, names::kBusService, names::kBusPath);
+        std::string owner;
+        daemon->callMethod("GetNameOwner")
+            .onInterface(names::kBusInterface)
+            .withArguments(std::string(names::kShellExtensionService))
+            .storeResultsTo(owner);
+        found.running = !owner.empty();
+    } catch (const sdbus::Error&) {
+        return found;  // NameHasNoOwner: no extension runs
+    }
+    try {
+        auto extension =
+            sdbus::createProxy(bus, names::kShellExtensionService, names::kShellExtensionPath);
+        std::map<std::string, sdbus::Variant> properties;
+        extension->callMethod("GetAll")
+            .onInterface("org.freedesktop.DBus.Properties")
+            .withTimeout(kAnswerTimeout)
+            .withArguments(std::string(names::kShellExtensionInterface))
+            .storeResultsTo(properties);
+        auto read = [&](const char* key, auto fallback) {
+            auto it = properties.find(key);
+            using T = decltype(fallback);
+            return it != properties.end() && it->second.containsValueOfType<T>()
+                       ? it->second.get<T>()
+                       : fallback;
+        };
+        found.uuid = read("Uuid", std::string());
+        found.version = read("Version", std::uint32_t{0});
+        found.shell_version = read("ShellVersion", std::string());
+        found.answers = true;
+    } catch (const sdbus::Error&) {
+        // Silent, slow, or an extension from before it said what it is.
+    }
+    return found;
+}
+
+nlohmann::ordered_json shellExtensionJson(const ShellExtension& extension) {
+    if (!extension.running) return nullptr;
+    return {{"uuid", extension.uuid},
+            {"version", extension.version},
+            {"shell_version", extension.shell_version},
+            {"answers", extension.answers}};
+}
+
+std::string shellExtensionSentence(const ShellExtension& extension) {
+    using i18n::fill;
+    using i18n::tr;
+    if (!extension.running) return "";
+    if (!extension.answers) {
+        return tr(
+            "GNOME Shell extension: running, but it did not answer just now; GNOME Shell may be "
+            "busy, or the extension may be from an older nocontact.");
+    }
+    return fill(tr("GNOME Shell extension: {uuid}, version {version}, on GNOME Shell {shell}; it "
+                   "answers."),
+                {{"uuid", extension.uuid},
+                 {"version", std::to_string(extension.version)},
+                 {"shell", extension.shell_version}});
+}
+
+}  // namespace nocontact::ctl
