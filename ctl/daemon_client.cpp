@@ -32,10 +32,9 @@ T get(const Status& s, const char* key, T fallback = {}) {
 
 json statusJson(const Status& s) {
     json out;
-    for (const char* key :
-         {"version", "policy_file", "policy_message", "withholding", "server_name",
-          "server_version", "freezer", "journal", "journal_trouble", "rules_server",
-          "rules_problem"}) {
+    for (const char* key : {"version", "policy_file", "policy_message", "withholding",
+                            "server_name", "server_version", "freezer", "journal",
+                            "journal_trouble", "rules_server", "rules_problem"}) {
         out[key] = get<std::string>(s, key);
     }
     out["policy_loaded"] = get<bool>(s, "policy_loaded");
@@ -106,7 +105,8 @@ namespace {
 
 std::string names(const json& list) {
     std::string out;
-    for (const auto& n : list) out += (out.empty() ? "" : ", ") + n.get<std::string>();
+    for (const auto& n : list)
+        out += (out.empty() ? "" : ", ") + n.get<std::string>();
     return out;
 }
 

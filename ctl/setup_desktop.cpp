@@ -14,14 +14,16 @@
 #include <fstream>
 #include <thread>
 
+#include "dbus/names.hpp"
+
 namespace nocontact::ctl {
 namespace {
 
-constexpr const char* kBus = "org.freedesktop.DBus";
-constexpr const char* kBusPath = "/org/freedesktop/DBus";
-constexpr const char* kNotifications = "org.freedesktop.Notifications";
-constexpr const char* kNotificationsPath = "/org/freedesktop/Notifications";
-constexpr const char* kDunstInterface = "org.dunstproject.cmd0";
+constexpr const char* kBus = dbus::names::kBusService;
+constexpr const char* kBusPath = dbus::names::kBusPath;
+constexpr const char* kNotifications = dbus::names::kFdoService;
+constexpr const char* kNotificationsPath = dbus::names::kFdoPath;
+using dbus::names::kDunstInterface;
 // A server that has not answered in this time is not going to: setup says so and goes on.
 constexpr auto kCallTimeout = std::chrono::seconds(5);
 // How long an ended server may take to leave the bus (dunst closes its window first).
@@ -79,13 +81,13 @@ class SessionDesktop : public Desktop {
 
     std::optional<std::uint32_t> swayncShowing() override {
         // swaync 0.7 src/swayncDaemon/swayncDaemon.vala: notification_count().
-        if (!hasOwner("org.erikreider.swaync.cc")) return std::nullopt;
+        if (!hasOwner(dbus::names::kSwayncService)) return std::nullopt;
         try {
-            auto proxy = sdbus::createProxy(*connection_, "org.erikreider.swaync.cc",
-                                            "/org/erikreider/swaync/cc");
+            auto proxy = sdbus::createProxy(*connection_, dbus::names::kSwayncService,
+                                            dbus::names::kSwayncPath);
             std::uint32_t count = 0;
             proxy->callMethod("NotificationCount")
-                .onInterface("org.erikreider.swaync.cc")
+                .onInterface(dbus::names::kSwayncInterface)
                 .withTimeout(kCallTimeout)
                 .storeResultsTo(count);
             return count;
@@ -99,15 +101,14 @@ class SessionDesktop : public Desktop {
     }
     bool makoReload() override {
         // mako serves its own interface under the notification server's name (makoctl too).
-        return call(kNotifications, "/fr/emersion/Mako", "fr.emersion.Mako", "Reload");
+        return call(kNotifications, dbus::names::kMakoPath, dbus::names::kMakoInterface, "Reload");
     }
     bool reloadNocontactd() override {
-        return call("org.nocontact.Daemon1", "/org/nocontact/Daemon1", "org.nocontact.Daemon1",
-                    "Reload");
+        return call(dbus::names::kService, dbus::names::kPath, dbus::names::kInterface, "Reload");
     }
     bool swayncReload() override {
-        return call("org.erikreider.swaync.cc", "/org/erikreider/swaync/cc",
-                    "org.erikreider.swaync.cc", "ReloadConfig");
+        return call(dbus::names::kSwayncService, dbus::names::kSwayncPath,
+                    dbus::names::kSwayncInterface, "ReloadConfig");
     }
 
     std::optional<std::string> serverUnit() override {

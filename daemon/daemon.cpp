@@ -98,8 +98,7 @@ void Daemon::start(GMainLoop* loop) {
         impl_->rules = std::make_unique<RulesFlow>(
             impl_->withholder->bus(), options_.state_dir,
             [this](const std::vector<dbus::Observed>& found) { onRecovered(found); });
-        if (impl_->keeper)
-            impl_->keeper->markReposts([this] { return impl_->rules->active(); });
+        if (impl_->keeper) impl_->keeper->markReposts([this] { return impl_->rules->active(); });
     }
     // After the withholder, so a broken policy at start can be told as a notification too;
     // before the monitor, so no notification is judged without the policy.
@@ -296,9 +295,8 @@ std::vector<bool> Daemon::heldNow() const {
     for (std::size_t i = 0; i < contacts.size(); ++i) {
         auto ex = impl_->engine.explain(i, now);
         auto actions = policy::incomingActions(ex.level);
-        held[i] = !ex.snoozed &&
-                  std::find(actions.begin(), actions.end(), policy::Action::Withhold) !=
-                      actions.end();
+        held[i] = !ex.snoozed && std::find(actions.begin(), actions.end(),
+                                           policy::Action::Withhold) != actions.end();
     }
     return held;
 }

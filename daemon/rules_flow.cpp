@@ -29,7 +29,8 @@ std::vector<bool> onlyContact(std::size_t contacts, std::size_t contact) {
 }  // namespace
 
 RulesFlow::RulesFlow(sd_bus* bus, std::filesystem::path state_dir, Recovered recovered)
-    : control_(bus), memory_file_(std::move(state_dir) / kMemoryFile),
+    : control_(bus),
+      memory_file_(std::move(state_dir) / kMemoryFile),
       recovered_(std::move(recovered)) {
     sd_id128_t id;
     if (sd_bus_get_bus_id(bus, &id) >= 0) {
@@ -89,15 +90,18 @@ void RulesFlow::apply() {
         problem_.clear();
     } catch (const std::exception& e) {
         if (problem_ != e.what())
-            log::detail(log::Priority::Warning, "The notification server's rules could not be "
-                        "written; messages are withdrawn after they arrive", e.what());
+            log::detail(log::Priority::Warning,
+                        "The notification server's rules could not be "
+                        "written; messages are withdrawn after they arrive",
+                        e.what());
         problem_ = e.what();
     }
     if (*kind_ == config::RuleServer::Dunst) return applyDunst(changed);
     auto generation = generation_;
     auto alive = alive_;
     auto desired = std::vector<bool>(shapes_.size());
-    for (std::size_t i = 0; i < shapes_.size(); ++i) desired[i] = held_[shapes_[i].contact];
+    for (std::size_t i = 0; i < shapes_.size(); ++i)
+        desired[i] = held_[shapes_[i].contact];
     auto done = [this, alive, generation, desired](bool ok, const std::string& error) {
         if (!*alive || generation != generation_) return;
         if (!ok) {
@@ -122,7 +126,8 @@ void RulesFlow::applyDunst(bool file_changed) {
         // Rules dunst may still have from an earlier policy: switched off, so a name taken
         // out of the policy hides nothing any more.
         std::set<std::string> current;
-        for (const auto& shape : shapes_) current.insert(config::dunstRuleName(shape));
+        for (const auto& shape : shapes_)
+            current.insert(config::dunstRuleName(shape));
         for (const auto& name : dunst_rules_) {
             if (!current.count(name))
                 control_.dunstRuleEnable(owner_, name, false, [](bool, const std::string&) {});
@@ -161,8 +166,8 @@ bool RulesFlow::hides(const policy::Notification& n) const {
     if (!active() || n.interface != policy::Interface::Fdo) return false;
     for (std::size_t i = 0; i < shapes_.size() && i < live_.size(); ++i) {
         if (!live_[i]) continue;
-        if (config::rulesHide(*kind_, {shapes_[i]},
-                              onlyContact(held_.size(), shapes_[i].contact), n))
+        if (config::rulesHide(*kind_, {shapes_[i]}, onlyContact(held_.size(), shapes_[i].contact),
+                              n))
             return true;
     }
     return false;
@@ -189,8 +194,7 @@ void RulesFlow::recover() {
     control_.list(config::ruleServerName(*kind_), owner_,
                   [this, alive, owner](bool ok, std::vector<dbus::ServerNotification> list) {
                       if (!*alive || !ok || owner != owner_) return;
-                      std::uint32_t after =
-                          memory_owner_ == bus_id_ + owner ? memory_max_id_ : 0;
+                      std::uint32_t after = memory_owner_ == bus_id_ + owner ? memory_max_id_ : 0;
                       std::vector<bool> all(held_.size(), true);
                       std::vector<dbus::Observed> found;
                       // Oldest first, as they came.

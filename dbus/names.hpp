@@ -26,6 +26,16 @@ inline constexpr const char* kFdoService = "org.freedesktop.Notifications";
 inline constexpr const char* kFdoPath = "/org/freedesktop/Notifications";
 inline constexpr const char* kFdoInterface = "org.freedesktop.Notifications";
 
+// The notification servers' own interfaces, for their rules (dbus/server_control.hpp, ctl
+// setup): dunst's on its notification object, mako's beside it (both under
+// org.freedesktop.Notifications), swaync's control centre under a name of its own.
+inline constexpr const char* kDunstInterface = "org.dunstproject.cmd0";
+inline constexpr const char* kMakoPath = "/fr/emersion/Mako";
+inline constexpr const char* kMakoInterface = "fr.emersion.Mako";
+inline constexpr const char* kSwayncService = "org.erikreider.swaync.cc";
+inline constexpr const char* kSwayncPath = "/org/erikreider/swaync/cc";
+inline constexpr const char* kSwayncInterface = "org.erikreider.swaync.cc";
+
 // GTK notifications (GApplication's GNotification on GNOME).
 inline constexpr const char* kGtkService = "org.gtk.Notifications";
 inline constexpr const char* kGtkPath = "/org/gtk/Notifications";

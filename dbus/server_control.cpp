@@ -8,17 +8,19 @@
 #include <utility>
 
 #include "dbus/ask.hpp"
+#include "dbus/names.hpp"
 
 namespace nocontact::dbus {
 
 namespace {
 
-constexpr const char* kDunstPath = "/org/freedesktop/Notifications";
-constexpr const char* kDunstInterface = "org.dunstproject.cmd0";
-constexpr const char* kMakoPath = "/fr/emersion/Mako";
-constexpr const char* kMakoInterface = "fr.emersion.Mako";
-constexpr const char* kSwayncService = "org.erikreider.swaync.cc";
-constexpr const char* kSwayncPath = "/org/erikreider/swaync/cc";
+using names::kDunstInterface;
+using names::kMakoInterface;
+using names::kMakoPath;
+using names::kSwayncInterface;
+using names::kSwayncPath;
+using names::kSwayncService;
+constexpr const char* kDunstPath = names::kFdoPath;
 
 struct Call {
     ServerControl::Done done;
@@ -45,9 +47,12 @@ int readEntry(sd_bus_message* m, ServerNotification& n) {
         if (std::strcmp(type, "s") == 0) {
             const char* s = nullptr;
             if ((r = sd_bus_message_read(m, "v", "s", &s)) < 0) return r;
-            if (k == "appname" || k == "app-name") n.app_name = s;
-            else if (k == "summary") n.summary = s;
-            else if (k == "body") n.body = s;
+            if (k == "appname" || k == "app-name")
+                n.app_name = s;
+            else if (k == "summary")
+                n.summary = s;
+            else if (k == "body")
+                n.body = s;
         } else if (k == "id" && std::strcmp(type, "u") == 0) {
             if ((r = sd_bus_message_read(m, "v", "u", &n.id)) < 0) return r;
         } else if (k == "id" && std::strcmp(type, "i") == 0) {
@@ -120,15 +125,15 @@ void ServerControl::reload(const std::string& kind, const std::string& server, D
     else if (kind == "mako")
         send(bus_, server, kMakoPath, kMakoInterface, "Reload", &onDone, call, "");
     else
-        send(bus_, kSwayncService, kSwayncPath, kSwayncService, "ReloadConfig", &onDone, call,
+        send(bus_, kSwayncService, kSwayncPath, kSwayncInterface, "ReloadConfig", &onDone, call,
              "");
 }
 
 void ServerControl::list(const std::string& kind, const std::string& server, Listed done) {
     auto* call = new Call{{}, std::move(done), kind};
     if (kind == "dunst")
-        send(bus_, server, kDunstPath, kDunstInterface, "NotificationListHistory", &onListed,
-             call, "");
+        send(bus_, server, kDunstPath, kDunstInterface, "NotificationListHistory", &onListed, call,
+             "");
     else
         send(bus_, server, kMakoPath, kMakoInterface, "ListNotifications", &onListed, call, "");
 }
@@ -140,8 +145,8 @@ void ServerControl::drop(const std::string& kind, const std::string& server, std
         send(bus_, server, kDunstPath, kDunstInterface, "NotificationRemoveFromHistory", &onDone,
              call, "u", id);
     else  // not DismissNotification: mako 1.7 reads the notification after freeing it there
-        send(bus_, server, "/org/freedesktop/Notifications", "org.freedesktop.Notifications",
-             "CloseNotification", &onDone, call, "u", id);
+        send(bus_, server, names::kFdoPath, names::kFdoInterface, "CloseNotification", &onDone,
+             call, "u", id);
 }
 
 }  // namespace nocontact::dbus

@@ -38,13 +38,12 @@ class FakeMako {
 
     explicit FakeMako(sd_bus* bus) {
         static const sd_bus_vtable kVtable[] = {
-            SD_BUS_VTABLE_START(0),
-            SD_BUS_METHOD("Reload", "", "", &FakeMako::onReload, 0),
+            SD_BUS_VTABLE_START(0), SD_BUS_METHOD("Reload", "", "", &FakeMako::onReload, 0),
             SD_BUS_METHOD("ListNotifications", "", "aa{sv}", &FakeMako::onList, 0),
             SD_BUS_METHOD("DismissNotification", "ub", "", &FakeMako::onDismiss, 0),
             SD_BUS_VTABLE_END};
-        if (sd_bus_add_object_vtable(bus, &slot_, "/fr/emersion/Mako", "fr.emersion.Mako",
-                                     kVtable, this) < 0)
+        if (sd_bus_add_object_vtable(bus, &slot_, "/fr/emersion/Mako", "fr.emersion.Mako", kVtable,
+                                     this) < 0)
             throw std::runtime_error("cannot serve fr.emersion.Mako");
     }
     ~FakeMako() { sd_bus_slot_unref(slot_); }
@@ -73,10 +72,9 @@ class FakeMako {
         if (r >= 0) r = sd_bus_message_open_container(reply, 'a', "a{sv}");
         for (const auto& n : self->list) {
             if (r >= 0)
-                r = sd_bus_message_append(reply, "a{sv}", 4, "app-name", "s",
-                                          n.app_name.c_str(), "summary", "s",
-                                          n.summary.c_str(), "body", "s", n.body.c_str(), "id",
-                                          "u", n.id);
+                r = sd_bus_message_append(reply, "a{sv}", 4, "app-name", "s", n.app_name.c_str(),
+                                          "summary", "s", n.summary.c_str(), "body", "s",
+                                          n.body.c_str(), "id", "u", n.id);
         }
         if (r >= 0) r = sd_bus_message_close_container(reply);
         if (r >= 0) r = sd_bus_send(nullptr, reply, nullptr);

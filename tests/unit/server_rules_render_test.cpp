@@ -37,21 +37,27 @@ TEST(TheDunstDropIn, HasOneSectionPerShapeSwitchedOnAsHeldSays) {
               "with the\n"
               "# policy by nocontactd. Edit the policy instead; `nocontactctl setup --undo` "
               "removes this file.\n"
-              "\n[" + dunstRuleName(kShapes[0]) + "]\nappname = \"Signal\"\nsummary = \"Alex Morgan\"\n"
-              "skip_display = true\nenabled = true\n"
-              "\n[" + dunstRuleName(kShapes[1]) + "]\nappname = \"Signal\"\nsummary = \"Alex Morgan in *\"\n"
-              "skip_display = true\nenabled = true\n"
-              "\n[" + dunstRuleName(kShapes[2]) + "]\ndesktop_entry = \"firefox\"\n"
-              "body = \"J\\*o \\[x]\\? \\\\ (Ann): *\"\n"
-              "skip_display = true\nenabled = false\n");
+              "\n[" +
+                  dunstRuleName(kShapes[0]) +
+                  "]\nappname = \"Signal\"\nsummary = \"Alex Morgan\"\n"
+                  "skip_display = true\nenabled = true\n"
+                  "\n[" +
+                  dunstRuleName(kShapes[1]) +
+                  "]\nappname = \"Signal\"\nsummary = \"Alex Morgan in *\"\n"
+                  "skip_display = true\nenabled = true\n"
+                  "\n[" +
+                  dunstRuleName(kShapes[2]) +
+                  "]\ndesktop_entry = \"firefox\"\n"
+                  "body = \"J\\*o \\[x]\\? \\\\ (Ann): *\"\n"
+                  "skip_display = true\nenabled = false\n");
 }
 
 TEST(TheDunstDropIn, NamesEachRuleByWhatItSaysSoAStaleDunstIsNeverSwitchedWrongly) {
-    EXPECT_EQ(dunstRuleName(kShapes[0]), dunstRuleName(shape(3, Key::AppName, "Signal",
-                                                             Field::Summary, "Alex Morgan", true)));
+    EXPECT_EQ(dunstRuleName(kShapes[0]),
+              dunstRuleName(shape(3, Key::AppName, "Signal", Field::Summary, "Alex Morgan", true)));
     EXPECT_NE(dunstRuleName(kShapes[0]), dunstRuleName(kShapes[1]));
-    EXPECT_NE(dunstRuleName(kShapes[0]), dunstRuleName(shape(0, Key::AppName, "Signal",
-                                                             Field::Body, "Alex Morgan", true)));
+    EXPECT_NE(dunstRuleName(kShapes[0]),
+              dunstRuleName(shape(0, Key::AppName, "Signal", Field::Body, "Alex Morgan", true)));
     EXPECT_EQ(dunstRuleName(kShapes[0]).rfind("nocontact-", 0), 0u);
 }
 
