@@ -87,11 +87,17 @@ std::string dunstPattern(const std::string& text, bool whole, DunstSyntax syntax
 std::string makoPrefixRegex(const std::string& text);
 std::string swayncPattern(const std::string& text, bool whole);
 
-// The name of the dunst rule section of shape `i` ("nocontact-3"), for RuleEnable.
+// The name of the dunst rule section of a shape ("nocontact-" and a hash of what it says), for
+// RuleEnable: the same rule keeps its name whatever else the policy says.
 std::string dunstRuleName(const RuleShape& shape);
 
+// The category dunst's rules give a message they hold, so that one found in dunst's history
+// is known for one of them (not a message shown, or withdrawn after it was drawn).
+inline constexpr const char* kDunstHeldCategory = "nocontact-held";
+
 // A whole dunst drop-in file (dunstrc.d/90-nocontact.conf): one section per shape,
-// `skip_display = true`, `enabled` as `held` says for its contact. Held messages stay in
+// `skip_display = true`, `set_category = nocontact-held`, `enabled` as `held` says for its
+// contact. Held messages stay in
 // dunst's history (so that one arriving while nocontactd is not running can be recovered
 // from it); nocontactd removes them from there once kept, where dunst allows it.
 std::string renderDunst(const std::vector<RuleShape>& shapes, const std::vector<bool>& held,

@@ -136,6 +136,7 @@ std::string renderDunst(const std::vector<RuleShape>& shapes, const std::vector<
         out += std::string(fieldKey(s)) + " = " +
                dunstValue(dunstPattern(s.text, s.whole, syntax)) + "\n";
         out += "skip_display = true\n";
+        out += std::string("set_category = ") + kDunstHeldCategory + "\n";
         out += std::string("enabled = ") + (isHeld(s, held) ? "true" : "false") + "\n";
     }
     return out;

@@ -264,6 +264,8 @@ void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
     // The log line, the Intervened signal and the pause (a blocking libnotify call, from the
     // loop's next turn) all come after the withholding call is on its way: the message is on
     // screen no longer than it must be.
+    // Found in the server when nocontactd started, and dealt with then.
+    if (impl_->rules && impl_->rules->alreadyTaken(observed)) return;
     // The server's own rule hid it: it was never drawn, and nothing is put in its place.
     const bool hidden = impl_->rules && impl_->rules->hides(observed.notification);
     if (impl_->keeper && !impl_->keeper->keep(impl_->engine, observed, event, decision, true)) {
@@ -337,9 +339,8 @@ void Daemon::onRecovered(const std::vector<dbus::Observed>& found) {
     for (const auto& observed : found) {
         policy::Event event = impl_->profiles.toEvent(observed.notification);
         policy::Decision decision = impl_->engine.handle(event, config::momentNow());
-        if (!decision.contact) continue;
-        // Whatever the level now, it was held when it came: kept, and offered as usual.
-        if (!withholds(decision)) {
+        // Nobody's now (the policy changed meanwhile), or nobody holds it now: shown as it came.
+        if (!decision.contact || !withholds(decision)) {
             showHidden(observed);
             continue;
         }
@@ -354,10 +355,13 @@ void Daemon::onRecovered(const std::vector<dbus::Observed>& found) {
         ++per_contact[impl_->engine.policy().contacts[*decision.contact].name];
     }
     if (!per_contact.empty()) {
+        std::size_t kept = 0;
+        for (const auto& [contact, n] : per_contact)
+            kept += n;
         log::detail(log::Priority::Info,
                     "Messages the notification server's rules held while nocontact was not "
                     "running are kept now",
-                    std::to_string(found.size()));
+                    std::to_string(kept));
         tellUser(i18n::tr(strings::kRecoveredSummary), strings::recoveredBody(per_contact));
     }
 }

@@ -52,6 +52,8 @@ void RulesFlow::serverChanged(const dbus::ServerInfo& info) {
     auto kind = config::ruleServerFor(info.name);
     bool same = info.unique_name == owner_ && kind == kind_;
     if (same && info.version == version_) return;
+    ++generation_;  // answers still on their way were about the server before
+    if (info.unique_name != owner_) taken_ids_.clear();
     owner_ = info.unique_name;
     version_ = info.version;
     kind_ = info.name.empty() ? std::nullopt : kind;
@@ -73,6 +75,7 @@ void RulesFlow::update(const policy::Policy& policy, const policy::Profiles& pro
     // `nocontactctl setup` (or --undo) may have run since: it asks for a reload when done.
     bool installed = kind_ && config::rulesInstalled(*kind_, config::serverPaths());
     if (same_shapes && held == held_ && installed == installed_) return;
+    ++generation_;  // answers still on their way were about the rules before
     if (!same_shapes) live_.assign(shapes.size(), false);
     if (!installed) live_.assign(shapes.size(), false);
     shapes_ = std::move(shapes);
@@ -101,7 +104,7 @@ void RulesFlow::apply() {
     auto alive = alive_;
     auto desired = std::vector<bool>(shapes_.size());
     for (std::size_t i = 0; i < shapes_.size(); ++i)
-        desired[i] = held_[shapes_[i].contact];
+        desired[i] = held_[shapes_[i].contact] && config::shapeRenders(*kind_, shapes_[i]);
     auto done = [this, alive, generation, desired](bool ok, const std::string& error) {
         if (!*alive || generation != generation_) return;
         if (!ok) {
@@ -139,7 +142,7 @@ void RulesFlow::applyDunst(bool file_changed) {
             control_.dunstRuleEnable(
                 owner_, config::dunstRuleName(shapes_[i]), on,
                 [this, alive, generation, pending, i, on](bool ok, const std::string&) {
-                    if (!*alive || generation != generation_) return;
+                    if (!*alive || generation != generation_ || i >= live_.size()) return;
                     // An error: dunst has no such rule (read before setup, or a name added
                     // since): it cannot hide that shape until it starts again.
                     live_[i] = ok && on;
@@ -175,6 +178,7 @@ bool RulesFlow::hides(const policy::Notification& n) const {
 
 void RulesFlow::taken(const dbus::Observed& observed) {
     if (!active() || observed.fdo_id == 0) return;
+    taken_ids_.insert(observed.fdo_id);
     remember(observed.fdo_id);
     // swaync drops what its rule ignores; dunst keeps it in its history, mako in its list.
     if (*kind_ == config::RuleServer::Swaync) return;
@@ -185,34 +189,45 @@ void RulesFlow::taken(const dbus::Observed& observed) {
                   });
 }
 
-// Once, when nocontactd starts: what the rules hid while it was not running.
+bool RulesFlow::alreadyTaken(const dbus::Observed& observed) const {
+    return observed.fdo_id != 0 && observed.server == owner_ && taken_ids_.count(observed.fdo_id);
+}
+
+// Once, when nocontactd starts: what the rules hid while it was not running. Only what came
+// after the last message taken from this very server (read before asking: one taken meanwhile
+// must not hide older ones), nothing taken since, and only what the rules hid: on dunst, what
+// they marked with their category (its history also has messages shown, or withdrawn after
+// they were drawn); on mako, what the rules hide now (its list also has messages on screen).
 void RulesFlow::recover() {
     if (recovered_once_ || !active() || *kind_ == config::RuleServer::Swaync) return;
     recovered_once_ = true;
     auto alive = alive_;
     std::string owner = owner_;
-    control_.list(config::ruleServerName(*kind_), owner_,
-                  [this, alive, owner](bool ok, std::vector<dbus::ServerNotification> list) {
-                      if (!*alive || !ok || owner != owner_) return;
-                      std::uint32_t after = memory_owner_ == bus_id_ + owner ? memory_max_id_ : 0;
-                      std::vector<bool> all(held_.size(), true);
-                      std::vector<dbus::Observed> found;
-                      // Oldest first, as they came.
-                      std::sort(list.begin(), list.end(),
-                                [](const auto& a, const auto& b) { return a.id < b.id; });
-                      for (const auto& s : list) {
-                          if (s.id <= after) continue;
-                          dbus::Observed o;
-                          o.notification.app_name = s.app_name;
-                          o.notification.summary = s.summary;
-                          o.notification.body = s.body;
-                          o.fdo_id = s.id;
-                          o.server = owner;
-                          if (config::rulesHide(*kind_, shapes_, all, o.notification))
-                              found.push_back(std::move(o));
-                      }
-                      if (!found.empty()) recovered_(found);
-                  });
+    std::uint32_t after = memory_owner_ == bus_id_ + owner ? memory_max_id_ : 0;
+    control_.list(
+        config::ruleServerName(*kind_), owner_,
+        [this, alive, owner, after](bool ok, std::vector<dbus::ServerNotification> list) {
+            if (!*alive || !ok || owner != owner_ || !active()) return;
+            const bool dunst = *kind_ == config::RuleServer::Dunst;
+            std::vector<bool> all(held_.size(), true);
+            std::vector<dbus::Observed> found;
+            // Oldest first, as they came.
+            std::sort(list.begin(), list.end(),
+                      [](const auto& a, const auto& b) { return a.id < b.id; });
+            for (const auto& s : list) {
+                if (s.id <= after || taken_ids_.count(s.id)) continue;
+                if (dunst && s.category != config::kDunstHeldCategory) continue;
+                dbus::Observed o;
+                o.notification.app_name = s.app_name;
+                o.notification.summary = s.summary;
+                o.notification.body = s.body;
+                o.fdo_id = s.id;
+                o.server = owner;
+                if (config::rulesHide(*kind_, shapes_, dunst ? all : held_, o.notification))
+                    found.push_back(std::move(o));
+            }
+            if (!found.empty()) recovered_(found);
+        });
 }
 
 RulesFlow::Report RulesFlow::report(const policy::Policy& policy,

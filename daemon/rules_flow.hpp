@@ -53,6 +53,8 @@ class RulesFlow {
     // A message the rules hid has been dealt with (kept, or shown again): out of the server's
     // history or list, where the server allows, and never recovered again.
     void taken(const dbus::Observed& observed);
+    // Whether that message was dealt with already (found again by recovery first).
+    bool alreadyTaken(const dbus::Observed& observed) const;
 
     // For Status: the server whose rules are in use ("" when none), contacts held before the
     // server draws and contacts held only after, and a sentence when something waits.
@@ -90,6 +92,7 @@ class RulesFlow {
     std::set<std::string> dunst_rules_;
     std::uint64_t generation_ = 0;  // bumped by every apply; late answers are ignored
     bool recovered_once_ = false;
+    std::set<std::uint32_t> taken_ids_;  // taken from the server in use, this run
     // What was taken from this server already: the bus's id and the server's unique name (one
     // server's life; unique names repeat on another bus), and the highest id taken.
     std::string bus_id_;

@@ -53,6 +53,8 @@ int readEntry(sd_bus_message* m, ServerNotification& n) {
                 n.summary = s;
             else if (k == "body")
                 n.body = s;
+            else if (k == "category")
+                n.category = s;
         } else if (k == "id" && std::strcmp(type, "u") == 0) {
             if ((r = sd_bus_message_read(m, "v", "u", &n.id)) < 0) return r;
         } else if (k == "id" && std::strcmp(type, "i") == 0) {
@@ -121,7 +123,8 @@ void ServerControl::dunstRuleEnable(const std::string& server, const std::string
 void ServerControl::reload(const std::string& kind, const std::string& server, Done done) {
     auto* call = new Call{std::move(done), {}, kind};
     if (kind == "dunst")
-        send(bus_, server, kDunstPath, kDunstInterface, "ConfigReload", &onDone, call, "");
+        // ConfigReload(as configs): an empty list reads the default places again (1.12).
+        send(bus_, server, kDunstPath, kDunstInterface, "ConfigReload", &onDone, call, "as", 0);
     else if (kind == "mako")
         send(bus_, server, kMakoPath, kMakoInterface, "Reload", &onDone, call, "");
     else

@@ -32,6 +32,7 @@ namespace nocontact::dbus {
 struct ServerNotification {
     std::uint32_t id = 0;
     std::string app_name, summary, body;
+    std::string category;  // dunst: what its rules set (config::kDunstHeldCategory)
 };
 
 class ServerControl {

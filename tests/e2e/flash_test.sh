@@ -92,6 +92,8 @@ print(sum(1 for m in json.load(sys.stdin) if m["contact"] == "Alex" and m["state
             result $? "started again, nocontactd holds all $((n + 5)) (it holds $(flash_held))"
             wait_for 10 grep -q "not running are kept now" "$session_dir/nocontactd.log"
             result $? "nocontactd tells the person the 5 were kept while it was away"
+            [[ $(flash_held) -eq $((n + 5)) ]]
+            result $? "none is kept twice (it holds $(flash_held) of $((n + 5)))"
         fi
         ;;
     *)

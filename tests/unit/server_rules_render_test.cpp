@@ -40,16 +40,16 @@ TEST(TheDunstDropIn, HasOneSectionPerShapeSwitchedOnAsHeldSays) {
               "\n[" +
                   dunstRuleName(kShapes[0]) +
                   "]\nappname = \"Signal\"\nsummary = \"Alex Morgan\"\n"
-                  "skip_display = true\nenabled = true\n"
+                  "skip_display = true\nset_category = nocontact-held\nenabled = true\n"
                   "\n[" +
                   dunstRuleName(kShapes[1]) +
                   "]\nappname = \"Signal\"\nsummary = \"Alex Morgan in *\"\n"
-                  "skip_display = true\nenabled = true\n"
+                  "skip_display = true\nset_category = nocontact-held\nenabled = true\n"
                   "\n[" +
                   dunstRuleName(kShapes[2]) +
                   "]\ndesktop_entry = \"firefox\"\n"
                   "body = \"J\\*o \\[x]\\? \\\\ (Ann): *\"\n"
-                  "skip_display = true\nenabled = false\n");
+                  "skip_display = true\nset_category = nocontact-held\nenabled = false\n");
 }
 
 TEST(TheDunstDropIn, NamesEachRuleByWhatItSaysSoAStaleDunstIsNeverSwitchedWrongly) {
