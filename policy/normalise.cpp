@@ -57,7 +57,9 @@ std::string foldAscii(std::string_view s) {
     return out;
 }
 
-// Removes nonspacing marks (accents left over from NFKD) and collapses white space.
+// Removes nonspacing marks (accents left over from NFKD) and every invisible formatting code
+// point (Default_Ignorable_Code_Point, Bidi_Control: the isolates some apps' translations wrap
+// names in, zero-width spaces, byte order marks, direction marks), and collapses white space.
 icu::UnicodeString dropMarksAndCollapse(const icu::UnicodeString& in) {
     icu::UnicodeString out;
     bool pending_space = false;
@@ -65,6 +67,9 @@ icu::UnicodeString dropMarksAndCollapse(const icu::UnicodeString& in) {
         UChar32 c = in.char32At(i);
         i += U16_LENGTH(c);
         if (u_charType(c) == U_NON_SPACING_MARK) continue;
+        if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
+            u_hasBinaryProperty(c, UCHAR_BIDI_CONTROL))
+            continue;
         if (u_isUWhiteSpace(c)) {
             pending_space = !out.isEmpty();
             continue;

@@ -97,9 +97,11 @@ struct Case {
 // Alex's identities as the fixtures write them; spelled out here rather than computed with
 // the code under test.
 const std::set<std::string> kAlex = {
-    "Alex Morgan",       "(415) 555-0100",     "415-555-0100",
-    "4155550100",        "+14155550100",       "+1 415 555 0100",
-    "+1 (415) 555-0100", "alex.m@example.com", "@alex.morgan:matrix.org"};
+    "Alex Morgan", "(415) 555-0100", "415-555-0100", "4155550100", "+14155550100",
+    "+1 415 555 0100", "+1 (415) 555-0100", "alex.m@example.com", "@alex.morgan:matrix.org",
+    // The same name wrapped in invisible formatting characters (isolates, a zero-width space,
+    // a byte order mark, a direction mark).
+    "\u2068Alex Morgan\u2069", "Alex Morgan\u200b", "\ufeffAlex Morgan", "Alex Morgan\u200e"};
 
 class TheCorpus : public ::testing::Test {
   protected:

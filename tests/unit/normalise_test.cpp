@@ -11,6 +11,19 @@ TEST(FoldName, IgnoresCase) {
     EXPECT_EQ(foldName("Alex"), "alex");
 }
 
+TEST(FoldName, IgnoresInvisibleFormattingCharacters) {
+    // First-strong isolates (as some apps' translations wrap names), a zero-width space, a
+    // left-to-right mark, a byte order mark, a word joiner: all invisible, none is the name.
+    EXPECT_EQ(foldName("\u2068Alex\u2069"), "alex");
+    EXPECT_EQ(foldName("Alex\u200b"), "alex");
+    EXPECT_EQ(foldName("Alex\u200e"), "alex");
+    EXPECT_EQ(foldName("\ufeffAlex"), "alex");
+    EXPECT_EQ(foldName("Al\u2060ex Mor\u00adgan"), "alex morgan");
+    EXPECT_EQ(foldName("\u202eAlex\u202c"), "alex");
+    // Still whole names: an invisible character does not make "Alexandra" Alex.
+    EXPECT_NE(foldName("\u2068Alexandra\u2069"), "alex");
+}
+
 TEST(FoldName, IgnoresAccents) {
     EXPECT_EQ(foldName("Àlex"), "alex");
     EXPECT_EQ(foldName("Zoë Ångström"), "zoe angstrom");
