@@ -128,7 +128,14 @@ class TheCorpus : public ::testing::Test {
     }
 
     static void readCases() {
-        std::ifstream in(fixturesDir() + "/notifications.jsonl");
+        readCases(fixturesDir() + "/notifications.jsonl");
+        // The repository's own shapes beside the shared fixtures (names wrapped in invisible
+        // formatting characters, ...).
+        readCases(NOCONTACT_TEST_DATA "/corpus/more-shapes.jsonl");
+    }
+
+    static void readCases(const std::string& path) {
+        std::ifstream in(path);
         std::string text;
         while (std::getline(in, text)) {
             if (text.empty()) continue;
