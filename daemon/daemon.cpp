@@ -258,16 +258,16 @@ void Daemon::announce(const dbus::Observed& observed, const policy::Event& event
 void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
                  const policy::Decision& decision) {
     if (options_.dry_run) return announce(observed, event, decision);
+    // Found in the server when nocontactd started, and dealt with then.
+    if (impl_->rules && impl_->rules->alreadyTaken(observed)) return;
+    // The server's own rule hid it: it was never drawn, and nothing is put in its place.
+    const bool hidden = impl_->rules && impl_->rules->hides(observed.notification);
     // Kept on disk before it is taken off the screen: a crash in between loses nothing. When the
     // disk cannot take it, it is kept in memory (and the person told); a message that could be
     // kept nowhere stays where it is.
     // The log line, the Intervened signal and the pause (a blocking libnotify call, from the
     // loop's next turn) all come after the withholding call is on its way: the message is on
     // screen no longer than it must be.
-    // Found in the server when nocontactd started, and dealt with then.
-    if (impl_->rules && impl_->rules->alreadyTaken(observed)) return;
-    // The server's own rule hid it: it was never drawn, and nothing is put in its place.
-    const bool hidden = impl_->rules && impl_->rules->hides(observed.notification);
     if (impl_->keeper && !impl_->keeper->keep(impl_->engine, observed, event, decision, true)) {
         // Left on screen, not an intervention: the Keeper logged why, Status counts it.
         ++impl_->unkept;
