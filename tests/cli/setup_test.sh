@@ -9,7 +9,10 @@ set -uo pipefail
 ctl=$1
 fake=$2
 src=$3
-tmp=$(mktemp -d /tmp/nocontact-setup.XXXXXX)
+# The private session's helpers: wait_for, and its bus (session_start_bus).
+# shellcheck source=tests/e2e/session.sh
+source "$src/tests/e2e/session.sh"
+tmp=$session_dir
 pids=()
 passed=0
 failed=0
@@ -17,20 +20,9 @@ failed=0
 cleanup() {
     local p
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$tmp"
+    session_stop  # the bus, the rest, and the folder
 }
 trap cleanup EXIT
-
-# wait_for SECONDS COMMAND... : polls COMMAND until it succeeds or time runs out.
-wait_for() {
-    local deadline=$((SECONDS + $1))
-    shift
-    until "$@" >/dev/null 2>&1; do
-        ((SECONDS >= deadline)) && return 1
-        sleep 0.05
-    done
-}
 
 # A private session bus whose only service file would start a "server" that leaves a mark:
 # setup must never cause it to run.
@@ -40,26 +32,8 @@ cat >"$tmp/services/org.freedesktop.Notifications.service" <<EOF
 Name=org.freedesktop.Notifications
 Exec=/bin/sh -c 'touch $tmp/activated; sleep 5'
 EOF
-cat >"$tmp/bus.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir=$tmp</listen>
-  <servicedir>$tmp/services</servicedir>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-EOF
-dbus-daemon --config-file="$tmp/bus.conf" --nofork --nopidfile --print-address=1 \
-    >"$tmp/address" 2>"$tmp/bus.log" &
-pids+=($!)
-wait_for 10 test -s "$tmp/address" || { echo "FAIL: no private bus"; exit 1; }
-export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$tmp/address")
+session_services=$tmp/services
+session_start_bus own-user || { echo "FAIL: no private bus"; exit 1; }
 
 # Fake systemctl and gnome-extensions: they log their arguments and keep a state file.
 cat >"$tmp/bin/systemctl" <<'EOF'

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # shellcheck shell=bash
 # Sourced by end-to-end tests and scripts/demo: a private desktop session — its own dbus-daemon
-# (no service directories, so nothing is activated behind our back), Xvfb and real dunst.
+# (no service directories, so nothing is activated behind our back, unless session_services
+# names one), Xvfb and real dunst.
 # Sets DBUS_SESSION_BUS_ADDRESS and DISPLAY; `session_stop` ends it all.
 # session_start is the three parts in turn: session_start_bus, session_start_x, session_start_dunst.
 

@@ -9,19 +9,14 @@
 set -uo pipefail
 ctl=$1
 src=$2
-tmp=$(mktemp -d /tmp/nocontact-setup-dunst.XXXXXX)
+# The private session's helpers: wait_for, and its bus (session_start_bus).
+# shellcheck source=tests/e2e/session.sh
+source "$src/tests/e2e/session.sh"
+tmp=$session_dir
 pids=()
 passed=0
 failed=0
 
-wait_for() {
-    local deadline=$((SECONDS + $1))
-    shift
-    until "$@" >/dev/null 2>&1; do
-        ((SECONDS >= deadline)) && return 1
-        sleep 0.05
-    done
-}
 bus_call() {  # METHOD ARGS... on the bus itself
     dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
         "org.freedesktop.DBus.$1" "${@:2}"
@@ -37,8 +32,7 @@ cleanup() {
     p=$(dunst_pid)
     [[ -n $p ]] && kill "$p" 2>/dev/null
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$tmp"
+    session_stop  # the bus, the rest, and the folder
 }
 trap cleanup EXIT
 result() {
@@ -77,26 +71,8 @@ contacts:
 EOF
 printf '[D-BUS Service]\nName=org.freedesktop.Notifications\nExec=%s\n' "$(command -v dunst)" \
     >"$tmp/services/org.freedesktop.Notifications.service"
-cat >"$tmp/bus.conf" <<EOF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir=$tmp</listen>
-  <servicedir>$tmp/services</servicedir>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-EOF
-dbus-daemon --config-file="$tmp/bus.conf" --nofork --nopidfile --print-address=1 \
-    >"$tmp/address" 2>"$tmp/bus.log" &
-pids+=($!)
-wait_for 10 test -s "$tmp/address" || { echo "FAIL: no private bus"; exit 1; }
-export DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$tmp/address")
+session_services=$tmp/services
+session_start_bus own-user || { echo "FAIL: no private bus"; exit 1; }
 # A stand-in systemctl: the machine's user manager is none of this test's business.
 printf '#!/bin/sh\necho "$*" >>"%s/systemctl.log"\ncase "$*" in *is-enabled*) echo disabled; exit 1;; esac\n' \
     "$tmp" >"$tmp/bin/systemctl"
