@@ -40,7 +40,7 @@ json statusJson(const Status& s) {
     out["policy_loaded"] = get<bool>(s, "policy_loaded");
     out["dry_run"] = get<bool>(s, "dry_run");
     for (const char* key : {"contacts", "seen", "withheld", "held", "refused", "failed", "unkept",
-                            "kept_in_memory", "malformed", "monitor_restarts"}) {
+                            "unanswerable", "kept_in_memory", "malformed", "monitor_restarts"}) {
         out[key] = get<std::uint32_t>(s, key);
     }
     out["levels"] = json::array();
@@ -156,6 +156,17 @@ void printStatus(const json& s, const Status& raw, std::ostream& out, const Styl
                  {"held", s["held"].dump()}})
         << "\n";
     printRules(s, out);
+    if (unsigned n = s["unanswerable"].get<unsigned>(); n > 0) {
+        out << fill(trn("{n} message from a contact came without asking for a reply, so the "
+                        "notification server never said which one to close: it was shown, and "
+                        "it is kept.",
+                        "{n} messages from a contact came without asking for a reply, so the "
+                        "notification server never said which ones to close: they were shown, "
+                        "and they are kept.",
+                        n),
+                    {{"n", std::to_string(n)}})
+            << "\n";
+    }
     if (const auto& extension = s["shell_extension"]; extension.is_object()) {
         out << shellExtensionSentence(
                    {.running = true,

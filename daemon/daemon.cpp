@@ -113,7 +113,8 @@ void Daemon::start(GMainLoop* loop) {
     followPhones();
 
     impl_->monitor = std::make_unique<dbus::Monitor>(
-        options_.bus_address, [this](const dbus::Observed& o) { onObserved(o); });
+        options_.bus_address, [this](const dbus::Observed& o) { return needsId(o); },
+        [this](const dbus::Observed& o) { onObserved(o); });
     impl_->monitor->start();
     watchMonitor();
 
@@ -230,6 +231,15 @@ void Daemon::onObserved(const dbus::Observed& observed) {
     act(observed, event, decision);
 }
 
+// Judged again when the reply brings the id (the policy may have changed in between); this
+// first look only spares the monitor from waiting for anyone else's replies.
+bool Daemon::needsId(const dbus::Observed& observed) {
+    if (isOwnNotification(observed) || extensionActive()) return false;
+    policy::Event event = impl_->profiles.toEvent(observed.notification);
+    if (event.app == phone::kKdeConnect && impl_->kdeconnect) return true;  // see takeKdeHalf
+    return impl_->engine.handle(event, config::momentNow()).contact.has_value();
+}
+
 bool Daemon::isOwnNotification(const dbus::Observed& observed) const {
     return isOwnSender(observed.sender);
 }
@@ -262,6 +272,8 @@ void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
     if (impl_->rules && impl_->rules->alreadyTaken(observed)) return;
     // The server's own rule hid it: it was never drawn, and nothing is put in its place.
     const bool hidden = impl_->rules && impl_->rules->hides(observed.notification);
+    if (observed.unanswerable && !hidden && withholds(decision))
+        return keepUnanswerable(observed, event, decision);
     // Kept on disk before it is taken off the screen: a crash in between loses nothing. When the
     // disk cannot take it, it is kept in memory (and the person told); a message that could be
     // kept nowhere stays where it is.
@@ -283,6 +295,24 @@ void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
         withhold(observed);
     }
     announce(observed, event, decision);
+}
+
+// Its id will never come (the app asked for no reply), so it stays on screen: kept all the same,
+// with no pause over a message already in view, and counted for Status.
+void Daemon::keepUnanswerable(const dbus::Observed& observed, const policy::Event& event,
+                              const policy::Decision& decision) {
+    policy::Decision kept = decision;
+    std::erase(kept.actions, policy::Action::Pause);
+    if (impl_->keeper && !impl_->keeper->keep(impl_->engine, observed, event, kept, true)) {
+        ++impl_->unkept;
+        return;
+    }
+    if (impl_->unanswerable++ == 0) {
+        log::write(log::Priority::Warning,
+                   "A contact's message came without asking for a reply, so the notification "
+                   "server never said which one to close; it is kept, but it was shown.");
+    }
+    announce(observed, event, kept);
 }
 
 void Daemon::showHidden(const dbus::Observed& observed) {
@@ -449,6 +479,7 @@ std::map<std::string, sdbus::Variant> Daemon::status() const {
         sdbus::Variant(static_cast<std::uint32_t>(impl_->keeper ? impl_->keeper->waiting() : 0));
     s["failed"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->failed));
     s["unkept"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->unkept));
+    s["unanswerable"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->unanswerable));
     journalStatus(s);
     s["levels"] = sdbus::Variant(levels());
     s["held_by_contact"] = sdbus::Variant(heldByContact());

@@ -66,6 +66,11 @@ class Daemon : public DaemonPort {
     void followPolicyPath();
     void watchPolicy();
     void onObserved(const dbus::Observed& observed);
+    // At the Notify call itself, before any reply: will its id be needed to withhold it?
+    bool needsId(const dbus::Observed& observed);
+    // A contact's message whose id will never be known: kept, counted, and said in Status.
+    void keepUnanswerable(const dbus::Observed& observed, const policy::Event& event,
+                          const policy::Decision& decision);
     // Reaching out (daemon_reaching.cpp): apps started in their own systemd units.
     void watchReachingOut();
     void onAppLaunch(const dbus::AppUnit& unit);

@@ -102,6 +102,9 @@ struct Daemon::Impl {
     std::uint64_t withheld = 0, refused = 0, failed = 0;
     // Contact messages left on screen: kept nowhere, not even in memory.
     std::uint64_t unkept = 0;
+    // Contact messages that could not be taken off the screen because no reply brought their
+    // id (sent with NO_REPLY_EXPECTED): kept all the same.
+    std::uint64_t unanswerable = 0;
     // When the person was last told the journal went to memory (monotonic µs), and whether
     // that is still the last thing they were told about it.
     std::int64_t told_memory_us = 0;

@@ -6,11 +6,10 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <list>
-#include <map>
 #include <stdexcept>
 #include <utility>
 
+#include "dbus/call_pairing.hpp"
 #include "dbus/decode.hpp"
 #include "dbus/names.hpp"
 
@@ -18,11 +17,11 @@ namespace nocontact::dbus {
 
 namespace {
 
-// Notify calls waiting for the server's reply. A client whose calls never get one (a server
-// that hangs, a call to a name nobody owns) would otherwise grow this without bound; 4096 is far
-// more than any server has in flight (replies come within milliseconds), so only such leftovers
-// are ever dropped, oldest first.
-constexpr std::size_t kMaxPending = 4096;
+// Calls to be withheld that wait for the server's reply. Only a contact's calls wait, and a
+// reply comes within milliseconds (the bus itself answers with an error when the server is gone),
+// so only a server that hangs while 16384 of them arrive ever fills this; the oldest is then
+// dealt with without its id.
+constexpr std::size_t kMaxPending = 16384;
 
 // How long BecomeMonitor may take: the bus answers it itself, normally in well under 1 ms.
 constexpr std::uint64_t kBecomeMonitorTimeoutUsec = 5'000'000;
@@ -62,19 +61,13 @@ std::string sessionAddress() {
 }  // namespace
 
 struct Monitor::Impl {
-    using Key = std::pair<std::string, std::uint64_t>;  // caller's unique name, call serial
-    struct Pending {
-        Key key;
-        Observed observed;
-    };
-
     std::string address;
+    NeedsId needs_id;
     Callback on_notification;
     sd_bus* bus = nullptr;
     std::string fdo_owner;
     Counters counters;
-    std::list<Pending> pending;  // oldest first
-    std::map<Key, std::list<Pending>::iterator> by_key;
+    CallPairing pending{kMaxPending};
 
     ~Impl() { close(); }
     void connect();
@@ -89,7 +82,6 @@ struct Monitor::Impl {
 void Monitor::Impl::close() {
     if (bus) bus = sd_bus_flush_close_unref(bus);
     pending.clear();
-    by_key.clear();
 }
 
 void Monitor::Impl::connect() {
@@ -146,6 +138,7 @@ void Monitor::Impl::onCall(sd_bus_message* m) {
         ++counters.malformed;
         return;
     }
+    ++counters.seen;
     Observed o{std::move(*n), orEmpty(sd_bus_message_get_sender(m)), 0, monotonicUsec(), {}};
     report(o);
 }
@@ -163,13 +156,19 @@ void Monitor::Impl::onNotify(sd_bus_message* m) {
         ++counters.malformed;
         return;
     }
-    Key key{sender, serial};
-    if (by_key.count(key)) return;  // the same call seen twice: keep the first
-    pending.push_back({key, Observed{std::move(*n), sender, 0, 0, {}}});
-    by_key.emplace(std::move(key), std::prev(pending.end()));
-    if (pending.size() > kMaxPending) {
-        by_key.erase(pending.front().key);
-        pending.pop_front();
+    ++counters.seen;
+    Observed o{std::move(*n), sender, 0, 0, {}};
+    if (!needs_id || !needs_id(o)) return;  // shown as it came: nothing to wait for
+    if (sd_bus_message_get_expect_reply(m) <= 0) {
+        o.unanswerable = true;  // no reply will bring its id
+        o.received_usec = monotonicUsec();
+        return report(o);
+    }
+    auto added = pending.add({sender, serial}, std::move(o));
+    if (added.evicted) {
+        added.evicted->unanswerable = true;
+        added.evicted->received_usec = monotonicUsec();
+        report(*added.evicted);
     }
 }
 
@@ -177,31 +176,29 @@ void Monitor::Impl::onReply(sd_bus_message* m, bool error) {
     std::uint64_t serial = 0;
     const char* dest = sd_bus_message_get_destination(m);
     if (!dest || sd_bus_message_get_reply_cookie(m, &serial) < 0) return;
-    auto it = by_key.find(Key{dest, serial});
-    if (it == by_key.end()) return;
-    Observed o = std::move(it->second->observed);
-    pending.erase(it->second);
-    by_key.erase(it);
+    auto o = pending.answer({dest, serial});
+    if (!o) return;
     if (error) return;  // the server refused it: nothing is shown
     auto id = decodeNotifyReply(m);
     if (!id) {
         ++counters.malformed;
         return;
     }
-    o.fdo_id = *id;
-    o.received_usec = monotonicUsec();
+    o->fdo_id = *id;
+    o->received_usec = monotonicUsec();
     const char* server = sd_bus_message_get_sender(m);
-    o.server = server ? server : "";
-    report(o);
+    o->server = server ? server : "";
+    report(*o);
 }
 
 void Monitor::Impl::report(Observed& o) {
-    ++counters.seen;
     if (on_notification) on_notification(o);
 }
 
-Monitor::Monitor(std::string address, Callback on_notification) : impl_(std::make_unique<Impl>()) {
+Monitor::Monitor(std::string address, NeedsId needs_id, Callback on_notification)
+    : impl_(std::make_unique<Impl>()) {
     impl_->address = std::move(address);
+    impl_->needs_id = std::move(needs_id);
     impl_->on_notification = std::move(on_notification);
 }
 

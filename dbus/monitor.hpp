@@ -13,22 +13,27 @@ namespace nocontact::dbus {
 
 // A monitor connection in raw sd-bus (sdbus-c++ 1.2 cannot stay a monitor: it replies, and the
 // bus drops it). It never sends after BecomeMonitor. It sees:
-//  - org.freedesktop.Notifications.Notify calls, paired with the server's reply (caller +
-//    serial; every pending call is kept) to learn the id;
+//  - org.freedesktop.Notifications.Notify calls, each judged when it is seen: the calls the
+//    daemon will need to withhold wait for the server's reply (caller + serial) to learn the id;
+//    no other call waits, so no flood of them can push a contact's call out;
 //  - org.gtk.Notifications.AddNotification and org.freedesktop.portal.Notification
 //    .AddNotification calls.
 // Malformed messages from other apps are counted and skipped.
 class Monitor {
   public:
     struct Counters {
-        std::uint64_t seen = 0;       // notifications reported
+        std::uint64_t seen = 0;       // notifications sent to a server, of any app
         std::uint64_t malformed = 0;  // calls that did not decode
         std::uint64_t restarts = 0;   // times the bus dropped us and we came back
     };
     using Callback = std::function<void(const Observed&)>;
+    // Asked about each Notify call as it is seen: will its id be needed (to withhold it)?
+    using NeedsId = std::function<bool(const Observed&)>;
 
-    // `address` empty = the session bus of the environment.
-    Monitor(std::string address, Callback on_notification);
+    // `address` empty = the session bus of the environment. `on_notification` gets the calls
+    // `needs_id` wanted, once their id is known (or known never to come: Observed::unanswerable),
+    // and every GTK and portal notification at once.
+    Monitor(std::string address, NeedsId needs_id, Callback on_notification);
     ~Monitor();
     Monitor(const Monitor&) = delete;
     Monitor& operator=(const Monitor&) = delete;

@@ -17,6 +17,10 @@ struct Observed {
     // FDO: the unique name of the server that gave the id. Ids are per server (a restarted
     // server counts from 1 again), so the id is only ever used with this server.
     std::string server;
+    // FDO: the id will never be known, so it cannot be taken off the screen: the app sent it
+    // asking for no reply (NO_REPLY_EXPECTED), or it waited for a reply longer than any server
+    // takes while thousands of others waited too.
+    bool unanswerable = false;
 };
 
 }  // namespace nocontact::dbus

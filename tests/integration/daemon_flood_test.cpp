@@ -126,3 +126,65 @@ TEST_F(DaemonFlood, WithholdsEveryContactNotificationInAFloodAndTouchesNothingEl
               << " ms; nocontactd VmRSS " << rss_before << " KiB before, " << daemon_->rssKib()
               << " KiB after\n";
 }
+
+// A server that stops answering (as under `kill -STOP`) while one app floods it: the contact's
+// message, sent first, is withheld once the server answers again, however many others wait.
+TEST_F(DaemonFlood, WithholdsAContactsMessageSentBeforeThousandsOthersToAStoppedServer) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
+    server_->stop();
+    std::uint32_t* contact = signalFrom("Alex Morgan", "sent while the server was stopped");
+    // dbus-daemon allows 128 pending replies per connection: 40 apps send 110 each, 4,400 in all.
+    constexpr int kApps = 40, kEach = 110;
+    std::vector<std::unique_ptr<Client>> apps;
+    for (int a = 0; a < kApps; ++a) {
+        apps.push_back(std::make_unique<Client>(bus_.address()));
+        for (int i = 0; i < kEach; ++i)
+            notify(*apps.back(), "Signal", 0, "Sam Rivera", "flood", {{"desktop-entry", "signal"}});
+    }
+    ASSERT_TRUE(waitFor([&] { return field<std::uint32_t>(status(), "seen") >= kApps * kEach + 1; },
+                        kFloodDeadline))
+        << "nocontactd did not see the flood";
+    server_->resume();
+    std::uint32_t id = idOf(contact);
+    ASSERT_NE(id, 0u);
+    EXPECT_TRUE(waitWithheld(id, kFloodDeadline));
+    EXPECT_EQ(field<std::uint32_t>(status(), "unanswerable"), 0u);
+}
+
+// A Notify sent with NO_REPLY_EXPECTED brings no id, so nothing can take it off the screen: it
+// is kept all the same, with no pause over it, and Status says so.
+TEST_F(DaemonFlood, KeepsAContactsMessageThatAskedForNoReplyAndSaysItWasShown) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
+    sd_bus_message* m = nullptr;
+    ASSERT_GE(sd_bus_message_new_method_call(app_->bus(), &m, "org.freedesktop.Notifications",
+                                             "/org/freedesktop/Notifications",
+                                             "org.freedesktop.Notifications", "Notify"),
+              0);
+    ASSERT_GE(sd_bus_message_append(m, "susssasa{sv}i", "Signal", 0u, "", "Alex Morgan",
+                                    "no reply wanted", 0, 1, "desktop-entry", "s", "signal", -1),
+              0);
+    ASSERT_GE(sd_bus_message_set_expect_reply(m, 0), 0);
+    ASSERT_GE(sd_bus_send(app_->bus(), m, nullptr), 0);
+    sd_bus_message_unref(m);
+    ASSERT_TRUE(waitFor([&] { return field<std::uint32_t>(status(), "unanswerable") == 1; }));
+    auto s = status();
+    EXPECT_EQ(field<std::uint32_t>(s, "held"), 1u);
+    EXPECT_EQ(field<std::uint32_t>(s, "withheld"), 0u);
+    // A message after it is withheld as ever, and only then does a pause come: none came for
+    // the message already on screen.
+    std::uint32_t second = idOf(signalFrom("Alex Morgan", "asks for a reply"));
+    ASSERT_TRUE(waitWithheld(second));
+    auto isPause = [](const nocontact::testing::FakeFdoServer::Call& call) {
+        return call.member == "Notify" && call.summary.find("take a breath") != std::string::npos;
+    };
+    ASSERT_TRUE(waitFor(
+        [&] { return std::any_of(server_->calls().begin(), server_->calls().end(), isPause); }));
+    const auto& calls = server_->calls();
+    auto pause = std::find_if(calls.begin(), calls.end(), isPause);
+    auto withheld = std::find_if(calls.begin(), calls.end(), [&](const auto& call) {
+        return call.member == "Notify" && call.id == second &&
+               call.summary == nocontact::daemon::strings::kWithheldPlaceholder;
+    });
+    EXPECT_LT(withheld - calls.begin(), pause - calls.begin())
+        << "a pause came over the message already on screen";
+}

@@ -170,6 +170,11 @@ void FakeFdoServer::connect() {
     source_->attach();
 }
 
+void FakeFdoServer::resume() {
+    source_ = daemon::BusSource::forSdBus(bus_, [] {});
+    source_->attach();
+}
+
 void FakeFdoServer::disconnect() {
     source_.reset();
     vtable_slot_ = sd_bus_slot_unref(vtable_slot_);

@@ -72,6 +72,9 @@ class FakeFdoServer {
     void refuseForeignClose(bool refuse) { refuse_foreign_close_ = refuse; }
     void setCapabilities(std::vector<std::string> caps) { capabilities_ = std::move(caps); }
     void restart();
+    // As a server under `kill -STOP`: reads nothing (calls queue up on the bus) until resumed.
+    void stop() { source_.reset(); }
+    void resume();
     void emitClosed(std::uint32_t id, std::uint32_t reason);
     // As when a person presses a button (`action` "default": clicks the notification).
     void emitActionInvoked(std::uint32_t id, const std::string& action);

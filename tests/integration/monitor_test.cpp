@@ -18,13 +18,16 @@ using testing::Client;
 using testing::iterate;
 using testing::waitUntil;
 
-// Sends a method call whose arguments `append` writes; the reply is ignored.
+constexpr const char* kStranger = "Sam Rivera";
+
+// Sends a method call whose arguments `append` writes; a reply is expected, and ignored.
 void send(sd_bus* bus, const char* dest, const char* path, const char* iface, const char* member,
           const std::function<int(sd_bus_message*)>& append) {
     sd_bus_message* m = nullptr;
     ASSERT_GE(sd_bus_message_new_method_call(bus, &m, dest, path, iface, member), 0);
     ASSERT_GE(append(m), 0);
-    ASSERT_GE(sd_bus_call_async(bus, nullptr, m, nullptr, nullptr, 0), 0);
+    auto ignore = [](sd_bus_message*, void*, sd_bus_error*) { return 0; };
+    ASSERT_GE(sd_bus_call_async(bus, nullptr, m, ignore, nullptr, 0), 0);
     sd_bus_message_unref(m);
 }
 
@@ -44,7 +47,10 @@ class AMonitor : public ::testing::Test {
     testing::PrivateBus bus_;
     testing::FakeFdoServer server_{bus_.address()};
     std::vector<Observed> seen_;
-    Monitor monitor_{bus_.address(), [this](const Observed& o) { seen_.push_back(o); }};
+    // As the daemon judges: here, every call's id is needed but a stranger's.
+    Monitor monitor_{bus_.address(),
+                     [](const Observed& o) { return o.notification.summary != kStranger; },
+                     [this](const Observed& o) { seen_.push_back(o); }};
     std::unique_ptr<daemon::BusSource> source_;
     int lost_ = 0;
 };
@@ -170,6 +176,64 @@ TEST_F(AMonitor, MissesNoneOfAThousandNotificationsFromFourClients) {
     }
     EXPECT_EQ(monitor_.counters().malformed, 0u);
     EXPECT_EQ(lost_, 0);
+}
+
+TEST_F(AMonitor, ReportsOnlyTheCallsWhoseIdIsNeededButCountsThemAll) {
+    Client app(bus_.address());
+    std::uint32_t stranger = 0, contact = 0;
+    app.notify("Signal", 0, kStranger, "x", {}, &stranger);
+    app.notify("Signal", 0, "Alex Morgan", "x", {}, &contact);
+    ASSERT_TRUE(sawAtLeast(1));
+    ASSERT_TRUE(waitUntil([&] { return stranger != 0 && contact != 0; }, 5s, iterate));
+    ASSERT_EQ(seen_.size(), 1u);
+    EXPECT_EQ(seen_[0].fdo_id, contact);
+    EXPECT_FALSE(seen_[0].unanswerable);
+    EXPECT_EQ(monitor_.counters().seen, 2u);
+}
+
+TEST_F(AMonitor, ReportsACallThatAsksForNoReplyAtOnceAsUnanswerable) {
+    Client app(bus_.address());
+    sd_bus_message* m = nullptr;
+    ASSERT_GE(sd_bus_message_new_method_call(app.bus(), &m, "org.freedesktop.Notifications",
+                                             "/org/freedesktop/Notifications",
+                                             "org.freedesktop.Notifications", "Notify"),
+              0);
+    ASSERT_GE(
+        sd_bus_message_append(m, "susssasa{sv}i", "Signal", 0u, "", "Alex Morgan", "x", 0, 0, -1),
+        0);
+    ASSERT_GE(sd_bus_message_set_expect_reply(m, 0), 0);
+    ASSERT_GE(sd_bus_send(app.bus(), m, nullptr), 0);
+    sd_bus_message_unref(m);
+    ASSERT_TRUE(sawAtLeast(1));
+    EXPECT_TRUE(seen_[0].unanswerable);
+    EXPECT_EQ(seen_[0].fdo_id, 0u);
+    EXPECT_EQ(seen_[0].notification.summary, "Alex Morgan");
+}
+
+// Other apps' calls never wait for their reply, however many a stopped server leaves
+// unanswered: the one call that needs its id is still paired with its reply.
+TEST_F(AMonitor, PairsAContactsCallThroughAFloodWhileTheServerIsStopped) {
+    // dbus-daemon allows 128 pending replies per connection: 40 apps send 110 each.
+    constexpr int kApps = 40, kEach = 110, kFlood = kApps * kEach;  // more than 4096
+    server_.stop();
+    Client contact_app(bus_.address());
+    std::uint32_t contact = 0;
+    contact_app.notify("Signal", 0, "Alex Morgan", "x", {}, &contact);
+    std::vector<std::unique_ptr<Client>> apps;
+    std::vector<std::uint32_t> ids(kFlood, 0);
+    for (int a = 0; a < kApps; ++a) {
+        apps.push_back(std::make_unique<Client>(bus_.address()));
+        for (int i = 0; i < kEach; ++i)
+            apps.back()->notify("Flood", 0, kStranger, "x", {}, &ids[a * kEach + i]);
+    }
+    ASSERT_TRUE(waitUntil([&] { return monitor_.counters().seen == kFlood + 1; }, 60s, iterate))
+        << monitor_.counters().seen << " seen";
+    EXPECT_TRUE(seen_.empty());
+    server_.resume();
+    ASSERT_TRUE(waitUntil([&] { return !seen_.empty() && contact != 0; }, 60s, iterate));
+    ASSERT_EQ(seen_.size(), 1u);
+    EXPECT_EQ(seen_[0].fdo_id, contact);
+    EXPECT_FALSE(seen_[0].unanswerable);
 }
 
 TEST_F(AMonitor, ComesBackAfterARestart) {
