@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ctl/shell_extension.hpp"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <map>
 
@@ -25,7 +27,14 @@ ShellExtension askShellExtension(sdbus::IConnection& bus) {
             .onInterface(names::kBusInterface)
             .withArguments(std::string(names::kShellExtensionService))
             .storeResultsTo(owner);
-        found.running = !owner.empty();
+        // Another user's program under that name is not the extension (nocontactd ignores it).
+        std::uint32_t uid = 0;
+        daemon->callMethod("GetConnectionUnixUser")
+            .onInterface(names::kBusInterface)
+            .withArguments(owner)
+            .storeResultsTo(uid);
+        found.running = !owner.empty() && uid == getuid();
+        if (!found.running) return found;
     } catch (const sdbus::Error&) {
         return found;  // NameHasNoOwner: no extension runs
     }

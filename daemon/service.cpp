@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <set>
 #include <stdexcept>
 #include <tuple>
 
@@ -26,8 +27,31 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
     Impl(sdbus::IConnection& connection, DaemonPort& daemon)
         : AdaptorInterfaces(connection, names::kPath), daemon_(daemon) {
         registerAdaptor();
+        std::string rule = std::string("type='signal',sender='") + names::kBusService +
+                           "',interface='" + names::kBusInterface + "',member='NameOwnerChanged'";
+        gone_ = connection.addMatch(rule, [this](sdbus::Message& m) {
+            std::string name, old_owner, new_owner;
+            m >> name >> old_owner >> new_owner;
+            if (new_owner.empty()) subscribers_.erase(name);
+        });
     }
     ~Impl() { unregisterAdaptor(); }
+
+    void Subscribe() override {
+        requireOwner();
+        subscribers_.insert(getObject().getCurrentlyProcessedMessage()->getSender());
+    }
+
+    // Each signal goes to the person's own subscribed connections, one by one.
+    template <typename... Args>
+    void emitToSubscribers(const char* member, const Args&... args) {
+        for (const auto& subscriber : subscribers_) {
+            auto signal = getObject().createSignal(names::kInterface, member);
+            (signal << ... << args);
+            signal.setDestination(subscriber);
+            signal.send();
+        }
+    }
 
     std::map<std::string, sdbus::Variant> Status() override {
         requireOwner();
@@ -136,6 +160,8 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
     }
 
     DaemonPort& daemon_;
+    std::set<std::string> subscribers_;  // unique names
+    sdbus::Slot gone_;
 };
 
 Service::Service(sdbus::IConnection& connection, DaemonPort& daemon)
@@ -146,11 +172,11 @@ Service::~Service() = default;
 void Service::emitIntervened(const std::string& contact, const std::string& app,
                              const std::string& kind, const std::string& level,
                              const std::string& action) {
-    impl_->emitIntervened(contact, app, kind, level, action);
+    impl_->emitToSubscribers("Intervened", contact, app, kind, level, action);
 }
 
 void Service::emitPolicyReloaded(bool applied, const std::string& message) {
-    impl_->emitPolicyReloaded(applied, message);
+    impl_->emitToSubscribers("PolicyReloaded", applied, message);
 }
 
 }  // namespace nocontact::daemon

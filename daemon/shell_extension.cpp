@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "daemon/shell_extension.hpp"
 
+#include <unistd.h>
+
+#include "daemon/log.hpp"
 #include "dbus/names.hpp"
 
 namespace nocontact::daemon {
@@ -30,6 +33,22 @@ ShellExtensionWatch::ShellExtensionWatch(sdbus::IConnection& bus, std::function<
 ShellExtensionWatch::~ShellExtensionWatch() = default;
 
 void ShellExtensionWatch::setOwner(const std::string& owner) {
+    claimed_ = owner;
+    if (owner.empty()) return believe(owner);
+    bus_proxy_->callMethodAsync("GetConnectionUnixUser")
+        .onInterface(names::kBusInterface)
+        .withArguments(owner)
+        .uponReplyInvoke([this, owner](const sdbus::Error* error, std::uint32_t uid) {
+            if (owner != claimed_) return;  // it changed hands again meanwhile
+            if (!error && uid == getuid()) return believe(owner);
+            log::write(log::Priority::Warning,
+                       "A program of another user took the name of nocontact's GNOME Shell "
+                       "extension; nocontact does not rely on it.");
+            believe("");
+        });
+}
+
+void ShellExtensionWatch::believe(const std::string& owner) {
     if (owner == owner_) return;
     owner_ = owner;
     if (changed_) changed_();

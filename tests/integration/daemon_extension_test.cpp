@@ -3,7 +3,10 @@
 // leaves notifications to the extension while it runs (it owns org.nocontact.ShellExtension1)
 // and closes them itself again when it is gone. The test plays the extension.
 #include <glib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <systemd/sd-bus.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
@@ -259,6 +262,30 @@ TEST_F(AGnomeShellExtension, IsNoticedWhenItWasRunningBeforeTheDaemon) {
     ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
     EXPECT_TRUE(waitFor([&] { return withholding() == "gnome-shell-extension"; }))
         << "Status says " << withholding();
+}
+
+// On a bus other users can reach, another user's program owning the extension's name is not
+// the extension: nocontactd goes on withholding, and says why.
+TEST_F(AGnomeShellExtension, IsNotBelievedFromAnotherUser) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
+    ASSERT_TRUE(waitFor([&] { return withholding() == "close"; }));
+    ASSERT_EQ(chmod(bus_.dir().c_str(), 0711), 0);  // the socket, reachable for nobody
+    pid_t impostor = fork();
+    if (impostor == 0) {
+        setenv("DBUS_SESSION_BUS_ADDRESS", bus_.address().c_str(), 1);
+        execl("/usr/bin/setpriv", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+              "/usr/bin/python3", "-m", "dbusmock", names::kShellExtensionService,
+              names::kShellExtensionPath, names::kShellExtensionInterface, nullptr);
+        _exit(127);
+    }
+    ASSERT_GT(impostor, 0);
+    ASSERT_TRUE(
+        waitFor([&] { return daemon_->log().find("another user") != std::string::npos; }, 20s))
+        << "nocontactd did not notice the name taken by another user";
+    EXPECT_EQ(withholding(), "close");
+    EXPECT_TRUE(waitWithheld(idOf(DaemonTest::signalFrom("Alex Morgan", "decide: impostor"))));
+    kill(impostor, SIGTERM);
+    waitpid(impostor, nullptr, 0);
 }
 
 }  // namespace

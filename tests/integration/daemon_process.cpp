@@ -419,6 +419,7 @@ void DaemonTest::waitReady() {
             if (daemon_->exitStatus()) return true;
             try {
                 client_->Status();
+                client_->Subscribe();  // Intervened and PolicyReloaded come to subscribers only
                 answered = true;
             } catch (const sdbus::Error&) {
                 // Not on the bus yet: the bus answers ServiceUnknown at once.

@@ -174,6 +174,30 @@ TEST_F(DaemonTest, WithholdsAContactsNotificationAndLeavesEveryoneElsesAlone) {
     EXPECT_TRUE(waitFor([&] { return field<std::uint32_t>(status(), "withheld") == 2; }));
 }
 
+// Intervened names the contact: it goes only to the person's connections that subscribed, never
+// to everyone on the bus.
+TEST_F(DaemonTest, SendsIntervenedOnlyToSubscribers) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
+    nocontact::testing::Client listener(bus_.address());
+    int heard = 0;
+    sd_bus_slot* slot = nullptr;
+    ASSERT_GE(sd_bus_add_match(
+                  listener.bus(), &slot,
+                  "type='signal',interface='org.nocontact.Daemon1',member='Intervened'",
+                  [](sd_bus_message*, void* count, sd_bus_error*) {
+                      ++*static_cast<int*>(count);
+                      return 0;
+                  },
+                  &heard),
+              0);
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "for subscribers only"))));
+    ASSERT_TRUE(waitFor([&] { return client_->intervened.size() == 1; }));
+    // The subscribed client heard it; the listener, driven by the same loop, would have too.
+    EXPECT_TRUE(waitFor([&] { return status().size() > 0; }));
+    EXPECT_EQ(heard, 0) << "Intervened was broadcast";
+    sd_bus_slot_unref(slot);
+}
+
 TEST_F(DaemonTest, JudgesANotificationAgainWhenTheAppUpdatesItInPlace) {
     ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
     std::uint32_t id = idOf(signalFrom("Sam Rivera", "first draft of the message from Sam"));
