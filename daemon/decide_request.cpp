@@ -11,12 +11,14 @@ namespace {
 
 using Request = std::map<std::string, sdbus::Variant>;
 
-// Cuts at most dbus::kMaxTextBytes, backing off so that no UTF-8 sequence is split.
-std::string capped(const std::string& s) {
+// Cuts at most dbus::kMaxTextBytes, backing off so that no UTF-8 sequence is split; counts
+// what was cut in `cut`.
+std::string capped(const std::string& s, std::uint64_t& cut) {
     if (s.size() <= dbus::kMaxTextBytes) return s;
     std::size_t n = dbus::kMaxTextBytes;
     while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
         --n;
+    cut += s.size() - n;
     return s.substr(0, n);
 }
 
@@ -63,8 +65,8 @@ std::variant<DecideRequest, std::string> decodeDecideRequest(const Request& requ
         return std::string("sender_pid must be an unsigned 32-bit number.");
     if (!read(request, "deadline_usec", decided.deadline_usec))
         return std::string("deadline_usec must be a signed 64-bit number.");
-    n.summary = capped(n.summary);
-    n.body = capped(n.body);
+    n.summary = capped(n.summary, n.cut_bytes);
+    n.body = capped(n.body, n.cut_bytes);
     return decided;
 }
 

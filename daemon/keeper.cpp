@@ -8,6 +8,7 @@
 
 #include "config/local_time.hpp"
 #include "daemon/log.hpp"
+#include "daemon/strings.hpp"
 
 namespace nocontact::daemon {
 
@@ -27,6 +28,8 @@ HeldMessage heldFrom(const dbus::Observed& o, const std::string& contact, policy
     m.desktop_entry = o.notification.desktopEntry();
     m.summary = o.notification.summary;
     m.body = o.notification.body;
+    if (o.notification.cut_bytes > 0)
+        m.body += (m.body.empty() ? "" : "\n\n") + strings::shortenedNote(o.notification.cut_bytes);
     return m;
 }
 

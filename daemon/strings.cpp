@@ -97,6 +97,14 @@ std::string givenBackBody(std::size_t count) {
                 {{"n", std::to_string(count)}});
 }
 
+std::string shortenedNote(std::uint64_t cut_bytes) {
+    constexpr std::uint64_t kKib = 1024;
+    const std::uint64_t kib = (cut_bytes + kKib - 1) / kKib;  // 1 KiB at least, never "0 KiB"
+    return fill(tr("(This message was longer: the last {size} KiB of it did not fit, and "
+                   "nocontact kept the rest.)"),
+                {{"size", std::to_string(kib)}});
+}
+
 std::string journalBackBody(std::size_t kept) {
     if (kept == 0) return tr("Everything it kept in memory is safe on disk.");
     return fill(trn("The {n} message it kept in memory is safe on disk.",

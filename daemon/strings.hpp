@@ -53,6 +53,10 @@ std::string journalSetAsideBody(const std::string& file);
 // screen."
 std::string givenBackBody(std::size_t count);
 
+// A kept message longer than the decoders keep: "(This message was longer: the last 12 KiB of
+// it did not fit, and nocontact kept the rest.)", added to its body wherever it is read.
+std::string shortenedNote(std::uint64_t cut_bytes);
+
 // --- Messages the notification server's own rules held while nocontactd was not running.
 
 inline constexpr const char* kRecoveredSummary = N_("Messages kept while nocontact was away");

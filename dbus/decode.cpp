@@ -26,20 +26,23 @@ bool hasSignature(sd_bus_message* m, const char* signature) {
     return s && std::strcmp(s, signature) == 0 && sd_bus_message_rewind(m, 1) >= 0;
 }
 
-// Cuts at most kMaxTextBytes, backing off so that no UTF-8 sequence is split.
-std::string capped(const char* s) {
+// Cuts at most kMaxTextBytes, backing off so that no UTF-8 sequence is split; counts what
+// was cut in *cut.
+std::string capped(const char* s, std::uint64_t* cut = nullptr) {
     std::string_view v(s);
     if (v.size() <= kMaxTextBytes) return std::string(v);
     std::size_t n = kMaxTextBytes;
     while (n > 0 && (static_cast<unsigned char>(v[n]) & 0xC0) == 0x80)
         --n;
+    if (cut) *cut += v.size() - n;
     return std::string(v.substr(0, n));
 }
 
-bool readString(sd_bus_message* m, std::string& out, bool cap = false) {
+bool readString(sd_bus_message* m, std::string& out, bool cap = false,
+                std::uint64_t* cut = nullptr) {
     const char* s = nullptr;
     if (sd_bus_message_read_basic(m, 's', &s) <= 0 || !s) return false;
-    out = cap ? capped(s) : std::string(s);
+    out = cap ? capped(s, cut) : std::string(s);
     return true;
 }
 
@@ -145,15 +148,15 @@ bool readHints(sd_bus_message* m, std::map<std::string, std::string>& hints) {
 }
 
 // A GTK/portal dictionary value we keep must be a string; anything else is malformed.
-bool stringVariant(sd_bus_message* m, std::string& out) {
-    return sd_bus_message_enter_container(m, 'v', "s") > 0 && readString(m, out, true) &&
+bool stringVariant(sd_bus_message* m, std::string& out, std::uint64_t* cut = nullptr) {
+    return sd_bus_message_enter_container(m, 'v', "s") > 0 && readString(m, out, true, cut) &&
            sd_bus_message_exit_container(m) >= 0;
 }
 
 bool readGtkDict(sd_bus_message* m, Notification& n) {
     return readDict(m, [&](const std::string& key) {
-        if (key == "title") return stringVariant(m, n.summary);
-        if (key == "body") return stringVariant(m, n.body);
+        if (key == "title") return stringVariant(m, n.summary, &n.cut_bytes);
+        if (key == "body") return stringVariant(m, n.body, &n.cut_bytes);
         for (const char* text_key : kGtkTextKeys) {
             if (key != text_key) continue;
             std::string value;
@@ -174,9 +177,9 @@ std::optional<Notification> decodeNotify(sd_bus_message* m) {
     n.interface = policy::Interface::Fdo;
     std::int32_t expire = 0;
     if (!readString(m, n.app_name) || sd_bus_message_read_basic(m, 'u', &n.replaces_id) <= 0 ||
-        !readString(m, n.app_icon) || !readString(m, n.summary, true) ||
-        !readString(m, n.body, true) || !readActions(m, n.actions) || !readHints(m, n.hints) ||
-        sd_bus_message_read_basic(m, 'i', &expire) <= 0) {
+        !readString(m, n.app_icon) || !readString(m, n.summary, true, &n.cut_bytes) ||
+        !readString(m, n.body, true, &n.cut_bytes) || !readActions(m, n.actions) ||
+        !readHints(m, n.hints) || sd_bus_message_read_basic(m, 'i', &expire) <= 0) {
         return std::nullopt;
     }
     return n;

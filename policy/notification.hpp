@@ -26,6 +26,9 @@ struct Notification {
     std::string body;
     std::vector<std::string> actions;  // fdo: key, label, key, label, ...
     std::map<std::string, std::string> hints;
+    // Bytes of summary and body past what the decoders keep (dbus::kMaxTextBytes each): the
+    // message as kept is shorter by this much, and says so when it is read.
+    std::uint64_t cut_bytes = 0;
 
     // The desktop entry this notification names, if any ("desktop-entry" hint, else app_id).
     const std::string& desktopEntry() const;

@@ -131,6 +131,20 @@ TEST_F(DaemonFaults, KeepsMessageTextOnlyInHeldRowsAndDropsItOnceRead) {
     // journal entries) for every secret and part of one.
 }
 
+// A message longer than nocontact keeps (64 KiB) says so when it is read, and by how much.
+TEST_F(DaemonFaults, SaysAMessageWasShortenedAndByHowMuchWhenItIsRead) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(nocontact::testing::alexPolicy("strict")));
+    const std::string kept(64 * 1024, 'k');
+    const std::string lost(10 * 1024 + 1, 'L');
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", kept + lost))));
+    ASSERT_TRUE(waitFor([&] { return held() == 1; }));
+    auto body = readHeld(heldIds().at(0)).value_or("");
+    EXPECT_EQ(body.substr(0, kept.size()), kept);
+    EXPECT_EQ(body.find('L'), std::string::npos) << "more was kept than the limit";
+    EXPECT_NE(body.find("the last 11 KiB of it did not fit"), std::string::npos)
+        << body.substr(kept.size());
+}
+
 // The journal path of log.cpp (stderr is the journal's stream): every entry the daemon sends,
 // caught on a socket of the test's own, names the contact and never carries the text.
 TEST_F(DaemonFaults, NeverSendsMessageTextToTheSystemdJournal) {
