@@ -251,8 +251,12 @@ Result<std::int64_t> JournalStore::keepWithheld(const EventRow& e, const HeldMes
     std::int64_t id = 0;
     Status done = writing([&] {
         return inTransaction("keeping a held message", [&] {
-            Use event{stmts_->insertEvent.get()};
-            if (!bindEvent(event, e).run()) return false;
+            {
+                // Reset before the next statement runs: resetting a statement that succeeded
+                // after one that failed would replace SQLite's error with "not an error".
+                Use event{stmts_->insertEvent.get()};
+                if (!bindEvent(event, e).run()) return false;
+            }
             Use held{stmts_->insertHeld.get()};
             if (!bindHeld(held, m).run()) return false;
             id = sqlite3_last_insert_rowid(db_);
