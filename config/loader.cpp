@@ -48,6 +48,10 @@ std::optional<std::string> readFile(Reporter& rep, const std::string& path) {
         rep.error({}, "this is a folder, not a file");
         return std::nullopt;
     }
+    if (ec.value() == ELOOP) {
+        rep.error({}, "this is a symbolic link that leads back to itself, not a file");
+        return std::nullopt;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         rep.error({}, std::string("cannot open the file: ") + std::strerror(errno));
@@ -101,9 +105,13 @@ LoadResult loadPolicy(std::string_view text, const std::string& file) {
     return result;
 }
 
-LoadResult loadPolicyFile(const std::string& path) {
+LoadResult loadPolicyFile(const std::string& path, std::string* read) {
     Reporter rep(path);
-    if (auto text = readFile(rep, path)) return loadPolicy(*text, path);
+    if (auto text = readFile(rep, path)) {
+        LoadResult result = loadPolicy(*text, path);
+        if (read) *read = std::move(*text);
+        return result;
+    }
     LoadResult result;
     result.diagnostics = rep.finish();
     return result;

@@ -43,7 +43,9 @@ inline constexpr std::size_t kMaxFileBytes = 1 << 20;
 
 // Reads and checks a policy. `file` is used for diagnostics only.
 LoadResult loadPolicy(std::string_view text, const std::string& file);
-LoadResult loadPolicyFile(const std::string& path);
+// The same from the file at `path`; the text that was checked goes to `read` (when given), so a
+// copy of exactly what was applied can be kept.
+LoadResult loadPolicyFile(const std::string& path, std::string* read = nullptr);
 
 // Reads app profiles (config/apps.yaml: a top-level `apps:` list).
 ProfilesResult loadProfiles(std::string_view text, const std::string& file);

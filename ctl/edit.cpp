@@ -15,6 +15,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "config/folders.hpp"
 #include "config/i18n.hpp"
 #include "config/loader.hpp"
 #include "ctl/commands.hpp"
@@ -127,9 +128,9 @@ int runEdit(const std::string& file_name, std::istream& in, std::ostream& out, s
         // The policy names people and holds the person's reasons: owner-only, whatever it was.
         if (::stat(file.c_str(), &st) == 0) mode = st.st_mode & 0600;
     } else {
-        // A folder made here is the user's alone; an existing one keeps its mode.
-        if (fs::create_directories(file.parent_path(), ec))
-            ::chmod(file.parent_path().c_str(), 0700);
+        // Folders made here are the user's alone, whatever the umask; existing ones keep their
+        // mode.
+        config::makePrivateFolders(file.parent_path(), ec);
         original = startingText();
         out << fill(tr("There is no policy at {file} yet; you start from the commented example."),
                     {{"file", file.string()}})

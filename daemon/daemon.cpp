@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "build_info.hpp"
+#include "config/folders.hpp"
 #include "config/loader.hpp"
 #include "config/local_time.hpp"
 #include "daemon/bus_source.hpp"
@@ -176,9 +177,10 @@ void Daemon::prepareStateDir() {
         }
     }
     std::error_code ec;
-    fs::create_directories(options_.state_dir, ec);
-    // Held messages will live here: the folder is for the user's eyes only. A folder that cannot
-    // be written (a read-only or full disk) is no reason to stop: the journal is kept in memory.
+    // Held messages will live here: the folder, and any made above it, is for the user's eyes
+    // only, whatever the umask. A folder that cannot be written (a read-only or full disk) is no
+    // reason to stop: the journal is kept in memory.
+    config::makePrivateFolders(options_.state_dir, ec);
     fs::permissions(options_.state_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
     if (ec) {
         log::detail(log::Priority::Warning, "The state folder cannot be prepared",
@@ -468,6 +470,7 @@ std::map<std::string, sdbus::Variant> Daemon::status() const {
     s["policy_file"] = sdbus::Variant(impl_->policy_file);
     s["policy_loaded"] = sdbus::Variant(impl_->policy_loaded);
     s["policy_message"] = sdbus::Variant(impl_->policy_message);
+    s["policy_last_good"] = sdbus::Variant(impl_->policy_last_good);
     s["contacts"] = sdbus::Variant(static_cast<std::uint32_t>(policy.contacts.size()));
     s["dry_run"] = sdbus::Variant(options_.dry_run);
     s["pause_seconds"] =
@@ -539,7 +542,9 @@ DaemonPort::ReloadResult Daemon::readPolicy() {
     followPolicyPath();
     const std::string& file = impl_->policy_file;
     std::error_code ec;
-    if (!std::filesystem::exists(file, ec)) {
+    // Only a file that is not there is gone; one that cannot be reached (a symbolic link that
+    // leads back to itself) is read below and reported for what it is.
+    if (!std::filesystem::exists(file, ec) && !ec) {
         if (impl_->policy_loaded) {
             // Deleted while in use: keep protecting the person, and say so truthfully.
             log::detail(log::Priority::Warning, "The policy file is gone; the last good one stays",
@@ -549,30 +554,25 @@ DaemonPort::ReloadResult Daemon::readPolicy() {
         log::detail(log::Priority::Notice, "There is no policy file yet", file);
         return {false, strings::noPolicyYet(file)};
     }
-    auto loaded = config::loadPolicyFile(file);
-    if (!loaded.ok()) {
-        std::string diagnostics = joinDiagnostics(loaded.diagnostics);
-        if (impl_->policy_loaded) {
-            log::policy(false, diagnostics);
-        } else {
-            log::detail(log::Priority::Warning,
-                        "The policy has errors; nocontact only watches until they are fixed",
-                        diagnostics);
-        }
-        tellUser(i18n::tr(strings::kPolicyRefusedSummary),
-                 strings::policyRefusedBody(diagnostics, impl_->policy_loaded));
-        return {false, diagnostics};
-    }
+    std::string text;
+    auto loaded = config::loadPolicyFile(file, &text);
+    if (!loaded.ok()) return refusePolicy(joinDiagnostics(loaded.diagnostics));
     std::string contacts = plural(loaded.policy->contacts.size(), "contact", "contacts");
-    impl_->profiles = policy::Profiles(loaded.policy->apps, impl_->builtin);
-    impl_->engine = policy::Engine(std::move(*loaded.policy));
+    applyPolicy(std::move(*loaded.policy));
+    impl_->policy_last_good = false;
+    keepLastGood(text);
+    log::policy(true, contacts);
+    return {true, strings::policyApplied(impl_->engine.policy().contacts.size())};
+}
+
+void Daemon::applyPolicy(policy::Policy policy) {
+    impl_->profiles = policy::Profiles(policy.apps, impl_->builtin);
+    impl_->engine = policy::Engine(std::move(policy));
     restoreOverrides();  // a new policy does not undo the person's own changes
     impl_->policy_loaded = true;
     if (impl_->digest_timer) scheduleDigest();  // digest times may have changed
     if (impl_->actor_source) followPhones();    // sources may have been switched on or off
     refreshRules();                             // names, apps and levels may have changed
-    log::policy(true, contacts);
-    return {true, strings::policyApplied(impl_->engine.policy().contacts.size())};
 }
 
 void Daemon::followPolicyPath() {

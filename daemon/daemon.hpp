@@ -21,8 +21,9 @@ typedef struct _GMainLoop GMainLoop;
 
 namespace nocontact::daemon {
 
-struct DecideRequest;  // daemon/decide_request.hpp
-struct JournalPlace;   // daemon/keeper.hpp
+struct DecideRequest;    // daemon/decide_request.hpp
+struct JournalPlace;     // daemon/keeper.hpp
+struct JournalSetAside;  // daemon/keeper.hpp
 
 struct Options {
     std::string policy_file;  // empty: the user's policy path
@@ -63,6 +64,14 @@ class Daemon : public DaemonPort {
 
   private:
     ReloadResult readPolicy();
+    // Puts `policy` in force: profiles, engine, the person's own changes, timers and rules.
+    void applyPolicy(policy::Policy policy);
+    // The policy file has errors (`diagnostics`): what is in force stays, or at start the last
+    // policy that worked is used (daemon_policy.cpp); the person is told either way.
+    ReloadResult refusePolicy(const std::string& diagnostics);
+    bool useLastGood(const std::string& diagnostics);
+    // Keeps `text`, the policy just applied, as the last one that worked.
+    void keepLastGood(const std::string& text);
     void followPolicyPath();
     void watchPolicy();
     void onObserved(const dbus::Observed& observed);
@@ -151,6 +160,7 @@ class Daemon : public DaemonPort {
     // way, in the log and in a notification.
     void watchJournal();
     void journalPlaceChanged(const JournalPlace& place);
+    void tellSetAside(const JournalSetAside& aside);
     // Status's journal keys: journal ("disk", "memory", "none" in a dry run), journal_trouble,
     // kept_in_memory.
     void journalStatus(std::map<std::string, sdbus::Variant>& s) const;

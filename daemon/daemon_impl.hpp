@@ -41,6 +41,9 @@ struct Daemon::Impl {
     policy::Engine engine{policy::Policy{}};
     policy::Profiles profiles;
     bool policy_loaded = false;
+    // The policy in force is the last one that worked, kept in the state folder, because the
+    // file was refused when nocontactd started.
+    bool policy_last_good = false;
     std::string policy_message;
 
     std::unique_ptr<dbus::Monitor> monitor;

@@ -32,12 +32,21 @@ void Daemon::watchJournal() {
         [this](const JournalPlace& place) { journalPlaceChanged(place); });
     // In memory from the start (a read-only folder): told now that there is a server to tell.
     if (impl_->keeper->journalPlace().in_memory) journalPlaceChanged(impl_->keeper->journalPlace());
-    // An unreadable journal was set aside at start: nothing was deleted, and the person knows
-    // where it is.
-    if (const auto& aside = impl_->keeper->journalSetAside()) {
-        tellUser(i18n::tr(strings::kJournalSetAsideSummary),
-                 strings::journalSetAsideBody(aside->filename().string()));
-    }
+    // An unreadable or damaged journal was set aside, at start or later: nothing was deleted,
+    // and the person knows where it is and what the new one holds of it.
+    impl_->keeper->onJournalSetAside([this](const JournalSetAside& aside) { tellSetAside(aside); });
+    if (const auto& aside = impl_->keeper->journalSetAside()) tellSetAside(*aside);
+}
+
+void Daemon::tellSetAside(const JournalSetAside& aside) {
+    const Salvaged& saved = aside.saved;
+    log::detail(log::Priority::Notice,
+                "Kept from the journal set aside: rows, waiting messages, read whole",
+                std::to_string(saved.rows) + ", " + std::to_string(saved.waiting) + ", " +
+                    (saved.whole ? "yes" : "no"));
+    tellUser(i18n::tr(strings::kJournalSetAsideSummary),
+             strings::journalSetAsideBody(aside.file.filename().string()) + " " +
+                 strings::journalSalvagedBody(saved.rows > 0, saved.whole, saved.waiting));
 }
 
 void Daemon::journalPlaceChanged(const JournalPlace& place) {
@@ -75,6 +84,9 @@ void Daemon::journalStatus(std::map<std::string, sdbus::Variant>& s) const {
     s["journal_trouble"] =
         sdbus::Variant(std::string(place.in_memory ? troubleName(place.why) : ""));
     s["kept_in_memory"] = sdbus::Variant(static_cast<std::uint32_t>(place.kept_in_memory));
+    const auto* aside =
+        kept && impl_->keeper->journalSetAside() ? &*impl_->keeper->journalSetAside() : nullptr;
+    s["journal_set_aside"] = sdbus::Variant(aside ? aside->file.string() : std::string());
 }
 
 }  // namespace nocontact::daemon

@@ -21,6 +21,9 @@ bool cannotWrite(const StoreError& error) {
         case SQLITE_READONLY:
         case SQLITE_IOERR:
         case SQLITE_CANTOPEN:
+        // Another program holds the file's write lock: a message to keep cannot wait for it.
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
             return true;
         default:
             return false;
@@ -38,15 +41,13 @@ DiskTrouble troubleOf(const StoreError& error) {
     }
 }
 
-namespace {
+bool isDamaged(const StoreError& error) {
+    const int primary = error.code & 0xff;
+    return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
+}
 
-struct Closer {
-    void operator()(sqlite3* db) const { sqlite3_close(db); }
-};
-using Db = std::unique_ptr<sqlite3, Closer>;
+namespace sql {
 
-// An empty database in memory, with the journal's connection settings; temporary tables and
-// indices stay in memory too, so nothing of the memory journal reaches a file.
 Db openMemory(std::optional<StoreError>& error) {
     sqlite3* raw = nullptr;
     int rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
@@ -66,6 +67,29 @@ Db openMemory(std::optional<StoreError>& error) {
     }
     return db;
 }
+
+std::string uriOf(const fs::path& file, const char* query) {
+    std::string uri = "file:";
+    for (char c : file.string()) {
+        if (c == '%' || c == '?' || c == '#') {
+            constexpr const char* kHex = "0123456789ABCDEF";
+            uri += '%';
+            uri += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+            uri += kHex[static_cast<unsigned char>(c) & 0xf];
+        } else {
+            uri += c;
+        }
+    }
+    return uri + "?" + query;
+}
+
+}  // namespace sql
+
+namespace {
+
+using sql::Db;
+using sql::openMemory;
+using sql::uriOf;
 
 // Copies the whole of `from` over `to` in one step, as one transaction on `to`. An empty
 // `to` in memory takes `from`'s page size first (the backup API requires equal sizes there).
@@ -89,22 +113,6 @@ Status copyDatabase(sqlite3* from, sqlite3* to, const char* what) {
         return {error};
     }
     return {};
-}
-
-// "file:<path>?<query>", the path percent-encoded where a URI needs it.
-std::string uriOf(const fs::path& file, const char* query) {
-    std::string uri = "file:";
-    for (char c : file.string()) {
-        if (c == '%' || c == '?' || c == '#') {
-            constexpr const char* kHex = "0123456789ABCDEF";
-            uri += '%';
-            uri += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
-            uri += kHex[static_cast<unsigned char>(c) & 0xf];
-        } else {
-            uri += c;
-        }
-    }
-    return uri + "?" + query;
 }
 
 // Copies the journal file into `to`, read-only. True when it was copied, or when there is no

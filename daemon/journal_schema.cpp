@@ -11,6 +11,7 @@
 #include <iterator>
 #include <system_error>
 
+#include "config/folders.hpp"
 #include "daemon/journal_sqlite.hpp"
 #include "daemon/journal_store.hpp"
 
@@ -88,10 +89,11 @@ StoreError systemError(std::string_view what, const fs::path& p, int err) {
             sql::codeOfErrno(err)};
 }
 
-// The folder is the user's alone: 0700 whatever the umask or an earlier mode.
+// The folder is the user's alone: 0700 whatever the umask or an earlier mode, and so is every
+// folder made above it.
 Status makeFolder(const fs::path& folder) {
     std::error_code ec;
-    if (folder.has_parent_path()) fs::create_directories(folder.parent_path(), ec);
+    if (folder.has_parent_path()) config::makePrivateFolders(folder.parent_path(), ec);
     if (::mkdir(folder.c_str(), 0700) != 0 && errno != EEXIST) {
         return {systemError("cannot create the journal folder", folder, errno)};
     }
@@ -125,19 +127,6 @@ std::string stamp(policy::SysTime now) {
     char text[32];
     std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &tm);
     return text;
-}
-
-// Renames the unreadable file (and its sidecars) to journal.sqlite3.corrupt-<stamp>[-wal|-shm].
-Result<fs::path> moveAside(const fs::path& file, policy::SysTime now) {
-    fs::path aside = withSuffix(file, ".corrupt-" + stamp(now));
-    if (::rename(file.c_str(), aside.c_str()) != 0) {
-        return {.value = std::nullopt,
-                .error = systemError("cannot move the unreadable journal aside", file, errno)};
-    }
-    for (const char* suffix : {"-wal", "-shm"}) {
-        ::rename(withSuffix(file, suffix).c_str(), withSuffix(aside, suffix).c_str());
-    }
-    return {.value = aside, .error = std::nullopt};
 }
 
 struct Connection {
@@ -211,6 +200,22 @@ Status migrate(sqlite3* db) {
 
 namespace sql {
 
+Result<fs::path> moveAside(const fs::path& file, policy::SysTime now) {
+    fs::path aside = withSuffix(file, ".corrupt-" + stamp(now));
+    // Two set aside in the same second (one at start, one found damaged soon after) both stay.
+    std::error_code ec;
+    for (int n = 2; n < 100 && fs::exists(aside, ec); ++n)
+        aside = withSuffix(file, ".corrupt-" + stamp(now) + "-" + std::to_string(n));
+    if (::rename(file.c_str(), aside.c_str()) != 0) {
+        return {.value = std::nullopt,
+                .error = systemError("cannot move the unreadable journal aside", file, errno)};
+    }
+    for (const char* suffix : {"-wal", "-shm"}) {
+        ::rename(withSuffix(file, suffix).c_str(), withSuffix(aside, suffix).c_str());
+    }
+    return {.value = aside, .error = std::nullopt};
+}
+
 void fixPermissions(const fs::path& file) {
     for (const char* suffix : {"", "-wal", "-shm"}) {
         ::chmod(withSuffix(file, suffix).c_str(), 0600);  // absent sidecars: nothing to fix
@@ -223,12 +228,18 @@ Status readySchema(sqlite3* db) {
     return s;
 }
 
-DiskConnection openDisk(const fs::path& folder, policy::SysTime now) {
+DiskConnection openDisk(const fs::path& folder, policy::SysTime now, bool check) {
     DiskConnection result;
     const fs::path file = folder / kJournalFileName;
     if (Status s = makeFolder(folder); !s) return {nullptr, s.error, std::nullopt};
     if (Status s = makeFile(file); !s) return {nullptr, s.error, std::nullopt};
     Connection c = connect(file);
+    // A damaged page can sit unnoticed behind a readable first page until a message must be
+    // kept in it: the whole file is checked once, at start.
+    if (check && !c.error && damaged(c.db)) {
+        c.rc = SQLITE_CORRUPT;
+        c.error = StoreError{"the journal is damaged", SQLITE_CORRUPT};
+    }
     if (c.error && unreadable(c.rc)) {
         sqlite3_close(c.db);
         auto aside = moveAside(file, now);
@@ -244,6 +255,7 @@ DiskConnection openDisk(const fs::path& folder, policy::SysTime now) {
         sqlite3_close(c.db);
         return {nullptr, s.error, result.moved_aside};
     }
+    if (result.moved_aside) result.salvaged = salvageFile(*result.moved_aside, c.db);
     fixPermissions(file);
     result.db = c.db;
     return result;
@@ -268,12 +280,12 @@ Result<JournalSettings> JournalStore::settings() {
 }
 
 OpenResult JournalStore::open(const std::filesystem::path& folder, policy::SysTime now) {
-    sql::DiskConnection disk = sql::openDisk(folder, now);
+    sql::DiskConnection disk = sql::openDisk(folder, now, true);
     if (!disk.db) return {nullptr, disk.error, disk.moved_aside};
     // Closes the connection from here.
     std::unique_ptr<JournalStore> store{new JournalStore(disk.db, folder / kJournalFileName)};
     if (Status s = store->prepareAll(); !s) return {nullptr, s.error, disk.moved_aside};
-    return {std::move(store), std::nullopt, disk.moved_aside};
+    return {std::move(store), std::nullopt, disk.moved_aside, disk.salvaged};
 }
 
 }  // namespace nocontact::daemon

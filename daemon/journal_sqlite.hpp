@@ -32,12 +32,42 @@ int codeOfErrno(int err);
 
 // A connection to the journal file, opened as JournalStore::open does it (folder and file made
 // with their modes, an unreadable file moved aside, pragmas, migrations). `db` is null on error.
+// With `check`, a file PRAGMA quick_check finds damaged is moved aside too, and what can still
+// be read from a file moved aside is copied into the new one.
 struct DiskConnection {
     sqlite3* db = nullptr;
     std::optional<StoreError> error{};
     std::optional<std::filesystem::path> moved_aside{};
+    Salvaged salvaged{};
 };
-DiskConnection openDisk(const std::filesystem::path& folder, policy::SysTime now);
+DiskConnection openDisk(const std::filesystem::path& folder, policy::SysTime now,
+                        bool check = false);
+
+struct Close {
+    void operator()(sqlite3* db) const { sqlite3_close(db); }
+};
+using Db = std::unique_ptr<sqlite3, Close>;
+
+// An empty database in memory, with the journal's connection settings; temporary tables and
+// indices stay in memory too, so nothing of the memory journal reaches a file.
+Db openMemory(std::optional<StoreError>& error);
+
+// "file:<path>?<query>", the path percent-encoded where a URI needs it.
+std::string uriOf(const std::filesystem::path& file, const char* query);
+
+// Renames the unreadable file (and its sidecars) to journal.sqlite3.corrupt-<stamp>[-wal|-shm].
+Result<std::filesystem::path> moveAside(const std::filesystem::path& file, policy::SysTime now);
+
+// True when `db` (its file, its write-ahead log) is damaged: PRAGMA quick_check says so, or
+// cannot read it for damage.
+bool damaged(sqlite3* db);
+
+// Copies every row that can still be read from `from` (a damaged journal) into `to` (a journal
+// with the schema and nothing in it), table by table up to the first damaged row of each, in
+// one transaction on `to`.
+Salvaged salvage(sqlite3* from, sqlite3* to);
+// The same from the file at `file`, opened read-only (nothing of it is changed).
+Salvaged salvageFile(const std::filesystem::path& file, sqlite3* to);
 
 // Refuses a journal of a newer schema, then migrates `db` up to kJournalSchemaVersion.
 Status readySchema(sqlite3* db);
@@ -155,10 +185,18 @@ namespace nocontact::daemon {
 
 template <typename Op>
 auto JournalStore::writing(Op op) -> decltype(op()) {
-    auto result = op();
+    auto result = reading(op);
     // Every statement of `op` is reset by now (sql::Use), so the connection can be swapped.
     if (result.error && !memory_ && cannotWrite(*result.error) && moveToMemory(*result.error))
         result = op();
+    return result;
+}
+
+template <typename Op>
+auto JournalStore::reading(Op op) -> decltype(op()) {
+    auto result = op();
+    // A memory journal is never damaged: only a file can be.
+    if (result.error && !memory_ && isDamaged(*result.error) && setAsideDamaged()) result = op();
     return result;
 }
 

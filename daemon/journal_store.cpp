@@ -196,11 +196,13 @@ Result<std::int64_t> JournalStore::recordEvent(const EventRow& e) {
 }
 
 Result<std::vector<EventRow>> JournalStore::eventsSince(SysTime since) {
-    Use use{stmts_->eventsSince.get()};
-    use.bind(toSql(since));
-    auto rows = collect<EventRow>(use, eventFrom);
-    if (!rows) return fail<std::vector<EventRow>>(db_, "reading events");
-    return ok(std::move(*rows));
+    return reading([&] {
+        Use use{stmts_->eventsSince.get()};
+        use.bind(toSql(since));
+        auto rows = collect<EventRow>(use, eventFrom);
+        if (!rows) return fail<std::vector<EventRow>>(db_, "reading events");
+        return ok(std::move(*rows));
+    });
 }
 
 Result<std::vector<EventRow>> JournalStore::lastReachedOut() {
@@ -249,8 +251,12 @@ Result<std::int64_t> JournalStore::keepWithheld(const EventRow& e, const HeldMes
     std::int64_t id = 0;
     Status done = writing([&] {
         return inTransaction("keeping a held message", [&] {
-            Use event{stmts_->insertEvent.get()};
-            if (!bindEvent(event, e).run()) return false;
+            {
+                // Reset before the next statement runs: resetting a statement that succeeded
+                // after one that failed would replace SQLite's error with "not an error".
+                Use event{stmts_->insertEvent.get()};
+                if (!bindEvent(event, e).run()) return false;
+            }
             Use held{stmts_->insertHeld.get()};
             if (!bindHeld(held, m).run()) return false;
             id = sqlite3_last_insert_rowid(db_);
@@ -266,20 +272,24 @@ Result<std::vector<HeldMessage>> JournalStore::held(const HeldFilter& filter) {
     std::int64_t mask = filter.states.empty() ? 0xf : 0;
     for (HeldState s : filter.states)
         mask |= std::int64_t{1} << static_cast<int>(s);
-    Use use{stmts_->selectHeld.get()};
-    use.bind(filter.contact).bind(mask);
-    auto rows = collect<HeldMessage>(use, heldFrom);
-    if (!rows) return fail<std::vector<HeldMessage>>(db_, "reading held messages");
-    return ok(std::move(*rows));
+    return reading([&] {
+        Use use{stmts_->selectHeld.get()};
+        use.bind(filter.contact).bind(mask);
+        auto rows = collect<HeldMessage>(use, heldFrom);
+        if (!rows) return fail<std::vector<HeldMessage>>(db_, "reading held messages");
+        return ok(std::move(*rows));
+    });
 }
 
 Result<std::optional<HeldMessage>> JournalStore::heldById(std::int64_t id) {
-    Use use{stmts_->heldById.get()};
-    use.bind(id);
-    int rc = use.step();
-    if (rc == SQLITE_ROW) return ok(std::optional<HeldMessage>{heldFrom(use)});
-    if (rc == SQLITE_DONE) return ok(std::optional<HeldMessage>{});
-    return fail<std::optional<HeldMessage>>(db_, "reading a held message");
+    return reading([&] {
+        Use use{stmts_->heldById.get()};
+        use.bind(id);
+        int rc = use.step();
+        if (rc == SQLITE_ROW) return ok(std::optional<HeldMessage>{heldFrom(use)});
+        if (rc == SQLITE_DONE) return ok(std::optional<HeldMessage>{});
+        return fail<std::optional<HeldMessage>>(db_, "reading a held message");
+    });
 }
 
 Status JournalStore::markRead(std::int64_t id) {
@@ -294,8 +304,11 @@ Status JournalStore::markRead(std::int64_t id) {
     });
     if (!done) return done;
     // The message is read either way; when the disk cannot take the scrub, the journal goes on
-    // in memory, and the scrub after writing it back clears the old text.
-    if (Status s = scrub(); !s && !(cannotWrite(*s.error) && moveToMemory(*s.error))) return s;
+    // in memory, and the scrub after writing it back clears the old text. A reader of the file
+    // (SQLITE_BUSY) is no reason to leave the disk.
+    Status s = scrub();
+    if (!s && (s.error->code & 0xff) == SQLITE_BUSY) return s;
+    if (!s && !(cannotWrite(*s.error) && moveToMemory(*s.error))) return s;
     return {};
 }
 
@@ -330,17 +343,19 @@ Result<std::int64_t> JournalStore::recordChoice(std::optional<std::int64_t> held
 }
 
 Result<std::vector<ChoiceRow>> JournalStore::choicesSince(SysTime since) {
-    Use use{stmts_->choicesSince.get()};
-    use.bind(toSql(since));
-    auto rows = collect<ChoiceRow>(use, [](const Use& row) {
-        return ChoiceRow{.id = row.integer(0),
-                         .held_id = row.optInteger(1),
-                         .time = fromSql(row.integer(2)),
-                         .choice = parse<Choice>(kChoiceNames, row.text(3)),
-                         .contact = row.text(4)};
+    return reading([&] {
+        Use use{stmts_->choicesSince.get()};
+        use.bind(toSql(since));
+        auto rows = collect<ChoiceRow>(use, [](const Use& row) {
+            return ChoiceRow{.id = row.integer(0),
+                             .held_id = row.optInteger(1),
+                             .time = fromSql(row.integer(2)),
+                             .choice = parse<Choice>(kChoiceNames, row.text(3)),
+                             .contact = row.text(4)};
+        });
+        if (!rows) return fail<std::vector<ChoiceRow>>(db_, "reading choices");
+        return ok(std::move(*rows));
     });
-    if (!rows) return fail<std::vector<ChoiceRow>>(db_, "reading choices");
-    return ok(std::move(*rows));
 }
 
 }  // namespace nocontact::daemon

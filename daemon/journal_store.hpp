@@ -44,11 +44,23 @@ struct StoreError {
 // Why the journal cannot be written to its folder.
 enum class DiskTrouble : int { Full, ReadOnly, Unwritable };
 
-// True when `error` says the disk could not take a write (full, read-only, failing, or the
-// file could not be opened for writing): the journal can go on in memory.
+// True when `error` says the disk could not take a write (full, read-only, failing, the file
+// could not be opened for writing, or another program holds its lock): the journal can go on
+// in memory.
 bool cannotWrite(const StoreError& error);
 // Which of those it was (Unwritable when the code says nothing more precise).
 DiskTrouble troubleOf(const StoreError& error);
+// True when `error` says the journal file is damaged (SQLITE_CORRUPT, SQLITE_NOTADB): the file
+// is set aside and the journal goes on in a new one.
+bool isDamaged(const StoreError& error);
+
+// What could still be read from a journal file set aside as unreadable or damaged, copied into
+// the journal that took its place.
+struct Salvaged {
+    std::size_t rows = 0;     // rows of every table
+    std::size_t waiting = 0;  // messages still waiting for the person (held or later)
+    bool whole = false;       // every table could be read to its end
+};
 
 // Success, or the error. `if (!status)` reads as "it failed".
 struct [[nodiscard]] Status {
@@ -149,6 +161,7 @@ struct OpenResult {
     std::unique_ptr<JournalStore> store{};
     std::optional<StoreError> error{};
     std::optional<std::filesystem::path> moved_aside{};
+    Salvaged salvaged{};  // what the new journal took from the file moved aside
 };
 
 // One connection, used from the daemon's one thread. Writes wait for fsync (a few milliseconds
@@ -161,8 +174,9 @@ struct OpenResult {
 class JournalStore {
   public:
     // Opens (creating, 0700 / 0600 whatever the umask) `folder`/journal.sqlite3 and migrates it
-    // to kJournalSchemaVersion. A file that is not a SQLite database is renamed to
-    // journal.sqlite3.corrupt-<now as YYYYMMDDTHHMMSSZ> and a fresh one created.
+    // to kJournalSchemaVersion. A file that is not a SQLite database, or that PRAGMA
+    // quick_check finds damaged, is renamed to journal.sqlite3.corrupt-<now as
+    // YYYYMMDDTHHMMSSZ> and a fresh one created with every row that could still be read from it.
     static OpenResult open(const std::filesystem::path& folder, policy::SysTime now);
     // A journal kept in memory from the start, for when open() failed because `folder` cannot be
     // written (`why`, an error for which cannotWrite() holds). It starts as a copy of the
@@ -188,6 +202,12 @@ class JournalStore {
     // Called (once per move) right after a write found the disk unwritable and the journal moved
     // to memory, before that write is done again there.
     void onMovedToMemory(std::function<void()> moved) { on_moved_ = std::move(moved); }
+    // Called when a read or write found the journal file damaged while running: the file was
+    // set aside (`file`; nullopt when it could not be moved, and the journal stays in memory)
+    // and the journal goes on in a new one holding `saved`, before the call is done again there.
+    using SetAside = std::function<void(const std::optional<std::filesystem::path>& file,
+                                        const Salvaged& saved)>;
+    void onSetAside(SetAside told) { on_set_aside_ = std::move(told); }
     // Where the write-ahead log's checkpoint goes once it has grown past kCheckpointPages: to
     // `schedule`, which should call checkpoint() soon but not now (the daemon: from the loop's
     // next idle turn, after the withholding call), instead of inside the commit that grew it. Not
@@ -276,10 +296,15 @@ class JournalStore {
     JournalStore(sqlite3* db, std::filesystem::path path);
     Status prepareAll();
     // Runs `op` (a write); when it fails for want of a writable disk, moves to memory and runs
-    // it again there.
+    // it again there; when it finds the file damaged, as reading() does.
     template <typename Op>
     auto writing(Op op) -> decltype(op());
+    // Runs `op`; when it finds the file damaged, sets the file aside, goes on in a new journal
+    // with what could still be read, and runs it again there.
+    template <typename Op>
+    auto reading(Op op) -> decltype(op());
     bool moveToMemory(const StoreError& why);
+    bool setAsideDamaged();
     // Makes `db` the store's connection (statements prepared on it); closes the one before.
     Status adopt(sqlite3* db);
     Status scrub();
@@ -293,6 +318,7 @@ class JournalStore {
     std::unique_ptr<Statements> stmts_;
     std::optional<Memory> memory_{};
     std::function<void()> on_moved_{};
+    SetAside on_set_aside_{};
     std::function<void()> on_checkpoint_{};
     bool checkpoint_due_ = false;  // scheduled, not yet run
 };

@@ -26,6 +26,13 @@ struct JournalPlace {
     std::size_t kept_in_memory = 0;             // messages kept in memory since it left the disk
 };
 
+// A journal file set aside as unreadable or damaged (at start, or found so while running), and
+// what could still be read from it into the journal that took its place.
+struct JournalSetAside {
+    std::filesystem::path file{};
+    Salvaged saved{};
+};
+
 // How often the disk is tried again while the journal is in memory: soon enough after space is
 // freed or the folder is writable again, and cheap (one open of the file, then a copy when it
 // works). No timer runs while the journal is on disk.
@@ -106,8 +113,13 @@ class Keeper {
     JournalStore& journal() { return *store_; }
     // Where the journal is kept now.
     JournalPlace journalPlace() const;
-    // The unreadable journal file set aside at start (a fresh one was started), if any.
-    const std::optional<std::filesystem::path>& journalSetAside() const { return set_aside_; }
+    // The last unreadable or damaged journal file set aside (a new one was started), if any.
+    const std::optional<JournalSetAside>& journalSetAside() const { return set_aside_; }
+    // Called, from the loop's next turn, each time a damaged journal file is set aside while
+    // running.
+    void onJournalSetAside(std::function<void(const JournalSetAside&)> told) {
+        on_set_aside_ = std::move(told);
+    }
     // Called each time the journal moves to memory or back to disk (keeper_journal.cpp).
     void onJournalPlace(std::function<void(const JournalPlace&)> told) {
         on_journal_ = std::move(told);
@@ -138,6 +150,8 @@ class Keeper {
     void openJournal(const std::filesystem::path& state_dir);
     // The journal went to memory: the disk is tried again from now on, and the daemon told.
     void journalMoved();
+    // The journal file was found damaged and set aside (`file`: nullopt when it could not be).
+    void journalDamaged(const std::optional<std::filesystem::path>& file, const Salvaged& saved);
     void tryDisk();
     // On the way out: one last try to take the journal home; the log says when it cannot.
     void leaveMemory();
@@ -172,7 +186,8 @@ class Keeper {
     std::int64_t last_try_us_ = 0;  // g_get_monotonic_time of the last try
     std::string last_refusal_;      // said once: why the disk refused the last time
     std::function<void(const JournalPlace&)> on_journal_;
-    std::optional<std::filesystem::path> set_aside_;
+    std::optional<JournalSetAside> set_aside_;
+    std::function<void(const JournalSetAside&)> on_set_aside_;
 };
 
 }  // namespace nocontact::daemon

@@ -26,14 +26,17 @@ void Keeper::openJournal(const std::filesystem::path& state_dir) {
         throw std::runtime_error("the journal in " + state_dir.string() + " cannot be opened: " +
                                  opened.error.value_or(StoreError{}).message);
     }
-    set_aside_ = opened.moved_aside;
     if (opened.moved_aside) {
+        set_aside_ = JournalSetAside{*opened.moved_aside, opened.salvaged};
         log::detail(log::Priority::Warning,
-                    "The journal could not be read; it was kept aside and a new one started",
+                    "The journal could not be read whole; it was kept aside and a new one started "
+                    "with what could still be read",
                     opened.moved_aside->string());
     }
     store_ = std::move(opened.store);
     store_->onMovedToMemory([this] { journalMoved(); });
+    store_->onSetAside(
+        [this](const auto& file, const Salvaged& saved) { journalDamaged(file, saved); });
     // Copying the log into the file can take milliseconds (and an fsync): not inside the commit
     // that sits between a message reaching the screen and its withholding call.
     store_->onCheckpointDue([this] {
@@ -68,6 +71,23 @@ void Keeper::journalMoved() {
     // From the loop's next turn: this runs inside the write that failed, before the withholding
     // call of the message being kept (and before that write is done again in memory).
     if (on_journal_) present([this] { on_journal_(journalPlace()); }, true);
+}
+
+void Keeper::journalDamaged(const std::optional<std::filesystem::path>& file,
+                            const Salvaged& saved) {
+    if (!file) {
+        log::write(log::Priority::Error,
+                   "The journal is damaged and could not be kept aside; it goes on in memory");
+        return;
+    }
+    log::detail(log::Priority::Error,
+                "The journal is damaged; it was kept aside and a new one started with what could "
+                "still be read",
+                file->string());
+    set_aside_ = JournalSetAside{*file, saved};
+    // From the loop's next turn: this runs inside the call that found the damage, before the
+    // withholding call of the message being kept.
+    if (on_set_aside_) present([this] { on_set_aside_(*set_aside_); }, true);
 }
 
 void Keeper::tryDiskSoon() {

@@ -17,7 +17,10 @@ namespace {
 constexpr std::size_t kMaxBodyLines = 3;
 }  // namespace
 
-std::string policyRefusedBody(const std::string& diagnostics, bool had_policy) {
+namespace {
+
+// The first lines of `diagnostics`, each ending in a newline.
+std::string firstLines(const std::string& diagnostics) {
     std::string lines;
     std::size_t count = 0, pos = 0;
     while (pos < diagnostics.size() && count < kMaxBodyLines) {
@@ -27,10 +30,28 @@ std::string policyRefusedBody(const std::string& diagnostics, bool had_policy) {
         pos = end + 1;
         ++count;
     }
+    return lines;
+}
+
+}  // namespace
+
+std::string policyRefusedBody(const std::string& diagnostics, bool had_policy) {
     std::string first =
         had_policy ? tr("Nothing changed: the policy you had keeps working.")
                    : tr("nocontact is only watching, holding nothing, until this is fixed.");
-    return first + "\n" + lines + tr("`nocontactctl check` shows every detail.");
+    return first + "\n" + firstLines(diagnostics) + tr("`nocontactctl check` shows every detail.");
+}
+
+std::string policyRefusedAtStartBody(const std::string& diagnostics) {
+    return std::string(tr("nocontact started with the last policy that worked, and keeps it "
+                          "until this is fixed.")) +
+           "\n" + firstLines(diagnostics) + tr("`nocontactctl check` shows every detail.");
+}
+
+std::string policyFromLastGood(const std::string& file, const std::string& copy) {
+    return fill(tr("{file} has errors, so nocontact uses the last policy that worked, kept in "
+                   "{copy}, until the file is fixed:"),
+                {{"file", file}, {"copy", copy}});
 }
 
 std::string recoveredBody(const std::map<std::string, std::size_t>& per_contact) {
@@ -86,6 +107,28 @@ std::string journalSetAsideBody(const std::string& file) {
     return fill(tr("Its journal could not be read, so nocontact kept it aside as {file}, in the "
                    "same folder, and started a new one. Nothing was deleted."),
                 {{"file", file}});
+}
+
+std::string journalSalvagedBody(bool anything, bool whole, std::size_t waiting) {
+    if (!anything) return tr("Nothing in it could still be read.");
+    if (waiting == 0) {
+        return whole ? tr("Everything in it could still be read and is in the new one; no "
+                          "message was waiting in it.")
+                     : tr("What could still be read from it is in the new one; no message "
+                          "waiting for you was among it.");
+    }
+    const std::string n = std::to_string(waiting);
+    return fill(whole ? trn("Everything in it could still be read and is in the new one, "
+                            "including the {n} message waiting for you.",
+                            "Everything in it could still be read and is in the new one, "
+                            "including the {n} messages waiting for you.",
+                            waiting)
+                      : trn("What could still be read from it is in the new one, including {n} "
+                            "message waiting for you.",
+                            "What could still be read from it is in the new one, including {n} "
+                            "messages waiting for you.",
+                            waiting),
+                {{"n", n}});
 }
 
 std::string givenBackBody(std::size_t count) {

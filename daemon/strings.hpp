@@ -26,6 +26,11 @@ inline constexpr const char* kPolicyRefusedSummary =
 // The body of the notification shown when an edited policy has errors.
 // `had_policy`: whether an earlier, good policy is still in force.
 std::string policyRefusedBody(const std::string& diagnostics, bool had_policy);
+// The same when nocontactd started with a broken policy file and uses the last policy that
+// worked (a copy kept in its state folder).
+std::string policyRefusedAtStartBody(const std::string& diagnostics);
+// What the last policy that worked is, and why the file is refused (the diagnostics follow).
+std::string policyFromLastGood(const std::string& file, const std::string& copy);
 
 // A policy was read and is in force: "Policy applied: 3 contacts."
 std::string policyApplied(std::size_t contacts);
@@ -47,8 +52,11 @@ inline constexpr const char* kJournalBackSummary = N_("nocontact can save again"
 std::string journalBackBody(std::size_t kept);
 inline constexpr const char* kGivenBackSummary = N_("Messages nocontact couldn't save");
 inline constexpr const char* kJournalSetAsideSummary = N_("nocontact started a new journal");
-// The journal file could not be read at start: "…kept it as {file} …".
+// The journal file could not be read (at start, or found damaged later): "…kept it as {file} …".
 std::string journalSetAsideBody(const std::string& file);
+// What the new journal holds of the one set aside: whether anything could be read, whether all
+// of it, and how many messages waiting for the person were among it.
+std::string journalSalvagedBody(bool anything, bool whole, std::size_t waiting);
 // Stopping while the journal is in memory: "…so the 2 messages it was keeping are back on
 // screen."
 std::string givenBackBody(std::size_t count);

@@ -188,7 +188,7 @@ void DaemonProcess::writePolicy(const std::string& yaml) {
 }
 
 void DaemonProcess::start() {
-    std::vector<std::string> args = {NOCONTACTD, "--state-dir", dir_ + "/state"};
+    std::vector<std::string> args = {NOCONTACTD, "--state-dir", stateDir()};
     args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     if (!config_home_) args.insert(args.end(), {"--policy", policy_path_});
     if (dry_run_) args.emplace_back("--dry-run");
@@ -210,7 +210,7 @@ void DaemonProcess::start() {
     auto envp = pointers(env);
     // Everything the child needs, made before fork: it allocates nothing.
     bool own_mounts = tiny_state_bytes_ > 0 || journal_fd_ >= 0 || read_only_state_;
-    const std::string state_dir = dir_ + "/state", journal_dir = dir_ + "/journal";
+    const std::string state_dir = stateDir(), journal_dir = dir_ + "/journal";
     const bool read_only = read_only_state_;
     read_only_state_ = false;  // for this start only
     if (read_only) std::filesystem::create_directories(state_dir);
@@ -249,7 +249,7 @@ void DaemonProcess::start() {
 bool DaemonProcess::makeStateWritable() {
     if (pid_ <= 0) return false;
     const std::string ns = "/proc/" + std::to_string(pid_) + "/ns/";
-    const std::string state_dir = dir_ + "/state";
+    const std::string state_dir = stateDir();
     const int user_ns = ::open((ns + "user").c_str(), O_RDONLY | O_CLOEXEC);
     const int mount_ns = ::open((ns + "mnt").c_str(), O_RDONLY | O_CLOEXEC);
     const bool root = ::geteuid() == 0;
@@ -335,7 +335,7 @@ std::vector<std::string> DaemonProcess::journalEntries() {
 }
 
 std::string DaemonProcess::stateDirAsSeen() const {
-    return "/proc/" + std::to_string(pid_) + "/root" + dir_ + "/state";
+    return "/proc/" + std::to_string(pid_) + "/root" + stateDir();
 }
 
 std::string DaemonProcess::log() const {

@@ -74,6 +74,7 @@ TEST(DiskTroubles, AreTheWritesTheDiskRefusedAndNothingElse) {
     EXPECT_TRUE(cannotWrite({"", SQLITE_READONLY}));
     EXPECT_TRUE(cannotWrite({"", SQLITE_IOERR_WRITE}));
     EXPECT_TRUE(cannotWrite({"", SQLITE_CANTOPEN}));
+    EXPECT_TRUE(cannotWrite({"", SQLITE_BUSY}));
     EXPECT_FALSE(cannotWrite({"", SQLITE_IOERR_NOMEM}));
     EXPECT_FALSE(cannotWrite({"", SQLITE_CONSTRAINT}));
     EXPECT_FALSE(cannotWrite({"no held message has that id", 0}));

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -58,6 +60,37 @@ inline bool integrityOk(const std::filesystem::path& file) {
     }
     sqlite3_close(db);
     return answer == "ok";
+}
+
+// Overwrites the root page of `table` in the journal at `file` with junk, as a failing disk
+// would. The write-ahead log goes into the file first (by a connection of the test's own), so
+// the page there is the one SQLite reads; a connection that has the file open notices the log
+// was reset and reads its pages from the file again. False when the page could not be found.
+inline bool damageRootPage(const std::filesystem::path& file, const char* table) {
+    sqlite3* db = nullptr;
+    sqlite3_stmt* stmt = nullptr;
+    long page_size = 0, root = 0;
+    if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK &&
+        sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr) ==
+            SQLITE_OK &&
+        sqlite3_prepare_v2(db,
+                           "SELECT (SELECT page_size FROM pragma_page_size), rootpage "
+                           "FROM sqlite_schema WHERE type = 'table' AND name = ?",
+                           -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+        page_size = sqlite3_column_int(stmt, 0);
+        root = sqlite3_column_int(stmt, 1);
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    if (page_size <= 0 || root <= 1) return false;
+    const std::string junk(static_cast<std::size_t>(page_size), '\x5a');
+    int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    const bool written = ::pwrite(fd, junk.data(), junk.size(), (root - 1) * page_size) ==
+                         static_cast<ssize_t>(junk.size());
+    return ::close(fd) == 0 && written;
 }
 
 inline bool contains(std::string_view haystack, std::string_view needle) {

@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The example policy a newcomer copies and the shared fixture policy load cleanly and mean
 // what they say.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include "config/loader.hpp"
@@ -99,6 +106,29 @@ TEST(ThePolicyLoader, SaysSoWhenTheFileCannotBeOpened) {
     EXPECT_EQ(result.diagnostics[0].format(),
               "/nonexistent/nocontact/policy.yaml:1:1: error: cannot open the file: "
               "No such file or directory");
+}
+
+TEST(ThePolicyLoader, SaysASymbolicLinkThatLeadsBackToItselfIsOne) {
+    char tmpl[] = "/tmp/nocontact-loop.XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    const std::string file = std::string(tmpl) + "/policy.yaml";
+    ASSERT_EQ(::symlink(file.c_str(), file.c_str()), 0);
+    std::string text = "untouched";
+    const auto result = loadPolicyFile(file, &text);
+    std::filesystem::remove_all(tmpl);
+    EXPECT_FALSE(result.ok());
+    ASSERT_EQ(result.diagnostics.size(), 1u);
+    EXPECT_EQ(result.diagnostics[0].format(),
+              file + ":1:1: error: this is a symbolic link that leads back to itself, not a file");
+    EXPECT_EQ(text, "untouched") << "nothing was read";
+}
+
+TEST(ThePolicyLoader, HandsBackTheTextItChecked) {
+    const std::string path = std::string(NOCONTACT_SOURCE_ROOT) + "/config/policy.example.yaml";
+    std::string text;
+    ASSERT_TRUE(loadPolicyFile(path, &text).ok());
+    std::ifstream in(path, std::ios::binary);
+    EXPECT_EQ(text, std::string(std::istreambuf_iterator<char>(in), {}));
 }
 
 }  // namespace
