@@ -14,7 +14,7 @@ _nocontactctl() {
     _init_completion || return
 
     local verbs="setup check edit explain reload status held stats journal export read let-go
-        soften harden final-straw snooze note"
+        soften harden reset final-straw snooze note"
     local levels="open gentle pause firm strict"
 
     local verb="" i
@@ -54,7 +54,9 @@ _nocontactctl() {
             [[ $verb == check ]] && options+=" --json"
             ;;
         explain) options+=" --policy --at --text" ;;
-        status | held) options+=" --json" ;;
+        status) options+=" --json" ;;
+        held) options+=" --all --json" ;;
+        snooze) options+=" --end" ;;
         stats) options+=" --days --json" ;;
         journal) options+=" --since --json" ;;
         export) options+=" --json" ;;
@@ -70,7 +72,7 @@ _nocontactctl() {
 
     # The first word after a verb that names a contact (or a kept message's id).
     case $verb in
-        read | let-go | soften | harden | final-straw | note | stats)
+        read | let-go | soften | harden | reset | final-straw | note | stats)
             local args=0 j
             for ((j = i + 1; j < cword; j++)); do
                 case ${words[j]} in

@@ -2,7 +2,7 @@
 # fish completion for nocontactctl(1).
 
 set -l verbs setup check edit explain reload status held stats journal export read let-go \
-    soften harden final-straw snooze note
+    soften harden reset final-straw snooze note
 set -l top "not __fish_seen_subcommand_from $verbs"
 
 # The contacts of the running daemon; nothing when it is not running (asking it would start
@@ -37,6 +37,7 @@ $c -n $top -a read -d 'Take a breath, then read kept messages'
 $c -n $top -a let-go -d 'Let kept messages go without reading them'
 $c -n $top -a soften -d 'A step down, for a while or until changed'
 $c -n $top -a harden -d 'A step up, for a while or until changed'
+$c -n $top -a reset -d "Back to the policy's level for a contact"
 $c -n $top -a final-straw -d 'Strict from now on; day one is today'
 $c -n $top -a snooze -d 'All intervention off for a while'
 $c -n $top -a note -d 'A note in your own words'
@@ -49,10 +50,12 @@ $c -n '__nocontactctl_verb explain' -l policy -r -F -d 'The policy file to use'
 $c -n '__nocontactctl_verb explain' -l at -x -d 'Judge as if it were this time (2026-11-27T23:30)'
 $c -n '__nocontactctl_verb explain' -l text -d 'One readable line each'
 $c -n '__nocontactctl_verb status held stats journal export' -l json -d 'Print JSON'
+$c -n '__nocontactctl_verb held' -l all -d 'Also the messages let go'
+$c -n '__nocontactctl_verb snooze' -l end -d 'End the snooze now'
 $c -n '__nocontactctl_verb stats' -l days -x -d 'How many days back'
 $c -n '__nocontactctl_verb journal' -l since -x -d 'A date, a time, or a time ago (7d)'
 
-$c -n '__nocontactctl_verb read let-go soften harden final-straw note stats' \
+$c -n '__nocontactctl_verb read let-go soften harden reset final-straw note stats' \
     -a '(__nocontactctl_contacts)' -d Contact
 $c -n '__nocontactctl_verb soften harden' -l to -x -a 'open gentle pause firm strict' \
     -d 'A level instead of one step'

@@ -16,7 +16,8 @@ int runChange(const ChangeOptions& options, std::ostream& out, std::ostream& err
         auto d = policy::parseDuration(options.duration);
         if (!d || d->count() == 0) {
             err << "nocontactctl: "
-                << i18n::fill(i18n::tr("'{text}' is not a duration; try 30m, 2h or 1d."),
+                << i18n::fill(i18n::tr("'{text}' is not a duration of at most 366 days; try "
+                                       "30m, 2h or 1d."),
                               {{"text", options.duration}})
                 << "\n";
             return kExitUsage;
@@ -35,6 +36,28 @@ int runChange(const ChangeOptions& options, std::ostream& out, std::ostream& err
                        "judgement.")
                 << "\n";
         }
+        return kExitOk;
+    } catch (const sdbus::Error& e) {
+        return daemonError(e, err);
+    }
+}
+
+int runReset(const std::string& contact, std::ostream& out, std::ostream& err) {
+    try {
+        auto connection = sdbus::createSessionBusConnection();
+        Client client(*connection);
+        out << client.ResetLevel(contact) << '\n';
+        return kExitOk;
+    } catch (const sdbus::Error& e) {
+        return daemonError(e, err);
+    }
+}
+
+int runEndSnooze(std::ostream& out, std::ostream& err) {
+    try {
+        auto connection = sdbus::createSessionBusConnection();
+        Client client(*connection);
+        out << client.EndSnooze() << '\n';
         return kExitOk;
     } catch (const sdbus::Error& e) {
         return daemonError(e, err);

@@ -18,6 +18,12 @@ struct ChangeOptions {
 // Asks the daemon for the change and prints the sentence that explains the new level.
 int runChange(const ChangeOptions& options, std::ostream& out, std::ostream& err);
 
+// `nocontactctl reset CONTACT`: back to the policy's level; prints the sentence explaining it.
+int runReset(const std::string& contact, std::ostream& out, std::ostream& err);
+
+// `nocontactctl snooze --end`: the snooze ends now.
+int runEndSnooze(std::ostream& out, std::ostream& err);
+
 // `nocontactctl note CONTACT TEXT`: a note in the person's own words.
 int runNote(const std::string& contact, const std::string& text, std::ostream& out,
             std::ostream& err);

@@ -54,6 +54,7 @@ json statusJson(const Status& s) {
          get<std::vector<sdbus::Struct<std::string, std::uint32_t>>>(s, "held_by_contact")) {
         out["held_by_contact"][std::get<0>(row)] = std::get<1>(row);
     }
+    out["changed_levels"] = get<std::vector<std::string>>(s, "changed_levels");
     out["held_before_drawing"] = get<std::vector<std::string>>(s, "held_before_drawing");
     out["held_after_drawing"] = get<std::vector<std::string>>(s, "held_after_drawing");
     out["phones"] = get<std::vector<std::string>>(s, "phones");
@@ -214,6 +215,11 @@ void printStatus(const json& s, const Status& raw, std::ostream& out, const Styl
                         {{"n", std::to_string(n)}});
         }
         out << "\n";
+    }
+    if (!s["changed_levels"].empty()) {
+        out << tr("A change of yours stands over the policy's level until it ends; `nocontactctl "
+                  "reset CONTACT` goes back to the policy.")
+            << "\n";
     }
 }
 

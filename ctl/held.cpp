@@ -34,11 +34,14 @@ bool waiting(const Row& r) {
 }
 
 // The waiting messages `target` names: one id, or every one from a contact (by name, folded).
-std::vector<Row> chosen(const std::vector<Row>& rows, const std::string& target) {
+// With `let_go_too`, an id may also name a message let go: it stays readable for 30 days, should
+// the person change their mind (a name still means only what waits).
+std::vector<Row> chosen(const std::vector<Row>& rows, const std::string& target,
+                        bool let_go_too = false) {
     bool is_id = !target.empty() && std::all_of(target.begin(), target.end(), ::isdigit);
     std::vector<Row> out;
     for (const auto& r : rows) {
-        if (!waiting(r)) continue;
+        if (!waiting(r) && !(let_go_too && is_id)) continue;
         bool match = is_id ? std::to_string(std::get<0>(r)) == target
                            : policy::foldName(std::get<1>(r)) == policy::foldName(target);
         if (match) out.push_back(r);
@@ -76,6 +79,16 @@ bool terminalPause(int seconds, bool tty, std::ostream& err) {
     return !interrupted;
 }
 
+// Said under a list without them: the messages let go can still be read.
+std::string letGoHint(std::size_t n) {
+    return i18n::fill(i18n::trn("{n} message you let go can still be read for a while: "
+                                "nocontactctl held --all lists it.",
+                                "{n} messages you let go can still be read for a while: "
+                                "nocontactctl held --all lists them.",
+                                n),
+                      {{"n", std::to_string(n)}});
+}
+
 }  // namespace
 
 nlohmann::ordered_json heldJson(const std::vector<HeldRow>& rows) {
@@ -90,22 +103,30 @@ nlohmann::ordered_json heldJson(const std::vector<HeldRow>& rows) {
     return list;
 }
 
-int runHeld(bool as_json, std::ostream& out, std::ostream& err) {
+int runHeld(bool as_json, bool all, std::ostream& out, std::ostream& err) {
     try {
         auto connection = sdbus::createSessionBusConnection();
         Client client(*connection);
         auto rows = client.ListHeld();
+        const auto let_go = all ? 0 : std::erase_if(rows, [](const Row& r) { return !waiting(r); });
         json list = heldJson(rows);
         if (as_json) {
             out << list.dump(2) << '\n';
         } else if (rows.empty()) {
-            out << i18n::tr("Nothing is being kept for you.") << "\n";
+            out << i18n::tr("Nothing is waiting for you.") << "\n";
         } else {
             for (const auto& r : rows) {
                 out << "  " << std::get<0>(r) << "  " << localMinute(std::get<3>(r)) << "  "
                     << std::get<1>(r) << " (" << std::get<2>(r) << ")  " << std::get<4>(r) << '\n';
             }
+            if (!std::ranges::all_of(rows, waiting)) {
+                out << i18n::tr(
+                           "A message you let go can still be read by its id for 30 days: "
+                           "nocontactctl read ID.")
+                    << "\n";
+            }
         }
+        if (!as_json && let_go > 0) out << letGoHint(let_go) << "\n";
         return kExitOk;
     } catch (const sdbus::Error& e) {
         return daemonError(e, err);
@@ -116,7 +137,7 @@ int runRead(const std::string& target, std::ostream& out, std::ostream& err) {
     try {
         auto connection = sdbus::createSessionBusConnection();
         Client client(*connection);
-        auto rows = chosen(client.ListHeld(), target);
+        auto rows = chosen(client.ListHeld(), target, true);
         if (rows.empty()) return nothingWaits(target, err);
         auto status = client.Status();
         auto it = status.find("pause_seconds");
@@ -132,8 +153,9 @@ int runRead(const std::string& target, std::ostream& out, std::ostream& err) {
                           {{"n", std::to_string(n)}, {"contact", std::get<1>(rows.front())}})
             << "\n";
         if (!terminalPause(seconds, isatty(STDERR_FILENO), err)) {
-            for (const auto& r : rows)
-                client.LetGo(std::get<0>(r));
+            for (const auto& r : rows) {
+                if (waiting(r)) client.LetGo(std::get<0>(r));
+            }
             err << i18n::tr("Let go. Kept for 30 days, should you change your mind.") << "\n";
             return kExitOk;
         }

@@ -15,11 +15,12 @@ using HeldRow = sdbus::Struct<std::int64_t, std::string, std::string, std::int64
 // The JSON `held --json` prints: an array of {id, contact, app, received (ISO 8601, UTC), state}.
 nlohmann::ordered_json heldJson(const std::vector<HeldRow>& rows);
 
-// `nocontactctl held [--json]`: the messages nocontact keeps, without their text.
-int runHeld(bool json, std::ostream& out, std::ostream& err);
+// `nocontactctl held [--all] [--json]`: the messages waiting for the person, without their
+// text; with `all`, also those let go (readable by id for 30 days).
+int runHeld(bool json, bool all, std::ostream& out, std::ostream& err);
 
 // `nocontactctl read ID|CONTACT`: a pause in the terminal (a countdown bar; Ctrl-C lets the
-// messages go), then the messages themselves.
+// messages go), then the messages themselves. An id may name a message let go.
 int runRead(const std::string& target, std::ostream& out, std::ostream& err);
 
 // `nocontactctl let-go ID|CONTACT`: lets waiting messages go without reading them.

@@ -50,12 +50,15 @@ int main(int argc, char** argv) {
     status->add_flag("--json", status_json, "Print JSON");
     auto* reload =
         app.add_subcommand("reload", "Read the policy again (a broken one is not used).");
-    bool held_json = false;
+    bool held_json = false, held_all = false;
     auto* held = app.add_subcommand("held", "The messages nocontact keeps for you (no text).");
     held->add_flag("--json", held_json, "Print JSON");
+    held->add_flag("--all", held_all, "Also the messages you let go (readable for 30 days)");
     std::string read_target, let_go_target;
     auto* read = app.add_subcommand("read", "Take a breath, then read kept messages.");
-    read->add_option("TARGET", read_target, "A message id, or a contact's name")->required();
+    read->add_option("TARGET", read_target,
+                     "A message id (also one you let go), or a contact's name")
+        ->required();
     auto* let_go = app.add_subcommand("let-go", "Let kept messages go without reading them.");
     let_go->add_option("TARGET", let_go_target, "A message id, or a contact's name")->required();
 
@@ -74,8 +77,21 @@ int main(int argc, char** argv) {
     addChange("harden", "A step up (or --to a level), for a while or until changed.", true, true);
     addChange("final-straw", "Strict from now on; day one is today.", false, false);
     auto* snooze = app.add_subcommand("snooze", "All intervention off for a while.");
-    snooze->add_option("DURATION", change.duration, "How long: 30m, 2h, 1d")->required();
-    snooze->callback([&change] { change.change = "snooze"; });
+    auto* snooze_for = snooze->add_option("DURATION", change.duration, "How long: 30m, 2h, 1d");
+    bool snooze_end = false;
+    auto* end = snooze->add_flag("--end", snooze_end, "End the snooze now");
+    end->excludes(snooze_for);
+    snooze->callback([&change, &snooze_end] {
+        change.change = snooze_end ? "snooze-end" : "snooze";
+        if (!snooze_end && change.duration.empty()) {
+            throw CLI::RequiredError("DURATION (or --end)");
+        }
+    });
+    std::string reset_contact;
+    auto* reset = app.add_subcommand(
+        "reset", "Back to the policy's level for a contact: your soften or harden ends.");
+    reset->add_option("CONTACT", reset_contact, "The contact, as your policy names them")
+        ->required();
     std::string note_contact, note_text;
     auto* note = app.add_subcommand("note", "A note in your own words.");
     note->add_option("CONTACT", note_contact, "The contact")->required();
@@ -134,10 +150,12 @@ int main(int argc, char** argv) {
 #ifdef NOCONTACT_HAVE_DAEMON_CLIENT
     if (status->parsed()) return ctl::runStatus(status_json, std::cout, std::cerr);
     if (reload->parsed()) return ctl::runReload(std::cout, std::cerr);
-    if (held->parsed()) return ctl::runHeld(held_json, std::cout, std::cerr);
+    if (held->parsed()) return ctl::runHeld(held_json, held_all, std::cout, std::cerr);
     if (read->parsed()) return ctl::runRead(read_target, std::cout, std::cerr);
     if (let_go->parsed()) return ctl::runLetGo(let_go_target, std::cout, std::cerr);
+    if (change.change == "snooze-end") return ctl::runEndSnooze(std::cout, std::cerr);
     if (!change.change.empty()) return ctl::runChange(change, std::cout, std::cerr);
+    if (reset->parsed()) return ctl::runReset(reset_contact, std::cout, std::cerr);
     if (note->parsed()) return ctl::runNote(note_contact, note_text, std::cout, std::cerr);
     if (stats->parsed()) return ctl::runStats(stats_options, std::cout, std::cerr);
     if (journal->parsed()) {

@@ -208,6 +208,9 @@ std::string journalLine(const JournalRow& row) {
         if (action == "soften")
             return say(tr("you went back to {level} for a while"), {{"level", level}});
         if (action == "final-straw") return say(tr("you chose strict from now on"));
+        if (action == "reset")
+            return say(tr("you went back to the policy's level ({level})"), {{"level", level}});
+        if (action == "snooze-end") return say(tr("you ended the snooze"));
         return say(tr("you changed the level to {level}"), {{"level", level}});
     }
     // A call is not kept: at `pause` the pause comes before answering it.

@@ -485,6 +485,7 @@ std::map<std::string, sdbus::Variant> Daemon::status() const {
     s["unanswerable"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->unanswerable));
     journalStatus(s);
     s["levels"] = sdbus::Variant(levels());
+    s["changed_levels"] = sdbus::Variant(changedLevels());
     s["held_by_contact"] = sdbus::Variant(heldByContact());
     s["freezer"] = sdbus::Variant(impl_->freezer);
     s["phones"] = sdbus::Variant(

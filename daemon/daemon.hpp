@@ -52,6 +52,8 @@ class Daemon : public DaemonPort {
     std::optional<ReadResult> readHeld(std::int64_t id) override;
     bool letGo(std::int64_t id) override;
     std::string changeLevel(const Change& change) override;
+    std::string resetLevel(const std::string& contact) override;
+    std::string endSnooze() override;
     void addNote(const std::string& contact, const std::string& text) override;
     bool decide(const std::map<std::string, sdbus::Variant>& notification) override;
     void appStarted(const std::string& app_id, std::uint32_t pid) override;
@@ -178,6 +180,8 @@ class Daemon : public DaemonPort {
     std::vector<sdbus::Struct<std::string, std::string, std::string>> levels() const;
     // How many messages wait for the person, per contact (contacts with none left out).
     std::vector<sdbus::Struct<std::string, std::uint32_t>> heldByContact() const;
+    // The contacts whose level a change of the person's sets now (reset goes back).
+    std::vector<std::string> changedLevels() const;
 
     struct Impl;
     Options options_;

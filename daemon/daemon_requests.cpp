@@ -12,12 +12,14 @@
 #include "daemon/log.hpp"
 #include "daemon/stats.hpp"
 #include "daemon/strings.hpp"
+#include "policy/level_change.hpp"
 
 namespace nocontact::daemon {
 
 std::vector<DaemonPort::HeldRow> Daemon::listHeld() {
     std::vector<HeldRow> rows;
     if (!impl_->keeper) return rows;
+    impl_->keeper->purge();  // what is listed can be read
     for (const auto& m : impl_->keeper->kept()) {
         const char* state = m.state == HeldState::Held    ? "held"
                             : m.state == HeldState::Later ? "later"
@@ -39,6 +41,16 @@ std::vector<sdbus::Struct<std::string, std::uint32_t>> Daemon::heldByContact() c
     return {counts.begin(), counts.end()};
 }
 
+std::vector<std::string> Daemon::changedLevels() const {
+    std::vector<std::string> names;
+    const auto& engine = impl_->engine;
+    auto now = config::momentNow();
+    for (std::size_t i = 0; i < engine.policy().contacts.size(); ++i) {
+        if (engine.changeOf(i, now)) names.push_back(engine.policy().contacts[i].name);
+    }
+    return names;
+}
+
 std::optional<DaemonPort::ReadResult> Daemon::readHeld(std::int64_t id) {
     if (!impl_->keeper) return std::nullopt;
     auto m = impl_->keeper->read(id);
@@ -50,37 +62,72 @@ bool Daemon::letGo(std::int64_t id) {
     return impl_->keeper && impl_->keeper->letGo(id);
 }
 
-policy::Override Daemon::overrideFrom(const Change& change, std::size_t* contact) const {
-    using Type = policy::Override::Type;
+namespace {
+
+using Type = policy::Override::Type;
+
+// The person's words, or none: a note of only spaces is no note.
+std::string noteFrom(const std::string& text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return {};
+    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+Type changeType(const std::string& change) {
     static const std::map<std::string, Type> kTypes = {{"soften", Type::Soften},
                                                        {"harden", Type::Harden},
                                                        {"final-straw", Type::FinalStraw},
                                                        {"snooze", Type::Snooze}};
-    auto type = kTypes.find(change.change);
-    if (type == kTypes.end()) throw std::invalid_argument(strings::unknownChange(change.change));
-    auto now = config::momentNow();
+    auto type = kTypes.find(change);
+    if (type == kTypes.end()) throw std::invalid_argument(strings::unknownChange(change));
+    return type->second;
+}
+
+// Where a soften or harden of `contact` leads: one step, or to the level `to` names, always
+// from the level the contact is at now. A move the wrong way or to the same level is refused.
+policy::Level stepTo(const policy::Engine& engine, Type type, std::size_t contact,
+                     const std::string& to, const policy::Moment& now) {
+    std::optional<policy::Level> asked;
+    if (!to.empty()) {
+        asked = policy::parseLevel(to);
+        if (!asked) throw std::invalid_argument(strings::notALevel(to));
+    }
+    const policy::Level current = engine.ownLevel(contact, now);
+    const auto way = type == Type::Soften ? policy::StepWay::Soften : policy::StepWay::Harden;
+    policy::StepPlan plan = policy::planStep(way, current, asked);
+    if (plan.refused) {
+        throw std::invalid_argument(strings::stepRefused(
+            *plan.refused, engine.policy().contacts[contact].name, current, asked));
+    }
+    return *plan.to;
+}
+
+}  // namespace
+
+policy::Override Daemon::overrideFrom(const Change& change, std::size_t* contact) const {
     policy::Override o;
-    o.type = type->second;
+    o.type = changeType(change.change);
+    if (!policy::durationAllowed(change.seconds)) {
+        throw std::invalid_argument(
+            i18n::tr(o.type == Type::Snooze ? strings::kSnoozeTooLong : strings::kChangeTooLong));
+    }
+    auto now = config::momentNow();
     o.start = now.utc;
-    o.note = change.note;
+    o.note = noteFrom(change.note);
     if (change.seconds > 0) o.until = now.utc + std::chrono::seconds(change.seconds);
     if (o.type == Type::Snooze) {
         if (!o.until) throw std::invalid_argument(i18n::tr(strings::kSnoozeNeedsDuration));
         return o;
     }
     auto index = impl_->engine.matcher().byContactName(change.contact);
-    if (!index) {
-        throw std::invalid_argument(strings::unknownContact(change.contact));
-    }
+    if (!index) throw std::invalid_argument(strings::unknownContact(change.contact));
     *contact = *index;
     o.contact = impl_->engine.policy().contacts[*index].name;
-    if (!change.to.empty()) {
-        o.to = policy::parseLevel(change.to);
-        if (!o.to) {
-            throw std::invalid_argument(strings::notALevel(change.to));
-        }
+    if (o.type == Type::FinalStraw) {
+        o.since = policy::dateOf(now.local);
+    } else {
+        o.to = stepTo(impl_->engine, o.type, *index, change.to, now);
     }
-    if (o.type == Type::FinalStraw) o.since = policy::dateOf(now.local);
     return o;
 }
 
@@ -93,24 +140,56 @@ std::string Daemon::changeLevel(const Change& change) {
     refreshRules();
     auto now = config::momentNow();
     std::string level =
-        o.type == policy::Override::Type::Snooze
+        o.type == Type::Snooze
             ? ""
             : std::string(policy::levelName(impl_->engine.explain(contact, now).level));
     impl_->keeper->recordChange(o.contact, change.change, level);
     if (!o.note.empty()) impl_->keeper->addNote(o.contact, o.note);
     log::write(log::Priority::Info, "The person changed a level.",
                {.contact = o.contact, .action = change.change});
-    if (o.type == policy::Override::Type::Snooze) {
+    if (o.type == Type::Snooze) {
         return strings::snoozedUntil(policy::formatLocal(now.local + (*o.until - now.utc)));
     }
     return impl_->engine.explain(contact, now).why;
 }
 
-void Daemon::addNote(const std::string& contact, const std::string& text) {
-    if (!impl_->keeper) throw std::invalid_argument(i18n::tr(strings::kDryRunKeepsNothing));
+std::string Daemon::resetLevel(const std::string& contact) {
+    if (!impl_->keeper) throw std::invalid_argument(i18n::tr(strings::kDryRunChangesNothing));
     auto index = impl_->engine.matcher().byContactName(contact);
     if (!index) throw std::invalid_argument(strings::unknownContact(contact));
-    impl_->keeper->addNote(impl_->engine.policy().contacts[*index].name, text);
+    const std::string& name = impl_->engine.policy().contacts[*index].name;
+    auto now = config::momentNow();
+    const policy::Override* change = impl_->engine.changeOf(*index, now);
+    if (change && change->type == Type::FinalStraw) {
+        throw std::invalid_argument(strings::finalStrawStays(name));
+    }
+    if (!change) return strings::nothingToReset(name, impl_->engine.explain(*index, now).why);
+    impl_->engine.removeChange(name);
+    impl_->keeper->removeOverride(name);
+    refreshRules();
+    auto explained = impl_->engine.explain(*index, now);
+    impl_->keeper->recordChange(name, "reset", std::string(policy::levelName(explained.level)));
+    log::write(log::Priority::Info, "The person went back to the policy's level.",
+               {.contact = name, .action = "reset"});
+    return explained.why;
+}
+
+std::string Daemon::endSnooze() {
+    if (!impl_->keeper) throw std::invalid_argument(i18n::tr(strings::kDryRunChangesNothing));
+    if (!impl_->engine.endSnooze(config::momentNow())) return i18n::tr(strings::kNotSnoozed);
+    impl_->keeper->removeOverride("");
+    refreshRules();
+    impl_->keeper->recordChange("", "snooze-end", "");
+    log::write(log::Priority::Info, "The person ended the snooze.", {.action = "snooze-end"});
+    return i18n::tr(strings::kSnoozeEnded);
+}
+
+void Daemon::addNote(const std::string& contact, const std::string& text) {
+    if (!impl_->keeper) throw std::invalid_argument(i18n::tr(strings::kDryRunKeepsNothing));
+    if (noteFrom(text).empty()) throw std::invalid_argument(i18n::tr(strings::kNoteNeedsWords));
+    auto index = impl_->engine.matcher().byContactName(contact);
+    if (!index) throw std::invalid_argument(strings::unknownContact(contact));
+    impl_->keeper->addNote(impl_->engine.policy().contacts[*index].name, noteFrom(text));
 }
 
 namespace {

@@ -100,6 +100,15 @@ bool JournalStore::insertOverride(const policy::Override& o) {
     return use.bind(o.note).run();
 }
 
+Status JournalStore::removeOverride(const std::string& contact) {
+    return writing([&]() -> Status {
+        Use use{stmts_->deleteOverride.get()};
+        use.bind(std::int64_t{contact.empty()}).bind(contact);
+        if (!use.run()) return failed(db_, "forgetting a change of strictness");
+        return {};
+    });
+}
+
 Result<std::vector<policy::Override>> JournalStore::overrides() {
     Use use{stmts_->selectOverrides.get()};
     auto rows = collect<policy::Override>(use, overrideFrom);

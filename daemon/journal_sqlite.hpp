@@ -175,7 +175,7 @@ struct JournalStore::Statements {
     sql::Stmt insertHeld, selectHeld, heldById, markRead, setState, insertChoice, choicesSince,
         blankLetGo, deleteLetGo;
     sql::Stmt insertNote, selectNotes;
-    sql::Stmt insertOverride, replaceOverride, selectOverrides, deleteExpired;
+    sql::Stmt insertOverride, replaceOverride, selectOverrides, deleteExpired, deleteOverride;
     sql::Stmt begin, commit, rollback;
 };
 

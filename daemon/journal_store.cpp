@@ -153,6 +153,9 @@ Status JournalStore::prepareAll() {
          "SELECT type, contact, to_level, steps, start_utc, until_utc, since_date, note "
          "FROM overrides ORDER BY start_utc, id"},
         {&s.deleteExpired, "DELETE FROM overrides WHERE until_utc IS NOT NULL AND until_utc <= ?"},
+        // Names as Engine::removeChange matches them: ASCII letters in either case.
+        {&s.deleteOverride,
+         "DELETE FROM overrides WHERE (type = 'snooze') = ?1 AND contact = ?2 COLLATE NOCASE"},
         {&s.begin, "BEGIN IMMEDIATE"},
         {&s.commit, "COMMIT"},
         {&s.rollback, "ROLLBACK"},

@@ -276,6 +276,8 @@ class JournalStore {
     // the earlier change for the same contact (spelled exactly alike) or the earlier snooze, and
     // drops changes that had run out when this one starts.
     Status saveOverride(const policy::Override& change);
+    // Forgets the change kept for `contact` (any case), or the snooze when `contact` is "".
+    Status removeOverride(const std::string& contact);
     // Every kept change, oldest first, ready for Engine::addOverride.
     Result<std::vector<policy::Override>> overrides();
     // Forgets changes that ran out at or before `now`; returns how many.

@@ -46,9 +46,14 @@ EventRow eventFrom(const dbus::Observed& o, const policy::Event& e, const policy
     return row;
 }
 
-// Only a message that still waits can be read or let go from the command line.
+// Only a message that still waits can be let go from the command line (or offered again).
 bool isWaiting(const std::optional<HeldMessage>& m) {
     return m && (m->state == HeldState::Held || m->state == HeldState::Later);
+}
+
+// Let go, and still kept for the person's change of mind (purge() forgets it after that).
+bool isLetGo(const std::optional<HeldMessage>& m) {
+    return m && m->state == HeldState::LetGo;
 }
 
 }  // namespace
@@ -60,7 +65,14 @@ Keeper::Keeper(const std::filesystem::path& state_dir, std::chrono::seconds retr
     // GIO would raise SIGTERM when the bus goes away (exit 0); the daemon's own connections
     // notice it too and end it with an error, so that systemd restarts it.
     if (bus_) g_dbus_connection_set_exit_on_close(bus_, FALSE);
-    (void)store_->purgeLetGo(config::momentNow().utc);
+    purge();
+    purge_timer_ = g_timeout_add_seconds(
+        static_cast<guint>(kPurgeEvery.count()),
+        [](gpointer self) -> gboolean {
+            static_cast<Keeper*>(self)->purge();
+            return G_SOURCE_CONTINUE;
+        },
+        this);
     pause_ = std::make_unique<PausePresenter>(
         notifier_, ticker_, [this](const PauseChoice& c) { onChoice(c); },
         [](const std::string& entry) { launchDesktopEntry(entry); });
@@ -87,6 +99,7 @@ Keeper::Keeper(const std::filesystem::path& state_dir, std::chrono::seconds retr
 Keeper::~Keeper() {
     if (idle_) g_source_remove(idle_);
     if (retry_timer_) g_source_remove(retry_timer_);
+    if (purge_timer_) g_source_remove(purge_timer_);
     if (store_) leaveMemory();
     if (bus_) g_object_unref(bus_);
 }
@@ -215,6 +228,13 @@ void Keeper::offer(const policy::Engine& engine, std::vector<HeldState> states,
 void Keeper::saveOverride(const policy::Override& change) {
     if (!store_->saveOverride(change)) {
         log::write(log::Priority::Warning, "A change of level could not be kept for a restart");
+    }
+}
+
+void Keeper::removeOverride(const std::string& contact) {
+    if (!store_->removeOverride(contact)) {
+        log::write(log::Priority::Warning,
+                   "A change of level could not be forgotten for a restart");
     }
 }
 
@@ -355,11 +375,21 @@ std::vector<HeldMessage> Keeper::kept() const {
     return rows;
 }
 
+void Keeper::purge() {
+    auto purged = store_->purgeLetGo(config::momentNow().utc);
+    if (!purged) {
+        log::detail(log::Priority::Warning, "Messages let go long ago could not be forgotten",
+                    purged.error.value_or(StoreError{}).message);
+    }
+}
+
 std::optional<HeldMessage> Keeper::read(std::int64_t id) {
+    purge();
     auto found = store_->heldById(id);
-    if (!found || !isWaiting(*found)) return std::nullopt;
+    if (!found || !(isWaiting(*found) || isLetGo(*found))) return std::nullopt;
     HeldMessage message = **found;
-    pause_->dismiss(message.contact);
+    // A pause open now is about waiting messages: reading one let go earlier leaves it be.
+    if (isWaiting(*found)) pause_->dismiss(message.contact);
     if (!store_->markRead(id)) return std::nullopt;
     (void)store_->recordChoice(id, Choice::Read, config::momentNow().utc);
     return message;

@@ -38,6 +38,10 @@ struct JournalSetAside {
 // works). No timer runs while the journal is on disk.
 inline constexpr std::chrono::seconds kJournalRetry{30};
 
+// How often messages let go long enough ago are forgotten while nocontactd runs for weeks: an
+// hour past their 30 days is soon enough, and the purge is one indexed delete.
+inline constexpr std::chrono::seconds kPurgeEvery{3600};
+
 // What happens to a message once the engine has decided about it: a withheld message is kept
 // in the journal (on disk before anything else happens), a pause is opened when the level asks
 // for one, a gentle nudge follows at `gentle`, and the person's choice is carried out and
@@ -73,6 +77,8 @@ class Keeper {
 
     // Temporary changes, kept so they survive a restart.
     void saveOverride(const policy::Override& change);
+    // Forgets the person's change for `contact`; "" forgets the snooze.
+    void removeOverride(const std::string& contact);
     std::vector<policy::Override> overrides();
     void addNote(const std::string& contact, const std::string& text);
     // The person's temporary change (`change`: soften, harden, final-straw, snooze), as a fact
@@ -135,8 +141,13 @@ class Keeper {
     std::size_t waiting() const;
     // Every kept message (waiting first, then let go), oldest first within each.
     std::vector<HeldMessage> kept() const;
-    // Hands a waiting message back and clears its text; nullopt when none waits under `id`.
+    // Hands a message back and clears its text: one waiting, or let go within kLetGoKeepDays
+    // ("should you change your mind"); nullopt when there is none such under `id`.
     std::optional<HeldMessage> read(std::int64_t id);
+    // Forgets the messages let go more than kLetGoKeepDays ago, their text overwritten. Runs at
+    // start, every kPurgeEvery, and before let-go messages are listed or read, so none is
+    // handed out a moment past its time.
+    void purge();
     // Lets a waiting message go; false when none waits under `id`.
     bool letGo(std::int64_t id);
     // The unique bus name our own notifications (pauses, re-posted messages) come from.
@@ -183,6 +194,7 @@ class Keeper {
     unsigned idle_ = 0;                           // that turn's GLib source, 0 when none
     std::chrono::seconds retry_;
     unsigned retry_timer_ = 0;      // trying the disk again, only while in memory
+    unsigned purge_timer_ = 0;      // forgetting let-go messages every kPurgeEvery
     std::int64_t last_try_us_ = 0;  // g_get_monotonic_time of the last try
     std::string last_refusal_;      // said once: why the disk refused the last time
     std::function<void(const JournalPlace&)> on_journal_;

@@ -94,6 +94,24 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
         }
     }
 
+    std::string ResetLevel(const std::string& contact) override {
+        requireOwner();
+        try {
+            return daemon_.resetLevel(contact);
+        } catch (const std::invalid_argument& e) {
+            throw sdbus::Error(names::kErrorInvalidArgs, e.what());
+        }
+    }
+
+    std::string EndSnooze() override {
+        requireOwner();
+        try {
+            return daemon_.endSnooze();
+        } catch (const std::invalid_argument& e) {
+            throw sdbus::Error(names::kErrorInvalidArgs, e.what());
+        }
+    }
+
     void AddNote(const std::string& contact, const std::string& text) override {
         requireOwner();
         try {

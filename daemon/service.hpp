@@ -32,7 +32,8 @@ class DaemonPort {
     struct ReadResult {
         std::string app, summary, body;
     };
-    // The message, handed back and marked read; nullopt when there is no such waiting message.
+    // The message, handed back and marked read; nullopt when there is no such message waiting
+    // or let go (a let-go message stays readable for 30 days).
     virtual std::optional<ReadResult> readHeld(std::int64_t) { return std::nullopt; }
     // False when there is no such waiting message.
     virtual bool letGo(std::int64_t) { return false; }
@@ -43,6 +44,12 @@ class DaemonPort {
     // The sentence explaining the new level; throws std::invalid_argument with a kind message
     // for a change that cannot be made.
     virtual std::string changeLevel(const Change&) { return {}; }
+    // Back to the policy's level for a contact: the person's soften or harden is dropped. The
+    // sentence explaining the level; throws std::invalid_argument for an unknown contact or a
+    // final straw (which reset does not undo).
+    virtual std::string resetLevel(const std::string&) { return {}; }
+    // Ends the snooze now; the sentence saying so (also when there was none).
+    virtual std::string endSnooze() { return {}; }
     virtual void addNote(const std::string&, const std::string&) {}
     // Decide, for the GNOME Shell extension: true ("hold") when the notification is kept and
     // must not be shown. Throws std::invalid_argument for a malformed request.

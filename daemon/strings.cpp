@@ -275,6 +275,53 @@ std::string unknownChange(const std::string& change) {
     return fill(tr("Unknown change '{change}'."), {{"change", change}});
 }
 
+namespace {
+
+const char* refusalSentence(policy::StepRefusal why) {
+    switch (why) {
+        case policy::StepRefusal::AlreadyOpen:
+            return tr(
+                "{contact} is at open, the softest level: there is no step down. Nothing "
+                "was changed.");
+        case policy::StepRefusal::AlreadyStrict:
+            return tr(
+                "{contact} is at strict, the firmest level: there is no step up. Nothing "
+                "was changed.");
+        case policy::StepRefusal::SameLevel:
+            return tr("{contact} is at {level} already. Nothing was changed.");
+        case policy::StepRefusal::NotSofter:
+            return tr(
+                "{contact} is at {level} now, and {asked} is firmer: soften only goes down "
+                "the ladder (harden goes up). Nothing was changed.");
+        case policy::StepRefusal::NotHarder:
+            break;
+    }
+    return tr(
+        "{contact} is at {level} now, and {asked} is softer: harden only goes up the "
+        "ladder (soften goes down). Nothing was changed.");
+}
+
+}  // namespace
+
+std::string stepRefused(policy::StepRefusal why, const std::string& contact, policy::Level current,
+                        std::optional<policy::Level> asked) {
+    return fill(refusalSentence(why),
+                {{"contact", contact},
+                 {"level", policy::levelName(current)},
+                 {"asked", asked ? policy::levelName(*asked) : std::string_view{}}});
+}
+
+std::string finalStrawStays(const std::string& contact) {
+    return fill(tr("{contact} is strict since the final straw, and reset undoes only soften and "
+                   "harden. Nothing was changed."),
+                {{"contact", contact}});
+}
+
+std::string nothingToReset(const std::string& contact, const std::string& why) {
+    return fill(tr("There was no change of yours for {contact} to undo. {why}"),
+                {{"contact", contact}, {"why", why}});
+}
+
 std::string snoozedUntil(const std::string& local_time) {
     return fill(tr("Snoozed until {time}: nocontact is resting."), {{"time", local_time}});
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config/i18n.hpp"
+#include "policy/level_change.hpp"
 
 // Every sentence nocontactd shows a person, in one place so it can be read as a whole, kept
 // calm and kind, and translated (config/i18n.hpp). The constants are the English keys: pass
@@ -145,6 +146,22 @@ std::string notALevel(const std::string& text);
 std::string unknownChange(const std::string& change);
 std::string snoozedUntil(const std::string& local_time);
 inline constexpr const char* kSnoozeNeedsDuration = N_("A snooze needs a duration, like 2h.");
+inline constexpr const char* kSnoozeTooLong =
+    N_("A snooze lasts at most 366 days. Nothing was changed.");
+inline constexpr const char* kChangeTooLong =
+    N_("A change lasts at most 366 days; without a duration it lasts until you change it. "
+       "Nothing was changed.");
+inline constexpr const char* kNoteNeedsWords = N_("A note needs some words. Nothing was kept.");
+inline constexpr const char* kSnoozeEnded = N_("The snooze is over: nocontact is back.");
+inline constexpr const char* kNotSnoozed =
+    N_("nocontact was not snoozed, so there was nothing to end.");
+// Why a soften or harden of `contact`, at `current`, to `asked` (or one step) is not made.
+std::string stepRefused(policy::StepRefusal why, const std::string& contact, policy::Level current,
+                        std::optional<policy::Level> asked);
+// A reset of a contact the final straw made strict: reset undoes only soften and harden.
+std::string finalStrawStays(const std::string& contact);
+// A reset with no change of the person's in force; `why` explains the level.
+std::string nothingToReset(const std::string& contact, const std::string& why);
 inline constexpr const char* kDryRunChangesNothing = N_("In a dry run nothing is changed.");
 inline constexpr const char* kDryRunKeepsNothing = N_("In a dry run nothing is kept.");
 inline constexpr const char* kJournalUnreadable = N_("The journal cannot be read");

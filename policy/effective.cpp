@@ -38,15 +38,22 @@ Date finalStrawDay(const Override& o, const Moment& now) {
     return o.since ? *o.since : dateOf(approxLocal(o.start, now));
 }
 
+// What the policy itself says, while a change of the person's sets another level: after the
+// policy is edited, the person's change still stands over it, and the sentence says so.
+std::string policyText(const Effective& e) {
+    if (e.after_change == e.base) return "";
+    return std::string{" (the policy says "} + std::string{levelName(e.base)} + ")";
+}
+
 // The part of the sentence before any schedule raise.
 std::string changeText(const Effective& e, const Moment& now) {
     const Override& o = *e.change;
-    std::string from{levelName(e.base)}, to{levelName(e.after_change)};
+    std::string to{levelName(e.after_change)};
     switch (o.type) {
         case Type::Soften:
-            return "softened from " + from + " to " + to + untilText(o, now) + noteText(o);
+            return "softened to " + to + untilText(o, now) + policyText(e) + noteText(o);
         case Type::Harden:
-            return "hardened from " + from + " to " + to + untilText(o, now) + noteText(o);
+            return "hardened to " + to + untilText(o, now) + policyText(e) + noteText(o);
         case Type::FinalStraw:
             return "strict since the final straw on " + formatDate(finalStrawDay(o, now)) +
                    noteText(o);
@@ -68,9 +75,9 @@ LocalTime approxLocal(SysTime t, const Moment& now) {
 }
 
 std::string formatWhen(LocalTime t, const Moment& now) {
-    if (t > now.local && t - now.local <= std::chrono::hours{24}) {
-        return formatTimeOfDay(timeOfDayOf(t));
-    }
+    const auto days_ahead = dateOf(t).days - dateOf(now.local).days;
+    if (days_ahead == 0) return formatTimeOfDay(timeOfDayOf(t));
+    if (days_ahead == 1) return "tomorrow " + formatTimeOfDay(timeOfDayOf(t));
     return formatLocal(t);
 }
 

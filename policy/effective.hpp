@@ -41,7 +41,8 @@ std::string explainSnooze(const Override& snooze, const Moment& now);
 // words in a sentence; wake-ups keep the exact instant.
 LocalTime approxLocal(SysTime t, const Moment& now);
 
-// "06:00" within the next day, else "2026-11-28 06:00".
+// "06:00" today, "tomorrow 06:00", else "2026-11-28 06:00": the day is said whenever it is
+// not today.
 std::string formatWhen(LocalTime t, const Moment& now);
 
 }  // namespace nocontact::policy

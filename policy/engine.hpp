@@ -64,6 +64,7 @@ struct Explained {
     std::string why;
     WakeAt changes_at;
     bool snoozed = false;
+    bool changed = false;  // a change of the person's (soften, harden, final straw) sets it
 };
 
 // Decides, for every event, what the daemon does. Pure: the time comes in, the decision and
@@ -81,8 +82,19 @@ class Engine {
     // The contact's level at `now`, with the sentence that explains it.
     Explained explain(std::size_t contact, const Moment& now) const;
 
+    // The contact's level at `now` with a snooze set aside: where soften and harden step from.
+    Level ownLevel(std::size_t contact, const Moment& now) const;
+
+    // The person's change in force for the contact at `now` (soften, harden, final straw).
+    const Override* changeOf(std::size_t contact, const Moment& now) const;
+
     // Adds a temporary change; a later one for the same contact replaces the earlier.
     void addOverride(Override o);
+    // Drops the person's change for `contact` (as the override names them): back to the
+    // policy. False when there was none.
+    bool removeChange(std::string_view contact);
+    // Ends the snooze early. False when none was in force at `now`.
+    bool endSnooze(const Moment& now);
     void clearOverrides() { overrides_.clear(); }
     const std::vector<Override>& overrides() const { return overrides_; }
 

@@ -39,6 +39,27 @@ void Engine::addOverride(Override o) {
     overrides_.push_back(std::move(o));
 }
 
+bool Engine::removeChange(std::string_view contact) {
+    return std::erase_if(overrides_, [&](const Override& o) {
+               return !isSnooze(o) && sameName(o.contact, contact);
+           }) > 0;
+}
+
+bool Engine::endSnooze(const Moment& now) {
+    const bool was = activeSnooze(now) != nullptr;
+    std::erase_if(overrides_, isSnooze);
+    return was;
+}
+
+const Override* Engine::changeOf(std::size_t contact, const Moment& now) const {
+    return activeOverride(policy_.contacts.at(contact).name, now);
+}
+
+Level Engine::ownLevel(std::size_t contact, const Moment& now) const {
+    const Contact& c = policy_.contacts.at(contact);
+    return effectiveLevel(policy_, c, activeOverride(c.name, now), now).level;
+}
+
 const Override* Engine::activeOverride(std::string_view contact, const Moment& now) const {
     for (const Override& o : overrides_) {
         if (!isSnooze(o) && sameName(o.contact, contact) && inForce(o, now)) return &o;
@@ -65,6 +86,7 @@ Explained Engine::explain(std::size_t contact, const Moment& now) const {
     }
     Effective e = effectiveLevel(policy_, c, activeOverride(c.name, now), now);
     out.level = e.level;
+    out.changed = e.change != nullptr;
     out.why = explainLevel(policy_, c, e, now);
     out.changes_at = changesAt(policy_, e, now);
     return out;

@@ -115,6 +115,24 @@ check check-json-valid 0 "$ctl" check --json "$example" &&
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["valid"] is True and d["contacts"] >= 1 and d["diagnostics"] == []' "$tmp/out"
 result $? "check --json says a good policy is valid"
 
+check reset-help 0 "$ctl" reset --help && contains out "policy's level" && contains out CONTACT
+result $? "reset CONTACT goes back to the policy's level"
+
+check reset-no-contact 2 "$ctl" reset && contains err 'CONTACT'
+result $? "reset without a contact is a usage error"
+
+check snooze-help 0 "$ctl" snooze --help && contains out -- '--end'
+result $? "snooze --end ends a snooze early"
+
+check snooze-nothing 2 "$ctl" snooze && contains err 'DURATION \(or --end\)'
+result $? "snooze wants a duration or --end"
+
+check snooze-both 2 "$ctl" snooze --end 2h
+result $? "snooze --end takes no duration"
+
+check held-all 0 "$ctl" held --help && contains out -- '--all'
+result $? "held --all also lists the messages let go"
+
 # --- edit, like visudo: an editor script stands in for the person.
 valid_policy='version: 1
 contacts:

@@ -18,89 +18,21 @@
 #include <string>
 #include <vector>
 
+#include "tests/integration/daemon_ctl.hpp"
 #include "tests/integration/daemon_process.hpp"
 
 namespace {
 
 using nocontact::testing::DaemonTest;
 using nocontact::testing::field;
+using nocontact::testing::slurp;
 using namespace std::chrono_literals;
 
 // Strict: kept without a pause, reachable only through `nocontactctl read`.
 const std::string kStrictPolicy = nocontact::testing::alexPolicy("strict");
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-class DaemonHeld : public DaemonTest {
-  protected:
-    struct Run {
-        int status = -1;
-        std::string out, err;
-    };
-
-    // Starts nocontactctl on the test's bus, its output in files.
-    pid_t spawnCtl(const std::vector<std::string>& args) { return spawn(NOCONTACTCTL, args); }
-
-    // Starts `program` on the test's bus, its output in files.
-    pid_t spawn(const char* program, const std::vector<std::string>& args) {
-        out_ = dir_ + "/out";
-        err_ = dir_ + "/err";
-        pid_t pid = fork();
-        if (pid == 0) {
-            setenv("DBUS_SESSION_BUS_ADDRESS", bus_.address().c_str(), 1);
-            int o = open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-            int e = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-            dup2(o, STDOUT_FILENO);
-            dup2(e, STDERR_FILENO);
-            std::vector<char*> argv{const_cast<char*>(program)};
-            for (const auto& a : args)
-                argv.push_back(const_cast<char*>(a.c_str()));
-            argv.push_back(nullptr);
-            execv(program, argv.data());
-            _exit(127);
-        }
-        return pid;
-    }
-
-    // Waits for it to end, driving this process's connections meanwhile.
-    Run finish(pid_t pid) {
-        Run run;
-        int status = 0;
-        bool done = waitFor([&] { return waitpid(pid, &status, WNOHANG) == pid; }, 20s);
-        if (!done) kill(pid, SIGKILL);
-        run.status = done && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        run.out = slurp(out_);
-        run.err = slurp(err_);
-        return run;
-    }
-
-    Run ctl(const std::vector<std::string>& args) { return finish(spawnCtl(args)); }
-
-    nlohmann::json held() {
-        Run run = ctl({"held", "--json"});
-        EXPECT_EQ(run.status, 0) << run.err;
-        auto list = nlohmann::json::parse(run.out, nullptr, false);
-        return list.is_discarded() ? nlohmann::json::array() : list;
-    }
-
-    void SetUp() override {
-        char tmpl[] = "/tmp/nocontactctl-test.XXXXXX";
-        ASSERT_NE(mkdtemp(tmpl), nullptr);
-        dir_ = tmpl;
-    }
-    void TearDown() override {
-        DaemonTest::TearDown();
-        std::error_code ec;
-        std::filesystem::remove_all(dir_, ec);
-    }
-
-    std::string dir_, out_, err_;
-};
+// nocontactctl run by the tests below (tests/integration/daemon_ctl.hpp).
+class DaemonHeld : public nocontact::testing::DaemonCtl {};
 
 TEST_F(DaemonHeld, ListsAKeptMessageWithoutItsText) {
     ASSERT_NO_FATAL_FAILURE(startDaemon(kStrictPolicy));

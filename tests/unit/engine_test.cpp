@@ -90,7 +90,8 @@ TEST(ALateNightSchedule, RaisesFirmToStrictAndSaysUntilWhen) {
     Engine engine(lateNightPolicy());
     Explained ex = engine.explain(0, momentAt("2026-11-27T23:10"));
     EXPECT_EQ(ex.level, Level::Strict);
-    EXPECT_EQ(ex.why, "Alex: firm (policy), raised to strict by 'late night' until 06:00.");
+    EXPECT_EQ(ex.why,
+              "Alex: firm (policy), raised to strict by 'late night' until tomorrow 06:00.");
     EXPECT_EQ(ex.changes_at.local, localAt("2026-11-28T06:00"));
 }
 
@@ -102,8 +103,8 @@ TEST(ASoften, SetsSchedulesAsideAndSaysSo) {
     Explained ex = engine.explain(0, momentAt("2026-11-27T22:30"));
     EXPECT_EQ(ex.level, Level::Gentle);
     EXPECT_EQ(ex.why,
-              "Alex: softened from firm to gentle until 23:00 — 'talking about the car'; "
-              "schedules are set aside while softened.");
+              "Alex: softened to gentle until 23:00 (the policy says firm) — 'talking about "
+              "the car'; schedules are set aside while softened.");
     EXPECT_EQ(ex.changes_at.utc, now.utc + hours{2});
     EXPECT_FALSE(ex.changes_at.local.has_value());
 }
@@ -123,8 +124,59 @@ TEST(AHarden, KeepsSchedulesRaisingOnTopOfIt) {
     Explained ex = engine.explain(0, momentAt("2026-11-27T23:00"));
     EXPECT_EQ(ex.level, Level::Firm);
     EXPECT_EQ(ex.why,
-              "Alex: hardened from gentle to pause until you change it, raised to firm by "
-              "'late night' until 06:00.");
+              "Alex: hardened to pause until you change it (the policy says gentle), raised to "
+              "firm by 'late night' until tomorrow 06:00.");
+}
+
+TEST(AChange, SaysTheDayWhenItDoesNotEndToday) {
+    Engine engine(policyWith(alex(Level::Pause)));
+    Moment now = momentAt("2026-11-25T23:20");
+    engine.addOverride(change(Override::Type::Soften, Level::Gentle, now, now.utc + hours{24}));
+    EXPECT_EQ(engine.explain(0, now).why,
+              "Alex: softened to gentle until tomorrow 23:20 (the policy says pause).");
+    engine.addOverride(change(Override::Type::Soften, Level::Gentle, now, now.utc + hours{48}));
+    EXPECT_EQ(engine.explain(0, now).why,
+              "Alex: softened to gentle until 2026-11-27 23:20 (the policy says pause).");
+    engine.addOverride(change(Override::Type::Soften, Level::Gentle, now, now.utc + minutes{30}));
+    EXPECT_EQ(engine.explain(0, now).why,
+              "Alex: softened to gentle until 23:50 (the policy says pause).");
+}
+
+TEST(AChange, StillSaysWhatAnEditedPolicySays) {
+    Moment now = momentAt("2026-11-25T14:00");
+    Engine before(policyWith(alex(Level::Pause)));
+    before.addOverride(change(Override::Type::Soften, Level::Gentle, now));
+    Engine edited(policyWith(alex(Level::Firm)));  // a reload re-adds the person's changes
+    for (const Override& o : before.overrides())
+        edited.addOverride(o);
+    Explained ex = edited.explain(0, now);
+    EXPECT_EQ(ex.level, Level::Gentle);
+    EXPECT_TRUE(ex.changed);
+    EXPECT_EQ(ex.why, "Alex: softened to gentle until you change it (the policy says firm).");
+}
+
+TEST(AReset, DropsThePersonsChangeAndLeavesTheSnooze) {
+    Engine engine(lateNightPolicy(Level::Firm));
+    Moment now = momentAt("2026-11-25T23:00");
+    engine.addOverride(change(Override::Type::Soften, Level::Open, now));
+    engine.addOverride(snoozeFor(now, hours{1}));
+    EXPECT_TRUE(engine.removeChange("alex")) << "names as a person types them";
+    EXPECT_FALSE(engine.removeChange("Alex")) << "nothing left to undo";
+    EXPECT_FALSE(engine.explain(0, now).changed);
+    EXPECT_EQ(engine.ownLevel(0, now), Level::Strict) << "back to the policy and its schedule";
+    EXPECT_NE(engine.activeSnooze(now), nullptr);
+}
+
+TEST(ASnooze, EndsEarlyWhenThePersonSaysSo) {
+    Engine engine(policyWith(alex(Level::Pause)));
+    Moment now = momentAt("2026-11-25T15:00");
+    engine.addOverride(snoozeFor(now, hours{3}));
+    engine.addOverride(change(Override::Type::Harden, Level::Firm, now));
+    EXPECT_EQ(engine.explain(0, now).level, Level::Open);
+    EXPECT_EQ(engine.ownLevel(0, now), Level::Firm) << "a snooze aside";
+    EXPECT_TRUE(engine.endSnooze(now));
+    EXPECT_FALSE(engine.endSnooze(now));
+    EXPECT_EQ(engine.explain(0, now).level, Level::Firm) << "the person's change stays";
 }
 
 TEST(ALaterOverride, ReplacesTheEarlierOneForTheSameContact) {
