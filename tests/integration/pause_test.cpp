@@ -43,21 +43,26 @@ class FakeNotifier : public Notifier {
         showing.erase(handle);
         closed.push_back(handle);
     }
-    void setCallbacks(ActionCallback on_action, ClosedCallback on_closed) override {
+    void setCallbacks(ActionCallback on_action, ClosedCallback on_closed,
+                      FailedCallback on_failed) override {
         on_action_ = std::move(on_action);
         on_closed_ = std::move(on_closed);
+        on_failed_ = std::move(on_failed);
     }
     void press(Handle handle, const std::string& key) { on_action_(handle, key); }
-    void dismiss(Handle handle) {
+    void dismiss(Handle handle, CloseReason reason = CloseReason::Dismissed) {
         showing.erase(handle);
-        on_closed_(handle, CloseReason::Dismissed);
+        on_closed_(handle, reason);
     }
+    // As an asynchronous notifier tells, later, that the server did not take a post or update.
+    void fail(Handle handle) { on_failed_(handle); }
     const NotificationContent& last() const { return posts.back().second; }
 
   private:
     Handle next_ = 1;
     ActionCallback on_action_;
     ClosedCallback on_closed_;
+    FailedCallback on_failed_;
 };
 
 class FakeTicker : public Ticker {
@@ -230,21 +235,75 @@ TEST_F(APause, IgnoresReadItBeforeTheCountdownEnds) {
     EXPECT_TRUE(presenter.isOpen("Alex"));
 }
 
-TEST_F(APause, CountsClosingWithoutAChoiceAsLaterButSaysSo) {
+TEST_F(APause, ReportsClosingWithoutAChoiceApartFromLater) {
     presenter.open(alex());
-    notifier.dismiss(handle());
+    notifier.dismiss(handle(), CloseReason::Expired);
     ASSERT_EQ(choices.size(), 1u);
     EXPECT_EQ(choices[0].which, Which::ClosedWithoutChoice);
     EXPECT_FALSE(presenter.isOpen("Alex"));
     EXPECT_TRUE(notifier.closed.empty());
 }
 
-TEST_F(APause, CountsAPauseTheServerLostAsClosedWithoutAChoice) {
+TEST_F(APause, AsksTheServerToKeepItUntilAChoiceAtNormalUrgency) {
+    presenter.open(alex());
+    EXPECT_TRUE(now().until_closed);
+    EXPECT_EQ(now().urgency, Urgency::Normal);
+    countDown(3);
+    EXPECT_TRUE(now().until_closed);
+}
+
+TEST_F(APause, EndsAPauseTheServerLostWithoutReportingAChoice) {
     presenter.open(alex());
     notifier.showing.clear();  // the server restarted and forgot it
     presenter.tick();
+    EXPECT_TRUE(choices.empty()) << "nobody chose anything";
+    EXPECT_FALSE(presenter.isOpen("Alex"));
+}
+
+TEST_F(APause, EndsWithoutReportingAChoiceWhenTheServerRefusesItLater) {
+    presenter.open(alex());
+    presenter.tick();
+    notifier.fail(handle());  // the update did not reach the server (it hung, then gave up)
+    EXPECT_TRUE(choices.empty());
+    EXPECT_FALSE(presenter.isOpen("Alex"));
+    EXPECT_EQ(notifier.closed, std::vector<Notifier::Handle>{handle()}) << "and forgets it";
+    EXPECT_FALSE(ticker.running);
+}
+
+TEST_F(APause, TriesAgainAfterALateRefusalJustAfterAServerChange) {
+    presenter.open(alex());
+    countDown(3);
+    presenter.showAgain();
+    const std::size_t updates = notifier.updates.size();
+    notifier.fail(handle());
+    EXPECT_TRUE(presenter.isOpen("Alex"));
+    ASSERT_TRUE(ticker.running);
+    presenter.tick();
+    EXPECT_EQ(notifier.updates.size(), updates + 1);
+    EXPECT_FALSE(ticker.running);
+}
+
+TEST_F(APause, StopsOfferingAMessageDecidedElsewhere) {
+    presenter.open(alex({1, 2}));
+    presenter.withdraw("Alex", 1);  // let go from the command line
+    EXPECT_TRUE(presenter.isOpen("Alex"));
+    countDown(3);
+    EXPECT_EQ(now().summary, "Alex wrote — take a breath") << "one message left";
+    notifier.press(handle(), "read");
     ASSERT_EQ(choices.size(), 1u);
-    EXPECT_EQ(choices[0].which, Which::ClosedWithoutChoice);
+    EXPECT_EQ(choices[0].held_ids, std::vector<std::int64_t>{2});
+}
+
+TEST_F(APause, ClosesWhenEveryMessageWasDecidedElsewhere) {
+    presenter.open(alex({1, 2}));
+    presenter.withdraw("Alex", 2);
+    presenter.withdraw("Alex", 7);  // not one of its own: nothing changes
+    presenter.withdraw("Alex", 1);
+    EXPECT_FALSE(presenter.isOpen("Alex"));
+    EXPECT_EQ(notifier.closed, std::vector<Notifier::Handle>{handle()}) << "closed on screen";
+    EXPECT_TRUE(choices.empty());
+    notifier.press(handle(), "let-go");  // a press that crossed the close
+    EXPECT_TRUE(choices.empty());
 }
 
 TEST_F(APause, ShowsItAgainOnANewServerThatTakesAMomentToAnswer) {
@@ -267,16 +326,16 @@ TEST_F(APause, ShowsItAgainOnANewServerThatTakesAMomentToAnswer) {
     EXPECT_FALSE(ticker.running);
 }
 
-TEST_F(APause, CountsAPauseNoNewServerWouldShowAsClosedWithoutAChoice) {
+TEST_F(APause, EndsAPauseNoNewServerWouldShowWithoutReportingAChoice) {
     presenter.open(alex());
     for (int i = 0; i < 60; ++i)
         presenter.tick();
     notifier.reachable = false;
     presenter.showAgain();
-    for (int i = 0; i < 10 && choices.empty(); ++i)
+    for (int i = 0; i < 10 && presenter.isOpen("Alex"); ++i)
         presenter.tick();
-    ASSERT_EQ(choices.size(), 1u);
-    EXPECT_EQ(choices[0].which, Which::ClosedWithoutChoice);
+    EXPECT_FALSE(presenter.isOpen("Alex"));
+    EXPECT_TRUE(choices.empty());
     EXPECT_FALSE(ticker.running);
 }
 
@@ -365,6 +424,41 @@ TEST_F(APause, NudgesCalmlyWithLowUrgencyAndTransient) {
     EXPECT_EQ(notifier.last().urgency, Urgency::Low);
     EXPECT_TRUE(notifier.last().transient);
     EXPECT_TRUE(notifier.last().actions.empty());
+}
+
+class AReachingOutPause : public APause {
+  protected:
+    ReachRequest reach(ReachRequest::Kind kind) {
+        return {.kind = kind,
+                .unit = "app-signal-1.scope",
+                .app = "Signal",
+                .app_id = "signal",
+                .contact = "Alex",
+                .seconds = 3,
+                .frozen = true};
+    }
+    std::vector<ReachChoice> answers;
+    void SetUp() override {
+        presenter.setReachCallback([this](const ReachChoice& c) { answers.push_back(c); });
+    }
+};
+
+TEST_F(AReachingOutPause, IsABreathNotAnAlarmAndStaysUntilAnswered) {
+    for (auto kind : {ReachRequest::Kind::App, ReachRequest::Kind::IncomingCall,
+                      ReachRequest::Kind::OutgoingCall}) {
+        presenter.openReach(reach(kind));
+        EXPECT_EQ(notifier.last().urgency, Urgency::Normal);
+        EXPECT_TRUE(notifier.last().until_closed);
+        presenter.closeReach("app-signal-1.scope");
+    }
+}
+
+TEST_F(AReachingOutPause, LetsAFrozenAppThroughWhenTheServerRefusesThePauseLater) {
+    presenter.openReach(reach(ReachRequest::Kind::App));
+    notifier.fail(notifier.posts.back().first);
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0].which, ReachChoice::Which::LetThrough);
+    EXPECT_FALSE(presenter.isReaching("app-signal-1.scope"));
 }
 
 TEST(AGlibTicker, CallsBackOnTheMainLoopUntilStopped) {
