@@ -2,108 +2,23 @@
 // The reflective pause's logic against a fake Notifier: deterministic, driven by tick().
 #include <gtest/gtest.h>
 
-#include <map>
 #include <string>
 #include <vector>
 
 #include "daemon/notifier.hpp"
 #include "daemon/pause.hpp"
 #include "fake_fdo_server.hpp"
+#include "pause_fixture.hpp"
 #include "private_bus.hpp"
 
 namespace nocontact::daemon {
 namespace {
 
+using fakes::APause;
+using fakes::FakeNotifier;
+using fakes::FakeTicker;
+using fakes::keysOf;
 using Which = PauseChoice::Which;
-
-// Records what the presenter shows; a test plays the server by calling press() and dismiss().
-class FakeNotifier : public Notifier {
-  public:
-    Capabilities caps{.actions = true, .body_markup = false};
-    std::map<Handle, NotificationContent> showing;
-    std::vector<std::pair<Handle, NotificationContent>> posts, updates;
-    std::vector<Handle> closed;
-    bool reachable = true;
-
-    Capabilities capabilities() override { return caps; }
-    Handle post(const NotificationContent& content) override {
-        if (!reachable) return 0;
-        Handle handle = next_++;
-        showing[handle] = content;
-        posts.emplace_back(handle, content);
-        return handle;
-    }
-    bool update(Handle handle, const NotificationContent& content) override {
-        if (!reachable || showing.count(handle) == 0) return false;
-        showing[handle] = content;
-        updates.emplace_back(handle, content);
-        return true;
-    }
-    void close(Handle handle) override {
-        showing.erase(handle);
-        closed.push_back(handle);
-    }
-    void setCallbacks(ActionCallback on_action, ClosedCallback on_closed,
-                      FailedCallback on_failed) override {
-        on_action_ = std::move(on_action);
-        on_closed_ = std::move(on_closed);
-        on_failed_ = std::move(on_failed);
-    }
-    void press(Handle handle, const std::string& key) { on_action_(handle, key); }
-    void dismiss(Handle handle, CloseReason reason = CloseReason::Dismissed) {
-        showing.erase(handle);
-        on_closed_(handle, reason);
-    }
-    // As an asynchronous notifier tells, later, that the server did not take a post or update.
-    void fail(Handle handle) { on_failed_(handle); }
-    const NotificationContent& last() const { return posts.back().second; }
-
-  private:
-    Handle next_ = 1;
-    ActionCallback on_action_;
-    ClosedCallback on_closed_;
-    FailedCallback on_failed_;
-};
-
-class FakeTicker : public Ticker {
-  public:
-    bool running = false;
-    void start(std::function<void()>) override { running = true; }
-    void stop() override { running = false; }
-};
-
-std::vector<std::string> keysOf(const NotificationContent& content) {
-    std::vector<std::string> keys;
-    for (const auto& action : content.actions)
-        keys.push_back(action.key);
-    return keys;
-}
-
-class APause : public ::testing::Test {
-  protected:
-    PauseRequest alex(std::vector<std::int64_t> ids = {1}) {
-        return {.contact = "Alex",
-                .day_count = 14,
-                .reasons = {"He only writes when he's bored.", "October. The drive home."},
-                .held_ids = std::move(ids),
-                .seconds = 3,
-                .app_name = "Signal"};
-    }
-    Notifier::Handle handle() const { return notifier.posts.front().first; }
-    const NotificationContent& now() { return notifier.showing.at(handle()); }
-    void countDown(int seconds) {
-        for (int i = 0; i < seconds; ++i)
-            presenter.tick();
-    }
-
-    FakeNotifier notifier;
-    FakeTicker ticker;
-    std::vector<PauseChoice> choices;
-    std::vector<std::string> launched;
-    PausePresenter presenter{notifier, ticker,
-                             [this](const PauseChoice& c) { choices.push_back(c); },
-                             [this](const std::string& entry) { launched.push_back(entry); }};
-};
 
 TEST_F(APause, PostsOneNotificationWithTitleDayCountReasonAndCountdown) {
     ASSERT_TRUE(presenter.open(alex()));
@@ -424,41 +339,6 @@ TEST_F(APause, NudgesCalmlyWithLowUrgencyAndTransient) {
     EXPECT_EQ(notifier.last().urgency, Urgency::Low);
     EXPECT_TRUE(notifier.last().transient);
     EXPECT_TRUE(notifier.last().actions.empty());
-}
-
-class AReachingOutPause : public APause {
-  protected:
-    ReachRequest reach(ReachRequest::Kind kind) {
-        return {.kind = kind,
-                .unit = "app-signal-1.scope",
-                .app = "Signal",
-                .app_id = "signal",
-                .contact = "Alex",
-                .seconds = 3,
-                .frozen = true};
-    }
-    std::vector<ReachChoice> answers;
-    void SetUp() override {
-        presenter.setReachCallback([this](const ReachChoice& c) { answers.push_back(c); });
-    }
-};
-
-TEST_F(AReachingOutPause, IsABreathNotAnAlarmAndStaysUntilAnswered) {
-    for (auto kind : {ReachRequest::Kind::App, ReachRequest::Kind::IncomingCall,
-                      ReachRequest::Kind::OutgoingCall}) {
-        presenter.openReach(reach(kind));
-        EXPECT_EQ(notifier.last().urgency, Urgency::Normal);
-        EXPECT_TRUE(notifier.last().until_closed);
-        presenter.closeReach("app-signal-1.scope");
-    }
-}
-
-TEST_F(AReachingOutPause, LetsAFrozenAppThroughWhenTheServerRefusesThePauseLater) {
-    presenter.openReach(reach(ReachRequest::Kind::App));
-    notifier.fail(notifier.posts.back().first);
-    ASSERT_EQ(answers.size(), 1u);
-    EXPECT_EQ(answers[0].which, ReachChoice::Which::LetThrough);
-    EXPECT_FALSE(presenter.isReaching("app-signal-1.scope"));
 }
 
 TEST(AGlibTicker, CallsBackOnTheMainLoopUntilStopped) {
