@@ -156,11 +156,16 @@ void Keeper::onChoice(const PauseChoice& choice) {
     auto now = config::momentNow().utc;
     static constexpr const char* kWhich[] = {"read", "later", "let-go", "closed"};
     // Facts only, as for an intervention: who, and which answer (never the messages).
-    log::write(log::Priority::Info, "The pause was answered.",
+    const bool chosen = choice.which != PauseChoice::Which::ClosedWithoutChoice;
+    log::write(log::Priority::Info,
+               chosen ? log::Literal("The pause was answered.")
+                      : log::Literal("The pause ended without a choice."),
                {.contact = choice.contact,
                 .action = kWhich[static_cast<int>(choice.which)],
                 .kind = "pause"});
     for (std::int64_t id : choice.held_ids) {
+        // Decided meanwhile elsewhere (let go from the command line): that choice stands.
+        if (!isWaiting(store_->heldById(id).value.value_or(std::nullopt))) continue;
         switch (choice.which) {
             case PauseChoice::Which::ReadIt:
                 readIt(id);
@@ -171,9 +176,12 @@ void Keeper::onChoice(const PauseChoice& choice) {
                 (void)store_->recordChoice(id, Choice::LetGo, now);
                 break;
             case PauseChoice::Which::Later:
-            case PauseChoice::Which::ClosedWithoutChoice:
                 (void)store_->markLater(id);
                 (void)store_->recordChoice(id, Choice::Later, now);
+                break;
+            case PauseChoice::Which::ClosedWithoutChoice:
+                // Not "later": the person chose nothing. It waits as it did, for the next digest.
+                (void)store_->recordChoice(id, Choice::Expired, now);
                 break;
         }
     }
@@ -401,6 +409,7 @@ bool Keeper::letGo(std::int64_t id) {
     auto now = config::momentNow().utc;
     if (!store_->letGo(id, now)) return false;
     (void)store_->recordChoice(id, Choice::LetGo, now);
+    pause_->withdraw((*found)->contact, id);  // decided: its pause no longer offers it
     return true;
 }
 

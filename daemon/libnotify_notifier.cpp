@@ -3,22 +3,14 @@
 
 #include <gio/gdesktopappinfo.h>
 #include <gio/gio.h>
-#include <libnotify/notify.h>
 
-#include <cstring>
+#include <functional>
 
 #include "daemon/log.hpp"
 
 namespace nocontact::daemon {
 
 namespace {
-
-// The key under which each NotifyNotification carries its Handle.
-constexpr const char* kHandleKey = "nocontact-handle";
-
-Notifier::Handle handleOf(NotifyNotification* n) {
-    return GPOINTER_TO_SIZE(g_object_get_data(G_OBJECT(n), kHandleKey));
-}
 
 void logError(log::Literal what, GError* error) {
     log::detail(log::Priority::Warning, what, error ? error->message : "unknown error");
@@ -27,119 +19,87 @@ void logError(log::Literal what, GError* error) {
 
 }  // namespace
 
-LibnotifyNotifier::LibnotifyNotifier(const std::string& app_name) {
-    if (!notify_is_initted()) notify_init(app_name.c_str());
+LibnotifyNotifier::LibnotifyNotifier(const std::string& app_name)
+    : worker_(app_name, [this](const NotifyEvent& event) { onEvent(event); }) {
+    askCapabilities();
 }
 
-LibnotifyNotifier::~LibnotifyNotifier() {
-    while (!shown_.empty())
-        forget(shown_.begin()->first);
-}
+LibnotifyNotifier::~LibnotifyNotifier() = default;
 
 Notifier::Capabilities LibnotifyNotifier::capabilities() {
-    if (capabilities_) return *capabilities_;
-    Capabilities caps;
-    GList* list = notify_get_server_caps();
-    for (GList* l = list; l != nullptr; l = l->next) {
-        const char* cap = static_cast<const char*>(l->data);
-        if (std::strcmp(cap, "actions") == 0) caps.actions = true;
-        if (std::strcmp(cap, "body-markup") == 0) caps.body_markup = true;
-    }
-    g_list_free_full(list, g_free);
-    capabilities_ = caps;
-    return caps;
+    if (!caps_known_) askCapabilities();
+    return caps_;
+}
+
+void LibnotifyNotifier::forgetCapabilities() {
+    caps_known_ = false;  // the last answer stays the best guess until the new one
+    askCapabilities();
+}
+
+void LibnotifyNotifier::askCapabilities() {
+    if (asking_) return;
+    asking_ = true;
+    worker_.push({.kind = NotifyOp::Kind::Capabilities});
 }
 
 Notifier::Handle LibnotifyNotifier::post(const NotificationContent& content) {
-    NotifyNotification* n = notify_notification_new(content.summary.c_str(), nullptr, nullptr);
-    Handle handle = next_handle_++;
-    g_object_set_data(G_OBJECT(n), kHandleKey, GSIZE_TO_POINTER(handle));
-    g_signal_connect(n, "closed", G_CALLBACK(&LibnotifyNotifier::onClosed), this);
-    fill(n, content);
-    if (!show(n)) {
-        g_signal_handlers_disconnect_by_data(n, this);
-        g_object_unref(n);
-        return 0;
-    }
-    shown_[handle] = n;
+    const Handle handle = next_handle_++;
+    live_.insert(handle);
+    worker_.push({.kind = NotifyOp::Kind::Post, .handle = handle, .content = content});
     return handle;
 }
 
 bool LibnotifyNotifier::update(Handle handle, const NotificationContent& content) {
-    auto it = shown_.find(handle);
-    if (it == shown_.end()) return false;
-    fill(it->second, content);
-    return show(it->second);
+    if (live_.count(handle) == 0) return false;
+    worker_.push({.kind = NotifyOp::Kind::Update, .handle = handle, .content = content});
+    return true;
 }
 
 void LibnotifyNotifier::close(Handle handle) {
-    auto it = shown_.find(handle);
-    if (it == shown_.end()) return;
-    GError* error = nullptr;
-    if (!notify_notification_close(it->second, &error))
-        logError("could not close our own notification", error);
-    forget(handle);
+    if (live_.erase(handle) == 0) return;
+    worker_.push({.kind = NotifyOp::Kind::Close, .handle = handle});
 }
 
-void LibnotifyNotifier::setCallbacks(ActionCallback on_action, ClosedCallback on_closed) {
+void LibnotifyNotifier::setCallbacks(ActionCallback on_action, ClosedCallback on_closed,
+                                     FailedCallback on_failed) {
     on_action_ = std::move(on_action);
     on_closed_ = std::move(on_closed);
+    on_failed_ = std::move(on_failed);
 }
 
-// Sets everything a Notify call carries; actions and hints are replaced, not added to.
-void LibnotifyNotifier::fill(NotifyNotification* n, const NotificationContent& content) {
-    if (!content.app_name.empty()) notify_notification_set_app_name(n, content.app_name.c_str());
-    notify_notification_clear_actions(n);
-    for (const auto& action : content.actions)
-        notify_notification_add_action(n, action.key.c_str(), action.label.c_str(),
-                                       &LibnotifyNotifier::onAction, this, nullptr);
-    notify_notification_clear_hints(n);  // first: update() puts the icon back as a hint
-    notify_notification_update(n, content.summary.c_str(),
-                               content.body.empty() ? nullptr : content.body.c_str(),
-                               content.app_icon.empty() ? nullptr : content.app_icon.c_str());
-    notify_notification_set_urgency(n, static_cast<NotifyUrgency>(content.urgency));
-    if (content.value) notify_notification_set_hint_int32(n, "value", *content.value);
-    if (content.transient)
-        notify_notification_set_hint(n, "transient", g_variant_new_boolean(TRUE));
-    if (!content.desktop_entry.empty())
-        notify_notification_set_hint_string(n, "desktop-entry", content.desktop_entry.c_str());
-    if (!content.category.empty()) notify_notification_set_category(n, content.category.c_str());
-}
-
-bool LibnotifyNotifier::show(NotifyNotification* n) {
-    GError* error = nullptr;
-    if (notify_notification_show(n, &error)) return true;
-    logError("the notification server did not take our notification", error);
-    return false;
-}
-
-// Drops our reference; libnotify's own signal connection goes with the object.
-void LibnotifyNotifier::forget(Handle handle) {
-    auto it = shown_.find(handle);
-    if (it == shown_.end()) return;
-    g_signal_handlers_disconnect_by_data(it->second, this);
-    g_object_unref(it->second);
-    shown_.erase(it);
-}
-
-void LibnotifyNotifier::onAction(NotifyNotification* n, char* action, void* self) {
-    auto* notifier = static_cast<LibnotifyNotifier*>(self);
-    Handle handle = handleOf(n);
-    if (notifier->shown_.count(handle) == 0 || !notifier->on_action_) return;
-    // libnotify still uses `n` after this returns, and the callback may close and unref it.
-    g_object_ref(n);
-    notifier->on_action_(handle, action ? action : "");
-    g_object_unref(n);
-}
-
-void LibnotifyNotifier::onClosed(NotifyNotification* n, void* self) {
-    auto* notifier = static_cast<LibnotifyNotifier*>(self);
-    Handle handle = handleOf(n);
-    if (notifier->shown_.count(handle) == 0) return;
-    auto reason = static_cast<CloseReason>(notify_notification_get_closed_reason(n));
-    auto on_closed = notifier->on_closed_;  // a copy: the call may replace the callbacks
-    notifier->forget(handle);
-    if (on_closed) on_closed(handle, reason);
+// Runs on the loop; each callback is called through a copy, as it may replace the callbacks.
+// What concerns a handle we closed meanwhile is old news, and dropped: a
+// button pressed on a pause that was already answered elsewhere does nothing.
+void LibnotifyNotifier::onEvent(const NotifyEvent& event) {
+    using Kind = NotifyEvent::Kind;
+    const bool live = live_.count(event.handle) > 0;
+    switch (event.kind) {
+        case Kind::Action:
+            if (live && on_action_)
+                std::invoke(ActionCallback{on_action_}, event.handle, event.text);
+            return;
+        case Kind::Closed:
+            live_.erase(event.handle);
+            if (live && on_closed_)
+                std::invoke(ClosedCallback{on_closed_}, event.handle, event.reason);
+            return;
+        case Kind::Failed:
+            log::detail(log::Priority::Warning,
+                        "the notification server did not take our notification", event.text);
+            if (live && on_failed_) std::invoke(FailedCallback{on_failed_}, event.handle);
+            return;
+        case Kind::CloseFailed:
+            log::detail(log::Priority::Warning, "could not close our own notification", event.text);
+            return;
+        case Kind::Capabilities:
+            caps_ = event.caps;
+            caps_known_ = true;
+            asking_ = false;
+            return;
+        case Kind::CapabilitiesUnknown:
+            asking_ = false;  // asked again when next needed
+            return;
+    }
 }
 
 namespace {

@@ -1,58 +1,55 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <map>
-#include <optional>
+#include <set>
 #include <string>
 
+#include "daemon/libnotify_worker.hpp"
 #include "daemon/notifier.hpp"
 
-typedef struct _NotifyNotification NotifyNotification;
-
-// The Notifier port on libnotify, driven by the thread-default GLib main context (action and
-// close signals arrive through it).
-//
-// Cost: libnotify 0.8 has no asynchronous API. notify_notification_show(), _close() and
-// notify_get_server_caps() are synchronous D-Bus calls (g_dbus_proxy_call_sync): each blocks
-// the loop for one local round trip to the notification server (~100 µs on an idle desktop,
-// longer if the server is busy). That is acceptable for a pause shown after a human-scale event
-// and updated once a second, but these calls must stay off the hot path (deciding on and
-// withholding a notification), and a server that hangs blocks the loop up to libnotify's
-// D-Bus timeout.
+// The Notifier port on libnotify. Every call returns at once: the talking to the server happens on
+// a LibnotifyWorker's thread, and actions, closes and failures come back on the thread-default
+// GLib main context of the caller (the daemon's loop), which a hung server therefore never
+// blocks. Handles are given out here, before the server has answered.
 namespace nocontact::daemon {
 
 class LibnotifyNotifier : public Notifier {
   public:
-    // Calls notify_init(app_name) unless libnotify is already initialised. libnotify keeps one
-    // D-Bus proxy for the whole process, on the session bus.
+    // Starts the worker, which asks for the server's capabilities at once.
     explicit LibnotifyNotifier(const std::string& app_name);
-    // Forgets (does not close) every notification still showing; leaves libnotify initialised.
+    // Stops the worker (see ~LibnotifyWorker): nothing more is reported.
     ~LibnotifyNotifier() override;
     LibnotifyNotifier(const LibnotifyNotifier&) = delete;
     LibnotifyNotifier& operator=(const LibnotifyNotifier&) = delete;
 
-    // Asked once (a blocking call) and cached until forgetCapabilities().
+    // The server's capabilities as last answered. Until the first answer: buttons, and no
+    // markup (what the servers nocontact knows do or tolerate); a countdown shown meanwhile is
+    // drawn again each second, with the answer once it is there.
     Capabilities capabilities() override;
     Handle post(const NotificationContent& content) override;
     bool update(Handle handle, const NotificationContent& content) override;
     void close(Handle handle) override;
-    void setCallbacks(ActionCallback on_action, ClosedCallback on_closed) override;
+    void setCallbacks(ActionCallback on_action, ClosedCallback on_closed,
+                      FailedCallback on_failed) override;
 
-    // The server changed (it restarted, or another took its name): ask it again next time.
-    void forgetCapabilities() { capabilities_.reset(); }
+    // The server changed (it restarted, or another took its name): ask it again.
+    void forgetCapabilities();
+    // True once the server has said what it can do.
+    bool knowsCapabilities() const { return caps_known_; }
 
   private:
-    static void onAction(NotifyNotification* n, char* action, void* self);
-    static void onClosed(NotifyNotification* n, void* self);
-    void fill(NotifyNotification* n, const NotificationContent& content);
-    bool show(NotifyNotification* n);
-    void forget(Handle handle);
+    void askCapabilities();
+    void onEvent(const NotifyEvent& event);
 
-    std::map<Handle, NotifyNotification*> shown_;
+    std::set<Handle> live_;  // posted, and neither closed by us nor by the server
     Handle next_handle_ = 1;
-    std::optional<Capabilities> capabilities_;
+    Capabilities caps_{.actions = true, .body_markup = false};
+    bool caps_known_ = false;
+    bool asking_ = false;  // a question about capabilities waits for its answer
     ActionCallback on_action_;
     ClosedCallback on_closed_;
+    FailedCallback on_failed_;
+    LibnotifyWorker worker_;  // last: it stops before what it reports to goes
 };
 
 // Starts the app whose desktop entry id is `desktop_entry` (without ".desktop"), as a click on

@@ -9,7 +9,8 @@
 
 // The port through which nocontactd shows its own notifications (the pause, a re-posted message,
 // a nudge). The daemon talks to it; LibnotifyNotifier implements it on libnotify, and tests put a
-// fake in its place.
+// fake in its place. An implementation may be asynchronous: post() and update() may return
+// before the server has answered, and report a failure later through the FailedCallback.
 namespace nocontact::daemon {
 
 // The freedesktop urgency levels, as the "urgency" hint carries them.
@@ -34,6 +35,9 @@ struct NotificationContent {
     std::vector<NotificationAction> actions{};
     std::optional<int> value{};  // the "value" hint: progress 0..100
     bool transient = false;      // the "transient" hint: not kept in the server's history
+    // Expire timeout 0 and the "resident" hint: it stays until it is answered or closed, where
+    // the server allows (some servers still time everything out, or drop it after an action).
+    bool until_closed = false;
     Urgency urgency = Urgency::Normal;
     std::string desktop_entry{};  // the "desktop-entry" hint, without ".desktop"; empty: none
     std::string category{};       // the "category" hint; empty: none
@@ -45,6 +49,7 @@ class Notifier {
     using Handle = std::uint64_t;
     using ActionCallback = std::function<void(Handle, const std::string& action_key)>;
     using ClosedCallback = std::function<void(Handle, CloseReason)>;
+    using FailedCallback = std::function<void(Handle)>;
 
     // What the notification server can do (GetCapabilities).
     struct Capabilities {
@@ -60,15 +65,19 @@ class Notifier {
     // Shows a new notification. Returns its handle, or 0 if the server could not be reached.
     virtual Handle post(const NotificationContent& content) = 0;
 
-    // Replaces what `handle` shows, in place (same server id). False if it is gone or failed.
+    // Replaces what `handle` shows, in place (same server id); a handle whose post failed is
+    // posted again. False if it is gone (closed) or failed.
     virtual bool update(Handle handle, const NotificationContent& content) = 0;
 
     // Closes `handle` and forgets it. Its ClosedCallback is not called for this.
     virtual void close(Handle handle) = 0;
 
-    // Where button presses and closes are reported, once per notifier. A notification is
-    // forgotten after its ClosedCallback ran.
-    virtual void setCallbacks(ActionCallback on_action, ClosedCallback on_closed) = 0;
+    // Where button presses, closes and failures are reported, once per notifier. A notification
+    // is forgotten after its ClosedCallback ran. The FailedCallback says the server did not take
+    // a post or an update (it is unreachable, or gave up waiting); the handle stays valid until
+    // closed.
+    virtual void setCallbacks(ActionCallback on_action, ClosedCallback on_closed,
+                              FailedCallback on_failed) = 0;
 };
 
 }  // namespace nocontact::daemon

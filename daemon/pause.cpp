@@ -77,12 +77,13 @@ PausePresenter::PausePresenter(Notifier& notifier, Ticker& ticker, ChoiceCallbac
       launch_(std::move(launch)) {
     notifier_.setCallbacks(
         [this](Notifier::Handle handle, const std::string& key) { onAction(handle, key); },
-        [this](Notifier::Handle handle, CloseReason) { onClosed(handle); });
+        [this](Notifier::Handle handle, CloseReason) { onClosed(handle); },
+        [this](Notifier::Handle handle) { onFailed(handle); });
 }
 
 PausePresenter::~PausePresenter() {
     ticker_.stop();
-    notifier_.setCallbacks({}, {});
+    notifier_.setCallbacks({}, {}, {});
 }
 
 bool PausePresenter::open(const PauseRequest& request) {
@@ -124,8 +125,7 @@ void PausePresenter::tick() {
     tickReaches();
     std::vector<std::string> due;
     for (const auto& [contact, pause] : pauses_)
-        if (pause.elapsed < pause.request.seconds || pause.reshow_tries > 0 || pause.stale)
-            due.push_back(contact);
+        if (pause.elapsed < pause.request.seconds || pause.stale) due.push_back(contact);
     for (const auto& contact : due) {
         auto it = pauses_.find(contact);
         if (it == pauses_.end()) continue;
@@ -136,22 +136,41 @@ void PausePresenter::tick() {
     updateTicker();
 }
 
-// Updates the pause in place; a pause the server lost (it restarted) counts as closed.
+// Updates the pause in place (a Notifier may tell of a failure now, or later through onFailed).
 void PausePresenter::show(const std::string& contact, Pause& pause) {
-    if (notifier_.update(pause.handle, contentOf(pause, notifier_.capabilities()))) {
-        pause.reshow_tries = 0;
+    if (!notifier_.update(pause.handle, contentOf(pause, notifier_.capabilities())))
+        failed(contact);
+}
+
+// The server did not take the pause. Just after a server change it is tried again a second
+// later, a few times; otherwise the pause ends. Nothing was chosen, so nothing is reported: its
+// messages stay kept as they were, for the next digest or `nocontactctl read`.
+void PausePresenter::failed(const std::string& contact) {
+    auto it = pauses_.find(contact);
+    if (it == pauses_.end()) return;
+    Pause& pause = it->second;
+    if (pause.reshow_tries > 0 && --pause.reshow_tries > 0) {
+        pause.stale = true;  // again next second
+        updateTicker();
         return;
     }
-    if (pause.reshow_tries > 0 && --pause.reshow_tries > 0) return;  // again next second
-    choose(contact, PauseChoice::Which::ClosedWithoutChoice, false);
+    log::write(log::Priority::Warning, "the pause could not be shown",
+               {.contact = contact, .action = "pause"});
+    Notifier::Handle handle = pause.handle;
+    pauses_.erase(it);
+    notifier_.close(handle);
+    updateTicker();
 }
 
 NotificationContent PausePresenter::contentOf(const Pause& pause,
                                               Notifier::Capabilities caps) const {
+    // It stays until the person chooses, where the server allows: a pause that times out
+    // leaves the choice unmade.
     NotificationContent content{
         .app_name = kPauseAppName,
         .summary = strings::pauseTitle(pause.request.contact, pause.messages),
-        .body = bodyOf(pause, caps)};
+        .body = bodyOf(pause, caps),
+        .until_closed = true};
     int seconds = std::max(pause.request.seconds, 1);
     content.value = std::min(pause.elapsed, seconds) * kFullProgress / seconds;
     if (!caps.actions) return content;
@@ -206,6 +225,13 @@ void PausePresenter::onAction(Notifier::Handle handle, const std::string& key) {
         choose(*contact, PauseChoice::Which::Later, true);
 }
 
+void PausePresenter::onFailed(Notifier::Handle handle) {
+    if (onReachFailed(handle)) return;
+    if (const std::string* contact = contactOf(handle)) return failed(std::string(*contact));
+    reposted_.erase(handle);  // a repost or a nudge that did not show: not tried again
+    notifier_.close(handle);
+}
+
 void PausePresenter::onClosed(Notifier::Handle handle) {
     if (onReachClosed(handle)) return;
     if (reposted_.erase(handle) > 0) return;
@@ -237,11 +263,9 @@ void PausePresenter::updateTicker() {
     auto counts = [](const auto& entry) {
         return entry.second.elapsed < entry.second.request.seconds;
     };
-    auto retries = [](const auto& entry) {
-        return entry.second.reshow_tries > 0 || entry.second.stale;
-    };
+    auto stale = [](const auto& entry) { return entry.second.stale; };
     bool counting = std::any_of(pauses_.begin(), pauses_.end(), counts) ||
-                    std::any_of(pauses_.begin(), pauses_.end(), retries) ||
+                    std::any_of(pauses_.begin(), pauses_.end(), stale) ||
                     std::any_of(reaches_.begin(), reaches_.end(), counts);
     if (counting == ticking_) return;
     ticking_ = counting;
@@ -285,6 +309,19 @@ void PausePresenter::dismiss(const std::string& contact) {
     Notifier::Handle handle = it->second.handle;
     pauses_.erase(it);
     notifier_.close(handle);
+    updateTicker();
+}
+
+void PausePresenter::withdraw(const std::string& contact, std::int64_t held_id) {
+    auto it = pauses_.find(contact);
+    if (it == pauses_.end()) return;
+    auto& ids = it->second.request.held_ids;
+    auto found = std::find(ids.begin(), ids.end(), held_id);
+    if (found == ids.end()) return;
+    ids.erase(found);
+    if (ids.empty()) return dismiss(contact);
+    it->second.messages = ids.size();
+    it->second.stale = true;  // the new count from the next second, as for a message folded in
     updateTicker();
 }
 

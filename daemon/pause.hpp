@@ -33,7 +33,8 @@ struct RepostMessage {
 };
 
 struct PauseChoice {
-    // ClosedWithoutChoice counts as Later; it is kept apart so the journal can tell.
+    // ClosedWithoutChoice: the server (or the person, without a button) closed it. Nothing was
+    // chosen; the messages wait as before.
     enum class Which { ReadIt, Later, LetGo, ClosedWithoutChoice };
     std::string contact;
     std::vector<std::int64_t> held_ids;
@@ -113,7 +114,8 @@ class PausePresenter {
 
     // Shows a pause for request.contact, or folds the request into the one already open for
     // that contact ("3 messages"). False when the server could not be reached: nothing is open
-    // then, and the messages simply stay held.
+    // then, and the messages simply stay held. The same holds when the server refuses it later
+    // (an asynchronous Notifier): the pause ends, and no choice is reported.
     bool open(const PauseRequest& request);
 
     // One second has passed: every counting pause counts down and is updated in place.
@@ -131,6 +133,10 @@ class PausePresenter {
 
     // Closes the contact's pause without reporting a choice (e.g. read through the CLI).
     void dismiss(const std::string& contact);
+    // A message of the contact's pause was decided elsewhere (let go from the command line):
+    // the pause no longer stands for it. A pause left with none closes without reporting a
+    // choice; otherwise it shows the new count from the next second.
+    void withdraw(const std::string& contact, std::int64_t held_id);
 
     // A new notification server has forgotten what the last one showed: every open pause is
     // posted to it again, as it stands (countdown, buttons).
@@ -155,9 +161,9 @@ class PausePresenter {
         std::string reason{};
         int elapsed = 0;
         // Tries left to show it on a server that just took the name (libnotify may still be
-        // talking to the one that left for a moment); one a second.
+        // talking to the one that left for a moment); one a second, after each failure.
         int reshow_tries = 0;
-        bool stale = false;  // messages folded in since it was last shown
+        bool stale = false;  // changed (messages folded in, a failed try) since last shown
     };
 
     NotificationContent contentOf(const Pause& pause, Notifier::Capabilities caps) const;
@@ -167,6 +173,8 @@ class PausePresenter {
     void show(const std::string& contact, Pause& pause);
     void onAction(Notifier::Handle handle, const std::string& key);
     void onClosed(Notifier::Handle handle);
+    void onFailed(Notifier::Handle handle);
+    void failed(const std::string& contact);
     void choose(const std::string& contact, PauseChoice::Which which, bool close);
     const std::string* contactOf(Notifier::Handle handle) const;
     void updateTicker();
@@ -182,6 +190,8 @@ class PausePresenter {
     bool showReach(Reach& reach, bool fresh);
     bool onReachAction(Notifier::Handle handle, const std::string& key);
     bool onReachClosed(Notifier::Handle handle);
+    bool onReachFailed(Notifier::Handle handle);
+    void reachFailed(const std::string& unit);
     void answerReach(const std::string& unit, ReachChoice::Which which);
     void tickReaches();
 

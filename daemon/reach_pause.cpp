@@ -68,12 +68,13 @@ NotificationContent PausePresenter::reachContent(const Reach& reach,
     bool done = reach.elapsed >= request.seconds;
     lines.push_back(text(done ? words.ready : words.countdown));
     if (request.frozen) lines.push_back(text(strings::reachWaiting(request.app)));
+    // Normal urgency, as every pause: a breath, not an alarm. It stays until answered where the
+    // server allows (an app may be waiting, frozen, for the answer).
     NotificationContent content{.app_name = kPauseAppName,
                                 .summary = words.title,
                                 .body = {},
-                                .urgency = request.frozen || request.kind != ReachRequest::Kind::App
-                                               ? Urgency::Critical
-                                               : Urgency::Normal};
+                                .until_closed = true,
+                                .urgency = Urgency::Normal};
     for (const auto& line : lines)
         content.body += (content.body.empty() ? "" : "\n") + line;
     int seconds = std::max(request.seconds, 1);
@@ -97,9 +98,25 @@ bool PausePresenter::showReach(Reach& reach, bool fresh) {
         shown = notifier_.update(reach.handle, content);
     }
     if (shown) return true;
+    reachFailed(std::string(reach.request.unit));
+    return false;
+}
+
+// The pause cannot be shown (now, or as a Notifier reports later): a frozen app is let through.
+void PausePresenter::reachFailed(const std::string& unit) {
+    auto it = reaches_.find(unit);
+    if (it == reaches_.end()) return;
     log::write(log::Priority::Warning, "the pause before an app could not be shown",
-               {.contact = reach.request.contact, .action = "pause-before-use"});
-    answerReach(std::string(reach.request.unit), ReachChoice::Which::LetThrough);
+               {.contact = it->second.request.contact, .action = "pause-before-use"});
+    answerReach(unit, ReachChoice::Which::LetThrough);
+}
+
+bool PausePresenter::onReachFailed(Notifier::Handle handle) {
+    for (const auto& [unit, reach] : reaches_) {
+        if (reach.handle != handle) continue;
+        reachFailed(std::string(unit));  // a copy: answerReach erases the entry
+        return true;
+    }
     return false;
 }
 

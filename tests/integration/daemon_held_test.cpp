@@ -437,6 +437,12 @@ TEST_F(DaemonReaching, FreezesTheAppDuringThePauseAndClosesItWhenLetGo) {
     EXPECT_NE(shown.body.find("good reasons"), std::string::npos) << shown.body;
     EXPECT_NE(shown.body.find("Signal waits until you choose"), std::string::npos) << shown.body;
     EXPECT_EQ(labels("Signal"), std::vector<std::string>{"Let it go"}) << "Open anyway comes later";
+    for (const auto& call : server_->calls()) {
+        if (call.summary.find("You're opening Signal") == std::string::npos) continue;
+        EXPECT_EQ(call.hints.count("urgency") ? call.hints.at("urgency") : "", "1")
+            << "normal urgency: a breath, not an alarm";
+        EXPECT_EQ(call.expire_timeout, 0) << "it stays while Signal waits";
+    }
 
     server_->emitActionInvoked(id, "let-go");
     ASSERT_TRUE(waitFor([&] { return !calls("StopUnit").empty(); }));

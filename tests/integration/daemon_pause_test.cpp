@@ -86,12 +86,12 @@ TEST_F(DaemonPause, BringsTheMessageBackAsItWasWhenThePersonReadsItAfterThePause
     EXPECT_TRUE(waitFor([&] { return field<std::uint32_t>(status(), "withheld") == 1; }));
 }
 
-TEST_F(DaemonPause, KeepsTheMessageForLaterWhenThePauseIsClosedWithoutAChoice) {
+TEST_F(DaemonPause, KeepsTheMessageWaitingWhenThePauseIsClosedWithoutAChoice) {
     ASSERT_NO_FATAL_FAILURE(startDaemon(kShortPausePolicy));
     ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "one for later"))));
     ASSERT_TRUE(waitFor([&] { return pauseId() != 0 && held() == 1; }));
     server_->emitClosed(pauseId(), 2);  // dismissed by the person
-    // Still waiting (as "later"), and the daemon is still well.
+    // Still waiting (as it was: nothing was chosen), and the daemon is still well.
     ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "a barrier after the close"))));
     EXPECT_EQ(held(), 2u);
 }

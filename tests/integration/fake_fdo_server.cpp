@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace nocontact::testing {
 
@@ -176,6 +177,7 @@ void FakeFdoServer::resume() {
 }
 
 void FakeFdoServer::disconnect() {
+    hang(false);
     source_.reset();
     vtable_slot_ = sd_bus_slot_unref(vtable_slot_);
     if (bus_) {
@@ -188,6 +190,35 @@ void FakeFdoServer::restart() {
     disconnect();
     shown_.clear();  // a restarted server has forgotten what it showed
     connect();
+}
+
+void FakeFdoServer::hang(bool hanging) {
+    hanging_ = hanging;
+    if (hanging) return;
+    for (sd_bus_message* reply : std::exchange(unanswered_, {}))
+        answer(reply);
+}
+
+int FakeFdoServer::answer(sd_bus_message* reply) {
+    if (hanging_) {
+        unanswered_.push_back(reply);
+        return 1;
+    }
+    int r = sd_bus_send(nullptr, reply, nullptr);
+    sd_bus_message_unref(reply);
+    return r < 0 ? r : 1;
+}
+
+template <typename... Values>
+int FakeFdoServer::reply(sd_bus_message* m, const char* types, Values... values) {
+    sd_bus_message* message = nullptr;
+    int r = sd_bus_message_new_method_return(m, &message);
+    if (r >= 0 && types[0] != '\0') r = sd_bus_message_append(message, types, values...);
+    if (r < 0) {
+        sd_bus_message_unref(message);
+        return r;
+    }
+    return answer(message);
 }
 
 void FakeFdoServer::emitClosed(std::uint32_t id, std::uint32_t reason) {
@@ -207,6 +238,7 @@ int FakeFdoServer::onNotify(sd_bus_message* m, void* userdata, sd_bus_error*) {
     int r = sd_bus_message_read(m, "susss", &app, &call.id, &icon, &summary, &body);
     if (r >= 0) r = readStrings(m, call.actions);
     if (r >= 0) r = readHints(m, call.hints);
+    if (r >= 0) r = sd_bus_message_read(m, "i", &call.expire_timeout);
     if (r < 0) return r;
     call.app_name = app;
     call.summary = summary;
@@ -218,7 +250,7 @@ int FakeFdoServer::onNotify(sd_bus_message* m, void* userdata, sd_bus_error*) {
     std::string owner = it != self->shown_.end() ? it->second.sender : call.sender;
     self->shown_[id] = Shown{owner, call.summary, call.body};
     self->calls_.push_back(std::move(call));
-    return sd_bus_reply_method_return(m, "u", id);
+    return self->reply(m, "u", id);
 }
 
 int FakeFdoServer::onClose(sd_bus_message* m, void* userdata, sd_bus_error* e) {
@@ -235,7 +267,7 @@ int FakeFdoServer::onClose(sd_bus_message* m, void* userdata, sd_bus_error* e) {
         self->shown_.erase(it);
         self->emitClosed(call.id, 3);  // 3: closed by a call to CloseNotification
     }
-    return sd_bus_reply_method_return(m, "");
+    return self->reply(m, "");
 }
 
 int FakeFdoServer::onCapabilities(sd_bus_message* m, void* userdata, sd_bus_error*) {
@@ -247,16 +279,15 @@ int FakeFdoServer::onCapabilities(sd_bus_message* m, void* userdata, sd_bus_erro
     for (const auto& cap : self->capabilities_)
         if (r >= 0) r = sd_bus_message_append_basic(reply, 's', cap.c_str());
     if (r >= 0) r = sd_bus_message_close_container(reply);
-    if (r >= 0) r = sd_bus_send(nullptr, reply, nullptr);
+    if (r >= 0) return self->answer(reply);
     sd_bus_message_unref(reply);
-    return r < 0 ? r : 1;
+    return r;
 }
 
 int FakeFdoServer::onInfo(sd_bus_message* m, void* userdata, sd_bus_error*) {
     auto* self = static_cast<FakeFdoServer*>(userdata);
     self->calls_.push_back(called("GetServerInformation", m));
-    return sd_bus_reply_method_return(m, "ssss", self->server_name_.c_str(), "nocontact-tests",
-                                      "1.0", "1.2");
+    return self->reply(m, "ssss", self->server_name_.c_str(), "nocontact-tests", "1.0", "1.2");
 }
 
 }  // namespace nocontact::testing

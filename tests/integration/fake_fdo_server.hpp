@@ -52,6 +52,7 @@ class FakeFdoServer {
         std::string app_name, summary, body;
         std::map<std::string, std::string> hints;  // s, b, y, u, i values as text
         std::vector<std::string> actions;          // Notify: key, label, key, label, ...
+        std::int32_t expire_timeout = -1;          // Notify: ms; 0 never, -1 the server's own
     };
     struct Shown {
         std::string sender, summary, body;
@@ -75,6 +76,9 @@ class FakeFdoServer {
     // As a server under `kill -STOP`: reads nothing (calls queue up on the bus) until resumed.
     void stop() { source_.reset(); }
     void resume();
+    // While hanging, calls are taken and recorded as they come, but not answered, as by a server
+    // that is stopped (kill -STOP) or stuck; hang(false) sends every answer kept, in order.
+    void hang(bool hanging);
     void emitClosed(std::uint32_t id, std::uint32_t reason);
     // As when a person presses a button (`action` "default": clicks the notification).
     void emitActionInvoked(std::uint32_t id, const std::string& action);
@@ -86,6 +90,11 @@ class FakeFdoServer {
     static int onClose(sd_bus_message* m, void* userdata, sd_bus_error* e);
     static int onCapabilities(sd_bus_message* m, void* userdata, sd_bus_error* e);
     static int onInfo(sd_bus_message* m, void* userdata, sd_bus_error* e);
+    // Sends `reply` (taking its reference), or keeps it while hanging.
+    int answer(sd_bus_message* reply);
+    // Answers `m` with `types` and the values after them (answer()).
+    template <typename... Values>
+    int reply(sd_bus_message* m, const char* types, Values... values);
 
     std::string address_;
     std::string server_name_;
@@ -96,6 +105,8 @@ class FakeFdoServer {
     std::map<std::uint32_t, Shown> shown_;
     std::uint32_t next_id_ = 1;
     bool refuse_foreign_close_ = false;
+    bool hanging_ = false;
+    std::vector<sd_bus_message*> unanswered_;
     std::vector<std::string> capabilities_{"body", "actions", "persistence"};
 };
 

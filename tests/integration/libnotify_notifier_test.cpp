@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // LibnotifyNotifier, the real libnotify, against the fake notification server on a private bus.
 //
-// libnotify's calls are synchronous, so the fake server runs on a thread of its own (its own
-// GMainContext); the test thread iterates the default context, where libnotify delivers
-// ActionInvoked and NotificationClosed. libnotify keeps one proxy per process on GIO's session
-// bus singleton: each test points DBUS_SESSION_BUS_ADDRESS at its own bus, and TearDown calls
-// notify_uninit() and closes that singleton, so the next test really connects anew (checked by
+// The notifier talks to the server from a thread of its own and returns at once; the fake server
+// runs on another thread (its own GMainContext), so a test can make it hang without hanging
+// itself. Actions and closes come back on the test thread's default context, which waitUntil
+// iterates. libnotify keeps one proxy per process on GIO's session bus singleton: each test
+// points DBUS_SESSION_BUS_ADDRESS at its own bus; the notifier leaves libnotify when it stops,
+// and the Session closes that singleton, so the next test really connects anew (checked by
 // ReconnectsToANewBusAfterUninit, and by every test seeing its calls on its own fake).
 #include <gio/gio.h>
 #include <gtest/gtest.h>
@@ -72,6 +73,12 @@ class ServerThread {
                 if (call.member == "Notify") calls.push_back(call);
         });
         return calls;
+    }
+    // Waits until the server has had `count` Notify calls; all of them, or none on timeout.
+    std::vector<FakeFdoServer::Call> waitNotifyCalls(std::size_t count) {
+        std::vector<FakeFdoServer::Call> calls;
+        waitUntil([&] { return (calls = notifyCalls()).size() >= count; }, 5s, iterate);
+        return calls.size() >= count ? calls : std::vector<FakeFdoServer::Call>{};
     }
     std::vector<std::uint32_t> shownIds() {
         std::vector<std::uint32_t> ids;
@@ -158,18 +165,26 @@ class ALibnotifyNotifier : public ::testing::Test {
         notifier_.emplace("nocontact-tests");
         notifier_->setCallbacks(
             [this](Notifier::Handle h, const std::string& key) { actions.emplace_back(h, key); },
-            [this](Notifier::Handle h, CloseReason reason) { closes.emplace_back(h, reason); });
+            [this](Notifier::Handle h, CloseReason reason) { closes.emplace_back(h, reason); },
+            [this](Notifier::Handle h) { failures.push_back(h); });
     }
-    void TearDown() override { notifier_.reset(); }  // before the session's notify_uninit()
+    void TearDown() override { stop(); }  // before the session's notify_uninit()
     Notifier& notifier() { return *notifier_; }
+    LibnotifyNotifier& libnotify() { return *notifier_; }
+    void stop() { notifier_.reset(); }
     ServerThread& server() { return session_.server(); }
     std::uint32_t onlyServerId() {
-        auto ids = server().shownIds();
+        std::vector<std::uint32_t> ids;
+        waitUntil([&] { return (ids = server().shownIds()).size() == 1; }, 5s, iterate);
         return ids.size() == 1 ? ids[0] : 0;
+    }
+    bool knowsCapabilities() {
+        return waitUntil([&] { return libnotify().knowsCapabilities(); }, 5s, iterate);
     }
 
     std::vector<std::pair<Notifier::Handle, std::string>> actions;
     std::vector<std::pair<Notifier::Handle, CloseReason>> closes;
+    std::vector<Notifier::Handle> failures;
 
   private:
     Session session_;
@@ -178,7 +193,7 @@ class ALibnotifyNotifier : public ::testing::Test {
 
 TEST_F(ALibnotifyNotifier, SendsSummaryBodyActionsAndTheValueHint) {
     ASSERT_NE(notifier().post(pauseLike()), 0u);
-    auto calls = server().notifyCalls();
+    auto calls = server().waitNotifyCalls(1);
     ASSERT_EQ(calls.size(), 1u);
     EXPECT_EQ(calls[0].id, 0u);
     EXPECT_EQ(calls[0].app_name, "nocontact");
@@ -197,7 +212,7 @@ TEST_F(ALibnotifyNotifier, UpdatesInPlaceWithTheSameServerId) {
     later.body = "You can read it in 2 seconds.";
     later.value = 33;
     ASSERT_TRUE(notifier().update(handle, later));
-    auto calls = server().notifyCalls();
+    auto calls = server().waitNotifyCalls(2);
     ASSERT_EQ(calls.size(), 2u);
     EXPECT_EQ(calls[1].id, id);
     EXPECT_EQ(calls[1].body, "You can read it in 2 seconds.");
@@ -211,25 +226,81 @@ TEST_F(ALibnotifyNotifier, SendsTransientLowUrgencyAndTheDesktopEntry) {
                               .urgency = Urgency::Low,
                               .desktop_entry = "signal-desktop"};
     ASSERT_NE(notifier().post(nudge), 0u);
-    auto calls = server().notifyCalls();
+    auto calls = server().waitNotifyCalls(1);
     ASSERT_EQ(calls.size(), 1u);
     EXPECT_EQ(calls[0].hints.at("transient"), "true");
     EXPECT_EQ(calls[0].hints.at("urgency"), "0");
     EXPECT_EQ(calls[0].hints.at("desktop-entry"), "signal-desktop");
     EXPECT_EQ(calls[0].hints.count("value"), 0u);
+    EXPECT_EQ(calls[0].hints.count("resident"), 0u);
+    EXPECT_EQ(calls[0].expire_timeout, -1) << "the server's own timeout";
+}
+
+TEST_F(ALibnotifyNotifier, AsksTheServerToKeepAPauseUntilItIsClosed) {
+    NotificationContent pause = pauseLike();
+    pause.until_closed = true;
+    ASSERT_NE(notifier().post(pause), 0u);
+    auto calls = server().waitNotifyCalls(1);
+    ASSERT_EQ(calls.size(), 1u);
+    EXPECT_EQ(calls[0].expire_timeout, 0) << "never expires";
+    EXPECT_EQ(calls[0].hints.at("resident"), "true");
 }
 
 TEST_F(ALibnotifyNotifier, ReadsTheServersCapabilities) {
+    ASSERT_TRUE(knowsCapabilities());  // asked as it started, from the fake's defaults
     server().invoke([](FakeFdoServer& s) { s.setCapabilities({"body", "body-markup"}); });
+    libnotify().forgetCapabilities();  // a new server: asked again
+    ASSERT_TRUE(knowsCapabilities());
     auto caps = notifier().capabilities();
     EXPECT_FALSE(caps.actions);
     EXPECT_TRUE(caps.body_markup);
 }
 
 TEST_F(ALibnotifyNotifier, ReadsActionsWithoutBodyMarkup) {
+    ASSERT_TRUE(knowsCapabilities());
     auto caps = notifier().capabilities();  // the fake's defaults: body, actions, persistence
     EXPECT_TRUE(caps.actions);
     EXPECT_FALSE(caps.body_markup);
+}
+
+// A stopped server (kill -STOP) answers nothing: each call returns at once all the same, and a
+// countdown queued behind the hung call is sent as its latest second only.
+TEST_F(ALibnotifyNotifier, AnswersAtOnceAndKeepsOnlyTheLatestUpdateWhileTheServerHangs) {
+    Notifier::Handle handle = notifier().post(pauseLike());
+    ASSERT_NE(onlyServerId(), 0u);
+    server().invoke([](FakeFdoServer& s) { s.hang(true); });
+    auto second = [](int left) {
+        NotificationContent next = pauseLike();
+        next.body = "You can read it in " + std::to_string(left) + " seconds.";
+        return next;
+    };
+    ASSERT_TRUE(notifier().update(handle, second(20)));
+    ASSERT_EQ(server().waitNotifyCalls(2).size(), 2u) << "the first update reached the server";
+    const auto start = std::chrono::steady_clock::now();
+    for (int left = 19; left > 0; --left)
+        ASSERT_TRUE(notifier().update(handle, second(left)));
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 100ms) << "a call waited for the server";
+    server().invoke([](FakeFdoServer& s) { s.hang(false); });
+    // A notification posted after them arrives after them: by then every update was sent.
+    ASSERT_NE(notifier().post(pauseLike()), 0u);
+    auto calls = server().waitNotifyCalls(4);
+    ASSERT_EQ(calls.size(), 4u) << "the post, the hung update, the latest update, the post";
+    EXPECT_EQ(calls[1].body, "You can read it in 20 seconds.");
+    EXPECT_EQ(calls[2].body, "You can read it in 1 seconds.");
+    EXPECT_TRUE(failures.empty());
+}
+
+TEST_F(ALibnotifyNotifier, ClosesThePausesItStillShowsWhenItStops) {
+    NotificationContent pause = pauseLike();
+    pause.until_closed = true;
+    notifier().post(pause);
+    NotificationContent message{.summary = "Alex", .body = "read, and shown again"};
+    notifier().post(message);
+    ASSERT_EQ(server().waitNotifyCalls(2).size(), 2u);
+    stop();
+    auto shown = server().shownIds();
+    ASSERT_EQ(shown.size(), 1u) << "nobody is left to answer the pause; the message stays";
+    EXPECT_EQ(shown[0], 2u);
 }
 
 TEST_F(ALibnotifyNotifier, PassesAnInvokedActionToTheCallback) {
@@ -251,8 +322,9 @@ TEST_F(ALibnotifyNotifier, PassesAClosedNotificationToTheCallback) {
 
 TEST_F(ALibnotifyNotifier, ClosesWithoutReportingItsOwnClose) {
     Notifier::Handle first = notifier().post(pauseLike());
+    ASSERT_NE(onlyServerId(), 0u);
     notifier().close(first);
-    EXPECT_TRUE(server().shownIds().empty());
+    EXPECT_TRUE(waitUntil([&] { return server().shownIds().empty(); }, 5s, iterate));
     // Signals keep their order: once the second close arrives, the first would have too.
     Notifier::Handle second = notifier().post(pauseLike());
     std::uint32_t id = onlyServerId();
@@ -267,12 +339,12 @@ TEST(LibnotifySession, ReconnectsToANewBusAfterUninit) {
         Session first;
         LibnotifyNotifier notifier("nocontact-tests");
         ASSERT_NE(notifier.post(pauseLike()), 0u);
-        EXPECT_EQ(first.server().notifyCalls().size(), 1u);
+        EXPECT_EQ(first.server().waitNotifyCalls(1).size(), 1u);
     }
     Session second;
     LibnotifyNotifier notifier("nocontact-tests");
     ASSERT_NE(notifier.post(pauseLike()), 0u);
-    EXPECT_EQ(second.server().notifyCalls().size(), 1u);
+    EXPECT_EQ(second.server().waitNotifyCalls(1).size(), 1u);
 }
 
 class FakeTicker : public Ticker {
@@ -287,9 +359,11 @@ TEST_F(ALibnotifyNotifier, CarriesAWholePauseFromCountdownToReadIt) {
     PausePresenter presenter(notifier(), ticker,
                              [&](const PauseChoice& c) { choices.push_back(c); }, {});
     ASSERT_TRUE(presenter.open({.contact = "Alex", .held_ids = {7}, .seconds = 2}));
+    ASSERT_EQ(server().waitNotifyCalls(1).size(), 1u);
     presenter.tick();
+    ASSERT_EQ(server().waitNotifyCalls(2).size(), 2u);
     presenter.tick();
-    auto calls = server().notifyCalls();
+    auto calls = server().waitNotifyCalls(3);
     ASSERT_EQ(calls.size(), 3u);
     std::uint32_t id = onlyServerId();
     EXPECT_EQ(calls[2].id, id);

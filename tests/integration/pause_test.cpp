@@ -2,103 +2,23 @@
 // The reflective pause's logic against a fake Notifier: deterministic, driven by tick().
 #include <gtest/gtest.h>
 
-#include <map>
 #include <string>
 #include <vector>
 
 #include "daemon/notifier.hpp"
 #include "daemon/pause.hpp"
 #include "fake_fdo_server.hpp"
+#include "pause_fixture.hpp"
 #include "private_bus.hpp"
 
 namespace nocontact::daemon {
 namespace {
 
+using fakes::APause;
+using fakes::FakeNotifier;
+using fakes::FakeTicker;
+using fakes::keysOf;
 using Which = PauseChoice::Which;
-
-// Records what the presenter shows; a test plays the server by calling press() and dismiss().
-class FakeNotifier : public Notifier {
-  public:
-    Capabilities caps{.actions = true, .body_markup = false};
-    std::map<Handle, NotificationContent> showing;
-    std::vector<std::pair<Handle, NotificationContent>> posts, updates;
-    std::vector<Handle> closed;
-    bool reachable = true;
-
-    Capabilities capabilities() override { return caps; }
-    Handle post(const NotificationContent& content) override {
-        if (!reachable) return 0;
-        Handle handle = next_++;
-        showing[handle] = content;
-        posts.emplace_back(handle, content);
-        return handle;
-    }
-    bool update(Handle handle, const NotificationContent& content) override {
-        if (!reachable || showing.count(handle) == 0) return false;
-        showing[handle] = content;
-        updates.emplace_back(handle, content);
-        return true;
-    }
-    void close(Handle handle) override {
-        showing.erase(handle);
-        closed.push_back(handle);
-    }
-    void setCallbacks(ActionCallback on_action, ClosedCallback on_closed) override {
-        on_action_ = std::move(on_action);
-        on_closed_ = std::move(on_closed);
-    }
-    void press(Handle handle, const std::string& key) { on_action_(handle, key); }
-    void dismiss(Handle handle) {
-        showing.erase(handle);
-        on_closed_(handle, CloseReason::Dismissed);
-    }
-    const NotificationContent& last() const { return posts.back().second; }
-
-  private:
-    Handle next_ = 1;
-    ActionCallback on_action_;
-    ClosedCallback on_closed_;
-};
-
-class FakeTicker : public Ticker {
-  public:
-    bool running = false;
-    void start(std::function<void()>) override { running = true; }
-    void stop() override { running = false; }
-};
-
-std::vector<std::string> keysOf(const NotificationContent& content) {
-    std::vector<std::string> keys;
-    for (const auto& action : content.actions)
-        keys.push_back(action.key);
-    return keys;
-}
-
-class APause : public ::testing::Test {
-  protected:
-    PauseRequest alex(std::vector<std::int64_t> ids = {1}) {
-        return {.contact = "Alex",
-                .day_count = 14,
-                .reasons = {"He only writes when he's bored.", "October. The drive home."},
-                .held_ids = std::move(ids),
-                .seconds = 3,
-                .app_name = "Signal"};
-    }
-    Notifier::Handle handle() const { return notifier.posts.front().first; }
-    const NotificationContent& now() { return notifier.showing.at(handle()); }
-    void countDown(int seconds) {
-        for (int i = 0; i < seconds; ++i)
-            presenter.tick();
-    }
-
-    FakeNotifier notifier;
-    FakeTicker ticker;
-    std::vector<PauseChoice> choices;
-    std::vector<std::string> launched;
-    PausePresenter presenter{notifier, ticker,
-                             [this](const PauseChoice& c) { choices.push_back(c); },
-                             [this](const std::string& entry) { launched.push_back(entry); }};
-};
 
 TEST_F(APause, PostsOneNotificationWithTitleDayCountReasonAndCountdown) {
     ASSERT_TRUE(presenter.open(alex()));
@@ -230,21 +150,75 @@ TEST_F(APause, IgnoresReadItBeforeTheCountdownEnds) {
     EXPECT_TRUE(presenter.isOpen("Alex"));
 }
 
-TEST_F(APause, CountsClosingWithoutAChoiceAsLaterButSaysSo) {
+TEST_F(APause, ReportsClosingWithoutAChoiceApartFromLater) {
     presenter.open(alex());
-    notifier.dismiss(handle());
+    notifier.dismiss(handle(), CloseReason::Expired);
     ASSERT_EQ(choices.size(), 1u);
     EXPECT_EQ(choices[0].which, Which::ClosedWithoutChoice);
     EXPECT_FALSE(presenter.isOpen("Alex"));
     EXPECT_TRUE(notifier.closed.empty());
 }
 
-TEST_F(APause, CountsAPauseTheServerLostAsClosedWithoutAChoice) {
+TEST_F(APause, AsksTheServerToKeepItUntilAChoiceAtNormalUrgency) {
+    presenter.open(alex());
+    EXPECT_TRUE(now().until_closed);
+    EXPECT_EQ(now().urgency, Urgency::Normal);
+    countDown(3);
+    EXPECT_TRUE(now().until_closed);
+}
+
+TEST_F(APause, EndsAPauseTheServerLostWithoutReportingAChoice) {
     presenter.open(alex());
     notifier.showing.clear();  // the server restarted and forgot it
     presenter.tick();
+    EXPECT_TRUE(choices.empty()) << "nobody chose anything";
+    EXPECT_FALSE(presenter.isOpen("Alex"));
+}
+
+TEST_F(APause, EndsWithoutReportingAChoiceWhenTheServerRefusesItLater) {
+    presenter.open(alex());
+    presenter.tick();
+    notifier.fail(handle());  // the update did not reach the server (it hung, then gave up)
+    EXPECT_TRUE(choices.empty());
+    EXPECT_FALSE(presenter.isOpen("Alex"));
+    EXPECT_EQ(notifier.closed, std::vector<Notifier::Handle>{handle()}) << "and forgets it";
+    EXPECT_FALSE(ticker.running);
+}
+
+TEST_F(APause, TriesAgainAfterALateRefusalJustAfterAServerChange) {
+    presenter.open(alex());
+    countDown(3);
+    presenter.showAgain();
+    const std::size_t updates = notifier.updates.size();
+    notifier.fail(handle());
+    EXPECT_TRUE(presenter.isOpen("Alex"));
+    ASSERT_TRUE(ticker.running);
+    presenter.tick();
+    EXPECT_EQ(notifier.updates.size(), updates + 1);
+    EXPECT_FALSE(ticker.running);
+}
+
+TEST_F(APause, StopsOfferingAMessageDecidedElsewhere) {
+    presenter.open(alex({1, 2}));
+    presenter.withdraw("Alex", 1);  // let go from the command line
+    EXPECT_TRUE(presenter.isOpen("Alex"));
+    countDown(3);
+    EXPECT_EQ(now().summary, "Alex wrote — take a breath") << "one message left";
+    notifier.press(handle(), "read");
     ASSERT_EQ(choices.size(), 1u);
-    EXPECT_EQ(choices[0].which, Which::ClosedWithoutChoice);
+    EXPECT_EQ(choices[0].held_ids, std::vector<std::int64_t>{2});
+}
+
+TEST_F(APause, ClosesWhenEveryMessageWasDecidedElsewhere) {
+    presenter.open(alex({1, 2}));
+    presenter.withdraw("Alex", 2);
+    presenter.withdraw("Alex", 7);  // not one of its own: nothing changes
+    presenter.withdraw("Alex", 1);
+    EXPECT_FALSE(presenter.isOpen("Alex"));
+    EXPECT_EQ(notifier.closed, std::vector<Notifier::Handle>{handle()}) << "closed on screen";
+    EXPECT_TRUE(choices.empty());
+    notifier.press(handle(), "let-go");  // a press that crossed the close
+    EXPECT_TRUE(choices.empty());
 }
 
 TEST_F(APause, ShowsItAgainOnANewServerThatTakesAMomentToAnswer) {
@@ -267,16 +241,16 @@ TEST_F(APause, ShowsItAgainOnANewServerThatTakesAMomentToAnswer) {
     EXPECT_FALSE(ticker.running);
 }
 
-TEST_F(APause, CountsAPauseNoNewServerWouldShowAsClosedWithoutAChoice) {
+TEST_F(APause, EndsAPauseNoNewServerWouldShowWithoutReportingAChoice) {
     presenter.open(alex());
     for (int i = 0; i < 60; ++i)
         presenter.tick();
     notifier.reachable = false;
     presenter.showAgain();
-    for (int i = 0; i < 10 && choices.empty(); ++i)
+    for (int i = 0; i < 10 && presenter.isOpen("Alex"); ++i)
         presenter.tick();
-    ASSERT_EQ(choices.size(), 1u);
-    EXPECT_EQ(choices[0].which, Which::ClosedWithoutChoice);
+    EXPECT_FALSE(presenter.isOpen("Alex"));
+    EXPECT_TRUE(choices.empty());
     EXPECT_FALSE(ticker.running);
 }
 
