@@ -147,8 +147,7 @@ void Keeper::onChoice(const PauseChoice& choice) {
     for (std::int64_t id : choice.held_ids) {
         switch (choice.which) {
             case PauseChoice::Which::ReadIt:
-                readIt(id);
-                (void)store_->recordChoice(id, Choice::Read, now);
+                if (readIt(id)) (void)store_->recordChoice(id, Choice::Read, now);
                 break;
             case PauseChoice::Which::LetGo:
                 (void)store_->letGo(id, now);
@@ -163,12 +162,14 @@ void Keeper::onChoice(const PauseChoice& choice) {
     }
 }
 
-void Keeper::readIt(std::int64_t id) {
+bool Keeper::readIt(std::int64_t id) {
     auto found = store_->heldById(id);
-    if (!found || !*found) return;
+    // A message read already has no text left: it is shown once, never as an empty notification.
+    if (!found || !isWaiting(*found)) return false;
     const HeldMessage& m = **found;
     pause_->repost({m.app_name, m.app_icon, m.summary, m.body, m.desktop_entry});
     (void)store_->markRead(id);  // read: the text leaves the journal
+    return true;
 }
 
 void Keeper::showAsItCame(const dbus::Observed& observed) {

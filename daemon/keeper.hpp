@@ -153,7 +153,8 @@ class Keeper {
     // Opens one pause per contact for `states` messages of contacts whose level `offer` allows.
     void offer(const policy::Engine& engine, std::vector<HeldState> states,
                const std::function<bool(policy::Level)>& allowed);
-    void readIt(std::int64_t id);
+    // Shows a waiting message again as it came; false when none waits under `id`.
+    bool readIt(std::int64_t id);
     // Runs `show` now, or from the loop's next idle turn when `later`.
     void present(std::function<void()> show, bool later);
 
