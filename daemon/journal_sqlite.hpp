@@ -146,6 +146,7 @@ struct JournalStore::Statements {
         blankLetGo, deleteLetGo;
     sql::Stmt insertNote, selectNotes;
     sql::Stmt insertOverride, replaceOverride, selectOverrides, deleteExpired;
+    sql::Stmt saveFinalStraw, selectFinalStraws;
     sql::Stmt begin, commit, rollback;
 };
 

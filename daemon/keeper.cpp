@@ -222,6 +222,16 @@ std::vector<policy::Override> Keeper::overrides() {
     return rows ? *rows : std::vector<policy::Override>{};
 }
 
+void Keeper::saveFinalStraw(const std::string& contact, const policy::FinalStrawDay& day) {
+    if (!store_->saveFinalStraw(contact, day))
+        log::write(log::Priority::Warning, "The day one of a final straw could not be kept");
+}
+
+std::vector<std::pair<std::string, policy::FinalStrawDay>> Keeper::finalStraws() {
+    auto rows = store_->finalStraws();
+    return rows ? *rows : std::vector<std::pair<std::string, policy::FinalStrawDay>>{};
+}
+
 void Keeper::addNote(const std::string& contact, const std::string& text) {
     if (!store_->addNote(contact, text, config::momentNow().utc)) {
         log::write(log::Priority::Warning, "A note could not be kept");

@@ -67,6 +67,9 @@ class Keeper {
     // Temporary changes, kept so they survive a restart.
     void saveOverride(const policy::Override& change);
     std::vector<policy::Override> overrides();
+    // The day one of a final straw, kept so it survives a later change of level and a restart.
+    void saveFinalStraw(const std::string& contact, const policy::FinalStrawDay& day);
+    std::vector<std::pair<std::string, policy::FinalStrawDay>> finalStraws();
     void addNote(const std::string& contact, const std::string& text);
     // The person's temporary change (`change`: soften, harden, final-straw, snooze), as a fact
     // in the journal: going back is recorded, never judged.
