@@ -41,7 +41,12 @@ TEST(Stats, CountsEachLocalDayTheirsAndYours) {
     in.events = {
         event("Alex", kNoon), event("Alex", kNoon - 24h),
         // 23:30 local the day before yesterday is 04:30 UTC yesterday: counted locally.
-        event("Alex", kNoon - 36h - 30min), event("Alex", kNoon - 1h, "outgoing"),
+        event("Alex", kNoon - 36h - 30min),
+        [] {  // the person's message to them
+            EventRow e = event("Alex", kNoon - 1h, "outgoing", "kdeconnect");
+            e.kind = "message";
+            return e;
+        }(),
         event("Alex", kNoon - 2h, "incoming", "user"),  // the person's own change: not contact
         [] {  // a call nocontact could not end: the call is counted once, not its notice
             EventRow e = event("Alex", kNoon - 3h, "incoming", "modemmanager");

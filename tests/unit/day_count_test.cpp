@@ -9,6 +9,8 @@
 namespace nocontact::policy {
 namespace {
 
+using namespace testing;
+
 Date on(const char* text) {
     return *parseDate(text);
 }
