@@ -98,8 +98,8 @@ int main(int argc, char** argv) {
     note->add_option("TEXT", note_text, "Your words")->required();
 
     ctl::StatsOptions stats_options;
-    auto* stats = app.add_subcommand(
-        "stats", "Days since you last reached out, day by day, and the pauses you took.");
+    auto* stats =
+        app.add_subcommand("stats", "The day of your space, day by day, and the pauses you took.");
     stats->add_option("CONTACT", stats_options.contact, "One contact (default: everyone)");
     stats->add_option("--days", stats_options.days, "How many days back (default 28)")
         ->check(CLI::Range(1, 366));

@@ -50,7 +50,7 @@ json statsJson(const Dict& s) {
     for (const auto& r : get<std::vector<StreakRow>>(s, "streaks")) {
         out["streaks"].push_back(
             {{"contact", std::get<0>(r)},
-             {"days_since_reached_out", std::get<1>(r) >= 0 ? json(std::get<1>(r)) : json(nullptr)},
+             {"day", std::get<1>(r) > 0 ? json(std::get<1>(r)) : json(nullptr)},
              {"last_reached_out",
               std::get<2>(r) > 0 ? json(isoUtc(std::get<2>(r))) : json(nullptr)}});
     }
@@ -78,6 +78,28 @@ std::vector<DayValue> column(const json& per_day, const char* key) {
     return out;
 }
 
+// "Day 62 of your space from Alex." as the pause says it, then when the person last wrote or
+// called them, if they did.
+std::string dayLine(const json& streak, const Style& style) {
+    const auto name = streak["contact"].get<std::string>();
+    if (streak["day"].is_null()) {
+        return fill(
+            tr("{contact}: no day one yet (add `since:` to your policy to count the days)."),
+            {{"contact", name}});
+    }
+    std::string day = fill(tr("Day {n}"), {{"n", std::to_string(streak["day"].get<int>())}});
+    std::string line = fill(tr("{day} of your space from {contact}."),
+                            {{"day", style.bold(day)}, {"contact", name}});
+    if (streak["last_reached_out"].is_null()) return line;
+    // The JSON's UTC instant ("...T14:03:05Z"), shown in local time.
+    auto utc =
+        policy::parseLocalDateTime(streak["last_reached_out"].get<std::string>().substr(0, 19));
+    if (!utc) return line;
+    return line + " " +
+           fill(tr("You last wrote or called them on {when}."),
+                {{"when", localMinute(utc->time_since_epoch().count())}});
+}
+
 void printStats(const json& s, std::ostream& out, const Style& style) {
     std::string who = s["contact"].get<std::string>();
     const auto& per_day = s["per_day"];
@@ -95,26 +117,8 @@ void printStats(const json& s, std::ostream& out, const Style& style) {
                  {"first", s["first_day"].get<std::string>()},
                  {"last", per_day.back()["day"].get<std::string>()}})
         << "\n\n";
-    for (const auto& streak : s["streaks"]) {
-        const auto name = streak["contact"].get<std::string>();
-        if (streak["days_since_reached_out"].is_null()) {
-            out << "  "
-                << fill(tr("{contact}: no day one yet (add `since:` to your policy to count "
-                           "the days)."),
-                        {{"contact", name}})
-                << "\n";
-            continue;
-        }
-        auto n = streak["days_since_reached_out"].get<std::int64_t>();
-        const auto count = static_cast<unsigned long>(n);
-        const char* sentence = streak["last_reached_out"].is_null()
-                                   ? trn("{contact}: {n} day of your space.",
-                                         "{contact}: {n} days of your space.", count)
-                                   : trn("{contact}: {n} day since you last reached out.",
-                                         "{contact}: {n} days since you last reached out.", count);
-        out << "  " << fill(sentence, {{"contact", name}, {"n", style.bold(std::to_string(n))}})
-            << "\n";
-    }
+    for (const auto& streak : s["streaks"])
+        out << "  " << dayLine(streak, style) << "\n";
     const auto& p = s["pauses"];
     auto honoured = p["honoured"].get<std::uint32_t>();
     auto overridden = p["overridden"].get<std::uint32_t>();
@@ -134,8 +138,7 @@ void printStats(const json& s, std::ostream& out, const Style& style) {
                     {{"percent", std::to_string(honoured * 100 / (honoured + overridden))}})
             << "\n";
     }
-    out << "\n  "
-        << fill(tr("You reached for a messaging app {times}."), {{"times", times(reached)}}) << "\n"
+    out << "\n  " << fill(tr("You wrote or called {times}."), {{"times", times(reached)}}) << "\n"
         << renderHeatMap(column(per_day, "reached_out"), style) << "\n  "
         << fill(who.empty() ? tr("Your contacts got in touch {times}.")
                             : tr("{contact} got in touch {times}."),

@@ -13,9 +13,9 @@ struct StatsOptions {
     bool json = false;
 };
 
-// `nocontactctl stats [CONTACT] [--days N] [--json]`: days since the person last reached out,
-// their attempts and the contact's messages as calendar heat-maps, and pauses honoured vs.
-// overridden.
+// `nocontactctl stats [CONTACT] [--days N] [--json]`: the day of the person's space from each
+// contact (as the pause counts it) and when they last wrote or called, their messages and calls
+// and the contact's as calendar heat-maps, and pauses honoured vs. overridden.
 int runStats(const StatsOptions& options, std::ostream& out, std::ostream& err);
 
 // `nocontactctl journal [--since WHEN] [--json]`: what happened, oldest first, no message text.

@@ -146,7 +146,9 @@ void Daemon::scheduleDigest() {
     impl_->digest_timer = 0;
     if (!impl_->keeper) return;
     auto now = config::momentNow();
-    auto next = policy::nextDigest(impl_->engine.policy().defaults.digest, now.local);
+    const auto& digest = impl_->engine.policy().defaults.digest;
+    auto next = policy::digestAfter(digest, impl_->digest_offered, now.local);
+    impl_->digest_due = next;
     if (!next) return;
     auto delay = config::toUtc(*next) - now.utc;
     // At least a second: a digest time that is "now" in a zone change must not spin.
@@ -156,6 +158,7 @@ void Daemon::scheduleDigest() {
         [](gpointer self) -> gboolean {
             auto* daemon = static_cast<Daemon*>(self);
             daemon->impl_->digest_timer = 0;
+            daemon->impl_->digest_offered = daemon->impl_->digest_due;
             daemon->impl_->keeper->offerDigest(daemon->impl_->engine);
             daemon->scheduleDigest();
             return G_SOURCE_REMOVE;

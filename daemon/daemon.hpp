@@ -171,7 +171,7 @@ class Daemon : public DaemonPort {
     // The person's temporary changes, from the journal, into a freshly built engine.
     void restoreOverrides();
     policy::Override overrideFrom(const Change& change, std::size_t* contact) const;
-    // A timer for the next digest time of the policy in force.
+    // A timer for the next digest time of the policy in force after the last one offered.
     void scheduleDigest();
     void watchMonitor();
     void restartMonitor();

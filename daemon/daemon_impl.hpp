@@ -9,6 +9,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -60,7 +61,9 @@ struct Daemon::Impl {
     std::unique_ptr<Keeper> keeper;  // none in dry-run: nothing is kept or shown
     std::string keeper_bus_name;
     guint digest_timer = 0;
-    std::unique_ptr<dbus::UnitsWatch> units;  // on the actor connection
+    std::optional<policy::LocalTime> digest_due;      // the digest time the timer waits for
+    std::optional<policy::LocalTime> digest_offered;  // the last digest time offered
+    std::unique_ptr<dbus::UnitsWatch> units;          // on the actor connection
     // "untried", "available", or why freezing is not possible here (said once).
     std::string freezer = "untried";
     // Apps frozen behind a pause right now; also in the state folder's "frozen-apps", so a

@@ -137,6 +137,12 @@ std::string Daemon::changeLevel(const Change& change) {
     policy::Override o = overrideFrom(change, &contact);
     impl_->engine.addOverride(o);
     impl_->keeper->saveOverride(o);
+    if (o.type == policy::Override::Type::FinalStraw) {
+        // Day one from today, until the person edits the policy's since.
+        policy::FinalStrawDay day{*o.since, impl_->engine.policy().contacts[contact].since};
+        impl_->engine.setFinalStraw(o.contact, day);
+        impl_->keeper->saveFinalStraw(o.contact, day);
+    }
     refreshRules();
     auto now = config::momentNow();
     std::string level =
@@ -262,8 +268,7 @@ std::map<std::string, sdbus::Variant> Daemon::stats(const std::string& contact,
     in.today = policy::dateOf(now.local);
     in.to_local = config::toLocal;
     for (std::size_t i = 0; i < engine.policy().contacts.size(); ++i) {
-        StatsContact c{.name = engine.policy().contacts[i].name, .since = std::nullopt};
-        if (auto day = engine.dayCount(i, now)) c.since = policy::Date{in.today.days - (*day - 1)};
+        StatsContact c{.name = engine.policy().contacts[i].name, .since = engine.dayOneOf(i, now)};
         in.contacts.push_back(std::move(c));
     }
     // One extra day back covers any zone's offset; computeStats keeps only the local days.
@@ -286,7 +291,7 @@ std::map<std::string, sdbus::Variant> Daemon::stats(const std::string& contact,
     out["per_day"] = sdbus::Variant(per_day);
     std::vector<sdbus::Struct<std::string, std::int64_t, std::int64_t>> streaks;
     for (const auto& s : st.streaks) {
-        streaks.emplace_back(s.contact, s.days ? std::int64_t{*s.days} : std::int64_t{-1},
+        streaks.emplace_back(s.contact, s.day ? std::int64_t{*s.day} : std::int64_t{-1},
                              s.last_reached ? unixSeconds(*s.last_reached) : std::int64_t{0});
     }
     out["streaks"] = sdbus::Variant(streaks);
@@ -304,6 +309,8 @@ void Daemon::restoreOverrides() {
     if (!impl_->keeper) return;
     for (auto& o : impl_->keeper->overrides())
         impl_->engine.addOverride(std::move(o));
+    for (const auto& [contact, day] : impl_->keeper->finalStraws())
+        impl_->engine.setFinalStraw(contact, day);
 }
 
 }  // namespace nocontact::daemon

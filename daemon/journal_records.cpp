@@ -125,4 +125,26 @@ Result<int> JournalStore::removeExpired(SysTime now) {
     });
 }
 
+Status JournalStore::saveFinalStraw(const std::string& contact, const policy::FinalStrawDay& day) {
+    return writing([&] {
+        Use use{stmts_->saveFinalStraw.get()};
+        use.bind(contact).bind(day.day.days);
+        use.bind(day.policy_since ? std::optional{day.policy_since->days} : std::nullopt);
+        if (!use.run()) return failed(db_, "keeping the day one of a final straw");
+        return Status{};
+    });
+}
+
+Result<std::vector<std::pair<std::string, policy::FinalStrawDay>>> JournalStore::finalStraws() {
+    using Row = std::pair<std::string, policy::FinalStrawDay>;
+    Use use{stmts_->selectFinalStraws.get()};
+    auto rows = collect<Row>(use, [](const Use& row) {
+        policy::FinalStrawDay day{.day = policy::Date{row.integer(1)}, .policy_since = {}};
+        if (auto since = row.optInteger(2)) day.policy_since = policy::Date{*since};
+        return Row{row.text(0), day};
+    });
+    if (!rows) return fail<std::vector<Row>>(db_, "reading the days one of final straws");
+    return ok(std::move(*rows));
+}
+
 }  // namespace nocontact::daemon

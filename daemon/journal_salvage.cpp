@@ -16,7 +16,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // In the order their rows are copied: held before choices, which name held rows.
-constexpr const char* kTables[] = {"held", "events", "choices", "notes", "overrides"};
+constexpr const char* kTables[] = {"held",  "events",    "choices",
+                                   "notes", "overrides", "final_straws"};
 
 // "INSERT OR IGNORE INTO t("a", "b") VALUES(?, ?)" for the columns `select` reads: by name, so
 // a file of an older schema fills what it has and the defaults do the rest.

@@ -66,6 +66,12 @@ constexpr const char* kMigrations[] = {
     UPDATE choices SET contact = COALESCE((SELECT contact FROM held WHERE held.id = held_id), '');
     CREATE INDEX choices_by_time ON choices(time_utc);
     )sql",
+    // v2 -> v3. The day one a final straw set, kept apart from its change of level (which a
+    // later soften replaces), with the policy's since it was made under (days since 1970-01-01).
+    R"sql(
+    CREATE TABLE final_straws(
+        contact TEXT PRIMARY KEY, day_date INTEGER NOT NULL, policy_since_date INTEGER);
+    )sql",
 };
 static_assert(std::size(kMigrations) == kJournalSchemaVersion);
 

@@ -176,6 +176,7 @@ struct JournalStore::Statements {
         blankLetGo, deleteLetGo;
     sql::Stmt insertNote, selectNotes;
     sql::Stmt insertOverride, replaceOverride, selectOverrides, deleteExpired, deleteOverride;
+    sql::Stmt saveFinalStraw, selectFinalStraws;
     sql::Stmt begin, commit, rollback;
 };
 

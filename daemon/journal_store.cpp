@@ -109,11 +109,13 @@ Status JournalStore::prepareAll() {
          "SELECT id, time_utc, contact, source, app, kind, level, action, direction "
          "FROM events WHERE time_utc >= ? ORDER BY time_utc, id"},
         {&s.lastReached,
-         "SELECT contact, MAX(time_utc) FROM events "
-         "WHERE (kind = 'reach_answer' AND action IN ('opened-anyway', 'went-on')) "
-         // A call to them that waited behind a pause, or that nocontact ended, reached no one
+         // daemon::reachesOut (stats.cpp) in SQL: a message or a call to them, never an app
+         // opening. A call that waited behind a pause, or that nocontact ended, reached no one
          // (yet): the answer to the pause says whether it went on.
-         "OR (direction = 'outgoing' AND kind <> 'app_launch' "
+         "SELECT contact, MAX(time_utc) FROM events "
+         "WHERE (source = 'user' AND kind = 'reach_answer' AND app = 'call' "
+         "AND action IN ('opened-anyway', 'went-on', 'let-through')) "
+         "OR (direction = 'outgoing' AND kind IN ('message', 'group_message', 'call') "
          "AND action NOT IN ('pause-before-use', 'reject')) GROUP BY contact"},
         {&s.eventTimes,
          "SELECT time_utc FROM events WHERE contact = ? AND time_utc >= ? AND time_utc <= ?"},
@@ -156,6 +158,11 @@ Status JournalStore::prepareAll() {
         // Names as Engine::removeChange matches them: ASCII letters in either case.
         {&s.deleteOverride,
          "DELETE FROM overrides WHERE (type = 'snooze') = ?1 AND contact = ?2 COLLATE NOCASE"},
+        {&s.saveFinalStraw,
+         "INSERT OR REPLACE INTO final_straws(contact, day_date, policy_since_date) "
+         "VALUES(?, ?, ?)"},
+        {&s.selectFinalStraws,
+         "SELECT contact, day_date, policy_since_date FROM final_straws ORDER BY contact"},
         {&s.begin, "BEGIN IMMEDIATE"},
         {&s.commit, "COMMIT"},
         {&s.rollback, "ROLLBACK"},

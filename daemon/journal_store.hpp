@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "policy/engine.hpp"
@@ -29,7 +30,7 @@ namespace nocontact::daemon {
 // DESIGN.md §4: let-go messages stay retrievable for 30 days, then are purged.
 inline constexpr int kLetGoKeepDays = 30;
 // The schema this build writes. Older files are migrated up; newer ones are left untouched.
-inline constexpr int kJournalSchemaVersion = 2;
+inline constexpr int kJournalSchemaVersion = 3;
 inline constexpr const char* kJournalFileName = "journal.sqlite3";
 
 // A failed store operation: what failed and SQLite's own words (sqlite3_errmsg), which name
@@ -232,9 +233,9 @@ class JournalStore {
     Result<std::int64_t> recordEvent(const EventRow& event);
     // Events at or after `since`, oldest first (`nocontactctl journal --since`).
     Result<std::vector<EventRow>> eventsSince(policy::SysTime since);
-    // The last time the person reached out to each contact: an app opened anyway after the
-    // pause, or an outgoing call or message naming them (opening an app and honouring the
-    // pause is not reaching out). Contact and time set, one row per contact.
+    // The last time the person reached out to each contact: a message or a call to them
+    // (daemon::reachesOut); opening their app is not, whatever was answered to its pause.
+    // Contact and time set, one row per contact.
     Result<std::vector<EventRow>> lastReachedOut();
     // Attempts (event rows) for `contact` on each of the `days` local days ending with the day
     // of `now`, oldest first, zero days included. Local days come from `toLocal`, so DST and
@@ -282,6 +283,11 @@ class JournalStore {
     Result<std::vector<policy::Override>> overrides();
     // Forgets changes that ran out at or before `now`; returns how many.
     Result<int> removeExpired(policy::SysTime now);
+    // Keeps the day one a final straw set for `contact` (replacing an earlier one), so that it
+    // outlasts the change of level it came with and a restart.
+    Status saveFinalStraw(const std::string& contact, const policy::FinalStrawDay& day);
+    // Every kept final straw's day one, by contact, ready for Engine::setFinalStraw.
+    Result<std::vector<std::pair<std::string, policy::FinalStrawDay>>> finalStraws();
 
   private:
     struct Statements;

@@ -168,8 +168,7 @@ void Keeper::onChoice(const PauseChoice& choice) {
         if (!isWaiting(store_->heldById(id).value.value_or(std::nullopt))) continue;
         switch (choice.which) {
             case PauseChoice::Which::ReadIt:
-                readIt(id);
-                (void)store_->recordChoice(id, Choice::Read, now);
+                if (readIt(id)) (void)store_->recordChoice(id, Choice::Read, now);
                 break;
             case PauseChoice::Which::LetGo:
                 (void)store_->letGo(id, now);
@@ -187,12 +186,14 @@ void Keeper::onChoice(const PauseChoice& choice) {
     }
 }
 
-void Keeper::readIt(std::int64_t id) {
+bool Keeper::readIt(std::int64_t id) {
     auto found = store_->heldById(id);
-    if (!found || !*found) return;
+    // A message read already has no text left: it is shown once, never as an empty notification.
+    if (!found || !isWaiting(*found)) return false;
     const HeldMessage& m = **found;
     pause_->repost({m.app_name, m.app_icon, m.summary, m.body, m.desktop_entry});
     (void)store_->markRead(id);  // read: the text leaves the journal
+    return true;
 }
 
 void Keeper::showAsItCame(const dbus::Observed& observed) {
@@ -250,6 +251,16 @@ std::vector<policy::Override> Keeper::overrides() {
     (void)store_->removeExpired(config::momentNow().utc);
     auto rows = store_->overrides();
     return rows ? *rows : std::vector<policy::Override>{};
+}
+
+void Keeper::saveFinalStraw(const std::string& contact, const policy::FinalStrawDay& day) {
+    if (!store_->saveFinalStraw(contact, day))
+        log::write(log::Priority::Warning, "The day one of a final straw could not be kept");
+}
+
+std::vector<std::pair<std::string, policy::FinalStrawDay>> Keeper::finalStraws() {
+    auto rows = store_->finalStraws();
+    return rows ? *rows : std::vector<std::pair<std::string, policy::FinalStrawDay>>{};
 }
 
 void Keeper::addNote(const std::string& contact, const std::string& text) {

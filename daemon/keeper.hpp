@@ -80,6 +80,9 @@ class Keeper {
     // Forgets the person's change for `contact`; "" forgets the snooze.
     void removeOverride(const std::string& contact);
     std::vector<policy::Override> overrides();
+    // The day one of a final straw, kept so it survives a later change of level and a restart.
+    void saveFinalStraw(const std::string& contact, const policy::FinalStrawDay& day);
+    std::vector<std::pair<std::string, policy::FinalStrawDay>> finalStraws();
     void addNote(const std::string& contact, const std::string& text);
     // The person's temporary change (`change`: soften, harden, final-straw, snooze), as a fact
     // in the journal: going back is recorded, never judged.
@@ -178,7 +181,8 @@ class Keeper {
     // Opens one pause per contact for `states` messages of contacts whose level `offer` allows.
     void offer(const policy::Engine& engine, std::vector<HeldState> states,
                const std::function<bool(policy::Level)>& allowed);
-    void readIt(std::int64_t id);
+    // Shows a waiting message again as it came; false when none waits under `id`.
+    bool readIt(std::int64_t id);
     // Runs `show` now, or from the loop's next idle turn when `later`.
     void present(std::function<void()> show, bool later);
 

@@ -106,8 +106,16 @@ bool PausePresenter::open(const PauseRequest& request) {
 
 bool PausePresenter::fold(Pause& pause, const PauseRequest& request) {
     auto& ids = pause.request.held_ids;
-    ids.insert(ids.end(), request.held_ids.begin(), request.held_ids.end());
-    pause.messages += std::max<std::size_t>(1, request.held_ids.size());
+    // A message already in the pause (offered again by a digest while it shows) is not a new
+    // one: counted twice, *Read it* would hand it back twice.
+    std::size_t added = request.held_ids.empty() ? 1 : 0;
+    for (std::int64_t id : request.held_ids) {
+        if (std::ranges::find(ids, id) != ids.end()) continue;
+        ids.push_back(id);
+        ++added;
+    }
+    if (added == 0) return true;
+    pause.messages += added;
     // The next second's tick shows the new count: a burst of messages costs one update a second,
     // not a round trip to the server (and a redraw) each.
     pause.stale = true;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "policy/day_count.hpp"
 #include "policy/normalise.hpp"
 
 namespace nocontact::daemon {
@@ -13,7 +14,32 @@ bool concerns(const std::string& wanted, const std::string& contact) {
     return wanted.empty() || policy::foldName(wanted) == policy::foldName(contact);
 }
 
+// A call to them waited behind a pause, or nocontact ended it: the answer says if it went on.
+bool stoppedFirst(const std::string& action) {
+    return action == "pause-before-use" || action == "reject";
+}
+
+void countAnswer(const EventRow& e, Stats& out) {
+    if (e.action == "let-go") {
+        ++out.let_go;
+        ++out.honoured;
+    } else if (e.action == "opened-anyway" || e.action == "went-on") {
+        ++out.opened_anyway;
+        ++out.overridden;
+    }
+}
+
 }  // namespace
+
+bool reachesOut(const EventRow& e) {
+    if (e.source == "user" && e.kind == "reach_answer") {
+        // The pause before a call to them: called anyway, or the call went on meanwhile.
+        return e.app == "call" &&
+               (e.action == "opened-anyway" || e.action == "went-on" || e.action == "let-through");
+    }
+    const bool to_them = e.kind == "message" || e.kind == "group_message" || e.kind == "call";
+    return e.direction == "outgoing" && to_them && !stoppedFirst(e.action);
+}
 
 Stats computeStats(const StatsInput& in) {
     Stats out;
@@ -29,18 +55,11 @@ Stats computeStats(const StatsInput& in) {
         std::int64_t index = policy::dateOf(in.to_local(e.time)).days - first;
         if (index < 0 || index >= days) continue;
         auto& day = out.per_day[static_cast<std::size_t>(index)];
-        if (e.source == "user" && e.kind == "reach_answer") {  // the pause before an app
-            if (e.action == "let-go") {
-                ++out.let_go;
-                ++out.honoured;
-            } else if (e.action == "opened-anyway" || e.action == "went-on") {
-                ++out.opened_anyway;
-                ++out.overridden;
-            }
-        } else if (e.direction == "outgoing") {
-            ++day.reached;
-        } else if (e.source != "user" && e.kind != "notice") {  // nor are changes and notices
-            ++day.messages;
+        if (reachesOut(e)) ++day.reached;
+        if (e.source == "user" && e.kind == "reach_answer") {  // the pause before an app or call
+            countAnswer(e, out);
+        } else if (e.direction != "outgoing" && e.source != "user" && e.kind != "notice") {
+            ++day.messages;  // theirs: not the person's changes, nor notices
         }
     }
 
@@ -67,18 +86,13 @@ Stats computeStats(const StatsInput& in) {
 
     for (const auto& contact : in.contacts) {
         if (!concerns(in.contact, contact.name)) continue;
-        StatsStreak streak{.contact = contact.name, .days = std::nullopt, .last_reached = {}};
-        std::optional<policy::Date> from = contact.since;
+        StatsStreak streak{.contact = contact.name,
+                           .day = policy::dayNumber(contact.since, in.today),
+                           .last_reached = {}};
         for (const auto& e : in.last_reached) {
             if (policy::foldName(e.contact) != policy::foldName(contact.name)) continue;
             if (!streak.last_reached || e.time > *streak.last_reached) streak.last_reached = e.time;
         }
-        if (streak.last_reached) {
-            policy::Date reached = policy::dateOf(in.to_local(*streak.last_reached));
-            if (!from || reached.days > from->days) from = reached;
-        }
-        if (from)
-            streak.days = static_cast<int>(std::max<std::int64_t>(0, in.today.days - from->days));
         out.streaks.push_back(std::move(streak));
     }
     return out;

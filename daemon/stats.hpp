@@ -16,16 +16,22 @@ namespace nocontact::daemon {
 struct StatsDay {
     policy::Date day{};
     int messages = 0;  // their messages and calls that nocontact saw
-    int reached = 0;   // the person reaching out (opening their app, calling them)
+    int reached = 0;   // the person reaching out (a message or a call to them)
 };
 
 struct StatsStreak {
     std::string contact;
-    // Whole days since the person last reached out to them, or since their `since` day when
-    // they have not reached out since then; nullopt when there is neither.
-    std::optional<int> days;
+    // Day N of the person's space from them (policy::dayNumber: 1 on day one, as the pause
+    // says it); nullopt without a day one.
+    std::optional<int> day;
+    // The person's last message or call to them, whenever it was.
     std::optional<policy::SysTime> last_reached;
 };
+
+// Whether a journal event is the person reaching out: a message or a call to them that went
+// on. Opening a messaging app is not (perhaps it was to write to someone else), whatever was
+// answered to its pause. JournalStore::lastReachedOut asks the same in SQL.
+bool reachesOut(const EventRow& e);
 
 struct Stats {
     std::string contact;            // empty: everyone

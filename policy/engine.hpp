@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "policy/day_count.hpp"
 #include "policy/event.hpp"
 #include "policy/level.hpp"
 #include "policy/matcher.hpp"
@@ -98,7 +99,18 @@ class Engine {
     void clearOverrides() { overrides_.clear(); }
     const std::vector<Override>& overrides() const { return overrides_; }
 
-    // Days since the contact's `since` (day 1 is the first day), or nullopt without one.
+    // Remembers the day one a final straw set for `contact`, apart from the change of level
+    // it made: a later soften or harden replaces the change, not the day one. A newer final
+    // straw for the same contact replaces it.
+    void setFinalStraw(const std::string& contact, FinalStrawDay day);
+    const std::map<std::string, FinalStrawDay, std::less<>>& finalStraws() const {
+        return final_straws_;
+    }
+
+    // The first day of the person's space from the contact (see policy::dayOne).
+    std::optional<Date> dayOneOf(std::size_t contact, const Moment& now) const;
+    // Day N of that space (1 on day one), or nullopt without a day one: the number the pause,
+    // `read`, stats and status all show.
     std::optional<int> dayCount(std::size_t contact, const Moment& now) const;
 
     // One call from the contact rang (decided once per call, after any source that saw it
@@ -123,6 +135,7 @@ class Engine {
     std::vector<Override> overrides_;
     std::map<std::string, SysTime, std::less<>> last_reach_pause_;
     std::map<std::string, SysTime, std::less<>> last_call_;  // contact name -> last ringing call
+    std::map<std::string, FinalStrawDay, std::less<>> final_straws_;  // by contact name
 };
 
 // A call from the same contact within this time of the previous one is a repeat call

@@ -92,17 +92,25 @@ Explained Engine::explain(std::size_t contact, const Moment& now) const {
     return out;
 }
 
-std::optional<int> Engine::dayCount(std::size_t contact, const Moment& now) const {
+void Engine::setFinalStraw(const std::string& contact, FinalStrawDay day) {
+    std::erase_if(final_straws_, [&](const auto& kept) { return sameName(kept.first, contact); });
+    final_straws_.emplace(contact, day);
+}
+
+std::optional<Date> Engine::dayOneOf(std::size_t contact, const Moment& now) const {
     const Contact& c = policy_.contacts.at(contact);
-    std::optional<Date> since = c.since;
+    std::optional<FinalStrawDay> straw;
+    for (const auto& [name, day] : final_straws_)
+        if (sameName(name, c.name)) straw = day;
+    // A final straw kept before its day one was remembered on its own: its change still says.
     const Override* o = activeOverride(c.name, now);
-    if (o && o->type == Override::Type::FinalStraw) {
-        since = o->since ? *o->since : dateOf(approxLocal(o->start, now));
-    }
-    if (!since) return std::nullopt;
-    auto days = dateOf(now.local).days - since->days + 1;
-    if (days < 1) return std::nullopt;  // no contact has not started yet
-    return static_cast<int>(days);
+    if (!straw && o && o->type == Override::Type::FinalStraw)
+        straw = FinalStrawDay{o->since.value_or(dateOf(approxLocal(o->start, now))), c.since};
+    return dayOne(c.since, straw);
+}
+
+std::optional<int> Engine::dayCount(std::size_t contact, const Moment& now) const {
+    return dayNumber(dayOneOf(contact, now), dateOf(now.local));
 }
 
 }  // namespace nocontact::policy

@@ -77,4 +77,10 @@ std::optional<LocalTime> nextDigest(const std::vector<TimeOfDay>& digest, LocalT
     return next;
 }
 
+std::optional<LocalTime> digestAfter(const std::vector<TimeOfDay>& digest,
+                                     std::optional<LocalTime> offered, LocalTime now) {
+    if (!offered || *offered - now > kClockSetBackWithin) return nextDigest(digest, now);
+    return nextDigest(digest, std::max(*offered, now));
+}
+
 }  // namespace nocontact::policy

@@ -35,4 +35,17 @@ std::optional<LocalTime> nextScheduleEdge(const std::vector<Schedule>& schedules
 // The first digest time strictly after `t` (today's later ones, else tomorrow's first).
 std::optional<LocalTime> nextDigest(const std::vector<TimeOfDay>& digest, LocalTime t);
 
+// How far back a clock may be set and still be the same clock: within this, a digest already
+// offered stays offered (the hour that repeats when clocks go back, a clock corrected by a few
+// minutes); beyond it, the time it was offered at is taken to have been read from a wrong clock.
+inline constexpr std::chrono::hours kClockSetBackWithin{24};
+
+// The digest to wait for once the one due at `offered` has been offered, with the clock now
+// reading `now` (nullopt `offered`: none offered yet). The first digest time strictly after
+// both, so that one digest time brings one digest: a timer may fire up to a second early (GLib
+// rounds seconds timers), and a clock may be set back, yet the time just offered never comes
+// round again.
+std::optional<LocalTime> digestAfter(const std::vector<TimeOfDay>& digest,
+                                     std::optional<LocalTime> offered, LocalTime now);
+
 }  // namespace nocontact::policy

@@ -106,6 +106,18 @@ TEST_F(DaemonHeld, RefusesAnotherUser) {
     ASSERT_EQ(held().size(), 1u) << "still kept, for its owner";
 }
 
+// Day N of the space from Alex today (day 1: 2024-12-10, alexPolicy's `since`), in this
+// process's zone.
+long dayOfAlexsSpace() {
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    using namespace std::chrono;
+    sys_days today = year{tm.tm_year + 1900} / month(static_cast<unsigned>(tm.tm_mon + 1)) /
+                     day(static_cast<unsigned>(tm.tm_mday));
+    return (today - sys_days{year{2024} / December / 10}).count() + 1;
+}
+
 const std::string kPausePolicy = nocontact::testing::alexPolicy("pause");
 
 class DaemonChanges : public DaemonHeld {
@@ -144,6 +156,46 @@ TEST_F(DaemonChanges, FinalStrawMakesItStrictFromToday) {
     auto list = held();
     ASSERT_EQ(list.size(), 1u);
     EXPECT_EQ(list[0]["state"], "held");
+}
+
+// The pause's body as the server was last asked to show it, or "".
+std::string lastPauseBody(const nocontact::testing::FakeFdoServer& server) {
+    std::string body;
+    for (const auto& call : server.calls())
+        if (call.member == "Notify" && call.summary.find("take a breath") != std::string::npos)
+            body = call.body;
+    return body;
+}
+
+TEST_F(DaemonChanges, TheFinalStrawsDayOneOutlastsASoftenARestartAndAReload) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kPausePolicy));
+    ASSERT_EQ(ctl({"final-straw", "Alex"}).status, 0);
+    Run soften = ctl({"soften", "Alex", "--to", "pause"});
+    ASSERT_EQ(soften.status, 0) << soften.err;
+    ASSERT_TRUE(waitWithheld(judged("after the final straw")));
+    ASSERT_TRUE(waitFor([&] { return !lastPauseBody(*server_).empty(); })) << "no pause";
+    EXPECT_NE(lastPauseBody(*server_).find("Day 1 of your space from Alex."), std::string::npos)
+        << lastPauseBody(*server_);
+    Run stats = ctl({"stats", "Alex", "--json"});
+    auto doc = nlohmann::json::parse(stats.out, nullptr, false);
+    ASSERT_FALSE(doc.is_discarded()) << stats.out << stats.err;
+    EXPECT_EQ(doc["streaks"][0]["day"], 1) << doc.dump(1);
+    Run text = ctl({"stats", "Alex"});
+    EXPECT_NE(text.out.find("Day 1 of your space from Alex."), std::string::npos) << text.out;
+
+    daemon_->kill9();
+    daemon_->start();
+    ASSERT_NO_FATAL_FAILURE(waitReady());
+    doc = nlohmann::json::parse(ctl({"stats", "Alex", "--json"}).out, nullptr, false);
+    EXPECT_EQ(doc["streaks"][0]["day"], 1) << "the day one did not survive a restart";
+
+    // The person's newer word: a `since` edited in the policy counts from then.
+    std::string edited = kPausePolicy;
+    edited.replace(edited.find("2024-12-10"), 10, "2024-12-01");
+    daemon_->writePolicy(edited);
+    ASSERT_EQ(ctl({"reload"}).status, 0);
+    doc = nlohmann::json::parse(ctl({"stats", "Alex", "--json"}).out, nullptr, false);
+    EXPECT_EQ(doc["streaks"][0]["day"], dayOfAlexsSpace() + 9) << doc.dump(1);
 }
 
 TEST_F(DaemonChanges, SnoozeNeedsADurationAndThenRests) {
@@ -186,17 +238,6 @@ class DaemonJournal : public DaemonChanges {
         ASSERT_EQ(ctl({"soften", "Alex", "--to", "firm", "--for", "1h"}).status, 0);
     }
 };
-
-// Whole days from 2024-12-10 (alexPolicy's `since`) to today, in this process's zone.
-long daysSinceAlexDayOne() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    using namespace std::chrono;
-    sys_days today = year{tm.tm_year + 1900} / month(static_cast<unsigned>(tm.tm_mon + 1)) /
-                     day(static_cast<unsigned>(tm.tm_mday));
-    return (today - sys_days{year{2024} / December / 10}).count();
-}
 
 TEST_F(DaemonJournal, TheJournalHoldsWhatHappenedButNoMessageText) {
     ASSERT_NO_FATAL_FAILURE(liveADay());
@@ -251,7 +292,7 @@ TEST_F(DaemonJournal, StatsCountTheDayAndThePausesTaken) {
     EXPECT_EQ(s["pauses"]["let_go"], 1);
     EXPECT_EQ(s["pauses"]["read"], 1);
     ASSERT_EQ(s["streaks"].size(), 1u);
-    EXPECT_EQ(s["streaks"][0]["days_since_reached_out"], daysSinceAlexDayOne());
+    EXPECT_EQ(s["streaks"][0]["day"], dayOfAlexsSpace());
     EXPECT_TRUE(s["streaks"][0]["last_reached_out"].is_null());
 
     Run text = ctl({"stats"});
@@ -464,7 +505,10 @@ TEST_F(DaemonReaching, OpensTheAppAfterTheCountdownWhenThePersonChoosesTo) {
     EXPECT_EQ(calls("ThawUnit"), std::vector<std::string>{unit});
     EXPECT_TRUE(calls("StopUnit").empty()) << "opened, not closed";
     auto stats = json({"stats", "Alex", "--json"});
-    EXPECT_FALSE(stats["streaks"][0]["last_reached_out"].is_null()) << "opened anyway";
+    EXPECT_TRUE(stats["streaks"][0]["last_reached_out"].is_null())
+        << "opening an app, even anyway, is not reaching out: " << stats.dump(1);
+    EXPECT_EQ(stats["streaks"][0]["day"], dayOfAlexsSpace()) << "the day count goes on";
+    EXPECT_EQ(stats["per_day"].back()["reached_out"], 0);
     EXPECT_EQ(stats["pauses"]["opened_anyway"], 1) << stats.dump(1);
     Run journal = ctl({"journal"});
     EXPECT_NE(journal.out.find("you opened telegram after the pause"), std::string::npos)
@@ -513,12 +557,12 @@ TEST_F(DaemonReaching, PausesOnceWithinTheGraceAndLeavesOtherAppsAlone) {
     EXPECT_EQ(calls("StopUnit").size(), 1u);
 
     auto stats = json({"stats", "Alex", "--days", "1", "--json"});
-    EXPECT_EQ(stats["per_day"][0]["reached_out"], 2) << stats.dump(1);
+    EXPECT_EQ(stats["per_day"][0]["reached_out"], 0) << "apps opened: " << stats.dump(1);
     EXPECT_EQ(stats["pauses"]["let_go"], 1);
     EXPECT_EQ(stats["pauses"]["honoured"], 1);
     EXPECT_TRUE(stats["streaks"][0]["last_reached_out"].is_null())
         << "opening an app and letting it go is not reaching out";
-    EXPECT_EQ(stats["streaks"][0]["days_since_reached_out"], daysSinceAlexDayOne());
+    EXPECT_EQ(stats["streaks"][0]["day"], dayOfAlexsSpace());
 }
 
 TEST_F(DaemonReaching, OpensFreelyBelowTheLevelAndWithoutAFreezerStillPauses) {

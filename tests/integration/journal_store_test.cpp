@@ -122,6 +122,23 @@ TEST_F(AJournal, CountsOnlyCallsThatWentOnAsReachingOut) {
     ASSERT_TRUE(store_->recordEvent({.time = kT0 + 4h,
                                      .contact = "Sam",
                                      .source = "user",
+                                     .app = "signal",
+                                     .kind = "reach_answer",
+                                     .action = "opened-anyway"}));  // an app: not reaching out
+    ASSERT_TRUE(store_->recordEvent({.time = kT0 + 4h,
+                                     .contact = "Sam",
+                                     .source = "systemd",
+                                     .app = "signal",
+                                     .kind = "app_launch",
+                                     .action = "count",
+                                     .direction = "outgoing"}));
+    last = store_->lastReachedOut();
+    ASSERT_TRUE(last);
+    EXPECT_EQ(last->size(), 1u) << "opening an app is not reaching out";
+    ASSERT_TRUE(store_->recordEvent({.time = kT0 + 5h,
+                                     .contact = "Sam",
+                                     .source = "user",
+                                     .app = "call",
                                      .kind = "reach_answer",
                                      .action = "opened-anyway"}));  // called anyway
     last = store_->lastReachedOut();
@@ -369,6 +386,22 @@ TEST_F(AJournal, ForgetsChangesThatRanOut) {
     auto kept = *store_->overrides();
     ASSERT_EQ(kept.size(), 1u);
     EXPECT_EQ(kept[0].contact, "Alex");
+}
+
+TEST_F(AJournal, KeepsAFinalStrawsDayOneAfterItsChangeIsReplaced) {
+    using nocontact::policy::Date;
+    using nocontact::policy::FinalStrawDay;
+    ASSERT_TRUE(store_->saveFinalStraw("Alex", FinalStrawDay{Date{20418}, Date{20067}}));
+    ASSERT_TRUE(store_->saveFinalStraw("Sam", FinalStrawDay{Date{20400}, std::nullopt}));
+    ASSERT_TRUE(store_->saveOverride(change(Override::Type::Soften, "Alex", kT0)));
+    ASSERT_TRUE(store_->saveFinalStraw("Alex", FinalStrawDay{Date{20419}, Date{20067}}));
+    reopen();
+    auto kept = *store_->finalStraws();
+    ASSERT_EQ(kept.size(), 2u) << "one per contact, the newer";
+    EXPECT_EQ(kept[0].first, "Alex");
+    EXPECT_EQ(kept[0].second, (FinalStrawDay{Date{20419}, Date{20067}}));
+    EXPECT_EQ(kept[1].first, "Sam");
+    EXPECT_EQ(kept[1].second, (FinalStrawDay{Date{20400}, std::nullopt}));
 }
 
 TEST_F(AJournal, CountsAttemptsPerLocalDay) {

@@ -89,6 +89,17 @@ TEST_F(APause, FoldsASecondMessageFromTheSameContactIntoTheOpenPause) {
     EXPECT_EQ(choices[0].held_ids, (std::vector<std::int64_t>{1, 2, 3}));
 }
 
+TEST_F(APause, CountsAMessageOfferedAgainWhileItShowsOnce) {
+    presenter.open(alex({1, 2}));
+    presenter.open(alex({1, 2}));  // a second digest while the first still shows
+    presenter.open(alex({2, 3}));
+    countDown(3);
+    EXPECT_EQ(now().summary, "Alex wrote 3 messages — take a breath");
+    notifier.press(handle(), "read");
+    ASSERT_EQ(choices.size(), 1u);
+    EXPECT_EQ(choices[0].held_ids, (std::vector<std::int64_t>{1, 2, 3}));
+}
+
 TEST_F(APause, ShowsMessagesFoldedInAfterTheCountdownAtTheNextSecondAndThenRests) {
     presenter.open(alex({1}));
     countDown(3);

@@ -41,7 +41,12 @@ TEST(Stats, CountsEachLocalDayTheirsAndYours) {
     in.events = {
         event("Alex", kNoon), event("Alex", kNoon - 24h),
         // 23:30 local the day before yesterday is 04:30 UTC yesterday: counted locally.
-        event("Alex", kNoon - 36h - 30min), event("Alex", kNoon - 1h, "outgoing"),
+        event("Alex", kNoon - 36h - 30min),
+        [] {  // the person's message to them
+            EventRow e = event("Alex", kNoon - 1h, "outgoing", "kdeconnect");
+            e.kind = "message";
+            return e;
+        }(),
         event("Alex", kNoon - 2h, "incoming", "user"),  // the person's own change: not contact
         [] {  // a call nocontact could not end: the call is counted once, not its notice
             EventRow e = event("Alex", kNoon - 3h, "incoming", "modemmanager");
@@ -64,22 +69,66 @@ TEST(Stats, CountsEachLocalDayTheirsAndYours) {
     EXPECT_EQ(s.streaks[0].contact, "Alex");
 }
 
-TEST(Stats, TheStreakRunsFromDayOneOrTheLastReachingOut) {
+TEST(Stats, LeadWithTheDayOfTheSpaceAsThePauseCountsIt) {
     auto in = input();
     auto s = daemon::computeStats(in);
     ASSERT_EQ(s.streaks.size(), 2u);
-    EXPECT_EQ(s.streaks[0].days, 25) << "since 2026-11-01";
+    EXPECT_EQ(s.streaks[0].day, 26) << "2026-11-01 is day 1";
     EXPECT_FALSE(s.streaks[0].last_reached);
-    EXPECT_EQ(s.streaks[1].days, std::nullopt) << "Sam has no day one and no reaching out";
+    EXPECT_EQ(s.streaks[1].day, std::nullopt) << "Sam has no day one";
 
+    in.contacts[0].since = kToday;  // a final straw today
+    EXPECT_EQ(daemon::computeStats(in).streaks[0].day, 1) << "day 1, never 0";
+
+    // Reaching out is remembered beside the count; it does not restart it.
     in.last_reached = {event("Alex", kNoon - 48h, "outgoing"), event("Sam", kNoon, "outgoing")};
     s = daemon::computeStats(in);
-    EXPECT_EQ(s.streaks[0].days, 2);
+    EXPECT_EQ(s.streaks[0].day, 1);
     EXPECT_EQ(s.streaks[0].last_reached, kNoon - 48h);
-    EXPECT_EQ(s.streaks[1].days, 0) << "reached out today";
+    EXPECT_EQ(s.streaks[1].last_reached, kNoon);
+}
 
-    in.last_reached = {event("Alex", SysTime{} + 24h, "outgoing")};  // long before day one
-    EXPECT_EQ(daemon::computeStats(in).streaks[0].days, 25);
+EventRow outgoing(const char* kind, const char* action, const char* app = "signal") {
+    EventRow e = event("Alex", kNoon, "outgoing", "modemmanager");
+    e.kind = kind;
+    e.action = action;
+    e.app = app;
+    return e;
+}
+
+EventRow answer(const char* app, const char* action) {
+    EventRow e = event("Alex", kNoon, "incoming", "user");
+    e.kind = "reach_answer";
+    e.app = app;
+    e.action = action;
+    return e;
+}
+
+TEST(ReachingOut, IsAMessageOrACallToThemNeverOpeningAnApp) {
+    EXPECT_TRUE(daemon::reachesOut(outgoing("message", "count")));
+    EXPECT_TRUE(daemon::reachesOut(outgoing("call", "count")));
+    EXPECT_TRUE(daemon::reachesOut(answer("call", "opened-anyway"))) << "called anyway";
+    EXPECT_TRUE(daemon::reachesOut(answer("call", "went-on")));
+    EXPECT_FALSE(daemon::reachesOut(outgoing("call", "pause-before-use"))) << "not yet";
+    EXPECT_FALSE(daemon::reachesOut(outgoing("call", "reject")));
+    EXPECT_FALSE(daemon::reachesOut(answer("call", "let-go")));
+    EXPECT_FALSE(daemon::reachesOut(outgoing("app_launch", "pause-before-use")));
+    EXPECT_FALSE(daemon::reachesOut(outgoing("app_launch", "count"))) << "opened, below the level";
+    EXPECT_FALSE(daemon::reachesOut(answer("signal", "opened-anyway"))) << "perhaps to another";
+    EXPECT_FALSE(daemon::reachesOut(answer("telegram", "let-go")));
+    EXPECT_FALSE(daemon::reachesOut(answer("telegram", "let-through")));
+}
+
+TEST(Stats, CountAppsOpenedAsPausesNotAsReachingOut) {
+    auto in = input();
+    in.contact = "Alex";
+    in.events = {outgoing("app_launch", "pause-before-use"), answer("signal", "opened-anyway"),
+                 outgoing("app_launch", "pause-before-use", "telegram"),
+                 answer("telegram", "let-go"), outgoing("message", "count")};
+    auto s = daemon::computeStats(in);
+    EXPECT_EQ(s.per_day[2].reached, 1) << "the message only";
+    EXPECT_EQ(s.opened_anyway, 1);
+    EXPECT_EQ(s.let_go, 1);
 }
 
 TEST(Stats, PausesHonouredAndOverridden) {

@@ -86,6 +86,56 @@ TEST(TheNextDigest, IsTodaysNextOrTomorrowsFirst) {
     EXPECT_FALSE(nextDigest({}, localAt("2026-11-25T23:10")).has_value());
 }
 
+// The daemon's digest timer, driven: each case feeds the digest time that was due and the
+// clock's reading when the timer fired (whole seconds, as the daemon reads it).
+class TheDigestAfterOne : public ::testing::Test {
+  protected:
+    const std::vector<TimeOfDay> digest_{TimeOfDay{8 * 60 + 30}, TimeOfDay{23 * 60 + 25}};
+    const LocalTime due_ = localAt("2026-11-25T23:25");
+};
+
+TEST_F(TheDigestAfterOne, IsTheNextDigestTimeWhenTheTimerFiresEarly) {
+    // Fired at 23:24:59.97, read as 23:24:59: the 23:25 just offered must not come again.
+    LocalTime early = due_ - std::chrono::seconds{1};
+    EXPECT_EQ(digestAfter(digest_, due_, early), localAt("2026-11-26T08:30"));
+}
+
+TEST_F(TheDigestAfterOne, IsTheNextDigestTimeWhenTheTimerFiresLate) {
+    EXPECT_EQ(digestAfter(digest_, due_, due_ + std::chrono::seconds{5}),
+              localAt("2026-11-26T08:30"));
+}
+
+TEST_F(TheDigestAfterOne, IsOfferedOnceWhenTheClockIsSetBackAnHour) {
+    EXPECT_EQ(digestAfter(digest_, due_, localAt("2026-11-25T22:26")), localAt("2026-11-26T08:30"));
+}
+
+TEST_F(TheDigestAfterOne, FollowsTheClockWhenItIsSetBackByDays) {
+    // The digest was offered by a clock two days ahead: the clock as it reads now is right.
+    EXPECT_EQ(digestAfter(digest_, due_, localAt("2026-11-23T09:00")), localAt("2026-11-23T23:25"));
+}
+
+TEST_F(TheDigestAfterOne, IsTheNextDigestWhenNoneWasOfferedYet) {
+    EXPECT_EQ(digestAfter(digest_, std::nullopt, localAt("2026-11-25T08:00")),
+              localAt("2026-11-25T08:30"));
+    EXPECT_FALSE(digestAfter({}, due_, due_).has_value());
+}
+
+// America/New_York, 2026-11-01: 01:30 happens twice (EDT, then EST). A 01:30 digest offered
+// at the first is not offered again at the second.
+TEST(TheDigestAfterOneAtTheRepeatedHour, IsOfferedOnce) {
+    std::vector<TimeOfDay> digest{TimeOfDay{90}, TimeOfDay{19 * 60}};
+    LocalTime due = localAt("2026-11-01T01:30");
+    // 02:00 EDT becomes 01:00 EST: the clock reads 01:00 again half an hour later.
+    EXPECT_EQ(digestAfter(digest, due, localAt("2026-11-01T01:00")), localAt("2026-11-01T19:00"));
+}
+
+// Europe/Berlin, 2026-03-29: 02:30 never happens; its timer fires at 03:30 CEST.
+TEST(TheDigestAfterOneInTheSkippedHour, IsTheNextDigestTime) {
+    std::vector<TimeOfDay> digest{TimeOfDay{150}, TimeOfDay{19 * 60}};
+    EXPECT_EQ(digestAfter(digest, localAt("2026-03-29T02:30"), localAt("2026-03-29T03:30")),
+              localAt("2026-03-29T19:00"));
+}
+
 class OnTheNightTheClocksChange : public ::testing::Test {
   protected:
     OnTheNightTheClocksChange() : engine_(makePolicy()) {}
