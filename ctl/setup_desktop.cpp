@@ -26,8 +26,10 @@ constexpr const char* kNotificationsPath = dbus::names::kFdoPath;
 using dbus::names::kDunstInterface;
 // A server that has not answered in this time is not going to: setup says so and goes on.
 constexpr auto kCallTimeout = std::chrono::seconds(5);
-// How long an ended server may take to leave the bus (dunst closes its window first).
-constexpr auto kEndDeadline = std::chrono::seconds(5);
+// How long an ended server may take to leave the bus (dunst closes its window first): well
+// under a second normally; seconds on a machine busy with other work, which must not make
+// setup fail halfway.
+constexpr auto kEndDeadline = std::chrono::seconds(20);
 constexpr auto kEndPoll = std::chrono::milliseconds(20);
 
 class SessionDesktop : public Desktop {

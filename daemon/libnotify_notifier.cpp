@@ -104,19 +104,43 @@ void LibnotifyNotifier::onEvent(const NotifyEvent& event) {
 
 namespace {
 
+// Starts the app as GIO would, in nocontactd's own process tree: when there is no user manager.
+bool launchOurselves(GDesktopAppInfo* info) {
+    GError* error = nullptr;
+    bool launched = g_app_info_launch(G_APP_INFO(info), nullptr, nullptr, &error);
+    if (!launched) logError("the app did not start", error);
+    return launched;
+}
+
 // Asks the systemd user manager to start the app in a unit of its own, so that it does not
 // inherit nocontactd's sandbox (its seccomp filters would break apps with a JIT or their own
-// sandbox, such as Electron). False when there is no user manager to ask. It waits for
-// systemd-run, which returns as soon as the job is queued (--no-block): a click's worth of time.
-bool launchThroughUserManager(const char* desktop_file) {
+// sandbox, such as Electron). systemd-run is not waited for: the loop goes on, and when it ends
+// without success (no user manager: a private session, a demo) the app is started directly.
+// `info` is owned by the call.
+void launchThroughUserManager(GDesktopAppInfo* info) {
+    const char* file = g_desktop_app_info_get_filename(info);
     const char* argv[] = {"systemd-run", "--user", "--no-block", "--collect", "--quiet",
-                          "gio",         "launch", desktop_file, nullptr};
-    gint status = 0;
+                          "gio",         "launch", file,         nullptr};
+    GPid pid = 0;
     GError* error = nullptr;
-    bool ran = g_spawn_sync(nullptr, const_cast<gchar**>(argv), nullptr, G_SPAWN_SEARCH_PATH,
-                            nullptr, nullptr, nullptr, nullptr, &status, &error);
-    if (error) g_error_free(error);
-    return ran && g_spawn_check_wait_status(status, nullptr);
+    if (!file ||
+        !g_spawn_async(nullptr, const_cast<gchar**>(argv), nullptr,
+                       static_cast<GSpawnFlags>(G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD),
+                       nullptr, nullptr, &pid, &error)) {
+        if (error) g_error_free(error);
+        launchOurselves(info);
+        g_object_unref(info);
+        return;
+    }
+    g_child_watch_add(
+        pid,
+        [](GPid child, gint status, gpointer data) {
+            auto* app = static_cast<GDesktopAppInfo*>(data);
+            if (!g_spawn_check_wait_status(status, nullptr)) launchOurselves(app);
+            g_object_unref(app);
+            g_spawn_close_pid(child);
+        },
+        info);
 }
 
 }  // namespace
@@ -128,15 +152,8 @@ bool launchDesktopEntry(const std::string& desktop_entry) {
         log::detail(log::Priority::Notice, "no installed app for the desktop entry", id);
         return false;
     }
-    const char* file = g_desktop_app_info_get_filename(info);
-    bool launched = file && launchThroughUserManager(file);
-    if (!launched) {  // no user manager (a private session, a demo): start it ourselves
-        GError* error = nullptr;
-        launched = g_app_info_launch(G_APP_INFO(info), nullptr, nullptr, &error);
-        if (!launched) logError("the app did not start", error);
-    }
-    g_object_unref(info);
-    return launched;
+    launchThroughUserManager(info);
+    return true;
 }
 
 }  // namespace nocontact::daemon

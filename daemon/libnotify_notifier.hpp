@@ -53,7 +53,8 @@ class LibnotifyNotifier : public Notifier {
 };
 
 // Starts the app whose desktop entry id is `desktop_entry` (without ".desktop"), as a click on
-// its notification would. False, with a log line, when no such app is installed or it fails.
+// its notification would, without waiting for it. False, with a log line, when no such app is
+// installed; a start that fails later is logged.
 bool launchDesktopEntry(const std::string& desktop_entry);
 
 }  // namespace nocontact::daemon

@@ -216,8 +216,16 @@ TEST_F(AService, ReportsItsVersionAsAProperty) {
     EXPECT_EQ(version, NOCONTACT_VERSION);
 }
 
-TEST_F(AService, EmitsPolicyReloadedAndIntervenedToListeners) {
+TEST_F(AService, EmitsPolicyReloadedAndIntervenedToSubscribers) {
     start(bus_.address());
+    bool subscribed = false;
+    proxy_->callMethodAsync("Subscribe")
+        .onInterface(names::kInterface)
+        .uponReplyInvoke([&](const sdbus::Error* error) {
+            EXPECT_EQ(error, nullptr);
+            subscribed = true;
+        });
+    ASSERT_TRUE(loopUntil([&] { return subscribed; }));
     std::optional<std::pair<bool, std::string>> reloaded;
     std::vector<std::string> intervened;
     proxy_->uponSignal("PolicyReloaded")
