@@ -30,6 +30,11 @@ constexpr const char* kGnomeShell = "gnome-shell";
 // the close is refused it should at least not linger on screen.
 constexpr std::int32_t kPlaceholderExpireMs = 1;
 
+// How long a server may take to answer: a server busy drawing a flood of other apps'
+// notifications (dunst draws each inside its Notify handler), or stopped for a while, answers
+// late, and a contact's message must still be taken back then. sd-bus's default is 25 s.
+constexpr std::uint64_t kAnswerTimeoutUsec = 10ull * 60 * 1'000'000;
+
 constexpr const char* kOwnerChangedRule =
     "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
     "interface='org.freedesktop.DBus',member='NameOwnerChanged',"
@@ -99,11 +104,18 @@ Withholder::Impl::~Impl() {
 int Withholder::Impl::send(const char* dest, const char* path, const char* iface,
                            const char* member, Handler h, Call* call, const char* types, ...) {
     sd_bus_slot* slot = nullptr;
-    va_list ap;
-    va_start(ap, types);
-    int r = sd_bus_call_method_asyncv(bus, &slot, dest, path, iface, member, h,
-                                      call ? static_cast<void*>(call) : this, types, ap);
-    va_end(ap);
+    sd_bus_message* m = nullptr;
+    int r = sd_bus_message_new_method_call(bus, &m, dest, path, iface, member);
+    if (r >= 0) {
+        va_list ap;
+        va_start(ap, types);
+        r = sd_bus_message_appendv(m, types, ap);
+        va_end(ap);
+    }
+    if (r >= 0)
+        r = sd_bus_call_async(bus, &slot, m, h, call ? static_cast<void*>(call) : this,
+                              kAnswerTimeoutUsec);
+    sd_bus_message_unref(m);
     if (r < 0) {
         if (call && call->done)
             call->done(Outcome::Failed, std::string("not sent: ") + strerror(-r));
