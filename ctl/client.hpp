@@ -6,7 +6,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 #include <ostream>
 
-#include "config/i18n.hpp"
+#include "ctl/bus_words.hpp"
 #include "dbus/names.hpp"
 
 namespace nocontact::ctl {
@@ -27,19 +27,9 @@ class Client : public sdbus::ProxyInterfaces<org::nocontact::Daemon1_proxy> {
     void onPolicyReloaded(const bool&, const std::string&) override {}
 };
 
-// What went wrong talking to the daemon, said plainly; returns the exit code (1).
+// What went wrong talking to the daemon, said plainly (busErrorWords); returns the exit code (1).
 inline int daemonError(const sdbus::Error& e, std::ostream& err) {
-    if (e.getName() == dbus::names::kErrorAccessDenied ||
-        e.getName() == dbus::names::kErrorInvalidArgs ||
-        e.getName() == dbus::names::kErrorNotFound) {
-        err << "nocontactctl: " << e.getMessage() << "\n";
-    } else {
-        err << "nocontactctl: "
-            << i18n::fill(i18n::tr("nocontactd is not answering ({error}).\n"
-                                   "  Start it with: systemctl --user start nocontactd"),
-                          {{"error", e.getName()}})
-            << "\n";
-    }
+    err << "nocontactctl: " << busErrorWords(e.getName(), e.getMessage()) << "\n";
     return 1;
 }
 

@@ -9,6 +9,9 @@
 #include "config/loader.hpp"
 #include "config/local_time.hpp"
 #include "ctl/explain.hpp"
+#ifdef NOCONTACT_HAVE_DAEMON_CLIENT
+#include "ctl/explain_live.hpp"
+#endif
 
 namespace nocontact::ctl {
 
@@ -134,13 +137,21 @@ int runExplain(const ExplainOptions& options, std::istream& in, std::ostream& ou
     auto profiles = loadBuiltinProfiles(*policy, err);
     if (!profiles) return kExitError;
     Explainer explainer(std::move(*policy), std::move(*profiles));
+#ifdef NOCONTACT_HAVE_DAEMON_CLIENT
+    useLiveLevels(explainer.engine(), file, err);
+#endif
     auto format = options.text ? Explainer::Format::Text : Explainer::Format::Json;
     int bad = explainer.run(in, out, now, format);
     if (bad > 0) {
+        const auto n = static_cast<std::size_t>(bad);
         err << "nocontactctl: "
-            << trnCount("{n} line was not a notification; see its \"error\" field.",
-                        "{n} lines were not a notification; see the \"error\" fields.",
-                        static_cast<std::size_t>(bad))
+            << (options.text
+                    ? trnCount("{n} line was not a notification; its line says why.",
+                               "{n} lines were not a notification; their lines say why.", n)
+                    : trnCount("{n} line was not a notification; see its \"error\" field.",
+                               "{n} lines were not a notification; see the \"error\" "
+                               "fields.",
+                               n))
             << "\n";
         return kExitError;
     }

@@ -11,6 +11,8 @@ namespace nocontact::ctl {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;
 inline constexpr int kExitUsage = 2;
+// Ctrl-C stopped `read`'s pause: nothing changed (128 + SIGINT, as a shell says it).
+inline constexpr int kExitInterrupted = 130;
 
 // `nocontactctl check [FILE] [--json]`: diagnostics on `err`, a one-line summary on `out`; or
 // one JSON object on `out` (file, valid, contacts, schedules, diagnostics).

@@ -2,6 +2,7 @@
 #include "ctl/daemon_client.hpp"
 
 #include <sdbus-c++/sdbus-c++.h>
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -59,6 +60,17 @@ json statusJson(const Status& s) {
     out["held_after_drawing"] = get<std::vector<std::string>>(s, "held_after_drawing");
     out["phones"] = get<std::vector<std::string>>(s, "phones");
     out["phone_problems"] = get<std::vector<std::string>>(s, "phone_problems");
+    out["not_followed"] = json::array();
+    for (const auto& row :
+         get<std::vector<sdbus::Struct<std::string, std::string>>>(s, "not_followed")) {
+        out["not_followed"].push_back({{"source", std::get<0>(row)}, {"why", std::get<1>(row)}});
+    }
+    out["day_counts"] = json::object();
+    for (const auto& row :
+         get<std::vector<sdbus::Struct<std::string, std::int64_t>>>(s, "day_counts")) {
+        const auto day = std::get<1>(row);
+        out["day_counts"][std::get<0>(row)] = day >= 1 ? json(day) : json(nullptr);
+    }
     auto snoozed = get<std::int64_t>(s, "snoozed_until");
     out["snoozed_until"] = snoozed > 0 ? json(isoUtc(snoozed)) : json(nullptr);
     return out;
@@ -136,6 +148,47 @@ void printRules(const json& s, std::ostream& out) {
 
 }  // namespace
 
+// A phone source as a person knows it.
+std::string sourceName(const std::string& source) {
+    if (source == "kdeconnect") return "KDE Connect";
+    if (source == "gnome_calls") return "GNOME Calls";
+    if (source == "modemmanager") return "ModemManager";
+    return source;
+}
+
+// Why a phone source is not followed, in words (the daemon gives the reason as a key).
+std::string notFollowedWhy(const std::string& why) {
+    if (why == "switched off in the policy") return tr("the policy switches it off");
+    if (why == "no system bus") return tr("there is no system bus here");
+    if (why == "the system bus went away") return tr("the system bus went away");
+    if (why == "ModemManager cannot be followed") return tr("ModemManager did not answer");
+    return why;
+}
+
+// What is followed, what is not and why, and what went wrong with what is.
+void printPhones(const json& s, std::ostream& out) {
+    if (!s["phones"].empty()) {
+        out << fill(tr("Phones and calls followed through: {sources}."),
+                    {{"sources", names(s["phones"])}})
+            << "\n";
+    }
+    std::vector<std::string> said;  // "source: why", as phone_problems has them too
+    for (const auto& row : s["not_followed"]) {
+        const auto source = row["source"].get<std::string>();
+        const auto why = row["why"].get<std::string>();
+        said.push_back(source + ": " + why);
+        out << fill(tr("Not followed: calls and messages through {source}, because {why}."),
+                    {{"source", sourceName(source)}, {"why", notFollowedWhy(why)}})
+            << "\n";
+    }
+    for (const auto& problem : s["phone_problems"]) {
+        if (std::ranges::find(said, problem.get<std::string>()) != said.end()) continue;
+        out << fill(tr("Phones: {problem}. Nothing is lost; the journal has every call."),
+                    {{"problem", problem.get<std::string>()}})
+            << "\n";
+    }
+}
+
 void printStatus(const json& s, const Status& raw, std::ostream& out, const Style& style) {
     const std::string version = s["version"].get<std::string>();
     out << fill(s["dry_run"].get<bool>()
@@ -187,18 +240,7 @@ void printStatus(const json& s, const Status& raw, std::ostream& out, const Styl
                     {{"reason", freezer}})
             << "\n";
     }
-    if (!s["phones"].empty()) {
-        std::string phones;
-        for (const auto& p : s["phones"])
-            phones += (phones.empty() ? "" : ", ") + p.get<std::string>();
-        out << fill(tr("Phones and calls followed through: {sources}."), {{"sources", phones}})
-            << "\n";
-    }
-    for (const auto& problem : s["phone_problems"]) {
-        out << fill(tr("Phones: {problem}. Nothing is lost; the journal has every call."),
-                    {{"problem", problem.get<std::string>()}})
-            << "\n";
-    }
+    printPhones(s, out);
     if (!s["snoozed_until"].is_null()) {
         out << fill(tr("Snoozed until {time}: nocontact is resting, and will be back then."),
                     {{"time", localMinute(get<std::int64_t>(raw, "snoozed_until"))}})
@@ -209,6 +251,11 @@ void printStatus(const json& s, const Status& raw, std::ostream& out, const Styl
         out << "  "
             << (style.colour() ? style.level(row["level"].get<std::string>(), "●") + " " : "")
             << row["why"].get<std::string>();
+        if (const auto& day = s["day_counts"].value(contact, json()); day.is_number()) {
+            out << " "
+                << fill(tr("{day} of your space from {contact}."),
+                        {{"day", fill(tr("Day {n}"), {{"n", day.dump()}})}, {"contact", contact}});
+        }
         if (unsigned n = s["held_by_contact"].value(contact, 0u); n > 0) {
             out << " "
                 << fill(trn("{n} message waits for you.", "{n} messages wait for you.", n),

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ctl/held.hpp"
 
-#include <signal.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sdbus-c++/sdbus-c++.h>
@@ -13,6 +11,7 @@
 #include "config/i18n.hpp"
 #include "ctl/client.hpp"
 #include "ctl/commands.hpp"
+#include "ctl/terminal_pause.hpp"
 #include "ctl/when.hpp"
 #include "dbus/names.hpp"
 #include "policy/normalise.hpp"
@@ -23,11 +22,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 using Row = HeldRow;
-
-volatile sig_atomic_t interrupted = 0;
-void onInterrupt(int) {
-    interrupted = 1;
-}
 
 bool waiting(const Row& r) {
     return std::get<4>(r) == "held" || std::get<4>(r) == "later";
@@ -57,26 +51,65 @@ int nothingWaits(const std::string& target, std::ostream& err) {
     return kExitError;
 }
 
-// The countdown, drawn on `err` when it is a terminal. False when the person pressed Ctrl-C.
-bool terminalPause(int seconds, bool tty, std::ostream& err) {
-    struct sigaction sa {};
-    sa.sa_handler = onInterrupt;  // no SA_RESTART: the sleep ends at once
-    sigaction(SIGINT, &sa, nullptr);
-    constexpr int kTicksPerSecond = 10;  // smooth enough for a bar, cheap enough to idle
-    constexpr int kBarWidth = 30;
-    for (int tick = 0; tick <= seconds * kTicksPerSecond && !interrupted; ++tick) {
-        if (tty) {
-            int filled = seconds == 0 ? kBarWidth : tick * kBarWidth / (seconds * kTicksPerSecond);
-            int left = seconds - tick / kTicksPerSecond;
-            err << "\r  [" << std::string(filled, '#') << std::string(kBarWidth - filled, ' ')
-                << "] " << left << " s " << std::flush;
-        }
-        timespec ts{0, 1000000000L / kTicksPerSecond};
-        if (tick < seconds * kTicksPerSecond) nanosleep(&ts, nullptr);
+// What the desktop pause would show for the contact of `rows`; without the day count and a
+// reason when nocontactd cannot say (a contact no longer in the policy, an older nocontactd).
+TerminalPauseView pauseView(Client& client, const std::vector<Row>& rows) {
+    TerminalPauseView view{.contact = std::get<1>(rows.front()), .messages = rows.size()};
+    try {
+        auto pause = client.PauseFor(view.contact);
+        auto get = [&pause]<typename T>(const char* key, T fallback) {
+            auto it = pause.find(key);
+            return it != pause.end() && it->second.containsValueOfType<T>() ? it->second.get<T>()
+                                                                            : fallback;
+        };
+        view.day = get("day", std::int64_t{-1});
+        view.reason = get("reason", std::string{});
+        view.seconds = static_cast<int>(get("seconds", std::uint32_t{20}));
+    } catch (const sdbus::Error&) {
+        // The pause still comes, with the countdown alone.
     }
-    if (tty) err << "\n";
-    signal(SIGINT, SIG_DFL);
-    return !interrupted;
+    return view;
+}
+
+// Ctrl-C, or no answer: nothing changed.
+int stopped(std::ostream& err) {
+    err << i18n::tr("Stopped. Nothing changed.") << "\n";
+    return kExitInterrupted;
+}
+
+// Each message with the time it came, as its app posted it.
+void printMessage(const Row& r, Client& client, std::ostream& out) {
+    auto [app, summary, body] = client.ReadHeld(std::get<0>(r));
+    out << localMinute(std::get<3>(r)) << "  " << app << "\n" << summary << '\n';
+    if (!body.empty()) out << body << '\n';
+    out << '\n';
+}
+
+int carryOut(Client& client, const std::vector<Row>& rows, ReadChoice choice, std::ostream& out) {
+    if (choice == ReadChoice::Read) {
+        for (const auto& r : rows)
+            printMessage(r, client, out);
+        return kExitOk;
+    }
+    // A message let go and named by its id stays as it is: only waiting ones are decided.
+    if (std::ranges::none_of(rows, waiting)) {
+        out << i18n::tr("Nothing changed.") << "\n";
+        return kExitOk;
+    }
+    for (const auto& r : rows) {
+        if (!waiting(r)) continue;
+        if (choice == ReadChoice::Later)
+            client.KeepForLater(std::get<0>(r));
+        else
+            client.LetGo(std::get<0>(r));
+    }
+    out << (choice == ReadChoice::Later
+                ? i18n::fill(i18n::tr("Kept for later: `nocontactctl read {contact}` whenever you "
+                                      "like."),
+                             {{"contact", std::get<1>(rows.front())}})
+                : std::string(i18n::tr("Let go. Kept for 30 days, should you change your mind.")))
+        << "\n";
+    return kExitOk;
 }
 
 // Said under a list without them: the messages let go can still be read.
@@ -139,31 +172,14 @@ int runRead(const std::string& target, std::ostream& out, std::ostream& err) {
         Client client(*connection);
         auto rows = chosen(client.ListHeld(), target, true);
         if (rows.empty()) return nothingWaits(target, err);
-        auto status = client.Status();
-        auto it = status.find("pause_seconds");
-        int seconds = it != status.end() && it->second.containsValueOfType<std::uint32_t>()
-                          ? static_cast<int>(it->second.get<std::uint32_t>())
-                          : 20;
-        const auto n = static_cast<unsigned long>(rows.size());
-        err << i18n::fill(i18n::trn("Take a breath. {n} message from {contact} can wait a moment "
-                                    "longer.\nCtrl-C lets it go.",
-                                    "Take a breath. {n} messages from {contact} can wait a "
-                                    "moment longer.\nCtrl-C lets them go.",
-                                    n),
-                          {{"n", std::to_string(n)}, {"contact", std::get<1>(rows.front())}})
-            << "\n";
-        if (!terminalPause(seconds, isatty(STDERR_FILENO), err)) {
-            for (const auto& r : rows) {
-                if (waiting(r)) client.LetGo(std::get<0>(r));
-            }
-            err << i18n::tr("Let go. Kept for 30 days, should you change your mind.") << "\n";
-            return kExitOk;
-        }
-        for (const auto& r : rows) {
-            auto [app, summary, body] = client.ReadHeld(std::get<0>(r));
-            out << app << ": " << summary << '\n' << body << "\n\n";
-        }
-        return kExitOk;
+        CtrlC ctrl_c;  // from before the first word: Ctrl-C never lets anything go
+        const auto view = pauseView(client, rows);
+        err << pauseIntro(view) << "\n";
+        if (!countdown(view.seconds, isatty(STDERR_FILENO), err)) return stopped(err);
+        // Asked where a person can answer; a script that runs `read` has said what it wants.
+        auto choice = isatty(STDIN_FILENO) ? askChoice(rows.size(), err) : ReadChoice::Read;
+        if (!choice) return stopped(err);
+        return carryOut(client, rows, *choice, out);
     } catch (const sdbus::Error& e) {
         return daemonError(e, err);
     }

@@ -19,8 +19,10 @@ nlohmann::ordered_json heldJson(const std::vector<HeldRow>& rows);
 // text; with `all`, also those let go (readable by id for 30 days).
 int runHeld(bool json, bool all, std::ostream& out, std::ostream& err);
 
-// `nocontactctl read ID|CONTACT`: a pause in the terminal (a countdown bar; Ctrl-C lets the
-// messages go), then the messages themselves. An id may name a message let go.
+// `nocontactctl read ID|CONTACT`: a pause in the terminal like the desktop's (the day count, one
+// of the person's reasons, a countdown bar), then the choice - read, later, let go - asked when
+// standard input is a terminal (otherwise: read), then each message with its time. Ctrl-C at any
+// moment changes nothing (exit kExitInterrupted). An id may name a message let go.
 int runRead(const std::string& target, std::ostream& out, std::ostream& err);
 
 // `nocontactctl let-go ID|CONTACT`: lets waiting messages go without reading them.

@@ -220,6 +220,9 @@ void Daemon::restartMonitor() {
 
 void Daemon::onObserved(const dbus::Observed& observed) {
     if (isOwnNotification(observed)) return;  // our placeholders and notices
+    // FDO calls were counted when they were made (needsId); GTK ones come only here. The
+    // portal's are counted as the copy it forwards to the desktop's server.
+    if (observed.notification.interface == policy::Interface::Gtk) ++impl_->seen;
     // The portal forwards what sandboxed apps send to the desktop's server, where the monitor
     // sees it again and can withhold it: judge that copy only, never both.
     if (observed.notification.interface == policy::Interface::Portal) return;
@@ -239,7 +242,9 @@ void Daemon::onObserved(const dbus::Observed& observed) {
 // Judged again when the reply brings the id (the policy may have changed in between); this
 // first look only spares the monitor from waiting for anyone else's replies.
 bool Daemon::needsId(const dbus::Observed& observed) {
-    if (isOwnNotification(observed) || extensionActive()) return false;
+    if (isOwnNotification(observed)) return false;
+    ++impl_->seen;  // another app's notification, whoever it is from
+    if (extensionActive()) return false;
     policy::Event event = impl_->profiles.toEvent(observed.notification);
     if (event.app == phone::kKdeConnect && impl_->kdeconnect) return true;  // see takeKdeHalf
     return impl_->engine.handle(event, config::momentNow()).contact.has_value();
@@ -494,6 +499,8 @@ std::map<std::string, sdbus::Variant> Daemon::status() const {
     s["phones"] = sdbus::Variant(
         std::vector<std::string>(impl_->phone_present.begin(), impl_->phone_present.end()));
     s["phone_problems"] = sdbus::Variant(phoneProblems());
+    s["not_followed"] = sdbus::Variant(notFollowed());
+    s["day_counts"] = sdbus::Variant(dayCounts());
     auto snooze = impl_->engine.activeSnooze(config::momentNow());
     s["snoozed_until"] =
         sdbus::Variant(snooze && snooze->until
@@ -515,7 +522,7 @@ std::map<std::string, sdbus::Variant> Daemon::status() const {
     }
     if (impl_->monitor) {
         const auto& c = impl_->monitor->counters();
-        s["seen"] = sdbus::Variant(static_cast<std::uint32_t>(c.seen));
+        s["seen"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->seen));
         s["malformed"] = sdbus::Variant(static_cast<std::uint32_t>(c.malformed));
         s["monitor_restarts"] = sdbus::Variant(static_cast<std::uint32_t>(c.restarts));
     }

@@ -51,6 +51,8 @@ class Daemon : public DaemonPort {
     std::vector<HeldRow> listHeld() override;
     std::optional<ReadResult> readHeld(std::int64_t id) override;
     bool letGo(std::int64_t id) override;
+    bool keepForLater(std::int64_t id) override;
+    std::optional<TerminalPause> pauseFor(const std::string& contact) override;
     std::string changeLevel(const Change& change) override;
     std::string resetLevel(const std::string& contact) override;
     std::string endSnooze() override;
@@ -180,6 +182,10 @@ class Daemon : public DaemonPort {
     std::vector<sdbus::Struct<std::string, std::string, std::string>> levels() const;
     // How many messages wait for the person, per contact (contacts with none left out).
     std::vector<sdbus::Struct<std::string, std::uint32_t>> heldByContact() const;
+    // Each contact's day count (-1 without a day one), as the pause shows it.
+    std::vector<sdbus::Struct<std::string, std::int64_t>> dayCounts() const;
+    // The phone sources not followed now, and why.
+    std::vector<sdbus::Struct<std::string, std::string>> notFollowed() const;
     // The contacts whose level a change of the person's sets now (reset goes back).
     std::vector<std::string> changedLevels() const;
 

@@ -106,6 +106,8 @@ struct Daemon::Impl {
     guint kde_timer = 0;
 
     std::uint64_t withheld = 0, refused = 0, failed = 0;
+    // Other apps' notifications the monitor saw (never nocontact's own pauses and notices).
+    std::uint64_t seen = 0;
     // Contact messages left on screen: kept nowhere, not even in memory.
     std::uint64_t unkept = 0;
     // Contact messages that could not be taken off the screen because no reply brought their

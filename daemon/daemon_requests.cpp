@@ -62,6 +62,34 @@ bool Daemon::letGo(std::int64_t id) {
     return impl_->keeper && impl_->keeper->letGo(id);
 }
 
+bool Daemon::keepForLater(std::int64_t id) {
+    return impl_->keeper && impl_->keeper->keepForLater(id);
+}
+
+std::optional<DaemonPort::TerminalPause> Daemon::pauseFor(const std::string& contact) {
+    const auto& engine = impl_->engine;
+    auto index = engine.matcher().byContactName(contact);
+    if (!index) return std::nullopt;
+    const auto& c = engine.policy().contacts[*index];
+    TerminalPause pause;
+    pause.day = engine.dayCount(*index, config::momentNow()).value_or(-1);
+    if (impl_->keeper)
+        pause.reason = impl_->keeper->nextReason(c.name, c.reasons);
+    else if (!c.reasons.empty())
+        pause.reason = c.reasons.front();
+    pause.seconds = static_cast<std::uint32_t>(engine.policy().defaults.pause.count());
+    return pause;
+}
+
+std::vector<sdbus::Struct<std::string, std::int64_t>> Daemon::dayCounts() const {
+    std::vector<sdbus::Struct<std::string, std::int64_t>> rows;
+    const auto& engine = impl_->engine;
+    auto now = config::momentNow();
+    for (std::size_t i = 0; i < engine.policy().contacts.size(); ++i)
+        rows.emplace_back(engine.policy().contacts[i].name, engine.dayCount(i, now).value_or(-1));
+    return rows;
+}
+
 namespace {
 
 using Type = policy::Override::Type;

@@ -424,6 +424,15 @@ bool Keeper::letGo(std::int64_t id) {
     return true;
 }
 
+bool Keeper::keepForLater(std::int64_t id) {
+    auto found = store_->heldById(id);
+    if (!found || !isWaiting(*found)) return false;
+    if (!store_->markLater(id)) return false;
+    (void)store_->recordChoice(id, Choice::Later, config::momentNow().utc);
+    pause_->withdraw((*found)->contact, id);  // decided: its pause no longer offers it
+    return true;
+}
+
 std::size_t Keeper::waiting() const {
     auto rows = store_->held(HeldFilter{{}, {HeldState::Held, HeldState::Later}});
     return rows ? rows->size() : 0;

@@ -153,6 +153,13 @@ class Keeper {
     void purge();
     // Lets a waiting message go; false when none waits under `id`.
     bool letGo(std::int64_t id);
+    // Keeps a waiting message for the next digest, as the pause's Later does; its pause no
+    // longer offers it. False when none waits under `id`.
+    bool keepForLater(std::int64_t id);
+    // The next of the contact's reasons, in turn with the desktop pauses (PausePresenter).
+    std::string nextReason(const std::string& contact, const std::vector<std::string>& reasons) {
+        return pause_->nextReason({.contact = contact, .reasons = reasons});
+    }
     // The unique bus name our own notifications (pauses, re-posted messages) come from.
     std::string ownBusName() const;
     // The notification server changed: ask it for its capabilities again; with `restarted`

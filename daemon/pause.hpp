@@ -141,6 +141,9 @@ class PausePresenter {
     // A new notification server has forgotten what the last one showed: every open pause is
     // posted to it again, as it stands (countdown, buttons).
     void showAgain();
+    // The next of request.reasons for request.contact, in turn across every pause for them
+    // (the terminal's too); "" when there are none.
+    std::string nextReason(const PauseRequest& request);
     // True while a pause for `contact` is showing.
     bool isOpen(const std::string& contact) const;
 
@@ -168,7 +171,6 @@ class PausePresenter {
 
     NotificationContent contentOf(const Pause& pause, Notifier::Capabilities caps) const;
     std::string bodyOf(const Pause& pause, Notifier::Capabilities caps) const;
-    std::string nextReason(const PauseRequest& request);
     bool fold(Pause& pause, const PauseRequest& request);
     void show(const std::string& contact, Pause& pause);
     void onAction(Notifier::Handle handle, const std::string& key);

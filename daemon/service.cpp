@@ -83,6 +83,22 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
         }
     }
 
+    void KeepForLater(const int64_t& id) override {
+        requireOwner();
+        if (!daemon_.keepForLater(id)) {
+            throw sdbus::Error(names::kErrorNotFound, i18n::tr(strings::kNoSuchMessage));
+        }
+    }
+
+    std::map<std::string, sdbus::Variant> PauseFor(const std::string& contact) override {
+        requireOwner();
+        auto pause = daemon_.pauseFor(contact);
+        if (!pause) throw sdbus::Error(names::kErrorNotFound, strings::unknownContact(contact));
+        return {{"day", sdbus::Variant(pause->day)},
+                {"reason", sdbus::Variant(pause->reason)},
+                {"seconds", sdbus::Variant(pause->seconds)}};
+    }
+
     std::string ChangeLevel(const std::string& change, const std::string& contact,
                             const std::string& to, const uint64_t& seconds,
                             const std::string& note) override {

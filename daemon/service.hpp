@@ -37,6 +37,16 @@ class DaemonPort {
     virtual std::optional<ReadResult> readHeld(std::int64_t) { return std::nullopt; }
     // False when there is no such waiting message.
     virtual bool letGo(std::int64_t) { return false; }
+    // False when there is no such waiting message (see KeepForLater in the XML).
+    virtual bool keepForLater(std::int64_t) { return false; }
+    // What the terminal's pause shows before a contact's messages (PauseFor in the XML).
+    struct TerminalPause {
+        std::int64_t day = -1;  // day N of the person's space; -1 without a day one
+        std::string reason;     // the next of their reasons, "" without
+        std::uint32_t seconds = 0;
+    };
+    // nullopt for a contact the policy does not name.
+    virtual std::optional<TerminalPause> pauseFor(const std::string&) { return std::nullopt; }
     struct Change {
         std::string change, contact, to, note;
         std::uint64_t seconds = 0;

@@ -133,6 +133,18 @@ result $? "snooze --end takes no duration"
 check held-all 0 "$ctl" held --help && contains out -- '--all'
 result $? "held --all also lists the messages let go"
 
+# Where there is no session bus at all, sd-bus says System.Error.ENOMEDIUM: said in words.
+for verb in status held stats; do
+    check "no-bus-$verb" 1 env -u DBUS_SESSION_BUS_ADDRESS -u XDG_RUNTIME_DIR "$ctl" "$verb" &&
+        contains err "cannot find your desktop session's bus" &&
+        ! grep -q 'System.Error' "$tmp/err"
+    result $? "$verb without a session bus says so in words"
+done
+
+check explain-text-broken 1 "$ctl" explain --text --policy "$example" <"$tmp/broken.jsonl" &&
+    contains out 'not a notification' && ! grep -q '"error"' "$tmp/err"
+result $? "explain --text points at its own lines, not at an \"error\" field"
+
 # --- edit, like visudo: an editor script stands in for the person.
 valid_policy='version: 1
 contacts:

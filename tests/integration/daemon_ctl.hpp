@@ -46,6 +46,11 @@ class DaemonCtl : public DaemonTest {
         pid_t pid = fork();
         if (pid == 0) {
             setenv("DBUS_SESSION_BUS_ADDRESS", bus_.address().c_str(), 1);
+            // Never the test's own terminal: a program that asks would wait for no one.
+            int i = stdin_fd_ >= 0
+                        ? stdin_fd_
+                        : open(stdin_path_.empty() ? "/dev/null" : stdin_path_.c_str(), O_RDONLY);
+            dup2(i, STDIN_FILENO);
             int o = open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
             int e = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
             dup2(o, STDOUT_FILENO);
@@ -58,6 +63,23 @@ class DaemonCtl : public DaemonTest {
             _exit(127);
         }
         return pid;
+    }
+
+    // The next programs read `path` as their standard input ("" for /dev/null).
+    void stdinFrom(std::string path) { stdin_path_ = std::move(path); }
+
+    // The next programs' standard input is a terminal (a pseudo-terminal's far side), as when a
+    // person runs them; answer() types into it. False when no pseudo-terminal can be had.
+    bool stdinTerminal() {
+        pty_ = posix_openpt(O_RDWR | O_NOCTTY);
+        if (pty_ < 0 || grantpt(pty_) != 0 || unlockpt(pty_) != 0) return false;
+        stdin_fd_ = open(ptsname(pty_), O_RDWR | O_NOCTTY);
+        return stdin_fd_ >= 0;
+    }
+    // Types `line` and Enter on that terminal.
+    bool answer(const std::string& line) {
+        std::string typed = line + "\n";
+        return write(pty_, typed.data(), typed.size()) == static_cast<ssize_t>(typed.size());
     }
 
     // Waits for it to end, driving this process's connections meanwhile.
@@ -91,12 +113,16 @@ class DaemonCtl : public DaemonTest {
         dir_ = tmpl;
     }
     void TearDown() override {
+        if (stdin_fd_ >= 0) close(stdin_fd_);
+        if (pty_ >= 0) close(pty_);
         DaemonTest::TearDown();
         std::error_code ec;
         std::filesystem::remove_all(dir_, ec);
     }
 
     std::string dir_, out_, err_;
+    std::string stdin_path_;
+    int stdin_fd_ = -1, pty_ = -1;
 };
 
 }  // namespace nocontact::testing

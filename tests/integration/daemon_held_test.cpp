@@ -57,18 +57,19 @@ TEST_F(DaemonHeld, ReadsAMessageAfterTheTerminalPause) {
     EXPECT_TRUE(held().empty()) << "a read message no longer waits";
 }
 
-TEST_F(DaemonHeld, LetsTheMessageGoWhenThePersonPressesCtrlC) {
+TEST_F(DaemonHeld, ChangesNothingWhenThePersonPressesCtrlC) {
     ASSERT_NO_FATAL_FAILURE(startDaemon(kStrictPolicy));
     ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "maybe not tonight"))));
     pid_t pid = spawnCtl({"read", "Alex"});
     ASSERT_TRUE(waitFor([&] { return slurp(err_).find("Ctrl-C") != std::string::npos; }, 10s));
     kill(pid, SIGINT);
     Run run = finish(pid);
-    EXPECT_EQ(run.status, 0) << run.err;
-    EXPECT_EQ(run.out.find("maybe not tonight"), std::string::npos) << "let go: never shown";
+    EXPECT_EQ(run.status, 130) << run.err;
+    EXPECT_NE(run.err.find("Nothing changed"), std::string::npos) << run.err;
+    EXPECT_EQ(run.out.find("maybe not tonight"), std::string::npos) << "not shown";
     auto list = held();
     ASSERT_EQ(list.size(), 1u);
-    EXPECT_EQ(list[0]["state"], "let_go");
+    EXPECT_EQ(list[0]["state"], "held") << "still waiting, as before";
 }
 
 TEST_F(DaemonHeld, LetsAMessageGoByIdAndSaysWhenNothingWaits) {
