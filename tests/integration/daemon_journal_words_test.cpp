@@ -4,6 +4,7 @@
 // apps are named as `held` names them, and only what went one way has a direction.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -122,7 +123,10 @@ TEST_F(DaemonJournalWords, HeldAndStatusSayKeptWaitingAndLetGoInWords) {
     EXPECT_EQ(list.out.find("let_go"), std::string::npos) << list.out;
     EXPECT_NE(list.out.find("(Signal)  let go"), std::string::npos) << list.out;
     EXPECT_NE(list.out.find("(Signal)  waiting"), std::string::npos) << list.out;
-    EXPECT_EQ(held()[0]["state"], "let_go") << "the JSON keeps the state's name";
+    const auto all = held();
+    EXPECT_TRUE(
+        std::any_of(all.begin(), all.end(), [](const auto& m) { return m["state"] == "let_go"; }))
+        << "the JSON keeps the state's name: " << all.dump();
     Run status = ctl({"status"});
     EXPECT_NE(status.out.find("kept 2; 1 waiting for you"), std::string::npos) << status.out;
     EXPECT_EQ(status.out.find("withheld"), std::string::npos) << status.out;
