@@ -30,12 +30,6 @@ int runChange(const ChangeOptions& options, std::ostream& out, std::ostream& err
         out << client.ChangeLevel(options.change, options.contact, options.to, seconds,
                                   options.note)
             << '\n';
-        if (options.change == "soften") {
-            out << i18n::tr(
-                       "Going back is part of the process. This is recorded without "
-                       "judgement.")
-                << "\n";
-        }
         return kExitOk;
     } catch (const sdbus::Error& e) {
         return daemonError(e, err);

@@ -83,10 +83,10 @@ using i18n::tr;
 using i18n::trn;
 
 std::string withholdingSentence(const std::string& path) {
-    if (path == "close") return tr("withheld notifications are closed");
+    if (path == "close") return tr("a kept message's notification is closed");
     if (path == "gnome-shell-extension") {
         return tr(
-            "the nocontact GNOME Shell extension holds notifications before GNOME shows "
+            "the nocontact GNOME Shell extension keeps messages back before GNOME shows "
             "them");
     }
     if (path == "needs-gnome-shell-extension") {
@@ -129,12 +129,12 @@ void printRules(const json& s, std::ostream& out) {
     const auto server = s["rules_server"].get<std::string>();
     if (server.empty()) return;
     if (!s["held_before_drawing"].empty()) {
-        out << fill(tr("Held by {server}'s own rules before anything is drawn: {contacts}."),
+        out << fill(tr("Kept back by {server}'s own rules before anything is drawn: {contacts}."),
                     {{"server", server}, {"contacts", names(s["held_before_drawing"])}})
             << "\n";
     }
     if (!s["held_after_drawing"].empty()) {
-        out << fill(tr("Held only after {server} has shown them for a moment: {contacts}. "
+        out << fill(tr("Kept back only after {server} has shown them for a moment: {contacts}. "
                        "{server} takes up their rules when it starts again (or run "
                        "`nocontactctl setup`)."),
                     {{"server", server}, {"contacts", names(s["held_after_drawing"])}})
@@ -204,9 +204,9 @@ void printStatus(const json& s, const Status& raw, std::ostream& out, const Styl
                                            : server + " " + s["server_version"].get<std::string>()},
                  {"path", withholdingSentence(s["withholding"].get<std::string>())}})
         << "\n"
-        << fill(tr("Seen {seen}, withheld {withheld}; {held} waiting for you."),
+        << fill(tr("Seen {seen}, kept {kept}; {held} waiting for you."),
                 {{"seen", s["seen"].dump()},
-                 {"withheld", s["withheld"].dump()},
+                 {"kept", s["withheld"].dump()},
                  {"held", s["held"].dump()}})
         << "\n";
     printRules(s, out);

@@ -112,6 +112,15 @@ int carryOut(Client& client, const std::vector<Row>& rows, ReadChoice choice, st
     return kExitOk;
 }
 
+// A message's state in words, as status counts it: held and later both wait. The JSON keeps
+// the state's name.
+std::string stateWords(const std::string& state) {
+    if (state == "held") return i18n::tr("waiting");
+    if (state == "later") return i18n::tr("waiting, kept for later");
+    if (state == "let_go") return i18n::tr("let go");
+    return state;
+}
+
 // Said under a list without them: the messages let go can still be read.
 std::string letGoHint(std::size_t n) {
     return i18n::fill(i18n::trn("{n} message you let go can still be read for a while: "
@@ -150,7 +159,8 @@ int runHeld(bool as_json, bool all, std::ostream& out, std::ostream& err) {
         } else {
             for (const auto& r : rows) {
                 out << "  " << std::get<0>(r) << "  " << localMinute(std::get<3>(r)) << "  "
-                    << std::get<1>(r) << " (" << std::get<2>(r) << ")  " << std::get<4>(r) << '\n';
+                    << std::get<1>(r) << " (" << std::get<2>(r) << ")  "
+                    << stateWords(std::get<4>(r)) << '\n';
             }
             if (!std::ranges::all_of(rows, waiting)) {
                 out << i18n::tr(

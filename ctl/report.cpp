@@ -119,25 +119,21 @@ void printStats(const json& s, std::ostream& out, const Style& style) {
         << "\n\n";
     for (const auto& streak : s["streaks"])
         out << "  " << dayLine(streak, style) << "\n";
+    // What the person chose at each pause, counted; never a rate or a verdict.
     const auto& p = s["pauses"];
-    auto honoured = p["honoured"].get<std::uint32_t>();
-    auto overridden = p["overridden"].get<std::uint32_t>();
+    const auto total = p["honoured"].get<std::uint32_t>() + p["overridden"].get<std::uint32_t>();
     out << "\n  "
-        << fill(tr("Pauses: {honoured} honoured ({let_go} let go, {later} kept for later); "
-                   "{read} read at once, {opened} opened anyway."),
-                {{"honoured", std::to_string(honoured)},
+        << fill(trn("{n} pause: {let_go} let go, {later} kept for later, {read} read, {opened} "
+                    "opened after it.",
+                    "{n} pauses: {let_go} let go, {later} kept for later, {read} read, {opened} "
+                    "opened after them.",
+                    total),
+                {{"n", std::to_string(total)},
                  {"let_go", p["let_go"].dump()},
                  {"later", p["later"].dump()},
                  {"read", p["read"].dump()},
                  {"opened", p["opened_anyway"].dump()}})
         << "\n";
-    if (honoured + overridden > 0) {
-        out << "  "
-            << fill(tr("{percent}% of pauses were honoured. Each one counts, whatever the "
-                       "others did."),
-                    {{"percent", std::to_string(honoured * 100 / (honoured + overridden))}})
-            << "\n";
-    }
     out << "\n  " << fill(tr("You wrote or called {times}."), {{"times", times(reached)}}) << "\n"
         << renderHeatMap(column(per_day, "reached_out"), style) << "\n  "
         << fill(who.empty() ? tr("Your contacts got in touch {times}.")
@@ -147,14 +143,32 @@ void printStats(const json& s, std::ostream& out, const Style& style) {
         << renderHeatMap(column(per_day, "their_messages"), style);
 }
 
+// A change's end as JSON: the instant, and how long it lasts from the change, or null for both
+// when it lasts until the person changes it.
+void changeEnd(json& entry, std::int64_t time, const std::string& until) {
+    if (until.empty()) {
+        entry["until"] = nullptr;
+        entry["duration_seconds"] = nullptr;
+        return;
+    }
+    const std::int64_t end = std::stoll(until);
+    entry["until"] = isoUtc(end);
+    entry["duration_seconds"] = end - time;
+}
+
 json journalJson(const std::vector<JournalRow>& rows) {
     json list = json::array();
     for (const auto& row : rows) {
         json entry{{"time", isoUtc(std::get<0>(row))},
                    {"what", std::get<1>(row)},
                    {"contact", std::get<2>(row)}};
-        for (const auto& [key, value] : std::get<3>(row))
-            entry[key] = value;
+        for (const auto& [key, value] : std::get<3>(row)) {
+            if (key == "until") {
+                changeEnd(entry, std::get<0>(row), value);
+            } else {
+                entry[key] = value;
+            }
+        }
         list.push_back(std::move(entry));
     }
     return list;
@@ -188,11 +202,50 @@ std::string actionWords(const std::string& action) {
     return it == kWords.end() ? action : tr(it->second);
 }
 
+// The level a journal entry names: while snoozed, no level decided.
+std::string levelWords(const std::string& level) {
+    return level == "snoozed" ? std::string(tr("while snoozed")) : level;
+}
+
+// A change of the person's, with its end and their note: "you softened to gentle until
+// 2026-11-26 18:00 — your note: sorting out the car".
+std::string changeLine(const std::string& action, const std::map<std::string, std::string>& d) {
+    const std::string level = detail(d, "level"), until = detail(d, "until");
+    const std::string when = until.empty() ? std::string() : localMinute(std::stoll(until));
+    auto lasting = [&](const char* timed, const char* open) {
+        return fill(until.empty() ? open : timed, {{"level", level}, {"when", when}});
+    };
+    std::string line;
+    if (action == "snooze") {
+        line = lasting(tr("you snoozed nocontact until {when}"), tr("you snoozed nocontact"));
+    } else if (action == "soften") {
+        line = lasting(tr("you softened to {level} until {when}"),
+                       tr("you softened to {level}, until you change it"));
+    } else if (action == "harden") {
+        line = lasting(tr("you hardened to {level} until {when}"),
+                       tr("you hardened to {level}, until you change it"));
+    } else if (action == "final-straw") {
+        line = tr("you chose strict from now on");
+    } else if (action == "reset") {
+        line = fill(tr("you went back to the policy's level ({level})"), {{"level", level}});
+    } else if (action == "snooze-end") {
+        line = tr("you ended the snooze");
+    } else {
+        line = fill(tr("you changed the level to {level}"), {{"level", level}});
+    }
+    const std::string note = detail(d, "note");
+    if (note.empty()) return line;
+    return line + " — " + fill(tr("your note: {text}"), {{"text", note}});
+}
+
 // One calm line for a journal entry.
 std::string journalLine(const JournalRow& row) {
     const auto& what = std::get<1>(row);
     const auto& d = std::get<3>(row);
-    const std::string prefix = localMinute(std::get<0>(row)) + "  " + std::get<2>(row) + ": ";
+    const std::string& contact = std::get<2>(row);
+    // A snooze is everyone's: it names no contact.
+    const std::string prefix =
+        localMinute(std::get<0>(row)) + "  " + (contact.empty() ? "" : contact + ": ");
     using Values = std::initializer_list<std::pair<std::string_view, std::string_view>>;
     auto say = [&](const char* sentence, Values values = {}) {
         return prefix + fill(sentence, values);
@@ -205,17 +258,9 @@ std::string journalLine(const JournalRow& row) {
         if (choice == "later") return say(tr("you kept a message for later"));
         return say(tr("a pause ended without a choice; the message waits for later"));
     }
-    std::string kind = detail(d, "kind"), action = detail(d, "action"), level = detail(d, "level");
-    if (kind == "change") {
-        if (action == "snooze") return say(tr("you snoozed nocontact"));
-        if (action == "soften")
-            return say(tr("you went back to {level} for a while"), {{"level", level}});
-        if (action == "final-straw") return say(tr("you chose strict from now on"));
-        if (action == "reset")
-            return say(tr("you went back to the policy's level ({level})"), {{"level", level}});
-        if (action == "snooze-end") return say(tr("you ended the snooze"));
-        return say(tr("you changed the level to {level}"), {{"level", level}});
-    }
+    std::string kind = detail(d, "kind"), action = detail(d, "action"),
+                level = levelWords(detail(d, "level"));
+    if (kind == "change") return prefix + changeLine(action, d);
     // A call is not kept: at `pause` the pause comes before answering it.
     std::string app = detail(d, "app"),
                 done =
@@ -242,7 +287,8 @@ std::string journalLine(const JournalRow& row) {
         if (action == "opened-anyway") return say(tr("you opened {app} after the pause"), values);
         return say(tr("{app} opened after the pause, without an answer"), values);
     }
-    if (kind == "app_launch") return say(tr("you opened {app}; {done} ({level})"), values);
+    // Only the answer to its pause says whether it opened.
+    if (kind == "app_launch") return say(tr("you went to open {app}; {done} ({level})"), values);
     if (detail(d, "direction") == "outgoing") {
         return say(app.empty() ? tr("you reached for them; {done} ({level})")
                                : tr("you reached for them ({app}); {done} ({level})"),

@@ -28,10 +28,8 @@ std::string heldRules(const Context& ctx) {
     std::size_t rules = 0;
     for (const auto& s : ctx.shapes)
         rules += s.contact < ctx.held.size() && ctx.held[s.contact];
-    return fill(i18n::trn("{n} rule for the contacts held now",
-                          "{n} rules for the contacts "
-                          "held now",
-                          rules),
+    return fill(i18n::trn("{n} rule for the contacts kept back now",
+                          "{n} rules for the contacts kept back now", rules),
                 {{"n", std::to_string(rules)}});
 }
 
@@ -242,7 +240,7 @@ void planServerRules(Context& ctx, Plan& plan) {
         if (ctx.server->name == "gnome-shell") return;  // planExtension
         plan.notes.push_back(
             fill(tr("Your notification server is {server}. nocontact cannot give it rules of its "
-                    "own, so a held message may still show for a moment before nocontact takes it "
+                    "own, so a kept message may still show for a moment before nocontact takes it "
                     "away. The README says what nocontact can promise on each server."),
                  {{"server", ctx.server->name}}));
         return;
@@ -278,8 +276,8 @@ void planExtension(Context& ctx, Plan& plan) {
         if (line == uuid) return;
     }
     plan.steps.push_back(
-        {fill(tr("Switch on nocontact's GNOME Shell extension ({uuid}), which holds a message "
-                 "before GNOME shows it."),
+        {fill(tr("Switch on nocontact's GNOME Shell extension ({uuid}), which keeps a message "
+                 "back before GNOME shows it."),
               {{"uuid", uuid}}),
          [&ctx, uuid] {
              if (ctx.desktop->run({"gnome-extensions", "enable", uuid}) != 0)

@@ -31,7 +31,7 @@ std::string digitsOf(const std::string& number) {
 }
 
 std::string levelOf(const policy::Decision& d) {
-    return d.level ? std::string(policy::levelName(*d.level)) : "";
+    return d.journalLevel();
 }
 
 }  // namespace

@@ -177,8 +177,7 @@ std::string Daemon::changeLevel(const Change& change) {
         o.type == Type::Snooze
             ? ""
             : std::string(policy::levelName(impl_->engine.explain(contact, now).level));
-    impl_->keeper->recordChange(o.contact, change.change, level);
-    if (!o.note.empty()) impl_->keeper->addNote(o.contact, o.note);
+    impl_->keeper->recordChange(o.contact, change.change, level, o.until, o.note);
     log::write(log::Priority::Info, "The person changed a level.",
                {.contact = o.contact, .action = change.change});
     if (o.type == Type::Snooze) {
@@ -243,6 +242,28 @@ T orThrow(Result<T> result) {
 
 constexpr const char* kChoiceWords[] = {"read", "later", "let_go", "expired"};
 
+// The app as a person knows it ("Signal", as `held` shows it), from the id the journal keeps.
+std::string appLabel(const std::string& id, const policy::Profiles& profiles) {
+    const policy::AppProfile* profile = profiles.byId(id);
+    return profile && !profile->name.empty() ? profile->name : id;
+}
+
+// An event's details for the journal. Only a contact's message or call and the person opening
+// an app go one way or the other; the person's changes and answers to a pause have no
+// direction. A change says when it ends ("" when it lasts until the person changes it).
+std::map<std::string, std::string> eventDetails(const EventRow& e,
+                                                const policy::Profiles& profiles) {
+    std::map<std::string, std::string> d{{"source", e.source}, {"app", appLabel(e.app, profiles)},
+                                         {"app_id", e.app},    {"kind", e.kind},
+                                         {"level", e.level},   {"action", e.action}};
+    if (e.source != "user" && e.kind != "notice") d["direction"] = e.direction;
+    if (e.kind == "change" && e.action != "reset" && e.action != "snooze-end") {
+        d["until"] = e.until ? std::to_string(unixSeconds(*e.until)) : std::string();
+        if (!e.note.empty()) d["note"] = e.note;
+    }
+    return d;
+}
+
 }  // namespace
 
 std::vector<DaemonPort::JournalRow> Daemon::journal(std::int64_t since) {
@@ -252,12 +273,7 @@ std::vector<DaemonPort::JournalRow> Daemon::journal(std::int64_t since) {
     std::vector<JournalRow> rows;
     for (const auto& e : orThrow(store.eventsSince(from))) {
         rows.emplace_back(unixSeconds(e.time), std::string("event"), e.contact,
-                          std::map<std::string, std::string>{{"source", e.source},
-                                                             {"app", e.app},
-                                                             {"kind", e.kind},
-                                                             {"level", e.level},
-                                                             {"action", e.action},
-                                                             {"direction", e.direction}});
+                          eventDetails(e, impl_->profiles));
     }
     for (const auto& c : orThrow(store.choicesSince(from))) {
         rows.emplace_back(unixSeconds(c.time), std::string("choice"), c.contact,

@@ -72,6 +72,12 @@ constexpr const char* kMigrations[] = {
     CREATE TABLE final_straws(
         contact TEXT PRIMARY KEY, day_date INTEGER NOT NULL, policy_since_date INTEGER);
     )sql",
+    // v3 -> v4. A change of the person's with its end (NULL: until they change it) and the note
+    // given with it, in its own row, so the journal and an export show them together.
+    R"sql(
+    ALTER TABLE events ADD COLUMN until_utc INTEGER;
+    ALTER TABLE events ADD COLUMN note TEXT NOT NULL DEFAULT '';
+    )sql",
 };
 static_assert(std::size(kMigrations) == kJournalSchemaVersion);
 

@@ -56,7 +56,9 @@ EventRow eventFrom(const Use& row) {
             .kind = row.text(5),
             .level = row.text(6),
             .action = row.text(7),
-            .direction = row.text(8)};
+            .direction = row.text(8),
+            .until = row.optInteger(9) ? std::optional{fromSql(*row.optInteger(9))} : std::nullopt,
+            .note = row.text(10)};
 }
 
 }  // namespace
@@ -103,10 +105,11 @@ Status JournalStore::prepareAll() {
     const std::string held = std::string{"SELECT "} + kHeldColumns + " FROM held";
     const std::pair<sql::Stmt*, std::string> all[] = {
         {&s.insertEvent,
-         "INSERT INTO events(time_utc, contact, source, app, kind, level, action, direction) "
-         "VALUES(?, ?, ?, ?, ?, ?, ?, ?)"},
+         "INSERT INTO events(time_utc, contact, source, app, kind, level, action, direction, "
+         "until_utc, note) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
         {&s.eventsSince,
-         "SELECT id, time_utc, contact, source, app, kind, level, action, direction "
+         "SELECT id, time_utc, contact, source, app, kind, level, action, direction, until_utc, "
+         "note "
          "FROM events WHERE time_utc >= ? ORDER BY time_utc, id"},
         {&s.lastReached,
          // daemon::reachesOut (stats.cpp) in SQL: a message or a call to them, never an app
@@ -187,7 +190,8 @@ namespace {
 
 Use& bindEvent(Use& use, const EventRow& e) {
     use.bind(toSql(e.time)).bind(e.contact).bind(e.source).bind(e.app);
-    return use.bind(e.kind).bind(e.level).bind(e.action).bind(e.direction);
+    use.bind(e.kind).bind(e.level).bind(e.action).bind(e.direction);
+    return use.bind(e.until ? std::optional{toSql(*e.until)} : std::nullopt).bind(e.note);
 }
 
 Use& bindHeld(Use& use, const HeldMessage& m) {

@@ -30,7 +30,7 @@ namespace nocontact::daemon {
 // DESIGN.md §4: let-go messages stay retrievable for 30 days, then are purged.
 inline constexpr int kLetGoKeepDays = 30;
 // The schema this build writes. Older files are migrated up; newer ones are left untouched.
-inline constexpr int kJournalSchemaVersion = 3;
+inline constexpr int kJournalSchemaVersion = 4;
 inline constexpr const char* kJournalFileName = "journal.sqlite3";
 
 // A failed store operation: what failed and SQLite's own words (sqlite3_errmsg), which name
@@ -87,10 +87,12 @@ struct EventRow {
     std::string contact{};
     std::string source{};  // fdo, gtk, portal, kdeconnect, ...
     std::string app{};
-    std::string kind{};                  // notification, call, reach-out, ...
-    std::string level{};                 // the effective strictness
-    std::string action{};                // what nocontact did
-    std::string direction = "incoming";  // "outgoing": the person reaching out
+    std::string kind{};                      // notification, call, reach-out, ...
+    std::string level{};                     // the effective strictness
+    std::string action{};                    // what nocontact did
+    std::string direction = "incoming";      // "outgoing": the person reaching out
+    std::optional<policy::SysTime> until{};  // a change of the person's: when it ends, if it does
+    std::string note{};                      // a change of the person's: their note, if any
 };
 
 enum class HeldState { Held, Later, Read, LetGo };

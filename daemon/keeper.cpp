@@ -41,9 +41,14 @@ EventRow eventFrom(const dbus::Observed& o, const policy::Event& e, const policy
     row.source = std::string(policy::interfaceName(o.notification.interface));
     row.app = e.app;
     row.kind = std::string(policy::kindName(e.kind));
-    row.level = d.level ? std::string(policy::levelName(*d.level)) : "";
+    row.level = d.journalLevel();
     row.action = std::string(policy::actionName(d.primary()));
     return row;
+}
+
+// The hour of the day where the person is, for words that depend on it ("tonight").
+int localHour(const policy::Moment& now) {
+    return policy::timeOfDayOf(now.local).minutes / 60;
 }
 
 // Only a message that still waits can be let go from the command line (or offered again).
@@ -127,7 +132,8 @@ bool Keeper::keep(const policy::Engine& engine, const dbus::Observed& observed,
     auto now = config::momentNow();
     const EventRow row = eventFrom(observed, event, decision, contact.name, now.utc);
     if (decision.has(policy::Action::Nudge))
-        present([this, name = contact.name] { pause_->nudge(name); }, show_later);
+        present([this, name = contact.name, hour = localHour(now)] { pause_->nudge(name, hour); },
+                show_later);
     if (!decision.has(policy::Action::Withhold)) {
         if (!store_->recordEvent(row))
             log::write(log::Priority::Warning, "The journal did not take an event");
@@ -279,12 +285,12 @@ void Keeper::reach(const policy::Engine& engine, const std::string& unit, const 
                  .source = "systemd",
                  .app = app_id,
                  .kind = std::string(policy::kindName(policy::Kind::AppLaunch)),
-                 .level = decision.level ? std::string(policy::levelName(*decision.level)) : "",
+                 .level = decision.journalLevel(),
                  .action = std::string(policy::actionName(decision.primary())),
                  .direction = "outgoing"};
     if (!store_->recordEvent(row))
         log::write(log::Priority::Warning, "The journal did not take a reaching out");
-    if (decision.has(policy::Action::Nudge)) pause_->nudge(contact.name);
+    if (decision.has(policy::Action::Nudge)) pause_->nudge(contact.name, localHour(now));
     if (!decision.has(policy::Action::PauseBeforeUse)) return;
     ReachRequest request = reachRequest(engine, decision, now);
     request.unit = unit;
@@ -315,7 +321,8 @@ void Keeper::call(const policy::Engine& engine, const std::string& source, const
     const bool incoming = event.direction == policy::Direction::Incoming;
     if (!action.empty()) record(engine, source, event, decision, action);
     const auto& contact = engine.policy().contacts[*decision.contact];
-    if (decision.has(policy::Action::Nudge)) pause_->nudge(contact.name);
+    if (decision.has(policy::Action::Nudge))
+        pause_->nudge(contact.name, localHour(config::momentNow()));
     if (!decision.has(incoming ? policy::Action::Pause : policy::Action::PauseBeforeUse)) return;
     ReachRequest request = reachRequest(engine, decision, config::momentNow());
     request.kind = incoming ? ReachRequest::Kind::IncomingCall : ReachRequest::Kind::OutgoingCall;
@@ -331,8 +338,8 @@ void Keeper::record(const policy::Engine& engine, const std::string& source,
                     const policy::Event& event, const policy::Decision& decision,
                     const std::string& action) {
     if (!decision.contact) return;
-    record(engine.policy().contacts[*decision.contact].name, source, event,
-           decision.level ? std::string(policy::levelName(*decision.level)) : "", action);
+    record(engine.policy().contacts[*decision.contact].name, source, event, decision.journalLevel(),
+           action);
 }
 
 void Keeper::record(const std::string& contact, const std::string& source,
@@ -373,14 +380,17 @@ void Keeper::serverChanged(bool restarted) {
 }
 
 void Keeper::recordChange(const std::string& contact, const std::string& change,
-                          const std::string& level) {
+                          const std::string& level, std::optional<policy::SysTime> until,
+                          const std::string& note) {
     EventRow row{.time = config::momentNow().utc,
                  .contact = contact,
                  .source = "user",
                  .app = "",
                  .kind = "change",
                  .level = level,
-                 .action = change};
+                 .action = change,
+                 .until = until,
+                 .note = note};
     if (!store_->recordEvent(row)) {
         log::write(log::Priority::Warning, "The journal did not take a change of level");
     }

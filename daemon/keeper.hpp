@@ -84,10 +84,12 @@ class Keeper {
     void saveFinalStraw(const std::string& contact, const policy::FinalStrawDay& day);
     std::vector<std::pair<std::string, policy::FinalStrawDay>> finalStraws();
     void addNote(const std::string& contact, const std::string& text);
-    // The person's temporary change (`change`: soften, harden, final-straw, snooze), as a fact
-    // in the journal: going back is recorded, never judged.
+    // The person's change (`change`: soften, harden, final-straw, snooze, reset, snooze-end),
+    // as a fact in the journal, with when it ends (none: until they change it) and the note
+    // they gave with it, in the same row so the two are never told apart.
     void recordChange(const std::string& contact, const std::string& change,
-                      const std::string& level);
+                      const std::string& level, std::optional<policy::SysTime> until = {},
+                      const std::string& note = {});
     // The person reaching for a messaging app (`unit`, of profile `app_id`, `app` as a person
     // knows it): journaled as an outgoing event, then a nudge or a pause before it opens, as
     // `decision` asks. `frozen`: the app waits, frozen, for the answer.

@@ -301,9 +301,9 @@ void PausePresenter::repost(const RepostMessage& message) {
     if (handle != 0) reposted_[handle] = message.desktop_entry;
 }
 
-void PausePresenter::nudge(const std::string& contact) {
+void PausePresenter::nudge(const std::string& contact, int hour) {
     NotificationContent content{.app_name = kPauseAppName,
-                                .summary = strings::nudge(nudge_turn_++),
+                                .summary = strings::nudge(nudge_turn_++, hour),
                                 .transient = true,
                                 .urgency = Urgency::Low};
     if (notifier_.post(content) == 0)

@@ -70,7 +70,7 @@ class GlibTicker : public Ticker {
 };
 
 // Reaching out (DESIGN.md §4): a pause before a messaging app opens. *Let it go* at once,
-// *Open anyway* after the countdown.
+// *Open* after the countdown.
 struct ReachRequest {
     // What the person reaches for: an app, or a call (the contact calling, or a call to them).
     enum class Kind { App, IncomingCall, OutgoingCall };
@@ -127,9 +127,9 @@ class PausePresenter {
     // messages carry config::kRepostMark after the app's name, so no rule hides them.
     void markReposts(std::function<bool()> when) { mark_reposts_ = std::move(when); }
 
-    // A calm word after a message from `contact` was shown (gentle level). Low urgency,
-    // transient.
-    void nudge(const std::string& contact);
+    // A calm word after a message from `contact` was shown (gentle level), fit for the local
+    // `hour` (0-23). Low urgency, transient.
+    void nudge(const std::string& contact, int hour);
 
     // Closes the contact's pause without reporting a choice (e.g. read through the CLI).
     void dismiss(const std::string& contact);

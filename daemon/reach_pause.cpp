@@ -42,7 +42,7 @@ ReachWords wordsFor(const ReachRequest& request, int seconds_left) {
     using Kind = ReachRequest::Kind;
     if (request.kind == Kind::App) {
         return {strings::reachTitle(request.app), strings::reachCountdown(seconds_left),
-                strings::reachReady(), i18n::tr(strings::kOpenAnyway), i18n::tr(strings::kLetGo)};
+                strings::reachReady(), i18n::tr(strings::kOpenApp), i18n::tr(strings::kLetGo)};
     }
     const bool incoming = request.kind == Kind::IncomingCall;
     return {incoming ? strings::callingTitle(request.contact)

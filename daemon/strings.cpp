@@ -38,7 +38,7 @@ std::string firstLines(const std::string& diagnostics) {
 std::string policyRefusedBody(const std::string& diagnostics, bool had_policy) {
     std::string first =
         had_policy ? tr("Nothing changed: the policy you had keeps working.")
-                   : tr("nocontact is only watching, holding nothing, until this is fixed.");
+                   : tr("nocontact is only watching, keeping nothing, until this is fixed.");
     return first + "\n" + firstLines(diagnostics) + tr("`nocontactctl check` shows every detail.");
 }
 
@@ -62,8 +62,8 @@ std::string recoveredBody(const std::map<std::string, std::size_t>& per_contact)
                     {{"n", std::to_string(n)}, {"contact", contact}});
         out += "\n";
     }
-    return out + tr("Your notification server held them out of sight, and they are kept for you "
-                    "now, like any other.");
+    return out + tr("Your notification server kept them out of sight, and they wait for you now, "
+                    "like any other.");
 }
 
 std::string policyApplied(std::size_t contacts) {
@@ -87,20 +87,19 @@ std::string journalInMemoryBody(DiskTrouble why) {
     switch (why) {
         case DiskTrouble::Full:
             return tr(
-                "nocontact can't save to its folder right now: the disk is full. Messages "
-                "it holds are kept in memory until it can, so please don't restart it "
-                "until then.");
+                "nocontact can't save to its folder right now: the disk is full. It keeps "
+                "messages in memory until it can, so please don't restart it until then.");
         case DiskTrouble::ReadOnly:
             return tr(
-                "nocontact can't save to its folder right now: the folder is read-only. "
-                "Messages it holds are kept in memory until it can, so please don't "
-                "restart it until then.");
+                "nocontact can't save to its folder right now: the folder is read-only. It "
+                "keeps messages in memory until it can, so please don't restart it until "
+                "then.");
         case DiskTrouble::Unwritable:
             break;
     }
     return tr(
-        "nocontact can't save to its folder right now. Messages it holds are kept in "
-        "memory until it can, so please don't restart it until then.");
+        "nocontact can't save to its folder right now. It keeps messages in memory "
+        "until it can, so please don't restart it until then.");
 }
 
 std::string journalSetAsideBody(const std::string& file) {
@@ -133,9 +132,9 @@ std::string journalSalvagedBody(bool anything, bool whole, std::size_t waiting) 
 
 std::string givenBackBody(std::size_t count) {
     return fill(trn("nocontact is stopping and still can't save to its folder, so the {n} "
-                    "message it was keeping is back on screen, as it came.",
+                    "message it kept is back on screen, as it came.",
                     "nocontact is stopping and still can't save to its folder, so the {n} "
-                    "messages it was keeping are back on screen, as they came.",
+                    "messages it kept are back on screen, as they came.",
                     count),
                 {{"n", std::to_string(count)}});
 }
@@ -156,13 +155,21 @@ std::string journalBackBody(std::size_t kept) {
 }
 
 namespace {
-// The pause's nudges, rotated so the same sentence does not wear thin.
+// The nudges for any hour, rotated so the same sentence does not wear thin.
 constexpr const char* kNudges[] = {
-    N_("You don't have to answer tonight."),
     N_("Nothing here needs an answer right now."),
-    N_("It can wait until you're ready — and so can you."),
-    N_("Take a breath. You're allowed to take your time."),
+    N_("It can wait until you're ready."),
+    N_("Take a breath. There is time."),
 };
+// Said only at night, where it is true, and then first in the turn.
+constexpr const char* kNightNudge = N_("You don't have to answer tonight.");
+// From 20:00 to 04:59 it is "tonight"; in the morning it would not be.
+constexpr int kNightFrom = 20;
+constexpr int kNightUntil = 5;
+
+bool isNight(int hour) {
+    return hour >= kNightFrom || hour < kNightUntil;
+}
 }  // namespace
 
 std::string pauseTitle(const std::string& contact, std::size_t messages) {
@@ -206,12 +213,14 @@ std::string pauseChoiceCommands(const std::string& contact_word) {
                 {{"contact", contact_word}});
 }
 
-std::size_t nudgeCount() {
-    return std::size(kNudges);
+std::size_t nudgeCount(int hour) {
+    return std::size(kNudges) + (isNight(hour) ? 1 : 0);
 }
 
-std::string nudge(std::size_t index) {
-    return tr(kNudges[index % std::size(kNudges)]);
+std::string nudge(std::size_t index, int hour) {
+    if (!isNight(hour)) return tr(kNudges[index % std::size(kNudges)]);
+    index %= std::size(kNudges) + 1;
+    return tr(index == 0 ? kNightNudge : kNudges[index - 1]);
 }
 
 std::string reachTitle(const std::string& app) {
@@ -253,9 +262,7 @@ std::string callEndedTitle(const std::string& contact) {
 }
 
 std::string callEndedBody() {
-    return tr(
-        "Your policy keeps calls with them closed for now. Reaching for the phone happens; "
-        "it is part of the process.");
+    return tr("Your policy ends calls to them for now.");
 }
 
 std::string reachWaiting(const std::string& app) {

@@ -19,7 +19,7 @@ namespace nocontact::daemon::strings {
 
 // Put in place of a withheld notification before it is closed, so a server's history (dunst
 // keeps closed notifications) holds this and never the message.
-inline constexpr const char* kWithheldPlaceholder = N_("nocontact is keeping a message for you");
+inline constexpr const char* kWithheldPlaceholder = N_("nocontact kept a message for you");
 
 inline constexpr const char* kPolicyRefusedSummary =
     N_("Your nocontact policy needs a second look");
@@ -45,7 +45,7 @@ std::string policyGone(const std::string& file);
 // --- The journal kept in memory while its folder cannot be written, and back on disk.
 
 inline constexpr const char* kJournalInMemorySummary =
-    N_("nocontact is keeping messages in memory for now");
+    N_("nocontact keeps messages in memory for now");
 // Why, and what the person can do: nothing is lost while nocontact runs.
 std::string journalInMemoryBody(DiskTrouble why);
 inline constexpr const char* kJournalBackSummary = N_("nocontact can save again");
@@ -58,7 +58,7 @@ std::string journalSetAsideBody(const std::string& file);
 // What the new journal holds of the one set aside: whether anything could be read, whether all
 // of it, and how many messages waiting for the person were among it.
 std::string journalSalvagedBody(bool anything, bool whole, std::size_t waiting);
-// Stopping while the journal is in memory: "…so the 2 messages it was keeping are back on
+// Stopping while the journal is in memory: "…so the 2 messages it kept are back on
 // screen."
 std::string givenBackBody(std::size_t count);
 
@@ -69,7 +69,7 @@ std::string shortenedNote(std::uint64_t cut_bytes);
 // --- Messages the notification server's own rules held while nocontactd was not running.
 
 inline constexpr const char* kRecoveredSummary = N_("Messages kept while nocontact was away");
-// "2 messages from Alex came while nocontact was not running. Your notification server held
+// "2 messages from Alex came while nocontact was not running. Your notification server kept
 // them, and they are kept for you now." One sentence per contact.
 std::string recoveredBody(const std::map<std::string, std::size_t>& per_contact);
 
@@ -79,6 +79,7 @@ std::string recoveredBody(const std::map<std::string, std::size_t>& per_contact)
 inline constexpr const char* kReadIt = N_("Read it");
 inline constexpr const char* kLater = N_("Later");
 inline constexpr const char* kLetGo = N_("Let it go");
+// Opens the app: of a message read from the pause, or after a pause before the app opens.
 inline constexpr const char* kOpenApp = N_("Open");
 
 // The pause's title: "Alex wrote — take a breath", or "Alex wrote 3 messages — take a breath".
@@ -99,16 +100,15 @@ std::string pauseLetGoCommand(const std::string& contact_word);
 // For servers without buttons: how to read it or let it go, after the countdown.
 std::string pauseChoiceCommands(const std::string& contact_word);
 
-// How many gentle nudges there are; nudge(i) takes any i and wraps around.
-std::size_t nudgeCount();
+// How many gentle nudges there are at `hour` (0-23, local); nudge(i, hour) takes any i and
+// wraps around.
+std::size_t nudgeCount(int hour);
 
-// One calm sentence after a message from the contact was shown ("You don't have to answer
-// tonight.").
-std::string nudge(std::size_t index);
+// One calm sentence after a message from the contact was shown ("Nothing here needs an answer
+// right now."). "You don't have to answer tonight." only at night.
+std::string nudge(std::size_t index, int hour);
 
 // --- Reaching out: a pause before a messaging app opens.
-
-inline constexpr const char* kOpenAnyway = N_("Open anyway");
 
 // "You're opening Signal — take a breath"
 std::string reachTitle(const std::string& app);

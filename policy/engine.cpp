@@ -82,6 +82,11 @@ bool Decision::has(Action a) const {
     return std::ranges::find(actions, a) != actions.end();
 }
 
+std::string Decision::journalLevel() const {
+    if (snoozed) return "snoozed";
+    return level ? std::string(levelName(*level)) : std::string();
+}
+
 Action Decision::primary() const {
     for (Action a : kPrimaryOrder) {
         if (has(a)) return a;
@@ -114,6 +119,7 @@ Decision aboutContact(const Engine& engine, const Match& m, const Moment& now, b
     d.why = std::move(ex.why);
     if (!m.by.empty()) d.why.append(" Recognised by ").append(m.by).append(".");
     snoozed = ex.snoozed;
+    d.snoozed = ex.snoozed;
     return d;
 }
 

@@ -51,12 +51,16 @@ struct Decision {
     std::optional<std::size_t> contact;  // index into the policy's contacts
     std::optional<Level> level;          // the effective level, when a contact is involved
     std::vector<Action> actions;
-    WakeAt wake_at;   // when to ask again (schedule edge, expiry, digest)
-    std::string why;  // one sentence a person can read
+    WakeAt wake_at;        // when to ask again (schedule edge, expiry, digest)
+    std::string why;       // one sentence a person can read
+    bool snoozed = false;  // made while nocontact rests: shown whatever the level
 
     bool has(Action a) const;
     // The most telling action, for one-word summaries ("pause", "hold", "show").
     Action primary() const;
+    // The level as the journal keeps it: "snoozed" while nocontact rests (the level in force
+    // did not decide), else the level's name, or "" without a contact.
+    std::string journalLevel() const;
 };
 
 // The effective level of one contact and how it came about.

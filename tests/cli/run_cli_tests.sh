@@ -193,5 +193,16 @@ VISUAL="$tmp/editor-valid" EDITOR="$tmp/editor-fails" \
     [[ $(stat -c %a "$tmp/edit/new") == 700 ]]
 result $? "edit starts a new policy, 0600 in a 0700 folder, and prefers VISUAL"
 
+# Every sentence a person reads is in the catalogue: none grades, preaches or mixes the words.
+# Statistics describe (no rate of pauses "honoured"), going back is not "part of the process",
+# a message is kept (never withheld, held or "keeping"), and nothing is opened "anyway".
+pot=$src/po/nocontact.pot
+# (`nocontactctl held` and the {held} count keep their names.)
+banned='honour|part of the process|without judgement|Each one counts|[Oo]pen(ed)? anyway|'
+banned+='withh[eo]ld|(?<!nocontactctl )(?<!\{)\bheld\b|\bholds?\b|keeping a message|'
+banned+='back to \{level\} for a while|\{percent\}'
+! sed -n '/^msgid/,/^msgstr/p' "$pot" | grep -v "^msgstr" | grep -qiP -- "$banned"
+result $? "the catalogue has no sentence that grades, preaches or says withheld or held"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -57,7 +57,7 @@ wait_for 5 displayed_at_least 1
 result $? "a stranger's notification is shown"
 
 notify-send -a Signal -h string:desktop-entry:signal "Alex Morgan" "$secret"
-wait_for 5 history_has "nocontact is keeping a message for you"
+wait_for 5 history_has "nocontact kept a message for you"
 result $? "the contact's notification is withheld within seconds"
 
 # On screen: Sam's, and nocontact's reflective pause in place of Alex's message.

@@ -255,7 +255,7 @@ result $? "each held message is kept exactly once"
 status_is refused 0 && ! grep -q "would not let nocontact close" "$log"
 result $? "nocontactd tried no close GNOME would refuse"
 
-"$ctl" status | grep -q "GNOME Shell extension holds notifications"
+"$ctl" status | grep -q "GNOME Shell extension keeps messages back"
 result $? "nocontactctl status says the GNOME Shell extension is in use"
 
 "$ctl" status | grep -qE "GNOME Shell extension: nocontact@nocontact.org, version [0-9]+, \

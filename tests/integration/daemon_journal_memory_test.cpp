@@ -260,8 +260,7 @@ TEST_F(ADaemonThatCannotSave, GivesBackWhatOnlyMemoryHeldWhenItStopsBeforeTheDis
     EXPECT_EQ(posted(kOnDisk), 1) << "a message the file keeps is offered again at the next start";
     std::string body;
     EXPECT_EQ(noticesWith(strings::kGivenBackSummary, &body), 1);
-    EXPECT_NE(body.find("the 1 message it was keeping is back on screen"), std::string::npos)
-        << body;
+    EXPECT_NE(body.find("the 1 message it kept is back on screen"), std::string::npos) << body;
 }
 
 TEST_F(ADaemonThatCannotSave, SetsAnUnreadableJournalAsideStartsAFreshOneAndSaysWhere) {

@@ -169,7 +169,7 @@ TEST_F(DaemonPause, SpeaksThePersonsLanguage) {
     EXPECT_EQ(labels, std::vector<std::string>{"⟦Let it go⟧"});
     auto placeholder = [&] {
         for (const auto& call : server_->calls())
-            if (call.summary == "⟦nocontact is keeping a message for you⟧") return true;
+            if (call.summary == "⟦nocontact kept a message for you⟧") return true;
         return false;
     };
     EXPECT_TRUE(waitFor(placeholder)) << "the placeholder in the message's place is translated";

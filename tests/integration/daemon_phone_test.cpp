@@ -421,7 +421,8 @@ TEST_F(DaemonPhones, CountsAPhoneRingingOnceAndSaysItCannotBeSilencedFromHere) {
     auto copies = events("fdo");
     ASSERT_EQ(copies.size(), 1u);
     EXPECT_EQ(copies[0]["kind"], "call");
-    EXPECT_EQ(copies[0]["app"], "kdeconnect");
+    EXPECT_EQ(copies[0]["app"], "KDE Connect") << "as a person knows the app";
+    EXPECT_EQ(copies[0]["app_id"], "kdeconnect");
     auto problems = field<std::vector<std::string>>(status(), "phone_problems");
     // Said once for the source, not once per call; and this test has no system bus either.
     EXPECT_EQ(std::count(problems.begin(), problems.end(),

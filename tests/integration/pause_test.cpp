@@ -7,6 +7,7 @@
 
 #include "daemon/notifier.hpp"
 #include "daemon/pause.hpp"
+#include "daemon/strings.hpp"
 #include "fake_fdo_server.hpp"
 #include "pause_fixture.hpp"
 #include "private_bus.hpp"
@@ -342,14 +343,26 @@ TEST_F(APause, RepostsAHeldMessageAsItWasAndOpensItsAppOnClick) {
 }
 
 TEST_F(APause, NudgesCalmlyWithLowUrgencyAndTransient) {
-    presenter.nudge("Alex");
-    presenter.nudge("Alex");
+    presenter.nudge("Alex", 22);
+    presenter.nudge("Alex", 22);
     ASSERT_EQ(notifier.posts.size(), 2u);
     EXPECT_EQ(notifier.posts[0].second.summary, "You don't have to answer tonight.");
     EXPECT_NE(notifier.posts[1].second.summary, notifier.posts[0].second.summary);
     EXPECT_EQ(notifier.last().urgency, Urgency::Low);
     EXPECT_TRUE(notifier.last().transient);
     EXPECT_TRUE(notifier.last().actions.empty());
+}
+
+TEST_F(APause, SaysTonightOnlyAtNight) {
+    for (int hour : {5, 9, 13, 19}) {
+        for (std::size_t turn = 0; turn < strings::nudgeCount(hour); ++turn) {
+            presenter.nudge("Alex", hour);
+            EXPECT_EQ(notifier.last().summary.find("tonight"), std::string::npos)
+                << "at " << hour << ":00: " << notifier.last().summary;
+        }
+    }
+    EXPECT_EQ(strings::nudge(0, 23), "You don't have to answer tonight.");
+    EXPECT_EQ(strings::nudge(0, 2), "You don't have to answer tonight.");
 }
 
 TEST(AGlibTicker, CallsBackOnTheMainLoopUntilStopped) {
