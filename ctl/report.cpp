@@ -100,6 +100,12 @@ std::string dayLine(const json& streak, const Style& style) {
                 {{"when", localMinute(utc->time_since_epoch().count())}});
 }
 
+// Today on this computer's calendar, to mark it in the heat-maps.
+HeatMapFrame heatMapFrame() {
+    auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    return {.width = terminalWidth(), .today = policy::dateOf(config::toLocal(now))};
+}
+
 void printStats(const json& s, std::ostream& out, const Style& style) {
     std::string who = s["contact"].get<std::string>();
     const auto& per_day = s["per_day"];
@@ -135,12 +141,12 @@ void printStats(const json& s, std::ostream& out, const Style& style) {
                  {"opened", p["opened_anyway"].dump()}})
         << "\n";
     out << "\n  " << fill(tr("You wrote or called {times}."), {{"times", times(reached)}}) << "\n"
-        << renderHeatMap(column(per_day, "reached_out"), style) << "\n  "
+        << renderHeatMap(column(per_day, "reached_out"), style, heatMapFrame()) << "\n  "
         << fill(who.empty() ? tr("Your contacts got in touch {times}.")
                             : tr("{contact} got in touch {times}."),
                 {{"contact", who}, {"times", times(messages)}})
         << "\n"
-        << renderHeatMap(column(per_day, "their_messages"), style);
+        << renderHeatMap(column(per_day, "their_messages"), style, heatMapFrame());
 }
 
 // A change's end as JSON: the instant, and how long it lasts from the change, or null for both

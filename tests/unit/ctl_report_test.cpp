@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -32,7 +33,7 @@ TEST(HeatMap, LaysTheDaysOutAsACalendarWithMondayFirst) {
         daysFrom("2026-10-22", {1, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 0, 0, 0, 0, 1, 9});
     std::string map = ctl::renderHeatMap(days, ctl::Style::plain());
     EXPECT_EQ(map,
-              "    Oct   Nov\n"
+              "       Nov\n"
               "Mon    ·  ▓▓ ·\n"
               "Tue    ·  ▓▓ ░░\n"
               "Wed    ·  ▓▓ ██\n"
@@ -42,6 +43,53 @@ TEST(HeatMap, LaysTheDaysOutAsACalendarWithMondayFirst) {
               "Sun ·  ▒▒ ·\n"
               "    none · ░░▒▒▓▓██ 7 or more\n")
         << map;
+}
+
+// The widest line of `text`, in characters (each heat cell and mark is one character wide).
+std::size_t widestLine(const std::string& text) {
+    std::size_t widest = 0, chars = 0;
+    for (unsigned char c : text) {
+        if (c == '\n') {
+            widest = std::max(widest, chars);
+            chars = 0;
+        } else if ((c & 0xC0) != 0x80) {
+            ++chars;
+        }
+    }
+    return widest;
+}
+
+TEST(HeatMap, AYearFitsEightyColumnsInBlocks) {
+    std::vector<int> counts(366, 1);
+    auto days = daysFrom("2025-12-02", counts);
+    std::string map = ctl::renderHeatMap(days, ctl::Style::plain(), {.width = 80});
+    EXPECT_LE(widestLine(map), 80u) << map;
+    EXPECT_NE(map.find("\n\n"), std::string::npos) << "the later weeks go in a block below";
+    std::size_t cells = 0;
+    for (std::size_t at = map.find("░░"); at != std::string::npos; at = map.find("░░", at + 1))
+        ++cells;
+    EXPECT_EQ(cells, 366u + 1) << "every day once, and the legend's";
+    std::string wide = ctl::renderHeatMap(days, ctl::Style::plain(), {.width = 200});
+    EXPECT_EQ(wide.find("\n\n"), std::string::npos) << "a wide terminal takes it all in one";
+}
+
+TEST(HeatMap, NamesAMonthAboveTheWeekHoldingItsFirstDay) {
+    // 2026-11-30 is a Monday: its week holds December 1st.
+    auto days = daysFrom("2026-11-23", std::vector<int>(21, 0));
+    std::string map = ctl::renderHeatMap(days, ctl::Style::plain());
+    EXPECT_EQ(map.substr(0, map.find('\n')), "       Dec") << map;
+    auto later = daysFrom("2026-11-30", std::vector<int>(14, 0));
+    map = ctl::renderHeatMap(later, ctl::Style::plain());
+    EXPECT_EQ(map.substr(0, map.find('\n')), "    Dec") << map;
+}
+
+TEST(HeatMap, MarksToday) {
+    auto days = daysFrom("2026-11-30", {0, 1, 2});
+    auto today = *policy::parseDate("2026-12-02");
+    std::string map = ctl::renderHeatMap(days, ctl::Style::plain(), {.today = today});
+    EXPECT_NE(map.find("Wed ▒▒◂"), std::string::npos) << map;
+    EXPECT_NE(map.find("◂ today"), std::string::npos) << "the legend says what the mark means";
+    EXPECT_EQ(ctl::renderHeatMap(days, ctl::Style::plain()).find("◂"), std::string::npos);
 }
 
 TEST(HeatMap, IsEmptyWithoutDays) {
