@@ -35,6 +35,10 @@ enum class RuleServer { Dunst, Mako, Swaync };
 // chose to see; such a message is also shown without its desktop-entry hint.
 inline constexpr const char* kRepostMark = "\u2060";
 
+// The app name nocontactd's own notifications (the pause, its placeholder, the nudge) carry.
+// The servers' rules keep them out of history: a pause holds the person's private reasons.
+inline constexpr const char* kOwnAppName = "nocontact";
+
 // "dunst", "mako", "swaync".
 const char* ruleServerName(RuleServer s);
 // The server GetServerInformation names ("dunst", "mako", "SwayNotificationCenter"), if its
@@ -95,7 +99,9 @@ std::string dunstRuleName(const RuleShape& shape);
 // is known for one of them (not a message shown, or withdrawn after it was drawn).
 inline constexpr const char* kDunstHeldCategory = "nocontact-held";
 
-// A whole dunst drop-in file (dunstrc.d/90-nocontact.conf): one section per shape,
+// A whole dunst drop-in file (dunstrc.d/90-nocontact.conf): first a section that keeps
+// nocontact's own notifications out of dunst's history (`history_ignore`, which dunst 1.9-1.12
+// takes only from a rule: the "transient" hint does not do it there), then one section per shape,
 // `skip_display = true`, `set_category = nocontact-held`, `enabled` as `held` says for its
 // contact. Held messages stay in
 // dunst's history (so that one arriving while nocontactd is not running can be recovered
@@ -105,7 +111,8 @@ std::string renderDunst(const std::vector<RuleShape>& shapes, const std::vector<
 
 // The block nocontact owns in mako's configuration, without the kMarkBegin and kMarkEnd lines
 // (spliceMarked adds them): one criteria section per held shape, `invisible=1`, `history=0`,
-// no timeout. mako 1.7 has no include= and no per-rule switch: only held shapes are written.
+// no timeout; and always one with `history=0` for nocontact's own notifications. mako 1.7 has no
+// include= and no per-rule switch: only held shapes are written.
 std::string renderMako(const std::vector<RuleShape>& shapes, const std::vector<bool>& held);
 
 // swaync's config.json with nocontact's "notification-visibility" entries ("nocontact-…",

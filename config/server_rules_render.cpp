@@ -127,6 +127,8 @@ DunstSyntax dunstSyntaxOf(const std::string& ini_text) {
 std::string renderDunst(const std::vector<RuleShape>& shapes, const std::vector<bool>& held,
                         DunstSyntax syntax) {
     std::string out = kDunstHeader;
+    out += "\n[nocontact-own]\nappname = " + dunstValue(dunstPattern(kOwnAppName, true, syntax)) +
+           "\nhistory_ignore = true\n";
     for (std::size_t i = 0; i < shapes.size(); ++i) {
         const RuleShape& s = shapes[i];
         bool by_name = s.app_key == RuleShape::AppKey::AppName;
@@ -154,7 +156,7 @@ std::string renderMako(const std::vector<RuleShape>& shapes, const std::vector<b
         out += "[" + app + " " + text + "]\n";
         out += "invisible=1\nhistory=0\nignore-timeout=1\ndefault-timeout=0\n";
     }
-    return out;
+    return out + "[app-name=" + makoQuoted(kOwnAppName) + "]\nhistory=0\n";
 }
 
 std::string renderSwaync(const std::string& config_json, const std::vector<RuleShape>& shapes,

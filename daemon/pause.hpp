@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "config/server_rules.hpp"
 #include "daemon/notifier.hpp"
 
 // The reflective pause (DESIGN.md §5): one notification per contact with the day count, one of
@@ -211,7 +212,7 @@ class PausePresenter {
     bool ticking_ = false;
 };
 
-// The name nocontact's own notifications are posted under.
-inline constexpr const char* kPauseAppName = "nocontact";
+// The name nocontact's own notifications are posted under; the servers' rules know it.
+inline constexpr const char* kPauseAppName = config::kOwnAppName;
 
 }  // namespace nocontact::daemon

@@ -72,7 +72,7 @@ TEST_F(ServerFiles, KeepMakosOwnLinesAndChangeOnlyWhenTheRulesDo) {
     EXPECT_EQ(mode(paths_.mako), 0600u);
     EXPECT_EQ(mode((dir_ / "config/mako").string()), 0700u);
     EXPECT_TRUE(updateRules(RuleServer::Mako, paths_, kShapes, {false}));
-    EXPECT_EQ(read(paths_.mako), spliceMarked("font=Mono\n", ""));
+    EXPECT_EQ(read(paths_.mako), spliceMarked("font=Mono\n", renderMako(kShapes, {false})));
 }
 
 TEST_F(ServerFiles, FollowASymlinkedConfigInsteadOfReplacingIt) {

@@ -37,6 +37,7 @@ TEST(TheDunstDropIn, HasOneSectionPerShapeSwitchedOnAsHeldSays) {
               "with the\n"
               "# policy by nocontactd. Edit the policy instead; `nocontactctl setup --undo` "
               "removes this file.\n"
+              "\n[nocontact-own]\nappname = \"nocontact\"\nhistory_ignore = true\n"
               "\n[" +
                   dunstRuleName(kShapes[0]) +
                   "]\nappname = \"Signal\"\nsummary = \"Alex Morgan\"\n"
@@ -50,6 +51,15 @@ TEST(TheDunstDropIn, HasOneSectionPerShapeSwitchedOnAsHeldSays) {
                   "]\ndesktop_entry = \"firefox\"\n"
                   "body = \"J\\*o \\[x]\\? \\\\ (Ann): *\"\n"
                   "skip_display = true\nset_category = nocontact-held\nenabled = false\n");
+}
+
+// A pause holds the person's private reasons: dunst and mako keep nocontact's own notifications
+// out of their history, with regexes too.
+TEST(TheDunstDropIn, KeepsNocontactsOwnNotificationsOutOfHistory) {
+    std::string text = renderDunst({}, {}, DunstSyntax{true});
+    EXPECT_NE(text.find("[nocontact-own]\nappname = \"\\`nocontact\\'\"\nhistory_ignore = true\n"),
+              std::string::npos)
+        << text;
 }
 
 TEST(TheDunstDropIn, NamesEachRuleByWhatItSaysSoAStaleDunstIsNeverSwitchedWrongly) {
@@ -84,8 +94,10 @@ TEST(TheMakoBlock, HasACriteriaSectionPerHeldShapeOnly) {
               "invisible=1\nhistory=0\nignore-timeout=1\ndefault-timeout=0\n"
               "[desktop-entry=\"firefox\" body~=\"^J\\\\*o \\\\[x\\\\]\\\\? \\\\\\\\ "
               "\\\\(Ann\\\\): \"]\n"
-              "invisible=1\nhistory=0\nignore-timeout=1\ndefault-timeout=0\n");
-    EXPECT_EQ(renderMako(kShapes, {false, false}), "");
+              "invisible=1\nhistory=0\nignore-timeout=1\ndefault-timeout=0\n"
+              "[app-name=\"nocontact\"]\nhistory=0\n");
+    EXPECT_EQ(renderMako(kShapes, {false, false}), "[app-name=\"nocontact\"]\nhistory=0\n")
+        << "nocontact's own notifications stay out of mako's history";
 }
 
 TEST(TheSwayncConfig, GetsIgnoredEntriesAndKeepsEverythingElse) {
