@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "config/i18n.hpp"
 #include "ctl/notification_json.hpp"
 
 namespace nocontact::ctl {
@@ -48,14 +49,18 @@ std::string textLine(const json& v) {
 }  // namespace
 
 Explainer::Explainer(policy::Policy policy, policy::Profiles profiles)
-    : profiles_(std::move(profiles)), engine_(std::move(policy)) {}
+    : profiles_(std::move(profiles)), engine_(std::move(policy)) {
+    engine_.useWords({.tr = &i18n::tr});
+}
 
 std::string Explainer::explainLine(std::string_view line, const policy::Moment& now, bool& ok,
                                    Format format) {
     auto parsed = parseNotificationLine(line);
     if (auto* error = std::get_if<std::string>(&parsed)) {
         ok = false;
-        if (format == Format::Text) return "  (not a notification: " + *error + ")";
+        if (format == Format::Text)
+            return "  " +
+                   i18n::fill(i18n::tr("(not a notification: {error})"), {{"error", *error}});
         return json{{"id", nullptr}, {"error", *error}}.dump();
     }
     ok = true;

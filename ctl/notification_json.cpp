@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/i18n.hpp"
+
 namespace nocontact::ctl {
 
 namespace {
@@ -133,19 +135,19 @@ std::variant<JsonNotification, std::string> parseNotificationLine(std::string_vi
         } else if (c == '"') {
             in_string = true;
         } else if (c == '[' || c == '{') {
-            if (++depth > kMaxDepth) return std::string("the line is nested too deeply");
+            if (++depth > kMaxDepth) return std::string(i18n::tr("the line is nested too deeply"));
         } else if (c == ']' || c == '}') {
             --depth;
         }
     }
     json parsed = json::parse(line, nullptr, false);
-    if (parsed.is_discarded()) return std::string("not valid JSON");
+    if (parsed.is_discarded()) return std::string(i18n::tr("not valid JSON"));
     try {
         return read(parsed);
     } catch (const BadField& e) {
         return e.message;
     } catch (const json::exception& e) {
-        return std::string("a number is out of range");
+        return std::string(i18n::tr("a number is out of range"));
     }
 }
 

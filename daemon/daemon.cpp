@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "daemon/daemon.hpp"
 
+#include "config/i18n.hpp"
+
 #include <glib.h>
 #include <malloc.h>
 #include <systemd/sd-bus.h>
@@ -579,6 +581,7 @@ DaemonPort::ReloadResult Daemon::readPolicy() {
 void Daemon::applyPolicy(policy::Policy policy) {
     impl_->profiles = policy::Profiles(policy.apps, impl_->builtin);
     impl_->engine = policy::Engine(std::move(policy));
+    impl_->engine.useWords({.tr = &i18n::tr});
     restoreOverrides();  // a new policy does not undo the person's own changes
     impl_->policy_loaded = true;
     if (impl_->digest_timer) scheduleDigest();  // digest times may have changed

@@ -25,9 +25,10 @@ bool softened(const Effective& e) {
     return e.change && e.change->type == Type::Soften;
 }
 
-std::string untilText(const Override& o, const Moment& now) {
-    if (!o.until) return " until you change it";
-    return " until " + formatWhen(approxLocal(*o.until, now), now);
+std::string untilText(const Override& o, const Moment& now, const Words& w) {
+    if (!o.until) return std::string(" ") + w.tr("until you change it");
+    return " " +
+           fillIn(w.tr("until {when}"), {{"when", formatWhen(approxLocal(*o.until, now), now, w)}});
 }
 
 std::string noteText(const Override& o) {
@@ -40,32 +41,36 @@ Date finalStrawDay(const Override& o, const Moment& now) {
 
 // What the policy itself says, while a change of the person's sets another level: after the
 // policy is edited, the person's change still stands over it, and the sentence says so.
-std::string policyText(const Effective& e) {
+std::string policyText(const Effective& e, const Words& w) {
     if (e.after_change == e.base) return "";
-    return std::string{" (the policy says "} + std::string{levelName(e.base)} + ")";
+    return " " + fillIn(w.tr("(the policy says {level})"), {{"level", levelName(e.base)}});
 }
 
 // The part of the sentence before any schedule raise.
-std::string changeText(const Effective& e, const Moment& now) {
+std::string changeText(const Effective& e, const Moment& now, const Words& w) {
     const Override& o = *e.change;
-    std::string to{levelName(e.after_change)};
+    std::string_view to = levelName(e.after_change);
     switch (o.type) {
         case Type::Soften:
-            return "softened to " + to + untilText(o, now) + policyText(e) + noteText(o);
+            return fillIn(w.tr("softened to {level}"), {{"level", to}}) + untilText(o, now, w) +
+                   policyText(e, w) + noteText(o);
         case Type::Harden:
-            return "hardened to " + to + untilText(o, now) + policyText(e) + noteText(o);
+            return fillIn(w.tr("hardened to {level}"), {{"level", to}}) + untilText(o, now, w) +
+                   policyText(e, w) + noteText(o);
         case Type::FinalStraw:
-            return "strict since the final straw on " + formatDate(finalStrawDay(o, now)) +
+            return fillIn(w.tr("strict since the final straw on {date}"),
+                          {{"date", formatDate(finalStrawDay(o, now))}}) +
                    noteText(o);
         case Type::Snooze:
             break;
     }
-    return to;
+    return std::string(to);
 }
 
-std::string baseText(const Effective& e) {
-    return std::string{levelName(e.base)} +
-           (e.base_is_default ? " (the policy's default)" : " (policy)");
+std::string baseText(const Effective& e, const Words& w) {
+    return fillIn(
+        e.base_is_default ? w.tr("{level} (the policy's default)") : w.tr("{level} (policy)"),
+        {{"level", levelName(e.base)}});
 }
 
 }  // namespace
@@ -74,10 +79,11 @@ LocalTime approxLocal(SysTime t, const Moment& now) {
     return now.local + (t - now.utc);
 }
 
-std::string formatWhen(LocalTime t, const Moment& now) {
+std::string formatWhen(LocalTime t, const Moment& now, const Words& w) {
     const auto days_ahead = dateOf(t).days - dateOf(now.local).days;
     if (days_ahead == 0) return formatTimeOfDay(timeOfDayOf(t));
-    if (days_ahead == 1) return "tomorrow " + formatTimeOfDay(timeOfDayOf(t));
+    if (days_ahead == 1)
+        return fillIn(w.tr("tomorrow {time}"), {{"time", formatTimeOfDay(timeOfDayOf(t))}});
     return formatLocal(t);
 }
 
@@ -107,23 +113,27 @@ WakeAt changesAt(const Policy& policy, const Effective& e, const Moment& now) {
 }
 
 std::string explainLevel(const Policy& policy, const Contact& contact, const Effective& e,
-                         const Moment& now) {
-    std::string why = contact.name + ": " + (e.change ? changeText(e, now) : baseText(e));
+                         const Moment& now, const Words& w) {
+    std::string why = fillIn(
+        w.tr("{contact}: {level}"),
+        {{"contact", contact.name}, {"level", e.change ? changeText(e, now, w) : baseText(e, w)}});
     if (e.raise) {
         const Schedule& s = policy.schedules[e.raise->schedule];
-        why += ", raised to " + std::string{levelName(e.level)} + " by '" + s.name + "' until " +
-               formatWhen(e.raise->until, now);
+        why += fillIn(w.tr(", raised to {level} by '{schedule}' until {when}"),
+                      {{"level", levelName(e.level)},
+                       {"schedule", s.name},
+                       {"when", formatWhen(e.raise->until, now, w)}});
     }
     if (softened(e) && !policy.schedules.empty()) {
-        why += "; schedules are set aside while softened";
+        why += w.tr("; schedules are set aside while softened");
     }
     return why + ".";
 }
 
-std::string explainSnooze(const Override& snooze, const Moment& now) {
-    std::string until = snooze.until ? "until " + formatWhen(approxLocal(*snooze.until, now), now)
-                                     : "until you turn it back on";
-    return "Snoozed " + until + " — nocontact is resting.";
+std::string explainSnooze(const Override& snooze, const Moment& now, const Words& w) {
+    if (!snooze.until) return w.tr("Snoozed until you turn it back on — nocontact is resting.");
+    return fillIn(w.tr("Snoozed until {when} — nocontact is resting."),
+                  {{"when", formatWhen(approxLocal(*snooze.until, now), now, w)}});
 }
 
 }  // namespace nocontact::policy

@@ -6,6 +6,7 @@
 
 #include "policy/engine.hpp"
 #include "policy/schedule.hpp"
+#include "policy/words.hpp"
 
 namespace nocontact::policy {
 
@@ -31,11 +32,12 @@ Effective effectiveLevel(const Policy& policy, const Contact& contact, const Ove
 WakeAt changesAt(const Policy& policy, const Effective& e, const Moment& now);
 
 // "Alex: firm (policy), raised to strict by 'late night' until 06:00."
+// In the words `w` gives.
 std::string explainLevel(const Policy& policy, const Contact& contact, const Effective& e,
-                         const Moment& now);
+                         const Moment& now, const Words& w = {});
 
 // "Snoozed until 18:00 — nocontact is resting."
-std::string explainSnooze(const Override& snooze, const Moment& now);
+std::string explainSnooze(const Override& snooze, const Moment& now, const Words& w = {});
 
 // A utc instant as a wall-clock reading, using the offset in force at `now`. Good enough for
 // words in a sentence; wake-ups keep the exact instant.
@@ -43,6 +45,6 @@ LocalTime approxLocal(SysTime t, const Moment& now);
 
 // "06:00" today, "tomorrow 06:00", else "2026-11-28 06:00": the day is said whenever it is
 // not today.
-std::string formatWhen(LocalTime t, const Moment& now);
+std::string formatWhen(LocalTime t, const Moment& now, const Words& w = {});
 
 }  // namespace nocontact::policy

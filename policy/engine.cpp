@@ -12,9 +12,6 @@ namespace nocontact::policy {
 
 namespace {
 
-constexpr std::string_view kHiddenWhy = "The app hid who this is from, so it is left alone.";
-constexpr std::string_view kStrangerWhy = "Not from anyone in your policy.";
-
 // Most telling first: what the person will notice most about the decision.
 constexpr std::array kPrimaryOrder = {
     Action::Reject,         Action::HoldStrict, Action::HoldForDigest, Action::Pause,
@@ -99,9 +96,10 @@ Engine::Engine(Policy policy) : policy_(std::move(policy)), matcher_(policy_) {}
 Decision Engine::handle(const Event& event, const Moment& now) {
     if (event.kind == Kind::AppLaunch) return decideReachingOut(event, now);
     // Without a sender or an identifier nobody can be recognised: do not guess.
-    if (event.sender.empty() && event.identifiers.empty()) return leftAlone(kHiddenWhy);
+    if (event.sender.empty() && event.identifiers.empty())
+        return leftAlone(words_.tr("The app hid who this is from, so it is left alone."));
     std::optional<Match> match = matcher_.match(event);
-    if (!match) return leftAlone(kStrangerWhy);
+    if (!match) return leftAlone(words_.tr("Not from anyone in your policy."));
     bool ringing = event.kind == Kind::Call && event.direction == Direction::Incoming;
     return ringing ? decideCall(event, *match, now) : decideIncoming(event, *match, now);
 }
@@ -117,7 +115,8 @@ Decision aboutContact(const Engine& engine, const Match& m, const Moment& now, b
     d.level = ex.level;
     d.wake_at = ex.changes_at;
     d.why = std::move(ex.why);
-    if (!m.by.empty()) d.why.append(" Recognised by ").append(m.by).append(".");
+    if (!m.by.empty())
+        d.why += " " + fillIn(engine.words().tr("Recognised by {how}."), {{"how", m.by}});
     snoozed = ex.snoozed;
     d.snoozed = ex.snoozed;
     return d;
@@ -135,7 +134,7 @@ Decision Engine::decideIncoming(const Event& e, const Match& m, const Moment& no
         d.actions = outgoingActions(*d.level);
     } else if (e.kind == Kind::GroupMessage && c.groups == GroupRule::Show) {
         d.actions = {Action::Show, Action::Count};
-        d.why += " Their messages in groups are shown (groups: show).";
+        d.why += std::string(" ") + words_.tr("Their messages in groups are shown (groups: show).");
     } else {
         d.actions = incomingActions(*d.level);
     }
@@ -158,12 +157,15 @@ Decision Engine::decideCall(const Event&, const Match& m, const Moment& now) con
     }
     if (repeat && c.repeat_calls_break_through) {
         d.actions = {Action::Ring, Action::Count};
-        d.why += " A second call within 15 minutes rings through (repeat_calls_break_through).";
+        d.why += std::string(" ") + words_.tr(
+                                        "A second call within 15 minutes rings through "
+                                        "(repeat_calls_break_through).");
         return d;
     }
     d.actions = callActions(*d.level, c.calls);
     if (c.calls != CallRule::Auto) {
-        d.why.append(" Their calls are set to ").append(callRuleName(c.calls)).append(".");
+        d.why += " " + fillIn(words_.tr("Their calls are set to {rule}."),
+                              {{"rule", callRuleName(c.calls)}});
     }
     return d;
 }

@@ -12,6 +12,7 @@
 #include "policy/matcher.hpp"
 #include "policy/policy.hpp"
 #include "policy/time.hpp"
+#include "policy/words.hpp"
 
 namespace nocontact::policy {
 
@@ -79,6 +80,10 @@ class Engine {
   public:
     explicit Engine(Policy policy);
 
+    // The words the sentences it builds are in (the edge's translation); English until then.
+    void useWords(Words words) { words_ = words; }
+    const Words& words() const { return words_; }
+
     const Policy& policy() const { return policy_; }
     const Matcher& matcher() const { return matcher_; }
 
@@ -135,6 +140,7 @@ class Engine {
     const Override* activeOverride(std::string_view contact, const Moment& now) const;
 
     Policy policy_;
+    Words words_{};
     Matcher matcher_;
     std::vector<Override> overrides_;
     std::map<std::string, SysTime, std::less<>> last_reach_pause_;

@@ -10,12 +10,12 @@ namespace {
 
 // The app as a person knows it: the policy's profile name, else what the source showed
 // (the daemon puts the profile's name in `sender`), else the profile id.
-std::string appLabel(const Policy& policy, const Event& e) {
+std::string appLabel(const Policy& policy, const Event& e, const Words& w) {
     for (const AppProfile& p : policy.apps) {
         if (p.id == e.app && !p.name.empty()) return p.name;
     }
     if (!e.sender.empty()) return e.sender;
-    return e.app.empty() ? std::string{"this app"} : e.app;
+    return e.app.empty() ? std::string{w.tr("this app")} : e.app;
 }
 
 Decision counted(std::string why) {
@@ -43,10 +43,12 @@ std::size_t Engine::strictestContact(const Moment& now) const {
 }
 
 Decision Engine::decideReachingOut(const Event& e, const Moment& now) {
-    std::string app = appLabel(policy_, e);
+    std::string app = appLabel(policy_, e, words_);
     if (policy_.contacts.empty())
-        return counted("No one is in your policy, so " + app + " opens freely.");
-    if (const Override* snooze = activeSnooze(now)) return counted(explainSnooze(*snooze, now));
+        return counted(
+            fillIn(words_.tr("No one is in your policy, so {app} opens freely."), {{"app", app}}));
+    if (const Override* snooze = activeSnooze(now))
+        return counted(explainSnooze(*snooze, now, words_));
 
     std::size_t strictest = strictestContact(now);
     Explained ex = explain(strictest, now);
@@ -58,20 +60,20 @@ Decision Engine::decideReachingOut(const Event& e, const Moment& now) {
     if (ex.level < rules.from) {
         d.actions = {Action::Count};
         if (ex.level == Level::Gentle) d.actions.push_back(Action::Nudge);
-        d.why = app + " opens without a pause. " + ex.why;
+        d.why = fillIn(words_.tr("{app} opens without a pause."), {{"app", app}}) + " " + ex.why;
         return d;
     }
     auto last = last_reach_pause_.find(e.app);
     if (last != last_reach_pause_.end() && now.utc - last->second < rules.grace) {
         d.actions = {Action::Count};
-        d.why = "You paused for " + app + " " + formatDuration(now.utc - last->second) +
-                " ago; no second pause.";
+        d.why = fillIn(words_.tr("You paused for {app} {duration} ago; no second pause."),
+                       {{"app", app}, {"duration", formatDuration(now.utc - last->second)}});
         d.wake_at.atUtc(last->second + rules.grace);
         return d;
     }
     d.actions = {Action::PauseBeforeUse, Action::Count};
     if (rules.freeze && ex.level >= Level::Firm) d.actions.push_back(Action::Freeze);
-    d.why = "A pause before " + app + " opens. " + ex.why;
+    d.why = fillIn(words_.tr("A pause before {app} opens."), {{"app", app}}) + " " + ex.why;
     last_reach_pause_.insert_or_assign(e.app, now.utc);
     return d;
 }
