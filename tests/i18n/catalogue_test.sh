@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The catalogue as translators and people get it: no sentence is taken for a printf format,
+# each shipped translation is complete and keeps every {placeholder}, and the source check
+# finds a sentence printed without tr().
+# Usage: catalogue_test.sh SOURCE_ROOT
+set -uo pipefail
+cd "$1"
+failed=0
+fail() { echo "FAIL: $*"; failed=1; }
+
+if grep -n '^#,.*[^-]c-format' po/nocontact.pot; then
+    fail "po/nocontact.pot marks sentences as c-format"
+fi
+# A sentence with a per cent sign ("{percent}% of …") is what xgettext takes for a format unless
+# told: each one says no-c-format, so msgfmt --check never reads it as printf's.
+python3 - po/nocontact.pot <<'PY' || fail "a sentence with % is not marked no-c-format"
+import sys
+entries = open(sys.argv[1], encoding="utf-8").read().split("\n\n")[1:]
+with_percent = [e for e in entries if "%" in e.split("msgid", 1)[-1].split("msgstr")[0]]
+bad = [e for e in with_percent if "#, no-c-format" not in e]
+for e in bad:
+    print(e)
+sys.exit(1 if bad or not with_percent else 0)
+PY
+
+shopt -s nullglob
+pos=(po/*.po)
+[[ ${#pos[@]} -gt 0 ]] || fail "no translation ships"
+for po in "${pos[@]}"; do
+    stats=$(LC_ALL=C msgfmt --check --statistics -o /dev/null "$po" 2>&1) || fail "$po: $stats"
+    [[ $stats =~ ^[0-9]+\ translated\ messages\.$ ]] || fail "$po is not complete: $stats"
+    # Every msgstr keeps the placeholders of its msgid, and names no other.
+    python3 - "$po" <<'PY' || fail "$po changes placeholders"
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+bad = 0
+for entry in text.split("\n\n"):
+    if "#, fuzzy" in entry and 'msgid ""\nmsgstr ""' in entry:
+        continue
+    fields = {}
+    key = None
+    for line in entry.splitlines():
+        m = re.match(r'(msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$', line)
+        if m:
+            key = m.group(1)
+            fields[key] = m.group(2)
+        elif line.startswith('"') and key:
+            fields[key] += line[1:-1]
+    if not fields.get("msgid"):
+        continue
+    want = set(re.findall(r"\{[a-z_]+\}", fields["msgid"] + fields.get("msgid_plural", "")))
+    for k, v in fields.items():
+        if k.startswith("msgstr") and v:
+            got = set(re.findall(r"\{[a-z_]+\}", v))
+            # A singular may say "one" instead of {n}.
+            if got - want or (want - got) - {"{n}"}:
+                print(f"  {fields['msgid'][:60]!r}: {k} has {sorted(got)}, wants {sorted(want)}")
+                bad += 1
+sys.exit(1 if bad else 0)
+PY
+done
+
+planted=$(mktemp --suffix=.cpp)
+trap 'rm -f "$planted"' EXIT
+printf 'void f(std::ostream& out) {\n    out << "Nothing is waiting for "\n           "you now.\\n";\n}\n' \
+    >"$planted"
+scripts/check-untranslated "$planted" >/dev/null && fail "check-untranslated let a sentence through"
+scripts/check-untranslated >/dev/null || fail "check-untranslated finds sentences in ctl/ or daemon/"
+
+[[ $failed -eq 0 ]] && echo "catalogue: all checks passed"
+exit $failed
