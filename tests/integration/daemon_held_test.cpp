@@ -362,6 +362,37 @@ TEST_F(DaemonJournal, TheCommandLineSpeaksThePersonsLanguage) {
         << nothing.err;
 }
 
+// A real translation as the build makes it for installing (po/de.po): nocontactd and
+// nocontactctl both in German, down to the daemon's sentence about the contact's level.
+TEST_F(DaemonJournal, SpeaksGermanToAGermanSpeaker) {
+    setenv("LANGUAGE", "de", 1);
+    setenv("LC_ALL", "C.UTF-8", 1);  // gettext ignores LANGUAGE in the "C" locale
+    setenv("NOCONTACT_LOCALE_DIR", NOCONTACT_BUILD_LOCALE_DIR, 1);
+    startDaemon(kStrictPolicy);  // the daemon takes the environment as it is now
+    std::uint32_t id = HasFatalFailure() ? 0 : judged("auf Deutsch");
+    // Withheld: closed, and a placeholder in its place, in German.
+    bool kept = id != 0 && waitFor([&] {
+                    int placeholders = 0;
+                    for (const auto& call : server_->calls())
+                        placeholders +=
+                            call.id == id &&
+                            call.summary == "nocontact bewahrt eine Nachricht für dich auf";
+                    return placeholders > 0 && closesOf(id) > 0;
+                });
+    Run status = ctl({"status"});
+    Run nothing = ctl({"let-go", "Jordan"});
+    Run help = ctl({"--help"});
+    unsetenv("LANGUAGE");
+    unsetenv("LC_ALL");
+    unsetenv("NOCONTACT_LOCALE_DIR");
+    ASSERT_TRUE(kept);
+    EXPECT_NE(status.out.find("Alex: strict (Standard der Richtlinie)."), std::string::npos)
+        << status.out;
+    EXPECT_NE(status.out.find("1 Nachricht wartet auf dich."), std::string::npos) << status.out;
+    EXPECT_NE(nothing.err.find("Unter 'Jordan' wartet nichts."), std::string::npos) << nothing.err;
+    EXPECT_NE(help.out.find("Was nocontact gerade tut, und warum."), std::string::npos) << help.out;
+}
+
 // Reaching out, against python3-dbusmock's `systemd` template standing in for the systemd user
 // manager (its StartTransientUnit emits JobNew, as the real one does for a launched app), with
 // FreezeUnit, ThawUnit, StopUnit, Subscribe and ListUnitsByPatterns added with the real

@@ -175,4 +175,32 @@ TEST_F(DaemonPause, SpeaksThePersonsLanguage) {
     EXPECT_TRUE(waitFor(placeholder)) << "the placeholder in the message's place is translated";
 }
 
+// The pause in German, from the translation the build makes for installing (po/de.po).
+TEST_F(DaemonPause, SpeaksGermanToAGermanSpeaker) {
+    setenv("LANGUAGE", "de", 1);
+    setenv("LC_ALL", "C.UTF-8", 1);  // gettext ignores LANGUAGE in the "C" locale
+    setenv("NOCONTACT_LOCALE_DIR", NOCONTACT_BUILD_LOCALE_DIR, 1);
+    startDaemon(kShortPausePolicy);  // the daemon takes the environment as it is now
+    unsetenv("LANGUAGE");
+    unsetenv("LC_ALL");
+    unsetenv("NOCONTACT_LOCALE_DIR");
+    ASSERT_FALSE(HasFatalFailure());
+    signalFrom("Alex Morgan", "auf Deutsch");
+    auto germanPause = [&]() -> std::uint32_t {
+        for (const auto& [id, shown] : server_->shown())
+            if (shown.summary == "Alex hat geschrieben — atme kurz durch") return id;
+        return 0;
+    };
+    ASSERT_TRUE(waitFor([&] { return germanPause() != 0; })) << "no pause in German opened";
+    const auto& pause = server_->shown().at(germanPause());
+    EXPECT_NE(pause.body.find("Tag "), std::string::npos) << pause.body;
+    EXPECT_NE(pause.body.find("Du kannst sie in "), std::string::npos) << pause.body;
+    auto placeholder = [&] {
+        for (const auto& call : server_->calls())
+            if (call.summary == "nocontact bewahrt eine Nachricht für dich auf") return true;
+        return false;
+    };
+    EXPECT_TRUE(waitFor(placeholder)) << "the placeholder in the message's place is in German";
+}
+
 }  // namespace
