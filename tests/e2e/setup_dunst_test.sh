@@ -150,6 +150,21 @@ result $? "every FDO stranger of the corpus ($strangers) is shown by dunst with 
 dunstctl close-all
 wait_for 5 test "$(count displayed)" -eq 0
 
+# nocontact's own notifications (the pause, with the person's reasons) leave nothing in history;
+# a stranger's message, closed the same way, goes there as always.
+displayed_is() { [[ $(count displayed) -eq $1 ]]; }
+notify-send -a nocontact -- "Alex wrote — take a breath" "Day 12. He only writes when he's bored."
+notify-send -a Signal -- "Sam" "see you at eight"
+wait_for 5 displayed_is 2
+dunstctl close-all
+wait_for 5 displayed_is 0
+# dunst keeps 20 at most (history_length): look for the two by their words, not by the count.
+dunstctl history | python3 -c '
+import json, sys
+bodies = [n["body"]["data"] for n in json.load(sys.stdin)["data"][0]]
+sys.exit(0 if "see you at eight" in bodies and not any("bored" in b for b in bodies) else 1)'
+result $? "the pause is kept out of dunst's history, a stranger's message is not"
+
 # --- undo: the rules and the copy go, dunst is ended again to forget them -------------------
 timeout 30 "$ctl" setup --undo --yes </dev/null >"$tmp/out" 2>"$tmp/err" && wait_for 10 not_owned &&
     [[ "$(cd "$home" && find config ! -path 'config/nocontact/*' | sort)" == "$before" ]]
