@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
     export_->add_flag("--json", export_json, tr("JSON (the only format; accepted for clarity)"));
     ctl::SetupOptions setup_options;
     auto* setup = app.add_subcommand(
-        "setup", tr("Prepare your desktop so held messages are never shown; asks first."));
+        "setup", tr("Prepare your desktop so kept messages are never shown; asks first."));
     setup->add_flag("--yes", setup_options.yes, tr("Go ahead without asking"));
     setup->add_flag("--undo", setup_options.undo, tr("Take back what setup did"));
 #endif

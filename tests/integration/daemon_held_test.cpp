@@ -376,7 +376,7 @@ TEST_F(DaemonJournal, SpeaksGermanToAGermanSpeaker) {
                     for (const auto& call : server_->calls())
                         placeholders +=
                             call.id == id &&
-                            call.summary == "nocontact bewahrt eine Nachricht für dich auf";
+                            call.summary == "nocontact hat eine Nachricht für dich aufbewahrt";
                     return placeholders > 0 && closesOf(id) > 0;
                 });
     Run status = ctl({"status"});

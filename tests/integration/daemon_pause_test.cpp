@@ -197,7 +197,7 @@ TEST_F(DaemonPause, SpeaksGermanToAGermanSpeaker) {
     EXPECT_NE(pause.body.find("Du kannst sie in "), std::string::npos) << pause.body;
     auto placeholder = [&] {
         for (const auto& call : server_->calls())
-            if (call.summary == "nocontact bewahrt eine Nachricht für dich auf") return true;
+            if (call.summary == "nocontact hat eine Nachricht für dich aufbewahrt") return true;
         return false;
     };
     EXPECT_TRUE(waitFor(placeholder)) << "the placeholder in the message's place is in German";
