@@ -79,7 +79,8 @@ TEST_F(DaemonJournalWords, AChangeCarriesItsEndAndItsNoteAndHasNoDirection) {
     EXPECT_TRUE(seen[1]["duration_seconds"].is_null()) << seen[1].dump();
     for (const auto& e : seen)
         EXPECT_FALSE(e.contains("direction")) << "the person's own change: " << e.dump();
-    for (const auto& e : json({"export", "--json"})["journal"])
+    const auto exported = json({"export", "--json"});  // kept alive for the loop below
+    for (const auto& e : exported["journal"])
         EXPECT_NE(e["what"], "note") << "a change's note is not filed apart: " << e.dump();
 
     Run text = ctl({"journal"});
