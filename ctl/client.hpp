@@ -4,7 +4,9 @@
 #include <daemon1_proxy.h>
 
 #include <sdbus-c++/sdbus-c++.h>
+#include <map>
 #include <ostream>
+#include <string>
 
 #include "ctl/bus_words.hpp"
 #include "dbus/names.hpp"
@@ -26,6 +28,19 @@ class Client : public sdbus::ProxyInterfaces<org::nocontact::Daemon1_proxy> {
                       const std::string&, const std::string&) override {}
     void onPolicyReloaded(const bool&, const std::string&) override {}
 };
+
+// Status's dictionary, and its per-contact level rows (contact, level, why).
+using Status = std::map<std::string, sdbus::Variant>;
+using LevelRow = sdbus::Struct<std::string, std::string, std::string>;
+
+// A Status value of type T, or `fallback` when the key is missing or of another type (a newer
+// or older nocontactd).
+template <typename T>
+T statusValue(const Status& s, const char* key, T fallback = {}) {
+    auto it = s.find(key);
+    if (it == s.end() || !it->second.containsValueOfType<T>()) return fallback;
+    return it->second.get<T>();
+}
 
 // What went wrong talking to the daemon, said plainly (busErrorWords); returns the exit code (1).
 inline int daemonError(const sdbus::Error& e, std::ostream& err) {

@@ -19,15 +19,6 @@ namespace nocontact::ctl {
 namespace {
 
 using json = nlohmann::ordered_json;
-using Status = std::map<std::string, sdbus::Variant>;
-using LevelRow = sdbus::Struct<std::string, std::string, std::string>;
-
-template <typename T>
-T get(const Status& s, const char* key, T fallback = {}) {
-    auto it = s.find(key);
-    if (it == s.end() || !it->second.containsValueOfType<T>()) return fallback;
-    return it->second.get<T>();
-}
 
 }  // namespace
 
@@ -36,42 +27,42 @@ json statusJson(const Status& s) {
     for (const char* key : {"version", "policy_file", "policy_message", "withholding",
                             "server_name", "server_version", "freezer", "journal",
                             "journal_trouble", "rules_server", "rules_problem"}) {
-        out[key] = get<std::string>(s, key);
+        out[key] = statusValue<std::string>(s, key);
     }
-    out["policy_loaded"] = get<bool>(s, "policy_loaded");
-    out["dry_run"] = get<bool>(s, "dry_run");
+    out["policy_loaded"] = statusValue<bool>(s, "policy_loaded");
+    out["dry_run"] = statusValue<bool>(s, "dry_run");
     for (const char* key : {"contacts", "seen", "withheld", "held", "refused", "failed", "unkept",
                             "unanswerable", "kept_in_memory", "malformed", "monitor_restarts"}) {
-        out[key] = get<std::uint32_t>(s, key);
+        out[key] = statusValue<std::uint32_t>(s, key);
     }
     out["levels"] = json::array();
-    for (const auto& row : get<std::vector<LevelRow>>(s, "levels")) {
+    for (const auto& row : statusValue<std::vector<LevelRow>>(s, "levels")) {
         out["levels"].push_back({{"contact", std::get<0>(row)},
                                  {"level", std::get<1>(row)},
                                  {"why", std::get<2>(row)}});
     }
     out["held_by_contact"] = json::object();
-    for (const auto& row :
-         get<std::vector<sdbus::Struct<std::string, std::uint32_t>>>(s, "held_by_contact")) {
+    for (const auto& row : statusValue<std::vector<sdbus::Struct<std::string, std::uint32_t>>>(
+             s, "held_by_contact")) {
         out["held_by_contact"][std::get<0>(row)] = std::get<1>(row);
     }
-    out["changed_levels"] = get<std::vector<std::string>>(s, "changed_levels");
-    out["held_before_drawing"] = get<std::vector<std::string>>(s, "held_before_drawing");
-    out["held_after_drawing"] = get<std::vector<std::string>>(s, "held_after_drawing");
-    out["phones"] = get<std::vector<std::string>>(s, "phones");
-    out["phone_problems"] = get<std::vector<std::string>>(s, "phone_problems");
+    out["changed_levels"] = statusValue<std::vector<std::string>>(s, "changed_levels");
+    out["held_before_drawing"] = statusValue<std::vector<std::string>>(s, "held_before_drawing");
+    out["held_after_drawing"] = statusValue<std::vector<std::string>>(s, "held_after_drawing");
+    out["phones"] = statusValue<std::vector<std::string>>(s, "phones");
+    out["phone_problems"] = statusValue<std::vector<std::string>>(s, "phone_problems");
     out["not_followed"] = json::array();
     for (const auto& row :
-         get<std::vector<sdbus::Struct<std::string, std::string>>>(s, "not_followed")) {
+         statusValue<std::vector<sdbus::Struct<std::string, std::string>>>(s, "not_followed")) {
         out["not_followed"].push_back({{"source", std::get<0>(row)}, {"why", std::get<1>(row)}});
     }
     out["day_counts"] = json::object();
     for (const auto& row :
-         get<std::vector<sdbus::Struct<std::string, std::int64_t>>>(s, "day_counts")) {
+         statusValue<std::vector<sdbus::Struct<std::string, std::int64_t>>>(s, "day_counts")) {
         const auto day = std::get<1>(row);
         out["day_counts"][std::get<0>(row)] = day >= 1 ? json(day) : json(nullptr);
     }
-    auto snoozed = get<std::int64_t>(s, "snoozed_until");
+    auto snoozed = statusValue<std::int64_t>(s, "snoozed_until");
     out["snoozed_until"] = snoozed > 0 ? json(isoUtc(snoozed)) : json(nullptr);
     return out;
 }
@@ -243,7 +234,7 @@ void printStatus(const json& s, const Status& raw, std::ostream& out, const Styl
     printPhones(s, out);
     if (!s["snoozed_until"].is_null()) {
         out << fill(tr("Snoozed until {time}: nocontact is resting, and will be back then."),
-                    {{"time", localMinute(get<std::int64_t>(raw, "snoozed_until"))}})
+                    {{"time", localMinute(statusValue<std::int64_t>(raw, "snoozed_until"))}})
             << "\n";
     }
     for (const auto& row : s["levels"]) {

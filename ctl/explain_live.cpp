@@ -16,15 +16,6 @@ namespace {
 
 using i18n::fill;
 using i18n::tr;
-using Status = std::map<std::string, sdbus::Variant>;
-using LevelRow = sdbus::Struct<std::string, std::string, std::string>;
-
-template <typename T>
-T get(const Status& s, const char* key, T fallback = {}) {
-    auto it = s.find(key);
-    if (it == s.end() || !it->second.containsValueOfType<T>()) return fallback;
-    return it->second.get<T>();
-}
 
 bool sameFile(const std::string& a, const std::string& b) {
     std::error_code ec;
@@ -50,8 +41,8 @@ std::optional<policy::Override> liveChange(const policy::Engine& engine, const s
 // Puts the changes of `status` into `engine`; the contacts they are for.
 std::string applyChanges(policy::Engine& engine, const Status& status) {
     std::string names;
-    const auto changed = get<std::vector<std::string>>(status, "changed_levels");
-    for (const auto& row : get<std::vector<LevelRow>>(status, "levels")) {
+    const auto changed = statusValue<std::vector<std::string>>(status, "changed_levels");
+    for (const auto& row : statusValue<std::vector<LevelRow>>(status, "levels")) {
         if (std::ranges::find(changed, std::get<0>(row)) == changed.end()) continue;
         auto level = policy::parseLevel(std::get<1>(row));
         auto change = level ? liveChange(engine, std::get<0>(row), *level) : std::nullopt;
@@ -59,7 +50,7 @@ std::string applyChanges(policy::Engine& engine, const Status& status) {
         engine.addOverride(*change);
         names += (names.empty() ? "" : ", ") + change->contact;
     }
-    if (auto until = get<std::int64_t>(status, "snoozed_until"); until > 0) {
+    if (auto until = statusValue<std::int64_t>(status, "snoozed_until"); until > 0) {
         policy::Override snooze;
         snooze.type = policy::Override::Type::Snooze;
         snooze.start = config::momentNow().utc;
@@ -84,7 +75,7 @@ void useLiveLevels(policy::Engine& engine, const std::string& policy_file, std::
             << "\n";
         return;
     }
-    const auto file = get<std::string>(status, "policy_file");
+    const auto file = statusValue<std::string>(status, "policy_file");
     if (!sameFile(file, policy_file)) {
         err << "nocontactctl: "
             << fill(tr("nocontactd uses another policy ({file}), so these are this file's own "
