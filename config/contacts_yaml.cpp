@@ -3,11 +3,16 @@
 #include <set>
 #include <unordered_map>
 
+#include "config/i18n.hpp"
 #include "config/policy_yaml.hpp"
 #include "config/profile_yaml.hpp"
 #include "policy/normalise.hpp"
 
 namespace nocontact::config {
+
+using i18n::fill;
+using i18n::tr;
+
 namespace {
 
 // Who already claimed a name, number, address or handle: the contact and its line.
@@ -37,16 +42,16 @@ struct ContactReader {
     Owner self;
     std::size_t seen = 0;  // entries under `match:`, good or bad
 
-    // Records `key` for this contact; reports it when another contact has it.
+    // Records `key` for this contact; reports it with `message` (translated, with {value},
+    // {contact} and {line}) when another contact has it.
     bool claim(std::unordered_map<std::string, Owner>& table, const std::string& key,
-               const Item& item, const std::string& what) {
+               const Item& item, const char* message) {
         auto [it, fresh] = table.emplace(key, self);
         if (fresh) return true;
         if (it->second.line != self.line || it->second.contact != self.contact) {
-            rep.error(item.pos, what + " " + quote(item.text) + " also belongs to contact " +
-                                    quote(it->second.contact) + " (line " +
-                                    std::to_string(it->second.line) +
-                                    "); each can belong to one contact only");
+            rep.error(item.pos, fill(message, {{"value", quote(item.text)},
+                                               {"contact", quote(it->second.contact)},
+                                               {"line", std::to_string(it->second.line)}}));
         }
         return false;
     }
@@ -56,14 +61,19 @@ struct ContactReader {
             ++seen;
             const std::string folded = policy::foldName(item.text);
             if (folded.empty()) {
-                rep.error(item.pos, "an entry of 'names' is empty");
+                rep.error(item.pos, tr("an entry of 'names' is empty"));
                 continue;
             }
             if (codePoints(folded) == 1) {
-                rep.warning(item.pos, "the name " + quote(item.text) +
-                                          " is a single letter; it may match more than you mean");
+                rep.warning(item.pos,
+                            fill(tr("the name {name} is a single letter; it may match more than "
+                                    "you mean"),
+                                 {{"name", quote(item.text)}}));
             }
-            if (claim(claims.names, folded, item, "the name")) c.names.push_back(item.text);
+            if (claim(claims.names, folded, item,
+                      tr("the name {value} also belongs to contact {contact} (line {line}); "
+                         "each can belong to one contact only")))
+                c.names.push_back(item.text);
         }
     }
 
@@ -72,18 +82,19 @@ struct ContactReader {
             ++seen;
             auto number = policy::readPolicyNumber(item.text, region);
             if (!number) {
-                rep.error(item.pos, "cannot read " + quote(item.text) +
-                                        " as a phone number (numbers without a country code "
-                                        "are read in region " +
-                                        region + ")");
+                rep.error(item.pos, fill(tr("cannot read {number} as a phone number (numbers "
+                                            "without a country code are read in region {region})"),
+                                         {{"number", quote(item.text)}, {"region", region}}));
                 continue;
             }
             if (!number->valid) {
-                rep.warning(item.pos, "the number " + quote(item.text) +
-                                          " looks possible but is not a number in use; "
-                                          "please check the digits");
+                rep.warning(item.pos, fill(tr("the number {number} looks possible but is not a "
+                                              "number in use; please check the digits"),
+                                           {{"number", quote(item.text)}}));
             }
-            if (claim(claims.phones, number->e164, item, "the number"))
+            if (claim(claims.phones, number->e164, item,
+                      tr("the number {value} also belongs to contact {contact} (line {line}); "
+                         "each can belong to one contact only")))
                 c.phones.push_back(number->e164);
         }
     }
@@ -101,13 +112,16 @@ struct ContactReader {
         for (auto& item : readList(rep, e).value_or(std::vector<Item>{})) {
             ++seen;
             if (!isEmail(item.text)) {
-                rep.error(item.pos, quote(item.text) +
-                                        " is not an e-mail address "
-                                        "(like name@example.com)");
+                rep.error(item.pos,
+                          fill(tr("{address} is not an e-mail address (like name@example.com)"),
+                               {{"address", quote(item.text)}}));
                 continue;
             }
             const std::string address = policy::lowerAscii(item.text);
-            if (claim(claims.emails, address, item, "the address")) c.emails.push_back(address);
+            if (claim(claims.emails, address, item,
+                      tr("the address {value} also belongs to contact {contact} (line {line}); "
+                         "each can belong to one contact only")))
+                c.emails.push_back(address);
         }
     }
 
@@ -116,16 +130,20 @@ struct ContactReader {
         if (!services) return;
         for (const auto& s : services->all()) {
             if (!isServiceName(s.key)) {
-                rep.error(s.keyPos(), "the service " + quote(s.key) +
-                                          " must use lower-case letters, digits, '_' or '-'");
+                rep.error(s.keyPos(), fill(tr("the service {service} must use lower-case "
+                                              "letters, digits, '_' or '-'"),
+                                           {{"service", quote(s.key)}}));
                 continue;
             }
             for (auto& item : readList(rep, s).value_or(std::vector<Item>{})) {
                 ++seen;
                 const std::string handle = policy::lowerAscii(item.text);
                 if (handle.empty()) {
-                    rep.error(item.pos, "an entry of " + quote(s.key) + " is empty");
-                } else if (claim(claims.handles, s.key + '\n' + handle, item, "the handle")) {
+                    rep.error(item.pos,
+                              fill(tr("an entry of {key} is empty"), {{"key", quote(s.key)}}));
+                } else if (claim(claims.handles, s.key + '\n' + handle, item,
+                                 tr("the handle {value} also belongs to contact {contact} (line "
+                                    "{line}); each can belong to one contact only"))) {
                     c.handles[s.key].push_back(handle);
                 }
             }
@@ -133,7 +151,8 @@ struct ContactReader {
     }
 
     void match(const Entry& e) {
-        auto f = readMap(rep, e.value, e.valuePos(), "'match' of contact " + quote(c.name),
+        auto f = readMap(rep, e.value, e.valuePos(),
+                         fill(tr("'match' of contact {contact}"), {{"contact", quote(c.name)}}),
                          {"names", "phones", "emails", "handles"});
         if (!f) return;
         // A value of the wrong type is reported on its own; do not call the match empty too.
@@ -148,9 +167,9 @@ struct ContactReader {
     }
 
     void emptyMatch(Pos at) {
-        rep.error(at, "contact " + quote(c.name) +
-                          " has nothing to match: give at least one "
-                          "of names, phones, emails or handles");
+        rep.error(at, fill(tr("contact {contact} has nothing to match: give at least one of "
+                              "names, phones, emails or handles"),
+                           {{"contact", quote(c.name)}}));
     }
 };
 
@@ -159,22 +178,31 @@ bool readName(Reporter& rep, const Fields& f, Pos at, Claims& claims, policy::Co
     if (e) c.name = readScalar(rep, *e).value_or("");
     if (c.name.empty() || policy::foldName(c.name).empty()) {
         if (!e || e->value.isScalar())
-            rep.error(e ? e->valuePos() : at, "this contact has no name");
+            rep.error(e ? e->valuePos() : at, tr("this contact has no name"));
         return false;
     }
     auto [it, fresh] = claims.contacts.emplace(policy::foldName(c.name), Owner{c.name, at.line});
     if (!fresh) {
-        rep.error(e->valuePos(), "there is already a contact named " + quote(it->second.contact) +
-                                     " (line " + std::to_string(it->second.line) + ")");
+        rep.error(e->valuePos(),
+                  fill(tr("there is already a contact named {contact} (line {line})"),
+                       {{"contact", quote(it->second.contact)},
+                        {"line", std::to_string(it->second.line)}}));
     }
     return true;
+}
+
+// The words of `groups:` are the policy's own, so they are not translated.
+std::string groupsMessage() {
+    return fill(tr("{key} must be {first} or {second}, got {got}"),
+                {{"first", "hold"}, {"second", "show"}});
 }
 
 void readSettings(Reporter& rep, const Fields& f, policy::Contact& c) {
     if (auto* e = f.get("since")) {
         auto text = readScalar(rep, *e);
         if (text && !(c.since = policy::parseDate(*text))) {
-            rep.error(e->valuePos(), "'since' must be a date like 2024-12-10, got " + quote(*text));
+            rep.error(e->valuePos(), fill(tr("'since' must be a date like 2024-12-10, got {got}"),
+                                          {{"got", quote(*text)}}));
         }
     }
     if (auto* e = f.get("strictness")) c.strictness = readLevel(rep, *e);
@@ -184,12 +212,14 @@ void readSettings(Reporter& rep, const Fields& f, policy::Contact& c) {
         }
     }
     if (auto* e = f.get("groups")) {
-        c.groups =
-            static_cast<policy::GroupRule>(readChoice(rep, *e, {"hold", "show"}).value_or(0));
+        c.groups = static_cast<policy::GroupRule>(
+            readChoice(rep, *e, {"hold", "show"}, groupsMessage()).value_or(0));
     }
     if (auto* e = f.get("calls")) {
         c.calls = static_cast<policy::CallRule>(
-            readChoice(rep, *e, {"auto", "ring", "silence", "reject"}).value_or(0));
+            readChoice(rep, *e, {"auto", "ring", "silence", "reject"},
+                       tr("{key} must be auto, ring, silence or reject, got {got}"))
+                .value_or(0));
     }
     if (auto* e = f.get("repeat_calls_break_through")) {
         c.repeat_calls_break_through = readBool(rep, *e).value_or(false);
@@ -199,7 +229,7 @@ void readSettings(Reporter& rep, const Fields& f, policy::Contact& c) {
 std::optional<policy::Contact> readContact(Reporter& rep, const YamlNode& node,
                                            const std::string& region, Claims& claims) {
     const Pos at = posOf(node);
-    auto f = readMap(rep, node, at, "a contact",
+    auto f = readMap(rep, node, at, tr("a contact"),
                      {"name", "since", "strictness", "reasons", "match", "groups", "calls",
                       "repeat_calls_break_through"});
     if (!f) return std::nullopt;
@@ -213,8 +243,9 @@ std::optional<policy::Contact> readContact(Reporter& rep, const YamlNode& node,
         reader.emptyMatch(at);
     }
     if (named && c.reasons.empty()) {
-        rep.warning(at, "contact " + quote(c.name) +
-                            " has no reasons; the pause will show only the day count");
+        rep.warning(at, fill(tr("contact {contact} has no reasons; the pause will show only the "
+                                "day count"),
+                             {{"contact", quote(c.name)}}));
     }
     return c;
 }

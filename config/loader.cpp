@@ -13,12 +13,17 @@
 #include <thread>
 
 #include "build_info.hpp"
+#include "config/i18n.hpp"
 #include "config/policy_yaml.hpp"
 #include "config/profile_yaml.hpp"
 #include "config/text_guard.hpp"
 #include "policy/normalise.hpp"
 
 namespace nocontact::config {
+
+using i18n::fill;
+using i18n::tr;
+
 namespace {
 
 // Parses `text` after the guards; null (with one error) when it cannot be parsed.
@@ -45,27 +50,27 @@ std::unique_ptr<YamlDocument> parse(Reporter& rep, std::string_view text) {
 std::optional<std::string> readFile(Reporter& rep, const std::string& path) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) {
-        rep.error({}, "this is a folder, not a file");
+        rep.error({}, tr("this is a folder, not a file"));
         return std::nullopt;
     }
     if (ec.value() == ELOOP) {
-        rep.error({}, "this is a symbolic link that leads back to itself, not a file");
+        rep.error({}, tr("this is a symbolic link that leads back to itself, not a file"));
         return std::nullopt;
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        rep.error({}, std::string("cannot open the file: ") + std::strerror(errno));
+        rep.error({}, fill(tr("cannot open the file: {why}"), {{"why", std::strerror(errno)}}));
         return std::nullopt;
     }
     std::string text(kMaxFileBytes + 1, '\0');
     in.read(text.data(), static_cast<std::streamsize>(text.size()));
     if (in.bad()) {
-        rep.error({}, "cannot read the file");
+        rep.error({}, tr("cannot read the file"));
         return std::nullopt;
     }
     text.resize(static_cast<std::size_t>(in.gcount()));
     if (text.size() > kMaxFileBytes) {
-        rep.error({}, "this file is larger than 1 MiB; a policy is a few kilobytes");
+        rep.error({}, tr("this file is larger than 1 MiB; a policy is a few kilobytes"));
         return std::nullopt;
     }
     return text;
@@ -73,13 +78,13 @@ std::optional<std::string> readFile(Reporter& rep, const std::string& path) {
 
 std::vector<policy::AppProfile> readProfilesDocument(Reporter& rep, const YamlNode& root) {
     if (!root.isDefined() || root.isNull()) {
-        rep.error({}, "this profiles file is empty; it needs an 'apps:' list");
+        rep.error({}, tr("this profiles file is empty; it needs an 'apps:' list"));
         return {};
     }
-    auto f = readMap(rep, root, posOf(root), "the profiles file", {"apps"});
+    auto f = readMap(rep, root, posOf(root), tr("the profiles file"), {"apps"});
     if (!f) return {};
     if (const Entry* apps = f->get("apps")) return readProfiles(rep, *apps);
-    rep.error(posOf(root), "the profiles file has no 'apps:' list");
+    rep.error(posOf(root), tr("the profiles file has no 'apps:' list"));
     return {};
 }
 

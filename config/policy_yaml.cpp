@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "config/i18n.hpp"
 #include "config/profile_yaml.hpp"
 #include "policy/level.hpp"
 #include "policy/normalise.hpp"
@@ -13,6 +14,9 @@
 namespace nocontact::config {
 namespace {
 
+using i18n::fill;
+using i18n::tr;
+using i18n::trn;
 using policy::Seconds;
 
 // The reflective pause: shorter is no pause at all, longer is a wall (DESIGN.md §3).
@@ -35,8 +39,8 @@ std::string upper(std::string s) {
 
 std::optional<policy::TimeOfDay> readTime(Reporter& rep, const std::string& key, const Item& item) {
     if (auto t = policy::parseTimeOfDay(item.text)) return t;
-    rep.error(item.pos, quote(key) + " must be a time like \"22:00\" (24-hour HH:MM), got " +
-                            quote(item.text));
+    rep.error(item.pos, fill(tr("{key} must be a time like \"22:00\" (24-hour HH:MM), got {got}"),
+                             {{"key", quote(key)}, {"got", quote(item.text)}}));
     return std::nullopt;
 }
 
@@ -54,8 +58,30 @@ void readRegion(Reporter& rep, const Entry& e, std::string& region) {
         region = code;
         return;
     }
-    rep.error(e.valuePos(), "unknown region " + quote(*text) +
-                                " (use a two-letter country code such as US, GB or DE)");
+    rep.error(
+        e.valuePos(),
+        fill(tr("unknown region {region} (use a two-letter country code such as US, GB or DE)"),
+             {{"region", quote(*text)}}));
+}
+
+// A pause is whole minutes or seconds as people write it: each its own sentence, so that a
+// translation can say the number its own way.
+std::string longPause(Seconds pause) {
+    const auto s = static_cast<unsigned long>(pause.count());
+    if (s % 60 == 0) {
+        return fill(trn("a pause of {n} minute is long; a long pause can feel like a wall "
+                        "(2 minutes or less is usually enough)",
+                        "a pause of {n} minutes is long; a long pause can feel like a wall "
+                        "(2 minutes or less is usually enough)",
+                        s / 60),
+                    {{"n", std::to_string(s / 60)}});
+    }
+    return fill(trn("a pause of {n} second is long; a long pause can feel like a wall "
+                    "(2 minutes or less is usually enough)",
+                    "a pause of {n} seconds is long; a long pause can feel like a wall "
+                    "(2 minutes or less is usually enough)",
+                    s),
+                {{"n", std::to_string(s)}});
 }
 
 void readDefaults(Reporter& rep, const Entry& e, policy::Defaults& d) {
@@ -64,12 +90,8 @@ void readDefaults(Reporter& rep, const Entry& e, policy::Defaults& d) {
     if (!f) return;
     if (auto* x = f->get("strictness")) d.strictness = readLevel(rep, *x).value_or(d.strictness);
     if (auto* x = f->get("pause")) {
-        auto pause = readDuration(rep, *x, kMinPause, kMaxPause, "3s and 10m");
-        if (pause && *pause > kLongPause) {
-            rep.warning(x->valuePos(), "a pause of " + policy::formatDuration(*pause) +
-                                           " is long; a long pause can feel like a wall "
-                                           "(2 minutes or less is usually enough)");
-        }
+        auto pause = readDuration(rep, *x, kMinPause, kMaxPause, "3s", "10m");
+        if (pause && *pause > kLongPause) rep.warning(x->valuePos(), longPause(*pause));
         d.pause = pause.value_or(d.pause);
     }
     if (auto* x = f->get("region")) readRegion(rep, *x, d.region);
@@ -87,30 +109,31 @@ void readDays(Reporter& rep, const Entry& e, std::vector<policy::Weekday>& days)
             days.push_back(*day);
             continue;
         }
-        std::string message = "unknown day " + quote(item.text);
         auto near = closest(lower(item.text), {"mon", "tue", "wed", "thu", "fri", "sat", "sun"});
-        message += near ? " (did you mean '" + std::string(*near) + "'?)"
-                        : " (use mon, tue, wed, thu, fri, sat or sun)";
-        rep.error(item.pos, message);
+        rep.error(item.pos, near ? fill(tr("unknown day {day} (did you mean {near}?)"),
+                                        {{"day", quote(item.text)}, {"near", quote(*near)}})
+                                 : fill(tr("unknown day {day} (use mon, tue, wed, thu, fri, sat "
+                                           "or sun)"),
+                                        {{"day", quote(item.text)}}));
     }
 }
 
 std::optional<policy::Schedule> readSchedule(Reporter& rep, const YamlNode& node) {
     const Pos at = posOf(node);
-    auto f = readMap(rep, node, at, "a schedule", {"name", "days", "from", "to", "raise"});
+    auto f = readMap(rep, node, at, tr("a schedule"), {"name", "days", "from", "to", "raise"});
     if (!f) return std::nullopt;
     policy::Schedule s;
     bool ok = true;
     if (auto* x = f->get("name")) s.name = readScalar(rep, *x).value_or("");
     if (s.name.empty()) {
-        rep.error(at, "this schedule has no 'name' (it is shown when the schedule is active)");
+        rep.error(at, tr("this schedule has no 'name' (it is shown when the schedule is active)"));
         ok = false;
     }
     if (auto* x = f->get("days")) readDays(rep, *x, s.days);
     const Entry* from = f->get("from");
     const Entry* to = f->get("to");
     if (!from || !to) {
-        rep.error(at, "a schedule needs both 'from' and 'to'");
+        rep.error(at, tr("a schedule needs both 'from' and 'to'"));
         return std::nullopt;
     }
     auto begin = readTimeEntry(rep, *from);
@@ -120,8 +143,10 @@ std::optional<policy::Schedule> readSchedule(Reporter& rep, const YamlNode& node
     s.from = *begin;
     s.to = *end;
     if (s.from == s.to) {
-        rep.warning(to->valuePos(), "'from' and 'to' are both " + policy::formatTimeOfDay(s.to) +
-                                        ", so this schedule lasts the whole day");
+        rep.warning(
+            to->valuePos(),
+            fill(tr("'from' and 'to' are both {time}, so this schedule lasts the whole day"),
+                 {{"time", policy::formatTimeOfDay(s.to)}}));
     }
     return s;
 }
@@ -139,7 +164,7 @@ void readReachingOut(Reporter& rep, const Entry& e, policy::ReachingOut& r) {
     if (auto* x = f->get("from")) r.from = readLevel(rep, *x).value_or(r.from);
     if (auto* x = f->get("freeze")) r.freeze = readBool(rep, *x).value_or(r.freeze);
     if (auto* x = f->get("grace")) {
-        r.grace = readDuration(rep, *x, Seconds{0}, kMaxGrace, "0s and 24h").value_or(r.grace);
+        r.grace = readDuration(rep, *x, Seconds{0}, kMaxGrace, "0s", "24h").value_or(r.grace);
     }
 }
 
@@ -154,13 +179,14 @@ void readSources(Reporter& rep, const Entry& e, policy::Sources& s) {
 
 void readVersion(Reporter& rep, const Entry* e) {
     if (!e) {
-        rep.error({1, 1}, "the policy has no 'version'; add 'version: 1' at the top");
+        rep.error({1, 1}, tr("the policy has no 'version'; add 'version: 1' at the top"));
         return;
     }
     auto text = readScalar(rep, *e);
     if (text && *text != "1") {
         rep.error(e->valuePos(),
-                  "unsupported version " + quote(*text) + "; this nocontact reads version 1");
+                  fill(tr("unsupported version {version}; this nocontact reads version 1"),
+                       {{"version", quote(*text)}}));
     }
 }
 
@@ -170,32 +196,39 @@ std::optional<policy::Level> readLevel(Reporter& rep, const Entry& e) {
     auto text = readScalar(rep, e);
     if (!text) return std::nullopt;
     if (auto level = policy::parseLevel(*text)) return level;
-    std::string message = "unknown level " + quote(*text) + " for " + quote(e.key);
     auto near = closest(*text, {"open", "gentle", "pause", "firm", "strict"});
-    message += near ? " (did you mean '" + std::string(*near) + "'?)"
-                    : " (use open, gentle, pause, firm or strict)";
-    rep.error(e.valuePos(), message);
+    rep.error(e.valuePos(),
+              near ? fill(tr("unknown level {level} for {key} (did you mean {near}?)"),
+                          {{"level", quote(*text)}, {"key", quote(e.key)}, {"near", quote(*near)}})
+                   : fill(tr("unknown level {level} for {key} (use open, gentle, pause, firm or "
+                             "strict)"),
+                          {{"level", quote(*text)}, {"key", quote(e.key)}}));
     return std::nullopt;
 }
 
 std::optional<Seconds> readDuration(Reporter& rep, const Entry& e, Seconds low, Seconds high,
-                                    const std::string& range) {
+                                    std::string_view low_text, std::string_view high_text) {
     auto text = readScalar(rep, e);
     if (!text) return std::nullopt;
     auto d = policy::parseDuration(*text);
     if (!d) {
         rep.error(e.valuePos(),
-                  quote(e.key) + " must be a duration like 20s, 10m or 1h30m, got " + quote(*text));
+                  fill(tr("{key} must be a duration like 20s, 10m or 1h30m, got {got}"),
+                       {{"key", quote(e.key)}, {"got", quote(*text)}}));
     } else if (*d < low || *d > high) {
-        rep.error(e.valuePos(),
-                  quote(e.key) + " must be between " + range + ", got " + quote(*text));
+        rep.error(e.valuePos(), fill(tr("{key} must be between {low} and {high}, got {got}"),
+                                     {{"key", quote(e.key)},
+                                      {"low", low_text},
+                                      {"high", high_text},
+                                      {"got", quote(*text)}}));
         d.reset();
     }
     return d;
 }
 
 std::optional<int> readChoice(Reporter& rep, const Entry& e,
-                              std::initializer_list<std::string_view> choices) {
+                              std::initializer_list<std::string_view> choices,
+                              const std::string& message) {
     auto text = readScalar(rep, e);
     if (!text) return std::nullopt;
     int index = 0;
@@ -203,18 +236,17 @@ std::optional<int> readChoice(Reporter& rep, const Entry& e,
         if (c == *text) return index;
         ++index;
     }
-    rep.error(e.valuePos(),
-              quote(e.key) + " must be " + joinChoices(choices) + ", got " + quote(*text));
+    rep.error(e.valuePos(), fill(message, {{"key", quote(e.key)}, {"got", quote(*text)}}));
     return std::nullopt;
 }
 
 void readPolicy(Reporter& rep, const YamlNode& root, policy::Policy& out) {
     if (!root.isDefined() || root.isNull()) {
-        rep.error({1, 1}, "the policy is empty; it needs at least 'version: 1' and a contact");
+        rep.error({1, 1}, tr("the policy is empty; it needs at least 'version: 1' and a contact"));
         return;
     }
     auto f =
-        readMap(rep, root, posOf(root), "the policy",
+        readMap(rep, root, posOf(root), tr("the policy"),
                 {"version", "defaults", "schedule", "contacts", "reaching_out", "sources", "apps"});
     if (!f) return;
     readVersion(rep, f->get("version"));
@@ -225,7 +257,7 @@ void readPolicy(Reporter& rep, const YamlNode& root, policy::Policy& out) {
     if (contacts) out.contacts = readContacts(rep, *contacts, out.defaults.region);
     if (!contacts || (contacts->value.isSequence() && contacts->value.size() == 0)) {
         rep.warning(contacts ? contacts->keyPos() : Pos{},
-                    "there are no contacts yet, so nothing will be held");
+                    tr("there are no contacts yet, so nothing will be kept"));
     }
     if (auto* e = f->get("reaching_out")) readReachingOut(rep, *e, out.reaching_out);
     if (auto* e = f->get("sources")) readSources(rep, *e, out.sources);

@@ -18,11 +18,15 @@ std::vector<policy::Contact> readContacts(Reporter& rep, const Entry& e, const s
 
 // Shared value readers.
 std::optional<policy::Level> readLevel(Reporter& rep, const Entry& e);
-// A duration within [low, high]; `range` is how the range reads to people ("3s and 10m").
+// A duration within [low, high]; `low_text` and `high_text` are how the bounds are written
+// ("3s", "10m").
 std::optional<policy::Seconds> readDuration(Reporter& rep, const Entry& e, policy::Seconds low,
-                                            policy::Seconds high, const std::string& range);
-// One of `choices`, given as (word, value) pairs; reports the others with a suggestion.
+                                            policy::Seconds high, std::string_view low_text,
+                                            std::string_view high_text);
+// The index of one of `choices`; any other value is reported with `message`, a translated
+// sentence naming the choices, with {key} and {got} in it.
 std::optional<int> readChoice(Reporter& rep, const Entry& e,
-                              std::initializer_list<std::string_view> choices);
+                              std::initializer_list<std::string_view> choices,
+                              const std::string& message);
 
 }  // namespace nocontact::config

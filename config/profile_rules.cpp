@@ -4,11 +4,15 @@
 #include <array>
 #include <cctype>
 
+#include "config/i18n.hpp"
 #include "config/profile_yaml.hpp"
 
 namespace nocontact::config {
 namespace {
 
+using i18n::fill;
+using i18n::tr;
+using i18n::trn;
 using policy::FieldRef;
 
 // std::regex compiles recursively and unrolls counted repeats, so a pattern's size is its
@@ -68,8 +72,9 @@ std::optional<policy::Kind> readKind(Reporter& rep, const Entry& e) {
     for (auto [name, kind] : kKinds) {
         if (name == *text) return kind;
     }
-    rep.error(e.valuePos(), "unknown kind " + quote(*text) +
-                                " (use message, group_message, call, missed_call or other)");
+    rep.error(e.valuePos(), fill(tr("unknown kind {kind} (use message, group_message, call, "
+                                    "missed_call or other)"),
+                                 {{"kind", quote(*text)}}));
     return std::nullopt;
 }
 
@@ -98,17 +103,26 @@ void readWhenUnless(Reporter& rep, const Fields& f, std::vector<policy::Conditio
     if (auto* e = f.get("unless")) readConditions(rep, *e, true, out);
 }
 
-// Checks a capture group number against the pattern; `given` is the entry that set it.
+// Checks a capture group number against the pattern; `given` is the entry that set it and
+// `key` its name.
 void groupFits(Reporter& rep, int group, const std::optional<std::regex>& pattern,
-               const Entry* given, Pos pattern_pos, std::string_view what) {
-    const auto marks = pattern ? static_cast<int>(pattern->mark_count()) : 0;
-    if (group <= marks) return;
+               const Entry* given, Pos pattern_pos, std::string_view key) {
+    const auto marks = pattern ? static_cast<unsigned long>(pattern->mark_count()) : 0UL;
+    if (group <= static_cast<long>(marks)) return;
     const Pos at = given ? given->valuePos() : pattern_pos;
-    rep.error(at, std::string(what) + " is " + std::to_string(group) + " but the pattern has " +
-                      (marks == 0 ? std::string("no capture groups")
-                                  : "only " + std::to_string(marks) +
-                                        (marks == 1 ? " capture group" : " capture groups")) +
-                      "; put the part you want in ( )");
+    const std::string number = std::to_string(group), count = std::to_string(marks);
+    if (marks == 0) {
+        rep.error(at, fill(tr("{key} is {group} but the pattern has no capture groups; put the "
+                              "part you want in ( )"),
+                           {{"key", key}, {"group", number}}));
+        return;
+    }
+    rep.error(at, fill(trn("{key} is {group} but the pattern has only {n} capture group; put "
+                           "the part you want in ( )",
+                           "{key} is {group} but the pattern has only {n} capture groups; put "
+                           "the part you want in ( )",
+                           marks),
+                       {{"key", key}, {"group", number}, {"n", count}}));
 }
 
 // `from` and `pattern`: where the sender is. Returns where the pattern was given.
@@ -116,7 +130,7 @@ Pos readSenderSource(Reporter& rep, const Fields& f, Pos at, policy::SenderRule&
     if (auto* e = f.get("from")) {
         rule.from = readFieldEntry(rep, *e).value_or(rule.from);
     } else {
-        rep.error(at, "this sender rule has no 'from' (the field that holds the sender)");
+        rep.error(at, tr("this sender rule has no 'from' (the field that names the sender)"));
     }
     const Entry* e = f.get("pattern");
     if (!e) return at;
@@ -139,11 +153,12 @@ void readSenderGroups(Reporter& rep, const Fields& f, Pos pattern_pos, policy::S
         groupFits(rep, rule.chat_group, rule.pattern, chat_group, pattern_pos, "'chat_group'");
     } else if (rule.pattern_text.empty() && (sender_group || chat_group)) {
         const Entry* e = sender_group ? sender_group : chat_group;
-        rep.error(e->keyPos(), quote(e->key) + " needs a 'pattern' to take the group from");
+        rep.error(e->keyPos(), fill(tr("{key} needs a 'pattern' to take the group from"),
+                                    {{"key", quote(e->key)}}));
     }
     if (auto* e = f.get("chat")) {
         rule.chat_field = readFieldEntry(rep, *e);
-        if (chat_group) rep.error(e->keyPos(), "give either 'chat' or 'chat_group', not both");
+        if (chat_group) rep.error(e->keyPos(), tr("give either 'chat' or 'chat_group', not both"));
     }
 }
 
@@ -151,7 +166,7 @@ void readSenderGroups(Reporter& rep, const Fields& f, Pos pattern_pos, policy::S
 std::optional<policy::SenderRule> readSenderRule(Reporter& rep, const YamlNode& node) {
     const Pos at = posOf(node);
     auto f = readMap(
-        rep, node, at, "a sender rule",
+        rep, node, at, tr("a sender rule"),
         {"when", "unless", "from", "pattern", "sender_group", "chat_group", "chat", "kind"});
     if (!f) return std::nullopt;
     policy::SenderRule rule;
@@ -164,13 +179,13 @@ std::optional<policy::SenderRule> readSenderRule(Reporter& rep, const YamlNode& 
 
 std::optional<policy::KindRule> readKindRule(Reporter& rep, const YamlNode& node) {
     const Pos at = posOf(node);
-    auto f = readMap(rep, node, at, "a kind rule", {"when", "unless", "kind"});
+    auto f = readMap(rep, node, at, tr("a kind rule"), {"when", "unless", "kind"});
     if (!f) return std::nullopt;
     policy::KindRule rule;
     readWhenUnless(rep, *f, rule.when);
     const Entry* kind = f->get("kind");
     if (!kind) {
-        rep.error(at, "this kind rule has no 'kind'");
+        rep.error(at, tr("this kind rule has no 'kind'"));
         return std::nullopt;
     }
     auto k = readKind(rep, *kind);
@@ -185,20 +200,20 @@ std::optional<policy::Identifier::Type> readIdType(Reporter& rep, const Entry& e
     if (*text == "phone") return policy::Identifier::Type::Phone;
     if (*text == "email") return policy::Identifier::Type::Email;
     if (*text == "handle") return policy::Identifier::Type::Handle;
-    rep.error(e.valuePos(),
-              "unknown identifier type " + quote(*text) + " (use phone, email or handle)");
+    rep.error(e.valuePos(), fill(tr("unknown identifier type {type} (use phone, email or handle)"),
+                                 {{"type", quote(*text)}}));
     return std::nullopt;
 }
 
 std::optional<policy::IdentifierRule> readIdentifierRule(Reporter& rep, const YamlNode& node) {
     const Pos at = posOf(node);
-    auto f = readMap(rep, node, at, "an identifier rule", {"from", "pattern", "type"});
+    auto f = readMap(rep, node, at, tr("an identifier rule"), {"from", "pattern", "type"});
     if (!f) return std::nullopt;
     policy::IdentifierRule rule;
     const Entry* from = f->get("from");
     const Entry* pattern = f->get("pattern");
     if (!from || !pattern) {
-        rep.error(at, "this identifier rule needs both 'from' and 'pattern'");
+        rep.error(at, tr("this identifier rule needs both 'from' and 'pattern'"));
         return std::nullopt;
     }
     auto field = readFieldEntry(rep, *from);
@@ -207,9 +222,8 @@ std::optional<policy::IdentifierRule> readIdentifierRule(Reporter& rep, const Ya
     if (text) re = compilePattern(rep, *text, pattern->valuePos());
     bool ok = field && re;
     if (re && re->mark_count() == 0) {
-        rep.error(pattern->valuePos(),
-                  "this pattern has no capture group; put the number, "
-                  "address or handle in ( )");
+        rep.error(pattern->valuePos(), tr("this pattern has no capture group; put the number, "
+                                          "address or handle in ( )"));
         ok = false;
     }
     if (auto* e = f->get("type")) {
@@ -250,39 +264,40 @@ std::optional<FieldRef> parseField(Reporter& rep, const std::string& text, Pos a
     }
     if (text.rfind("hint:", 0) == 0 && text.size() > 5)
         return FieldRef{FieldRef::Field::Hint, text.substr(5)};
-    std::string message = "unknown field " + quote(text);
     if (auto near = closest(
             text, {"summary", "body", "id", "app_name", "app_id", "desktop_entry", "interface"})) {
-        message += " (did you mean '" + std::string(*near) + "'?)";
+        rep.error(at, fill(tr("unknown field {field} (did you mean {near}?)"),
+                           {{"field", quote(text)}, {"near", quote(*near)}}));
     } else {
-        message +=
-            " (use summary, body, id, app_name, app_id, desktop_entry, interface "
-            "or hint:NAME)";
+        rep.error(at, fill(tr("unknown field {field} (use summary, body, id, app_name, app_id, "
+                              "desktop_entry, interface or hint:NAME)"),
+                           {{"field", quote(text)}}));
     }
-    rep.error(at, message);
     return std::nullopt;
 }
 
 std::optional<std::regex> compilePattern(Reporter& rep, const std::string& text, Pos at) {
     if (!rep.spend(at, 50 + text.size())) return std::nullopt;
     if (text.size() > kMaxPatternLength) {
-        rep.error(at, "this pattern is " + std::to_string(text.size()) +
-                          " characters long; patterns can be at most " +
-                          std::to_string(kMaxPatternLength));
+        rep.error(at, fill(tr("this pattern is {length} characters long; patterns can be at most "
+                              "{limit}"),
+                           {{"length", std::to_string(text.size())},
+                            {"limit", std::to_string(kMaxPatternLength)}}));
         return std::nullopt;
     }
     const auto [largest, product] = repeatCounts(text);
     if (largest > kMaxRepeat || product > kMaxRepeatProduct) {
-        rep.error(at, "the pattern " + quote(text) +
-                          " repeats too much; counts like {n} can "
-                          "be at most " +
-                          std::to_string(kMaxRepeat));
+        // TRANSLATORS: "{n}" is how a count is written in a pattern, not a placeholder.
+        rep.error(at, fill(tr("the pattern {pattern} repeats too much; counts like {n} can be at "
+                              "most {limit}"),
+                           {{"pattern", quote(text)}, {"limit", std::to_string(kMaxRepeat)}}));
         return std::nullopt;
     }
     try {
         return std::regex(text, std::regex::ECMAScript);
     } catch (const std::exception& e) {
-        rep.error(at, "invalid regular expression " + quote(text) + ": " + e.what());
+        rep.error(at, fill(tr("invalid regular expression {pattern}: {why}"),
+                           {{"pattern", quote(text)}, {"why", e.what()}}));
         return std::nullopt;
     }
 }

@@ -3,9 +3,14 @@
 #include <algorithm>
 #include <map>
 
+#include "config/i18n.hpp"
 #include "config/profile_yaml.hpp"
 
 namespace nocontact::config {
+
+using i18n::fill;
+using i18n::tr;
+
 namespace {
 
 bool isProfileId(std::string_view id) {
@@ -22,8 +27,9 @@ std::vector<std::string> readMatchList(Reporter& rep, const Entry& e) {
     if (!items) return out;
     for (const auto& item : *items) {
         if (item.text.empty() || item.text == "*") {
-            rep.error(item.pos, "an entry of " + quote(e.key) +
-                                    " is empty or '*', which would claim every app");
+            rep.error(item.pos, fill(tr("an entry of {key} is empty or '*', which would claim "
+                                        "every app"),
+                                     {{"key", quote(e.key)}}));
         } else {
             out.push_back(item.text);
         }
@@ -31,16 +37,20 @@ std::vector<std::string> readMatchList(Reporter& rep, const Entry& e) {
     return out;
 }
 
-void readMatch(Reporter& rep, const Entry& e, policy::AppProfile& p, const std::string& what) {
-    auto f = readMap(rep, e.value, e.valuePos(), "'match' of " + what,
-                     {"app_name", "desktop_entry", "app_id"});
+// `match:` of the app `p.id` (empty when the profile has no usable id).
+void readMatch(Reporter& rep, const Entry& e, policy::AppProfile& p) {
+    const std::string what = p.id.empty()
+                                 ? std::string(tr("'match' of this app"))
+                                 : fill(tr("'match' of app {app}"), {{"app", quote(p.id)}});
+    auto f = readMap(rep, e.value, e.valuePos(), what, {"app_name", "desktop_entry", "app_id"});
     if (!f) return;
     if (auto* x = f->get("app_name")) p.app_names = readMatchList(rep, *x);
     if (auto* x = f->get("desktop_entry")) p.desktop_entries = readMatchList(rep, *x);
     if (auto* x = f->get("app_id")) p.app_ids = readMatchList(rep, *x);
     if (f->all().empty()) {
-        rep.error(e.valuePos(), "'match' of " + what +
-                                    " needs at least one of app_name, desktop_entry or app_id");
+        rep.error(e.valuePos(), fill(tr("{what} needs at least one of app_name, desktop_entry or "
+                                        "app_id"),
+                                     {{"what", what}}));
     }
 }
 
@@ -48,20 +58,22 @@ void readMatch(Reporter& rep, const Entry& e, policy::AppProfile& p, const std::
 std::string readId(Reporter& rep, const Fields& f, Pos at, std::map<std::string, int>& ids) {
     const Entry* e = f.get("id");
     if (!e) {
-        rep.error(at, "this app profile has no 'id' (a short name like 'signal')");
+        rep.error(at, tr("this app profile has no 'id' (a short name like 'signal')"));
         return {};
     }
     auto id = readScalar(rep, *e);
     if (!id) return {};
     if (!isProfileId(*id)) {
-        rep.error(e->valuePos(), "the app id " + quote(*id) +
-                                     " must use lower-case letters, digits, '.', '_' or '-'");
+        rep.error(e->valuePos(), fill(tr("the app id {app} must use lower-case letters, digits, "
+                                         "'.', '_' or '-'"),
+                                      {{"app", quote(*id)}}));
         return {};
     }
     auto [first, fresh] = ids.emplace(*id, e->valuePos().line);
     if (!fresh) {
-        rep.error(e->valuePos(), "the app id " + quote(*id) + " is already used on line " +
-                                     std::to_string(first->second));
+        rep.error(e->valuePos(),
+                  fill(tr("the app id {app} is already used on line {line}"),
+                       {{"app", quote(*id)}, {"line", std::to_string(first->second)}}));
     }
     return *id;
 }
@@ -72,8 +84,9 @@ void readNames(Reporter& rep, const Fields& f, policy::AppProfile& p) {
     if (auto* e = f.get("service")) {
         auto service = readScalar(rep, *e);
         if (service && !isServiceName(*service)) {
-            rep.error(e->valuePos(), "the service " + quote(*service) +
-                                         " must use lower-case letters, digits, '_' or '-'");
+            rep.error(e->valuePos(), fill(tr("the service {service} must use lower-case "
+                                             "letters, digits, '_' or '-'"),
+                                          {{"service", quote(*service)}}));
         } else if (service) {
             p.service = *service;
         }
@@ -90,18 +103,20 @@ void readNames(Reporter& rep, const Fields& f, policy::AppProfile& p) {
 std::optional<policy::AppProfile> readProfile(Reporter& rep, const YamlNode& node,
                                               std::map<std::string, int>& ids) {
     const Pos at = posOf(node);
-    auto f = readMap(rep, node, at, "an app profile",
+    auto f = readMap(rep, node, at, tr("an app profile"),
                      {"id", "name", "service", "messaging", "match", "hidden", "sender", "kinds",
                       "identifiers"});
     if (!f) return std::nullopt;
     policy::AppProfile p;
     p.id = readId(rep, *f, at, ids);
-    const std::string what = p.id.empty() ? "this app" : "app " + quote(p.id);
     readNames(rep, *f, p);
     if (auto* e = f->get("match")) {
-        readMatch(rep, *e, p, what);
+        readMatch(rep, *e, p);
+    } else if (p.id.empty()) {
+        rep.error(at, tr("this app has no 'match' (which notifications it reads)"));
     } else {
-        rep.error(at, what + " has no 'match' (which notifications it reads)");
+        rep.error(at, fill(tr("app {app} has no 'match' (which notifications it reads)"),
+                           {{"app", quote(p.id)}}));
     }
     if (auto* e = f->get("sender")) p.rules = readSenderRules(rep, *e);
     if (auto* e = f->get("kinds")) p.kinds = readKindRules(rep, *e);

@@ -3,9 +3,15 @@
 
 #include <algorithm>
 
+#include "config/i18n.hpp"
+
 namespace nocontact::config {
 
+using i18n::tr;
+
 std::string Diagnostic::format() const {
+    // "error" and "warning" stay as they are, like the position: editors and scripts read
+    // FILE:LINE:COL: error: the way compilers write it.
     const char* kind = severity == Severity::Error ? "error" : "warning";
     return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + kind + ": " +
            message;
@@ -34,9 +40,8 @@ void Reporter::warning(Pos at, std::string message) {
 bool Reporter::spend(Pos at, std::size_t units) {
     work_ += units;
     if (work_ > kWorkBudget && !stopped_) {
-        stop(at,
-             "this file repeats too much through anchors and aliases to be read; "
-             "stopping here");
+        stop(at, tr("this file repeats too much through anchors and aliases to be read; "
+                    "stopping here"));
     }
     return !stopped_;
 }
@@ -47,12 +52,12 @@ void Reporter::add(Diagnostic::Severity severity, Pos at, std::string message) {
         // Warnings never make a good file bad: past the limit they are only no longer listed
         // (a policy of 10,000 contacts without reasons is still a policy).
         if (warnings_ == kMaxDiagnostics) {
-            diagnostics_.push_back(
-                {severity, file_, at.line, at.column, "more warnings like these are not listed"});
+            diagnostics_.push_back({severity, file_, at.line, at.column,
+                                    tr("more warnings like these are not listed")});
         }
         if (warnings_++ >= kMaxDiagnostics) return;
     } else if (errors_ >= kMaxDiagnostics) {
-        stop(at, "too many errors; stopping here");
+        stop(at, tr("too many errors; stopping here"));
         return;
     } else {
         ++errors_;

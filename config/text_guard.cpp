@@ -5,7 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "config/i18n.hpp"
+
 namespace nocontact::config {
+
+using i18n::fill;
+using i18n::tr;
+
 namespace {
 
 // Length of the UTF-8 sequence starting at s[i], or 0 when it is malformed (overlong forms,
@@ -51,13 +57,17 @@ bool checkEncoding(Reporter& rep, std::string_view text) {
         }
         const std::size_t len = utf8Length(text, i);
         if (len == 0) {
-            rep.error(positionOf(text, i), "this file is not UTF-8 text (byte " + hexByte(b) +
-                                               "); a policy is a plain text file");
+            rep.error(positionOf(text, i),
+                      fill(tr("this file is not UTF-8 text (byte {byte}); a policy is a plain "
+                              "text file"),
+                           {{"byte", hexByte(b)}}));
             return false;
         }
         if (b < 0x20 && b != '\n' && b != '\t' && b != '\r') {
-            rep.error(positionOf(text, i), "this file contains a control character (" + hexByte(b) +
-                                               "); a policy is a plain text file");
+            rep.error(positionOf(text, i),
+                      fill(tr("this file contains a control character ({byte}); a policy is a "
+                              "plain text file"),
+                           {{"byte", hexByte(b)}}));
             return false;
         }
         i += len;
@@ -113,9 +123,10 @@ class DepthScanner {
 
     bool check(int column) {
         if (static_cast<int>(blocks_.size()) + flow_ <= kMaxNesting) return true;
-        rep_.error({number_, column + 1}, "this file is nested more than " +
-                                              std::to_string(kMaxNesting) +
-                                              " levels deep; a policy needs only a few levels");
+        rep_.error({number_, column + 1},
+                   fill(tr("this file is nested more than {limit} levels deep; a policy needs "
+                           "only a few levels"),
+                        {{"limit", std::to_string(kMaxNesting)}}));
         return false;
     }
 
@@ -192,9 +203,10 @@ bool checkNesting(Reporter& rep, std::string_view text) {
 
 bool checkText(Reporter& rep, std::string_view text) {
     if (text.size() > kMaxFileBytes) {
-        rep.error({1, 1}, "this file is " + std::to_string(text.size()) +
-                              " bytes; a policy can be at most 1 MiB (" +
-                              std::to_string(kMaxFileBytes) + " bytes)");
+        rep.error({1, 1}, fill(tr("this file is {size} bytes; a policy can be at most 1 MiB "
+                                  "({limit} bytes)"),
+                               {{"size", std::to_string(text.size())},
+                                {"limit", std::to_string(kMaxFileBytes)}}));
         return false;
     }
     return checkEncoding(rep, text) && checkNesting(rep, text);

@@ -6,7 +6,13 @@
 #include <charconv>
 #include <map>
 
+#include "config/i18n.hpp"
+
 namespace nocontact::config {
+
+using i18n::fill;
+using i18n::tr;
+
 namespace {
 
 // Keys and values longer than this are cut short in messages.
@@ -31,25 +37,27 @@ std::size_t editDistance(std::string_view a, std::string_view b) {
 
 std::string unknownKey(const std::string& key, const std::string& what,
                        std::initializer_list<std::string_view> known) {
-    std::string message = "unknown key " + quote(key) + " in " + what;
     if (auto near = closest(key, known)) {
-        return message + " (did you mean '" + std::string(*near) + "'?)";
+        return fill(tr("unknown key {key} in {what} (did you mean {near}?)"),
+                    {{"key", quote(key)}, {"what", what}, {"near", quote(*near)}});
     }
     std::string list;
     for (auto k : known)
         list += (list.empty() ? "" : ", ") + std::string(k);
-    return message + " (known keys: " + list + ")";
+    return fill(tr("unknown key {key} in {what} (known keys: {keys})"),
+                {{"key", quote(key)}, {"what", what}, {"keys", list}});
 }
 
 std::optional<Fields> readMapImpl(Reporter& rep, const YamlNode& node, Pos at,
                                   const std::string& what,
                                   const std::initializer_list<std::string_view>* known) {
     if (!node.isDefined() || node.isNull()) {
-        rep.error(at, what + " has no value");
+        rep.error(at, fill(tr("{what} has no value"), {{"what", what}}));
         return std::nullopt;
     }
     if (!node.isMap()) {
-        rep.error(at, what + " must be a mapping of keys and values, got " + describe(node));
+        rep.error(at, fill(tr("{what} must be a mapping of keys and values, got {got}"),
+                           {{"what", what}, {"got", describe(node)}}));
         return std::nullopt;
     }
     Fields fields;
@@ -58,15 +66,17 @@ std::optional<Fields> readMapImpl(Reporter& rep, const YamlNode& node, Pos at,
         if (!rep.spend(at)) break;
         const Pos pos = posOf(key_node, at);
         if (!key_node.isScalar()) {
-            rep.error(pos,
-                      "a key in " + what + " must be a single word, got " + describe(key_node));
+            rep.error(pos, fill(tr("a key in {what} must be a single word, got {got}"),
+                                {{"what", what}, {"got", describe(key_node)}}));
             continue;
         }
         const std::string key = key_node.scalar();
         auto [seen, fresh] = first_line.emplace(key, pos.line);
         if (!fresh) {
-            rep.error(pos, "duplicate key " + quote(key) + " in " + what +
-                               " (first given on line " + std::to_string(seen->second) + ")");
+            rep.error(pos, fill(tr("duplicate key {key} in {what} (first given on line {line})"),
+                                {{"key", quote(key)},
+                                 {"what", what},
+                                 {"line", std::to_string(seen->second)}}));
         } else if (known && std::find(known->begin(), known->end(), key) == known->end()) {
             rep.error(pos, unknownKey(key, what, *known));
         } else {
@@ -83,9 +93,11 @@ Pos posOf(const YamlNode& node, Pos fallback) {
 }
 
 std::string describe(const YamlNode& node) {
-    if (!node.isDefined() || node.isNull()) return "nothing";
-    if (node.isSequence()) return "a list";
-    if (node.isMap()) return "a mapping";
+    // TRANSLATORS: what a value in the policy is, as in "'pause' must be a single value, got a
+    // list"; each of these stands where a quoted value ('abc') can stand too.
+    if (!node.isDefined() || node.isNull()) return tr("nothing");
+    if (node.isSequence()) return tr("a list");
+    if (node.isMap()) return tr("a mapping");
     return quote(node.scalar());
 }
 
@@ -103,17 +115,6 @@ std::string quote(std::string_view text) {
     out.append(1, '\'').append(text.substr(0, cut));
     if (cut < text.size()) out.append("...");
     out.append(1, '\'');
-    return out;
-}
-
-std::string joinChoices(std::initializer_list<std::string_view> choices) {
-    std::string out;
-    std::size_t i = 0;
-    for (auto c : choices) {
-        if (i > 0) out += i + 1 == choices.size() ? " or " : ", ";
-        out += c;
-        ++i;
-    }
     return out;
 }
 
@@ -153,11 +154,12 @@ std::optional<Fields> readAnyMap(Reporter& rep, const YamlNode& node, Pos at,
 std::optional<std::string> readScalar(Reporter& rep, const Entry& e) {
     rep.spend(e.keyPos());
     if (!e.value.isDefined() || e.value.isNull()) {
-        rep.error(e.keyPos(), quote(e.key) + " has no value");
+        rep.error(e.keyPos(), fill(tr("{what} has no value"), {{"what", quote(e.key)}}));
         return std::nullopt;
     }
     if (!e.value.isScalar()) {
-        rep.error(e.valuePos(), quote(e.key) + " must be a single value, got " + describe(e.value));
+        rep.error(e.valuePos(), fill(tr("{key} must be a single value, got {got}"),
+                                     {{"key", quote(e.key)}, {"got", describe(e.value)}}));
         return std::nullopt;
     }
     return e.value.scalar();
@@ -165,11 +167,12 @@ std::optional<std::string> readScalar(Reporter& rep, const Entry& e) {
 
 std::optional<std::vector<YamlNode>> readNodeList(Reporter& rep, const Entry& e) {
     if (!e.value.isDefined() || e.value.isNull()) {
-        rep.error(e.keyPos(), quote(e.key) + " has no value");
+        rep.error(e.keyPos(), fill(tr("{what} has no value"), {{"what", quote(e.key)}}));
         return std::nullopt;
     }
     if (!e.value.isSequence()) {
-        rep.error(e.valuePos(), quote(e.key) + " must be a list, got " + describe(e.value));
+        rep.error(e.valuePos(), fill(tr("{key} must be a list, got {got}"),
+                                     {{"key", quote(e.key)}, {"got", describe(e.value)}}));
         return std::nullopt;
     }
     std::vector<YamlNode> nodes;
@@ -192,8 +195,8 @@ std::optional<std::vector<Item>> readList(Reporter& rep, const Entry& e, bool al
         if (n.isScalar()) {
             items.push_back({n.scalar(), pos});
         } else {
-            rep.error(pos, "each item of " + quote(e.key) + " must be a single value, got " +
-                               describe(n));
+            rep.error(pos, fill(tr("each item of {key} must be a single value, got {got}"),
+                                {{"key", quote(e.key)}, {"got", describe(n)}}));
         }
     }
     return items;
@@ -207,7 +210,8 @@ std::optional<bool> readBool(Reporter& rep, const Entry& e) {
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (lower == "true" || lower == "yes" || lower == "on") return true;
     if (lower == "false" || lower == "no" || lower == "off") return false;
-    rep.error(e.valuePos(), quote(e.key) + " must be true or false, got " + quote(*text));
+    rep.error(e.valuePos(), fill(tr("{key} must be true or false, got {got}"),
+                                 {{"key", quote(e.key)}, {"got", quote(*text)}}));
     return std::nullopt;
 }
 
@@ -218,8 +222,11 @@ std::optional<int> readInt(Reporter& rep, const Entry& e, int low, int high) {
     const char* end = text->data() + text->size();
     auto [ptr, ec] = std::from_chars(text->data(), end, value);
     if (ec == std::errc() && ptr == end && value >= low && value <= high) return value;
-    rep.error(e.valuePos(), quote(e.key) + " must be a whole number from " + std::to_string(low) +
-                                " to " + std::to_string(high) + ", got " + quote(*text));
+    rep.error(e.valuePos(), fill(tr("{key} must be a whole number from {low} to {high}, got {got}"),
+                                 {{"key", quote(e.key)},
+                                  {"low", std::to_string(low)},
+                                  {"high", std::to_string(high)},
+                                  {"got", quote(*text)}}));
     return std::nullopt;
 }
 

@@ -18,7 +18,7 @@ namespace nocontact::config {
 // The 1-based position of a node; `fallback` when it has none (a missing value).
 Pos posOf(const YamlNode& node, Pos fallback = {});
 
-// "a list", "a mapping", "'abc'", "nothing": what a node is, for messages.
+// "a list", "a mapping", "'abc'", "nothing": what a node is, for messages, translated.
 std::string describe(const YamlNode& node);
 
 // One key and value of a mapping.
@@ -44,8 +44,8 @@ class Fields {
 };
 
 // Reads a mapping whose keys must be among `known`. Reports a wrong type, unknown keys (with
-// the closest known key) and duplicate keys; `where` names the mapping in messages
-// ("in 'defaults'"). Returns nullopt when `node` is not a mapping.
+// the closest known key) and duplicate keys; `what` names the mapping in messages, already
+// translated ("'defaults'", "a sender rule"). Returns nullopt when `node` is not a mapping.
 std::optional<Fields> readMap(Reporter& rep, const YamlNode& node, Pos at, const std::string& what,
                               std::initializer_list<std::string_view> known);
 // A mapping whose keys are free-form (handle services, `when` fields): only duplicate keys
@@ -75,8 +75,5 @@ std::optional<std::string_view> closest(std::string_view word,
                                         std::initializer_list<std::string_view> known);
 // 'text' for messages, shortened when long so one odd value cannot flood the output.
 std::string quote(std::string_view text);
-
-// "a, b or c"
-std::string joinChoices(std::initializer_list<std::string_view> choices);
 
 }  // namespace nocontact::config

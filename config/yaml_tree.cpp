@@ -8,6 +8,8 @@
 
 #include <unordered_map>
 
+#include "config/i18n.hpp"
+
 namespace nocontact::config {
 namespace {
 
@@ -57,7 +59,7 @@ class Events {
     // Where and why parsing stopped.
     Pos errorPos() const { return posOfMark(parser_.problem_mark); }
     std::string errorText() const {
-        std::string out = parser_.problem ? parser_.problem : "it could not be parsed";
+        std::string out = parser_.problem ? parser_.problem : i18n::tr("it could not be parsed");
         if (parser_.context) out += std::string(" ") + parser_.context;
         return out;
     }
@@ -177,8 +179,10 @@ class YamlBuilder {
     bool alias(const yaml_event_t& e) {
         auto found = anchors_.find(text(e.data.alias.anchor));
         if (found == anchors_.end()) {
-            problem_.emplace(posOfMark(e.start_mark), "the alias *" + text(e.data.alias.anchor) +
-                                                          " names no anchor that ends before it");
+            problem_.emplace(posOfMark(e.start_mark),
+                             i18n::fill(i18n::tr("the alias *{anchor} names no anchor that ends "
+                                                 "before it"),
+                                        {{"anchor", text(e.data.alias.anchor)}}));
             return false;
         }
         return place(YamlNode(found->second));
@@ -234,9 +238,10 @@ char charAt(std::string_view text, Pos at) {
 // libyaml's words, or plainer ones where a person can act on them.
 std::string problemText(std::string_view text, Pos at, const std::string& libyaml) {
     if (charAt(text, at) == '\t') {
-        return "a tab here; YAML lines up with spaces only (please replace the tab with spaces)";
+        return i18n::tr(
+            "a tab here; YAML lines up with spaces only (please replace the tab with spaces)");
     }
-    return "this is not valid YAML: " + libyaml;
+    return i18n::fill(i18n::tr("this is not valid YAML: {why}"), {{"why", libyaml}});
 }
 
 }  // namespace
@@ -253,7 +258,8 @@ std::unique_ptr<YamlDocument> parseYaml(Reporter& rep, std::string_view input) {
         }
         if (!builder.event(*e)) {
             rep.error(builder.problem()->first,
-                      "this is not valid YAML: " + builder.problem()->second);
+                      i18n::fill(i18n::tr("this is not valid YAML: {why}"),
+                                 {{"why", builder.problem()->second}}));
             return nullptr;
         }
         if (e->type == YAML_STREAM_END_EVENT) break;  // an empty text: no document at all

@@ -115,8 +115,7 @@ Decision aboutContact(const Engine& engine, const Match& m, const Moment& now, b
     d.level = ex.level;
     d.wake_at = ex.changes_at;
     d.why = std::move(ex.why);
-    if (!m.by.empty())
-        d.why += " " + fillIn(engine.words().tr("Recognised by {how}."), {{"how", m.by}});
+    d.why += " " + recognisedBy(m, engine.words());
     snoozed = ex.snoozed;
     d.snoozed = ex.snoozed;
     return d;

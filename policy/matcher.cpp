@@ -69,7 +69,7 @@ std::optional<Match> Matcher::match(const Event& event) const {
 std::optional<Match> Matcher::matchSender(const Event& event) const {
     const std::string& s = event.sender;
     if (s.empty()) return std::nullopt;
-    if (auto i = find(names_, foldName(s))) return Match{*i, "name '" + s + "'"};
+    if (auto i = find(names_, foldName(s))) return Match{*i, Match::By::Name, s, {}};
     if (s.front() == '@') return matchIdentifier({Identifier::Type::Handle, s, {}}, event.service);
     if (looksLikePhoneNumber(s)) return matchIdentifier({Identifier::Type::Phone, s, {}}, {});
     if (looksLikeEmail(s)) return matchIdentifier({Identifier::Type::Email, s, {}}, {});
@@ -85,23 +85,39 @@ std::optional<Match> Matcher::matchIdentifier(const Identifier& id,
             if (phones_.empty() || !looksLikePhoneNumber(id.value)) return std::nullopt;
             auto e164 = toE164(id.value, region_);
             if (!e164) return std::nullopt;
-            if (auto i = find(phones_, *e164)) return Match{*i, "number " + *e164};
+            if (auto i = find(phones_, *e164)) return Match{*i, Match::By::Number, *e164, {}};
             return std::nullopt;
         }
         case Identifier::Type::Email: {
             std::string email = lowerAscii(id.value);
-            if (auto i = find(emails_, email)) return Match{*i, "e-mail " + email};
+            if (auto i = find(emails_, email)) return Match{*i, Match::By::Email, email, {}};
             return std::nullopt;
         }
         case Identifier::Type::Handle: {
             const std::string& svc = id.service.empty() ? service : id.service;
             if (auto i = find(handles_, handleKey(svc, id.value))) {
-                return Match{*i, svc + " handle " + id.value};
+                return Match{*i, Match::By::Handle, id.value, svc};
             }
             return std::nullopt;
         }
     }
     return std::nullopt;
+}
+
+std::string recognisedBy(const Match& m, const Words& words) {
+    switch (m.by) {
+        case Match::By::Name:
+            return fillIn(words.tr("Recognised by name '{name}'."), {{"name", m.value}});
+        case Match::By::Number:
+            return fillIn(words.tr("Recognised by number {number}."), {{"number", m.value}});
+        case Match::By::Email:
+            return fillIn(words.tr("Recognised by e-mail {address}."), {{"address", m.value}});
+        case Match::By::Handle:
+            // TRANSLATORS: {service} is the app's short name, as in "telegram handle @alex".
+            return fillIn(words.tr("Recognised by {service} handle {handle}."),
+                          {{"service", m.service}, {"handle", m.value}});
+    }
+    return {};
 }
 
 std::optional<std::size_t> Matcher::byContactName(std::string_view name) const {

@@ -8,14 +8,22 @@
 
 #include "policy/event.hpp"
 #include "policy/policy.hpp"
+#include "policy/words.hpp"
 
 namespace nocontact::policy {
 
-// Who an event is from, and by what it was recognised ("name 'Alex Morgan'").
+// Who an event is from, and by what it was recognised (the name 'Alex Morgan').
 struct Match {
+    enum class By { Name, Number, Email, Handle };
     std::size_t contact = 0;  // index into Policy::contacts
-    std::string by;           // for the why sentence
+    By by = By::Name;
+    std::string value;    // the name as written, the E.164 number, the address or the handle
+    std::string service;  // the handle's service
 };
+
+// "Recognised by name 'Alex Morgan'.": the sentence the why line ends with, one whole
+// sentence per kind of match so that a translation can say each its own way.
+std::string recognisedBy(const Match& m, const Words& words = {});
 
 // Finds the contact an event is from, through hash indexes built once per policy: folded
 // names, E.164 numbers, lower-case e-mails and service-qualified handles. Cost does not grow

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # nocontactctl as a person runs it: exit codes, where the words go, and hostile files.
-# Usage: run_cli_tests.sh NOCONTACTCTL SOURCE_DIR
+# Usage: run_cli_tests.sh NOCONTACTCTL SOURCE_DIR LOCALE_DIR
+# (LOCALE_DIR: the translations as the build makes them, LANG/LC_MESSAGES/nocontact.mo)
 set -uo pipefail
 ctl=$1
 src=$2
+locale=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0
@@ -66,6 +68,31 @@ check bad 1 "$ctl" check "$tmp/bad.yaml" &&
     contains err "^$tmp/bad.yaml:3:3: error: .*strictnes" &&
     contains err "^$tmp/bad.yaml:4:10: error: .*pause"
 result $? "check reports every error as FILE:LINE:COL"
+
+# In German (po/de.po as installed), each diagnostic is a German sentence at the same place.
+# LC_ALL=C.UTF-8: gettext ignores LANGUAGE in the "C" locale.
+check bad-de 1 env LANGUAGE=de LC_ALL=C.UTF-8 NOCONTACT_LOCALE_DIR="$locale" \
+    "$ctl" check "$tmp/bad.yaml" &&
+    contains err "^$tmp/bad.yaml:3:3: error: 'defaults' enthält den unbekannten Schlüssel \
+'strictnes' \(meintest du 'strictness'\?\)$" &&
+    contains err "^$tmp/bad.yaml:4:10: error: 'pause' muss zwischen 3s und 10m liegen, hier \
+steht aber '2s'$"
+result $? "check speaks German to a German speaker, with each line and column"
+
+# Every diagnostic of every bad policy the loader is tested with reads differently in German:
+# none is left in English, and each keeps its place.
+untranslated=0
+for yaml in "$src"/tests/data/bad-policies/*.yaml; do
+    english=$("$ctl" check "$yaml" 2>&1 | grep -E ': (error|warning): ')
+    german=$(LANGUAGE=de LC_ALL=C.UTF-8 NOCONTACT_LOCALE_DIR="$locale" "$ctl" check "$yaml" 2>&1 |
+        grep -E ': (error|warning): ')
+    untranslated=$((untranslated + $(comm -12 <(sort <<<"$english") <(sort <<<"$german") | wc -l)))
+    cmp -s <(sed -E 's/^([^:]*:[0-9]+:[0-9]+: [a-z]+): .*/\1/' <<<"$english") \
+        <(sed -E 's/^([^:]*:[0-9]+:[0-9]+: [a-z]+): .*/\1/' <<<"$german") ||
+        { echo "  $yaml: the German diagnostics are not at the English ones' places"; untranslated=$((untranslated + 1)); }
+done
+[[ $untranslated -eq 0 ]]
+result $? "every check diagnostic of the bad policies is in German, at its line and column"
 
 mkdir -p "$tmp/config/nocontact"
 cp "$example" "$tmp/config/nocontact/policy.yaml"

@@ -194,7 +194,7 @@ TEST_F(TheCorpus, AttributesALineToAlexExactlyWhenAlexWroteIt) {
         if (from_alex) {
             EXPECT_TRUE(m && m->contact == *alex_) << c.name << ": sender '" << e.sender << "'";
         } else {
-            EXPECT_FALSE(m.has_value()) << c.name << ": matched by " << (m ? m->by : "");
+            EXPECT_FALSE(m.has_value()) << c.name << ": " << (m ? recognisedBy(*m) : "");
         }
     }
     EXPECT_GE(alex_lines, 20);  // the corpus is mostly about Alex; a parse slip would show here

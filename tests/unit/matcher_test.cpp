@@ -45,7 +45,8 @@ TEST_F(TheMatcher, MatchesWholeNamesIgnoringCaseAccentsAndSpacing) {
     EXPECT_EQ(who(from("ALEX   MORGAN")), 0u);
     EXPECT_EQ(who(from("alex")), 0u);  // "Àlex" is one of the names
     EXPECT_EQ(who(from("Robin Park")), 1u);
-    EXPECT_EQ(matcher_.match(from("Alex Morgan"))->by, "name 'Alex Morgan'");
+    EXPECT_EQ(recognisedBy(*matcher_.match(from("Alex Morgan"))),
+              "Recognised by name 'Alex Morgan'.");
 }
 
 TEST_F(TheMatcher, DoesNotMatchLongerOrDifferentNames) {
@@ -68,7 +69,8 @@ TEST_F(TheMatcher, MatchesNumbersInAnyFormat) {
                           "+1 (415) 555-0100", "+14155550100"}) {
         EXPECT_EQ(who(from(n)), 0u) << n;
     }
-    EXPECT_EQ(matcher_.match(from("(415) 555-0100"))->by, "number +14155550100");
+    EXPECT_EQ(recognisedBy(*matcher_.match(from("(415) 555-0100"))),
+              "Recognised by number +14155550100.");
     EXPECT_EQ(who(from("+49 30 123456")), 1u);
     EXPECT_EQ(who(from("(415) 555-0199")), std::nullopt);
 }
@@ -81,7 +83,8 @@ TEST_F(TheMatcher, MatchesNumbersCarriedAsIdentifiers) {
 
 TEST_F(TheMatcher, MatchesEmailAddressesIgnoringCase) {
     EXPECT_EQ(who(from("Alex.M@Example.com")), 0u);
-    EXPECT_EQ(matcher_.match(from("Alex.M@Example.com"))->by, "e-mail alex.m@example.com");
+    EXPECT_EQ(recognisedBy(*matcher_.match(from("Alex.M@Example.com"))),
+              "Recognised by e-mail alex.m@example.com.");
     Event e = from("");
     e.identifiers = {{Identifier::Type::Email, "ALEX.M@EXAMPLE.COM", {}}};
     EXPECT_EQ(who(e), 0u);
@@ -90,8 +93,8 @@ TEST_F(TheMatcher, MatchesEmailAddressesIgnoringCase) {
 
 TEST_F(TheMatcher, MatchesHandlesOnlyWithinTheirService) {
     EXPECT_EQ(who(from("@alex:matrix.org", "matrix")), 0u);
-    EXPECT_EQ(matcher_.match(from("@alex:matrix.org", "matrix"))->by,
-              "matrix handle @alex:matrix.org");
+    EXPECT_EQ(recognisedBy(*matcher_.match(from("@alex:matrix.org", "matrix"))),
+              "Recognised by matrix handle @alex:matrix.org.");
     EXPECT_EQ(who(from("@AlexM", "telegram")), 0u);
     EXPECT_EQ(who(from("@alexm", "matrix")), std::nullopt);
     EXPECT_EQ(who(from("@alexm")), std::nullopt);

@@ -42,6 +42,13 @@ TEST(TheCoresSentences, FillTheTranslationsPlaceholders) {
     EXPECT_EQ(d.why, "[Not from anyone in your policy.]");
 }
 
+TEST(TheCoresSentences, SayWhatAContactWasRecognisedByAsOneSentence) {
+    Engine engine(firmWithLateNights());
+    engine.useWords({.tr = &bracketed});
+    Decision d = engine.handle(eventFrom("Alex Morgan"), momentAt("2026-11-27T12:00"));
+    EXPECT_TRUE(d.why.ends_with(" [Recognised by name 'Alex Morgan'.]")) << d.why;
+}
+
 TEST(TheCoresSentences, AreEnglishWithoutWords) {
     EXPECT_EQ(fillIn("{a} and {b}, {c}", {{"a", "one"}, {"b", "two"}}), "one and two, {c}");
     Engine engine(firmWithLateNights());
