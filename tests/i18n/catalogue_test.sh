@@ -67,7 +67,23 @@ trap 'rm -f "$planted"' EXIT
 printf 'void f(std::ostream& out) {\n    out << "Nothing is waiting for "\n           "you now.\\n";\n}\n' \
     >"$planted"
 scripts/check-untranslated "$planted" >/dev/null && fail "check-untranslated let a sentence through"
-scripts/check-untranslated >/dev/null || fail "check-untranslated finds sentences in ctl/ or daemon/"
+# The policy reader's messages: a diagnostic glued from pieces, and one chosen with ?:.
+planted_dir=$(mktemp -d)
+trap 'rm -f "$planted"; rm -rf "$planted_dir"' EXIT
+mkdir "$planted_dir/config"
+printf 'void f(Reporter& rep) {\n    rep.error(at, quote(key) + " is not a word we "\n                             "know here");\n}\n' \
+    >"$planted_dir/config/glued.cpp"
+printf 'std::string f(bool near) {\n    return near ? "did you mean" : "this is not a key";\n}\n' \
+    >"$planted_dir/config/chosen.cpp"
+for f in glued chosen; do
+    scripts/check-untranslated "$planted_dir/config/$f.cpp" >/dev/null &&
+        fail "check-untranslated let the policy reader's $f sentence through"
+done
+printf 'void f(Reporter& rep) {\n    rep.error(at, fill(tr("{key} is not a word we know here"), {}));\n}\n' \
+    >"$planted_dir/config/marked.cpp"
+scripts/check-untranslated "$planted_dir/config/marked.cpp" >/dev/null ||
+    fail "check-untranslated finds a sentence that goes through tr()"
+scripts/check-untranslated >/dev/null || fail "check-untranslated finds sentences in ctl/, daemon/ or config/"
 
 [[ $failed -eq 0 ]] && echo "catalogue: all checks passed"
 exit $failed
