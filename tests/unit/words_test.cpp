@@ -42,11 +42,18 @@ TEST(TheCoresSentences, FillTheTranslationsPlaceholders) {
     EXPECT_EQ(d.why, "[Not from anyone in your policy.]");
 }
 
+// A translation that knows one sentence, the way a translator's catalogue has it.
+const char* germanRecognised(const char* english) {
+    return std::string_view(english) == "Recognised by name '{name}'."
+               ? "Erkannt am Namen '{name}'."
+               : english;
+}
+
 TEST(TheCoresSentences, SayWhatAContactWasRecognisedByAsOneSentence) {
     Engine engine(firmWithLateNights());
-    engine.useWords({.tr = &bracketed});
+    engine.useWords({.tr = &germanRecognised});
     Decision d = engine.handle(eventFrom("Alex Morgan"), momentAt("2026-11-27T12:00"));
-    EXPECT_TRUE(d.why.ends_with(" [Recognised by name 'Alex Morgan'.]")) << d.why;
+    EXPECT_TRUE(d.why.ends_with(" Erkannt am Namen 'Alex Morgan'.")) << d.why;
 }
 
 TEST(TheCoresSentences, AreEnglishWithoutWords) {
