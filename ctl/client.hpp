@@ -10,6 +10,7 @@
 
 #include "ctl/bus_words.hpp"
 #include "dbus/names.hpp"
+#include "dbus/sdbus_compat.hpp"
 
 namespace nocontact::ctl {
 
@@ -18,7 +19,8 @@ namespace nocontact::ctl {
 class Client : public sdbus::ProxyInterfaces<org::nocontact::Daemon1_proxy> {
   public:
     explicit Client(sdbus::IConnection& c)
-        : ProxyInterfaces(c, dbus::names::kService, dbus::names::kPath) {
+        : ProxyInterfaces(c, dbus::sd::service(dbus::names::kService),
+                          dbus::sd::path(dbus::names::kPath)) {
         registerProxy();
     }
     ~Client() { unregisterProxy(); }

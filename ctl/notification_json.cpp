@@ -31,9 +31,11 @@ std::string text(const json& obj, const char* key, const std::string& where, boo
     return v->get<std::string>();
 }
 
-const json& object(const json& obj, const char* key, const std::string& where) {
+// `where` by value: a reference to a temporary name would look like a dangling result to GCC 14.
+const json& object(const json& obj, const char* key, std::string_view where) {
     const json* v = member(obj, key);
-    if (!v || !v->is_object()) throw BadField{where + "." + key + " must be an object"};
+    if (!v || !v->is_object())
+        throw BadField{std::string(where) + "." + key + " must be an object"};
     return *v;
 }
 

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "dbus/names.hpp"
+#include "dbus/sdbus_compat.hpp"
 
 namespace nocontact::ctl {
 namespace {
@@ -36,8 +37,8 @@ class SessionDesktop : public Desktop {
   public:
     explicit SessionDesktop(std::unique_ptr<sdbus::IConnection> c)
         : connection_(std::move(c)),
-          bus_(sdbus::createProxy(*connection_, kBus, kBusPath)),
-          server_(sdbus::createProxy(*connection_, kNotifications, kNotificationsPath)) {}
+          bus_(dbus::sd::proxy(*connection_, kBus, kBusPath)),
+          server_(dbus::sd::proxy(*connection_, kNotifications, kNotificationsPath)) {}
 
     std::optional<Server> notificationServer() override {
         if (!hasOwner(kNotifications)) return std::nullopt;
@@ -85,8 +86,8 @@ class SessionDesktop : public Desktop {
         // swaync 0.7 src/swayncDaemon/swayncDaemon.vala: notification_count().
         if (!hasOwner(dbus::names::kSwayncService)) return std::nullopt;
         try {
-            auto proxy = sdbus::createProxy(*connection_, dbus::names::kSwayncService,
-                                            dbus::names::kSwayncPath);
+            auto proxy = dbus::sd::proxy(*connection_, dbus::names::kSwayncService,
+                                         dbus::names::kSwayncPath);
             std::uint32_t count = 0;
             proxy->callMethod("NotificationCount")
                 .onInterface(dbus::names::kSwayncInterface)
@@ -184,8 +185,9 @@ class SessionDesktop : public Desktop {
               bool with_empty_list = false) {
         if (!hasOwner(service)) return false;
         try {
-            auto proxy = sdbus::createProxy(*connection_, service, path);
-            auto m = proxy->createMethodCall(interface, method);
+            auto proxy = dbus::sd::proxy(*connection_, service, path);
+            auto m = proxy->createMethodCall(dbus::sd::InterfaceName{interface},
+                                             dbus::sd::MemberName{method});
             if (with_empty_list) m << std::vector<std::string>{};
             proxy->callMethod(
                 m, std::chrono::duration_cast<std::chrono::microseconds>(kCallTimeout).count());

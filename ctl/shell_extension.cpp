@@ -8,6 +8,7 @@
 
 #include "config/i18n.hpp"
 #include "dbus/names.hpp"
+#include "dbus/sdbus_compat.hpp"
 
 namespace nocontact::ctl {
 
@@ -21,7 +22,7 @@ constexpr std::chrono::milliseconds kAnswerTimeout{500};
 ShellExtension askShellExtension(sdbus::IConnection& bus) {
     ShellExtension found;
     try {
-        auto daemon = sdbus::createProxy(bus, names::kBusService, names::kBusPath);
+        auto daemon = dbus::sd::proxy(bus, names::kBusService, names::kBusPath);
         std::string owner;
         daemon->callMethod("GetNameOwner")
             .onInterface(names::kBusInterface)
@@ -40,7 +41,7 @@ ShellExtension askShellExtension(sdbus::IConnection& bus) {
     }
     try {
         auto extension =
-            sdbus::createProxy(bus, names::kShellExtensionService, names::kShellExtensionPath);
+            dbus::sd::proxy(bus, names::kShellExtensionService, names::kShellExtensionPath);
         std::map<std::string, sdbus::Variant> properties;
         extension->callMethod("GetAll")
             .onInterface("org.freedesktop.DBus.Properties")

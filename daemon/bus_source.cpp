@@ -21,11 +21,14 @@ struct BusSource::Impl {
     std::function<void()> on_lost;
     GSource* source = nullptr;
     gpointer tag = nullptr;
+    gpointer event_tag = nullptr;
     int fd = -1;
+    int event_fd = -1;
     short events = 0;
     bool lost = false;
 
     void refresh(GSource* s);
+    void watchEventFd(GSource* s, int fd);
     void dispatch();
     static Impl* of(GSource* s);
     static gboolean prepareCb(GSource* s, gint* timeout);
@@ -71,10 +74,17 @@ void BusSource::Impl::refresh(GSource* s) {
         g_source_modify_unix_fd(s, tag, static_cast<GIOCondition>(p.events));
         events = p.events;
     }
+    if (p.event_fd != event_fd) watchEventFd(s, p.event_fd);
     // sd-bus and GLib both count CLOCK_MONOTONIC microseconds: the value passes as it is.
     bool none = p.timeout_usec == UINT64_MAX || p.timeout_usec > G_MAXINT64;
     gint64 ready = none ? -1 : static_cast<gint64>(p.timeout_usec);
     if (ready != g_source_get_ready_time(s)) g_source_set_ready_time(s, ready);
+}
+
+void BusSource::Impl::watchEventFd(GSource* s, int new_fd) {
+    if (event_tag) g_source_remove_unix_fd(s, event_tag);
+    event_tag = new_fd >= 0 ? g_source_add_unix_fd(s, new_fd, G_IO_IN) : nullptr;
+    event_fd = new_fd;
 }
 
 void BusSource::Impl::dispatch() {

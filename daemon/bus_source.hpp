@@ -16,6 +16,7 @@ struct PollData {
     int fd = -1;
     short events = 0;
     std::uint64_t timeout_usec = UINT64_MAX;
+    int event_fd = -1;  // also watched for input when set (sdbus-c++ 2's wake-up fd)
 };
 
 // A GSource that drives a D-Bus connection from GLib's main loop: before each poll it asks the

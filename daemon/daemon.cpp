@@ -26,6 +26,7 @@
 #include "daemon/sdbus_source.hpp"
 #include "daemon/strings.hpp"
 #include "dbus/names.hpp"
+#include "dbus/sdbus_compat.hpp"
 #include "policy/ladder.hpp"
 #include "policy/schedule.hpp"
 
@@ -133,7 +134,7 @@ void Daemon::start(GMainLoop* loop) {
         else
             log::write(log::Priority::Info, "The GNOME Shell extension stopped.");
     });
-    impl_->service_bus->requestName(dbus::names::kService);
+    dbus::sd::requestName(*impl_->service_bus, dbus::names::kService);
     impl_->service_source = sdbusSource(*impl_->service_bus, [this] { busLost("service"); });
     impl_->service_source->attach();
 

@@ -3,6 +3,8 @@
 
 #include <sdbus-c++/Error.h>
 
+#include "dbus/sdbus_compat.hpp"
+
 namespace nocontact::daemon {
 
 std::unique_ptr<BusSource> sdbusSource(sdbus::IConnection& connection,
@@ -11,16 +13,16 @@ std::unique_ptr<BusSource> sdbusSource(sdbus::IConnection& connection,
     // frames, so a closed connection simply has nothing to poll.
     auto poll = [&connection]() {
         try {
-            auto data = connection.getEventLoopPollData();
-            return PollData{data.fd, data.events, data.timeout_usec};
+            auto data = dbus::sd::pollData(connection);
+            return PollData{data.fd, data.events, data.timeout_usec, data.event_fd};
         } catch (const sdbus::Error&) {
             return PollData{};
         }
     };
-    // sdbus-c++ reports a broken connection by throwing from processPendingRequest().
+    // sdbus-c++ reports a broken connection by throwing from processing.
     auto process = [&connection]() -> int {
         try {
-            return connection.processPendingRequest() ? 1 : 0;
+            return dbus::sd::processPending(connection) ? 1 : 0;
         } catch (const sdbus::Error&) {
             return -1;
         }

@@ -11,7 +11,7 @@
 namespace nocontact::daemon {
 
 // A BusSource for an sdbus-c++ connection: GLib's loop polls the connection's fd with the events
-// and timeout it asks for, and calls processPendingRequest() while it has work. Never use
+// and timeout it asks for, and has it process while it has work. Never use
 // enterEventLoop()/enterEventLoopAsync() on the same connection: one loop, one thread.
 // `on_lost` runs once if the connection fails. The returned source is not attached yet: call
 // attach() (thread-default main context). The connection must outlive the source.

@@ -11,6 +11,7 @@
 #include "daemon/strings.hpp"
 #include "daemon1_adaptor.h"
 #include "dbus/names.hpp"
+#include "dbus/sdbus_compat.hpp"
 
 namespace nocontact::daemon {
 
@@ -25,11 +26,11 @@ bool callerAllowed(uid_t caller, uid_t owner) {
 // ask the daemon, encode. Nothing here decides anything.
 struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor> {
     Impl(sdbus::IConnection& connection, DaemonPort& daemon)
-        : AdaptorInterfaces(connection, names::kPath), daemon_(daemon) {
+        : AdaptorInterfaces(connection, dbus::sd::path(names::kPath)), daemon_(daemon) {
         registerAdaptor();
         std::string rule = std::string("type='signal',sender='") + names::kBusService +
                            "',interface='" + names::kBusInterface + "',member='NameOwnerChanged'";
-        gone_ = connection.addMatch(rule, [this](sdbus::Message& m) {
+        gone_ = dbus::sd::addMatch(connection, rule, [this](sdbus::Message& m) {
             std::string name, old_owner, new_owner;
             m >> name >> old_owner >> new_owner;
             if (new_owner.empty()) subscribers_.erase(name);
@@ -39,14 +40,15 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
 
     void Subscribe() override {
         requireOwner();
-        subscribers_.insert(getObject().getCurrentlyProcessedMessage()->getSender());
+        std::string sender = dbus::sd::currentSender(getObject());
+        if (!sender.empty()) subscribers_.insert(sender);
     }
 
     // Each signal goes to the person's own subscribed connections, one by one.
     template <typename... Args>
     void emitToSubscribers(const char* member, const Args&... args) {
         for (const auto& subscriber : subscribers_) {
-            auto signal = getObject().createSignal(names::kInterface, member);
+            auto signal = dbus::sd::createSignal(getObject(), names::kInterface, member);
             (signal << ... << args);
             signal.setDestination(subscriber);
             signal.send();
@@ -72,28 +74,29 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
     std::tuple<std::string, std::string, std::string> ReadHeld(const int64_t& id) override {
         requireOwner();
         auto message = daemon_.readHeld(id);
-        if (!message) throw sdbus::Error(names::kErrorNotFound, i18n::tr(strings::kNoSuchMessage));
+        if (!message)
+            throw dbus::sd::error(names::kErrorNotFound, i18n::tr(strings::kNoSuchMessage));
         return {message->app, message->summary, message->body};
     }
 
     void LetGo(const int64_t& id) override {
         requireOwner();
         if (!daemon_.letGo(id)) {
-            throw sdbus::Error(names::kErrorNotFound, i18n::tr(strings::kNoSuchMessage));
+            throw dbus::sd::error(names::kErrorNotFound, i18n::tr(strings::kNoSuchMessage));
         }
     }
 
     void KeepForLater(const int64_t& id) override {
         requireOwner();
         if (!daemon_.keepForLater(id)) {
-            throw sdbus::Error(names::kErrorNotFound, i18n::tr(strings::kNoSuchMessage));
+            throw dbus::sd::error(names::kErrorNotFound, i18n::tr(strings::kNoSuchMessage));
         }
     }
 
     std::map<std::string, sdbus::Variant> PauseFor(const std::string& contact) override {
         requireOwner();
         auto pause = daemon_.pauseFor(contact);
-        if (!pause) throw sdbus::Error(names::kErrorNotFound, strings::unknownContact(contact));
+        if (!pause) throw dbus::sd::error(names::kErrorNotFound, strings::unknownContact(contact));
         return {{"day", sdbus::Variant(pause->day)},
                 {"reason", sdbus::Variant(pause->reason)},
                 {"seconds", sdbus::Variant(pause->seconds)}};
@@ -106,7 +109,7 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
         try {
             return daemon_.changeLevel({change, contact, to, note, seconds});
         } catch (const std::invalid_argument& e) {
-            throw sdbus::Error(names::kErrorInvalidArgs, e.what());
+            throw dbus::sd::error(names::kErrorInvalidArgs, e.what());
         }
     }
 
@@ -115,7 +118,7 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
         try {
             return daemon_.resetLevel(contact);
         } catch (const std::invalid_argument& e) {
-            throw sdbus::Error(names::kErrorInvalidArgs, e.what());
+            throw dbus::sd::error(names::kErrorInvalidArgs, e.what());
         }
     }
 
@@ -124,7 +127,7 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
         try {
             return daemon_.endSnooze();
         } catch (const std::invalid_argument& e) {
-            throw sdbus::Error(names::kErrorInvalidArgs, e.what());
+            throw dbus::sd::error(names::kErrorInvalidArgs, e.what());
         }
     }
 
@@ -133,7 +136,7 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
         try {
             daemon_.addNote(contact, text);
         } catch (const std::invalid_argument& e) {
-            throw sdbus::Error(names::kErrorInvalidArgs, e.what());
+            throw dbus::sd::error(names::kErrorInvalidArgs, e.what());
         }
     }
 
@@ -142,7 +145,7 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
         try {
             return daemon_.decide(notification) ? "hold" : "show";
         } catch (const std::invalid_argument& e) {
-            throw sdbus::Error(names::kErrorInvalidArgs, e.what());
+            throw dbus::sd::error(names::kErrorInvalidArgs, e.what());
         }
     }
 
@@ -156,7 +159,7 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
         try {
             return daemon_.journal(since);
         } catch (const std::runtime_error& e) {
-            throw sdbus::Error(names::kErrorFailed, e.what());
+            throw dbus::sd::error(names::kErrorFailed, e.what());
         }
     }
 
@@ -166,9 +169,9 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
         try {
             return daemon_.stats(contact, days);
         } catch (const std::invalid_argument& e) {
-            throw sdbus::Error(names::kErrorInvalidArgs, e.what());
+            throw dbus::sd::error(names::kErrorInvalidArgs, e.what());
         } catch (const std::runtime_error& e) {
-            throw sdbus::Error(names::kErrorFailed, e.what());
+            throw dbus::sd::error(names::kErrorFailed, e.what());
         }
     }
 
@@ -181,15 +184,9 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
     // (sd_bus_query_sender_creds asks dbus-daemon's GetConnectionCredentials: the message
     // itself carries no credentials), so it cannot be forged by the caller.
     void requireOwner() const {
-        const sdbus::Message* message = getObject().getCurrentlyProcessedMessage();
-        uid_t caller = static_cast<uid_t>(-1);
-        try {
-            if (message != nullptr) caller = message->getCredsUid();
-        } catch (const sdbus::Error&) {
-            // No credentials: treated as a stranger.
-        }
+        uid_t caller = dbus::sd::currentSenderUid(getObject());
         if (!callerAllowed(caller, getuid())) {
-            throw sdbus::Error(names::kErrorAccessDenied, i18n::tr(strings::kOnlyTheOwner));
+            throw dbus::sd::error(names::kErrorAccessDenied, i18n::tr(strings::kOnlyTheOwner));
         }
     }
 

@@ -5,6 +5,7 @@
 
 #include "daemon/log.hpp"
 #include "dbus/names.hpp"
+#include "dbus/sdbus_compat.hpp"
 
 namespace nocontact::daemon {
 
@@ -15,17 +16,17 @@ ShellExtensionWatch::ShellExtensionWatch(sdbus::IConnection& bus, std::function<
     std::string rule = std::string("type='signal',sender='") + names::kBusService + "',path='" +
                        names::kBusPath + "',interface='" + names::kBusInterface +
                        "',member='NameOwnerChanged',arg0='" + names::kShellExtensionService + "'";
-    match_ = bus.addMatch(rule, [this](sdbus::Message& m) {
+    match_ = dbus::sd::addMatch(bus, rule, [this](sdbus::Message& m) {
         std::string name, old_owner, new_owner;
         m >> name >> old_owner >> new_owner;
         if (name == names::kShellExtensionService) setOwner(new_owner);
     });
-    bus_proxy_ = sdbus::createProxy(bus, names::kBusService, names::kBusPath);
+    bus_proxy_ = dbus::sd::proxy(bus, names::kBusService, names::kBusPath);
     // Asked after subscribing, so no change falls between the answer and the first signal.
     bus_proxy_->callMethodAsync("GetNameOwner")
         .onInterface(names::kBusInterface)
         .withArguments(std::string(names::kShellExtensionService))
-        .uponReplyInvoke([this](const sdbus::Error* error, const std::string& owner) {
+        .uponReplyInvoke([this](dbus::sd::ReplyError error, const std::string& owner) {
             if (!error) setOwner(owner);  // NameHasNoOwner: the extension is not running
         });
 }
@@ -38,7 +39,7 @@ void ShellExtensionWatch::setOwner(const std::string& owner) {
     bus_proxy_->callMethodAsync("GetConnectionUnixUser")
         .onInterface(names::kBusInterface)
         .withArguments(owner)
-        .uponReplyInvoke([this, owner](const sdbus::Error* error, std::uint32_t uid) {
+        .uponReplyInvoke([this, owner](dbus::sd::ReplyError error, std::uint32_t uid) {
             if (owner != claimed_) return;  // it changed hands again meanwhile
             if (!error && uid == getuid()) return believe(owner);
             log::write(log::Priority::Warning,

@@ -16,6 +16,8 @@
 #include <tuple>
 #include <vector>
 
+#include "dbus/sdbus_compat.hpp"
+
 namespace {
 
 struct Fake {
@@ -38,45 +40,45 @@ struct Fake {
 
 using Variants = std::map<std::string, sdbus::Variant>;
 
+namespace sd = nocontact::dbus::sd;
+
 void addNotifications(sdbus::IObject& o, Fake& f) {
-    const char* i = "org.freedesktop.Notifications";
-    o.registerMethod("GetServerInformation").onInterface(i).implementedAs([&f] {
-        f.note("GetServerInformation");
-        return std::make_tuple(f.name, std::string("nocontact tests"), f.version,
-                               std::string("1.2"));
-    });
-    o.registerMethod("GetCapabilities").onInterface(i).implementedAs([] {
-        return std::vector<std::string>{"body"};
-    });
-    o.registerMethod("Notify").onInterface(i).implementedAs(
-        [&f](const std::string&, std::uint32_t, const std::string&, const std::string&,
-             const std::string&, const std::vector<std::string>&, const Variants&, std::int32_t) {
-            f.note("Notify");
-            return std::uint32_t{1};
-        });
+    sd::Interface(o, "org.freedesktop.Notifications")
+        .method("GetServerInformation",
+                [&f] {
+                    f.note("GetServerInformation");
+                    return std::make_tuple(f.name, std::string("nocontact tests"), f.version,
+                                           std::string("1.2"));
+                })
+        .method("GetCapabilities", [] { return std::vector<std::string>{"body"}; })
+        .method("Notify",
+                [&f](const std::string&, std::uint32_t, const std::string&, const std::string&,
+                     const std::string&, const std::vector<std::string>&, const Variants&,
+                     std::int32_t) {
+                    f.note("Notify");
+                    return std::uint32_t{1};
+                })
+        .done();
 }
 
 void addDunst(sdbus::IObject& o, Fake& f) {
-    const char* i = "org.dunstproject.cmd0";
-    o.registerMethod("RuleEnable")
-        .onInterface(i)
-        .implementedAs([&f](const std::string& rule, std::int32_t state) {
-            f.note("RuleEnable " + rule + " " + std::to_string(state));
-            if (!f.rules.contains(rule)) {
-                throw sdbus::Error("org.freedesktop.DBus.Error.InvalidArgs",
-                                   "There is no rule named \"" + rule + "\"");
-            }
-        });
+    sd::Interface dunst(o, "org.dunstproject.cmd0");
+    dunst.method("RuleEnable", [&f](const std::string& rule, std::int32_t state) {
+        f.note("RuleEnable " + rule + " " + std::to_string(state));
+        if (!f.rules.contains(rule)) {
+            throw sd::error("org.freedesktop.DBus.Error.InvalidArgs",
+                            "There is no rule named \"" + rule + "\"");
+        }
+    });
     if (f.version.rfind("1.9", 0) != 0) {
-        o.registerMethod("ConfigReload")
-            .onInterface(i)
-            .implementedAs([&f](const std::vector<std::string>&) {
-                f.note("ConfigReload");
-                f.loadRules();
-            });
+        dunst.method("ConfigReload", [&f](const std::vector<std::string>&) {
+            f.note("ConfigReload");
+            f.loadRules();
+        });
     }
-    o.registerProperty("displayedLength").onInterface(i).withGetter([&f] { return f.showing; });
-    o.registerProperty("waitingLength").onInterface(i).withGetter([] { return std::uint32_t{0}; });
+    dunst.property("displayedLength", [&f] { return f.showing; })
+        .property("waitingLength", [] { return std::uint32_t{0}; })
+        .done();
 }
 
 }  // namespace
@@ -87,31 +89,29 @@ int main(int argc, char** argv) {
     if (argc > 5) f.showing = static_cast<std::uint32_t>(std::stoul(argv[5]));
     f.loadRules();
     auto connection = sdbus::createSessionBusConnection();
-    auto server = sdbus::createObject(*connection, "/org/freedesktop/Notifications");
+    auto server = sd::object(*connection, "/org/freedesktop/Notifications");
     addNotifications(*server, f);
     if (f.name == "dunst") addDunst(*server, f);
-    server->finishRegistration();
+    sd::finishObject(*server);
     std::unique_ptr<sdbus::IObject> extra;
     if (f.name == "mako") {
-        extra = sdbus::createObject(*connection, "/fr/emersion/Mako");
-        extra->registerMethod("Reload").onInterface("fr.emersion.Mako").implementedAs([&f] {
-            f.note("Reload");
-        });
-        extra->finishRegistration();
         // mako serves fr.emersion.Mako under org.freedesktop.Notifications only (mako 1.7
         // dbus/dbus.c; makoctl calls it there).
+        extra = sd::object(*connection, "/fr/emersion/Mako");
+        sd::Interface(*extra, "fr.emersion.Mako")
+            .method("Reload", [&f] { f.note("Reload"); })
+            .done();
+        sd::finishObject(*extra);
     } else if (f.name == "SwayNotificationCenter") {
-        extra = sdbus::createObject(*connection, "/org/erikreider/swaync/cc");
-        extra->registerMethod("ReloadConfig")
-            .onInterface("org.erikreider.swaync.cc")
-            .implementedAs([&f] { f.note("ReloadConfig"); });
-        extra->registerMethod("NotificationCount")
-            .onInterface("org.erikreider.swaync.cc")
-            .implementedAs([&f] { return f.showing; });
-        extra->finishRegistration();
-        connection->requestName("org.erikreider.swaync.cc");
+        extra = sd::object(*connection, "/org/erikreider/swaync/cc");
+        sd::Interface(*extra, "org.erikreider.swaync.cc")
+            .method("ReloadConfig", [&f] { f.note("ReloadConfig"); })
+            .method("NotificationCount", [&f] { return f.showing; })
+            .done();
+        sd::finishObject(*extra);
+        sd::requestName(*connection, "org.erikreider.swaync.cc");
     }
     // The server's own name last: once it is on the bus, everything above answers.
-    connection->requestName("org.freedesktop.Notifications");
+    sd::requestName(*connection, "org.freedesktop.Notifications");
     connection->enterEventLoop();
 }

@@ -19,6 +19,7 @@
 #include <gtest/gtest.h>
 
 #include "dbus/names.hpp"
+#include "dbus/sdbus_compat.hpp"
 #include "tests/integration/daemon_process.hpp"
 
 namespace names = nocontact::dbus::names;
@@ -84,13 +85,14 @@ class AGnomeShellExtension : public DaemonTest {
     // post its pause to the fake server, which only this thread answers.
     Answer decide(const Request& request) {
         std::optional<Answer> answer;
-        auto pending = client_->proxy()
-                           .callMethodAsync("Decide")
-                           .onInterface(names::kInterface)
-                           .withArguments(request)
-                           .uponReplyInvoke([&](const sdbus::Error* e, const std::string& v) {
-                               answer = e ? Answer{"", e->getName()} : Answer{v, ""};
-                           });
+        auto pending =
+            client_->proxy()
+                .callMethodAsync("Decide")
+                .onInterface(names::kInterface)
+                .withArguments(request)
+                .uponReplyInvoke([&](nocontact::dbus::sd::ReplyError e, const std::string& v) {
+                    answer = e ? Answer{"", e->getName()} : Answer{v, ""};
+                });
         EXPECT_TRUE(waitFor([&] { return answer.has_value(); })) << "Decide hung";
         return answer.value_or(Answer{"", "no answer"});
     }
@@ -98,13 +100,13 @@ class AGnomeShellExtension : public DaemonTest {
     // ListHeld, asynchronously for the same reason.
     std::vector<HeldRow> held() {
         std::optional<std::vector<HeldRow>> rows;
-        auto pending =
-            client_->proxy()
-                .callMethodAsync("ListHeld")
-                .onInterface(names::kInterface)
-                .uponReplyInvoke([&](const sdbus::Error* e, const std::vector<HeldRow>& r) {
-                    rows = e ? std::vector<HeldRow>{} : r;
-                });
+        auto pending = client_->proxy()
+                           .callMethodAsync("ListHeld")
+                           .onInterface(names::kInterface)
+                           .uponReplyInvoke([&](nocontact::dbus::sd::ReplyError e,
+                                                const std::vector<HeldRow>& r) {
+                               rows = e ? std::vector<HeldRow>{} : r;
+                           });
         EXPECT_TRUE(waitFor([&] { return rows.has_value(); })) << "ListHeld hung";
         return rows.value_or(std::vector<HeldRow>{});
     }
@@ -213,7 +215,7 @@ TEST_F(AGnomeShellExtension, GetsInvalidArgsForAMalformedRequestAndTheDaemonLive
                        .callMethodAsync("Decide")
                        .onInterface(names::kInterface)
                        .withArguments(std::string("not a dictionary"))
-                       .uponReplyInvoke([&](const sdbus::Error* e, const std::string&) {
+                       .uponReplyInvoke([&](nocontact::dbus::sd::ReplyError e, const std::string&) {
                            error = e ? e->getName() : "";
                        });
     ASSERT_TRUE(waitFor([&] { return error.has_value(); }));

@@ -18,6 +18,7 @@
 #include "daemon/journal_store.hpp"
 #include "daemon/sdbus_source.hpp"
 #include "dbus/names.hpp"
+#include "dbus/sdbus_compat.hpp"
 #include "tests/integration/daemon_process.hpp"
 #include "tests/integration/journal_test_util.hpp"
 
@@ -78,13 +79,13 @@ class DaemonFaults : public DaemonTest {
     // ListHeld, asynchronously: the daemon may be in a call to the fake server meanwhile.
     std::vector<HeldRow> listHeld() {
         std::optional<std::vector<HeldRow>> rows;
-        auto pending =
-            client_->proxy()
-                .callMethodAsync("ListHeld")
-                .onInterface(dbus::names::kInterface)
-                .uponReplyInvoke([&](const sdbus::Error* e, const std::vector<HeldRow>& r) {
-                    rows = e ? std::vector<HeldRow>{} : r;
-                });
+        auto pending = client_->proxy()
+                           .callMethodAsync("ListHeld")
+                           .onInterface(dbus::names::kInterface)
+                           .uponReplyInvoke([&](nocontact::dbus::sd::ReplyError e,
+                                                const std::vector<HeldRow>& r) {
+                               rows = e ? std::vector<HeldRow>{} : r;
+                           });
         EXPECT_TRUE(waitFor([&] { return rows.has_value(); })) << "ListHeld hung";
         return rows.value_or(std::vector<HeldRow>{});
     }
@@ -92,14 +93,15 @@ class DaemonFaults : public DaemonTest {
     // ReadHeld: the body, or nothing on an error.
     std::optional<std::string> readHeld(std::int64_t id) {
         std::optional<std::optional<std::string>> body;
-        auto pending = client_->proxy()
-                           .callMethodAsync("ReadHeld")
-                           .onInterface(dbus::names::kInterface)
-                           .withArguments(id)
-                           .uponReplyInvoke([&](const sdbus::Error* e, const std::string&,
-                                                const std::string&, const std::string& b) {
-                               body = e ? std::nullopt : std::optional<std::string>(b);
-                           });
+        auto pending =
+            client_->proxy()
+                .callMethodAsync("ReadHeld")
+                .onInterface(dbus::names::kInterface)
+                .withArguments(id)
+                .uponReplyInvoke([&](nocontact::dbus::sd::ReplyError e, const std::string&,
+                                     const std::string&, const std::string& b) {
+                    body = e ? std::nullopt : std::optional<std::string>(b);
+                });
         EXPECT_TRUE(waitFor([&] { return body.has_value(); })) << "ReadHeld hung";
         return body.value_or(std::nullopt);
     }
@@ -112,7 +114,7 @@ class DaemonFaults : public DaemonTest {
                            .callMethodAsync(method)
                            .onInterface(dbus::names::kInterface)
                            .withArguments(args...)
-                           .uponReplyInvoke([&](const sdbus::Error* e) { ok = e == nullptr; });
+                           .uponReplyInvoke([&](nocontact::dbus::sd::ReplyError e) { ok = !e; });
         EXPECT_TRUE(waitFor([&] { return ok.has_value(); })) << method << " hung";
         return ok.value_or(false);
     }

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "dbus/sdbus_compat.hpp"
 #include "tests/integration/daemon_ctl.hpp"
 #include "tests/integration/daemon_process.hpp"
 
@@ -412,8 +413,8 @@ class DaemonReaching : public DaemonJournal {
             _exit(127);
         }
         manager_ = sdbus::createSessionBusConnectionWithAddress(bus_.address());
-        proxy_ =
-            sdbus::createProxy(*manager_, "org.freedesktop.systemd1", "/org/freedesktop/systemd1");
+        proxy_ = nocontact::dbus::sd::proxy(*manager_, "org.freedesktop.systemd1",
+                                            "/org/freedesktop/systemd1");
         ASSERT_TRUE(waitFor(
             [&] {
                 try {
@@ -747,19 +748,16 @@ class StatusOfTheExtension : public DaemonHeld {
     void enableExtension(bool answering) {
         extension_ = sdbus::createSessionBusConnectionWithAddress(bus_.address());
         if (answering) {
-            object_ = sdbus::createObject(*extension_, "/org/nocontact/ShellExtension1");
-            const char* iface = "org.nocontact.ShellExtension1";
-            object_->registerProperty("Version").onInterface(iface).withGetter(
-                [] { return std::uint32_t{1}; });
-            object_->registerProperty("ShellVersion").onInterface(iface).withGetter([] {
-                return std::string("48.7");
-            });
-            object_->registerProperty("Uuid").onInterface(iface).withGetter(
-                [] { return std::string("nocontact45@nocontact.org"); });
-            object_->finishRegistration();
+            object_ = nocontact::dbus::sd::object(*extension_, "/org/nocontact/ShellExtension1");
+            nocontact::dbus::sd::Interface(*object_, "org.nocontact.ShellExtension1")
+                .property("Version", [] { return std::uint32_t{1}; })
+                .property("ShellVersion", [] { return std::string("48.7"); })
+                .property("Uuid", [] { return std::string("nocontact45@nocontact.org"); })
+                .done();
+            nocontact::dbus::sd::finishObject(*object_);
             extension_->enterEventLoopAsync();
         }
-        extension_->requestName("org.nocontact.ShellExtension1");
+        nocontact::dbus::sd::requestName(*extension_, "org.nocontact.ShellExtension1");
     }
     std::unique_ptr<sdbus::IConnection> extension_;
     std::unique_ptr<sdbus::IObject> object_;

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "dbus/sdbus_compat.hpp"
 #include "tests/integration/daemon_process.hpp"
 #include "tests/integration/phone_fake.hpp"
 
@@ -83,14 +84,14 @@ class DaemonPhones : public DaemonTest {
     // this process's fake server at the same moment.
     std::vector<JournalRow> journal() {
         std::optional<std::vector<JournalRow>> rows;
-        auto pending =
-            client_->proxy()
-                .callMethodAsync("Journal")
-                .onInterface(org::nocontact::Daemon1_proxy::INTERFACE_NAME)
-                .withArguments(std::int64_t{0})
-                .uponReplyInvoke([&](const sdbus::Error* error, const std::vector<JournalRow>& r) {
-                    rows = error ? std::vector<JournalRow>{} : r;
-                });
+        auto pending = client_->proxy()
+                           .callMethodAsync("Journal")
+                           .onInterface(org::nocontact::Daemon1_proxy::INTERFACE_NAME)
+                           .withArguments(std::int64_t{0})
+                           .uponReplyInvoke([&](nocontact::dbus::sd::ReplyError error,
+                                                const std::vector<JournalRow>& r) {
+                               rows = error ? std::vector<JournalRow>{} : r;
+                           });
         EXPECT_TRUE(waitFor([&] { return rows.has_value(); }, 10s)) << "Journal hung";
         return rows.value_or(std::vector<JournalRow>{});
     }

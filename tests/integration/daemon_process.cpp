@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tests/integration/daemon_process.hpp"
+#include "dbus/sdbus_compat.hpp"
 
 #include "daemon/strings.hpp"
 
@@ -354,7 +355,8 @@ long DaemonProcess::rssKib() const {
 }
 
 DaemonClient::DaemonClient(sdbus::IConnection& connection)
-    : ProxyInterfaces(connection, dbus::names::kService, dbus::names::kPath) {
+    : ProxyInterfaces(connection, dbus::sd::service(dbus::names::kService),
+                      dbus::sd::path(dbus::names::kPath)) {
     registerProxy();
 }
 
@@ -448,9 +450,8 @@ Status DaemonTest::status() {
     auto pending = client_->proxy()
                        .callMethodAsync("Status")
                        .onInterface(org::nocontact::Daemon1_proxy::INTERFACE_NAME)
-                       .uponReplyInvoke([&](const sdbus::Error* error, const Status& s) {
-                           result = error ? Status{} : s;
-                       });
+                       .uponReplyInvoke([&](nocontact::dbus::sd::ReplyError error,
+                                            const Status& s) { result = error ? Status{} : s; });
     EXPECT_TRUE(waitFor([&] { return result.has_value(); }, kCallDeadline)) << "Status hung";
     return result.value_or(Status{});
 }
@@ -460,7 +461,7 @@ std::pair<bool, std::string> DaemonTest::reload() {
     auto pending = client_->proxy()
                        .callMethodAsync("Reload")
                        .onInterface(org::nocontact::Daemon1_proxy::INTERFACE_NAME)
-                       .uponReplyInvoke([&](const sdbus::Error* error, bool applied,
+                       .uponReplyInvoke([&](nocontact::dbus::sd::ReplyError error, bool applied,
                                             const std::string& message) {
                            result = error ? std::pair<bool, std::string>{false, error->getName()}
                                           : std::pair<bool, std::string>{applied, message};

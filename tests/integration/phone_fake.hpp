@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "dbus/sdbus_compat.hpp"
 #include "tests/integration/private_bus.hpp"
 
 namespace nocontact::testing {
@@ -45,7 +46,7 @@ class PhoneFake {
             _exit(127);
         }
         connection_ = sdbus::createSessionBusConnectionWithAddress(address_);
-        proxy_ = sdbus::createProxy(*connection_, serviceName(), "/org/nocontact/Fake");
+        proxy_ = nocontact::dbus::sd::proxy(*connection_, serviceName(), "/org/nocontact/Fake");
         bool up = waitUntil(
             [&] {
                 try {
@@ -73,7 +74,8 @@ class PhoneFake {
     // Calls a control method; `R` is its single result (void for none).
     template <typename R = void, typename... Args>
     R call(const std::string& method, const Args&... args) {
-        auto m = proxy_->createMethodCall("org.nocontact.Fake", method);
+        auto m = proxy_->createMethodCall(nocontact::dbus::sd::InterfaceName{"org.nocontact.Fake"},
+                                          nocontact::dbus::sd::MemberName{method});
         ((m << args), ...);
         auto reply = proxy_->callMethod(m);
         if constexpr (!std::is_void_v<R>) {

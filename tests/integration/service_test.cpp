@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "daemon/service.hpp"
+#include "dbus/sdbus_compat.hpp"
 
 #include <fcntl.h>
 #include <glib.h>
@@ -110,10 +111,10 @@ class AService : public ::testing::Test {
             tick_, +[](gpointer) -> gboolean { return G_SOURCE_CONTINUE; }, nullptr, nullptr);
         g_source_attach(tick_, context_);
         server_ = sdbus::createSessionBusConnectionWithAddress(address);
-        server_->requestName(names::kService);
+        nocontact::dbus::sd::requestName(*server_, names::kService);
         service_ = std::make_unique<nocontact::daemon::Service>(*server_, daemon_);
         client_ = sdbus::createSessionBusConnectionWithAddress(address);
-        proxy_ = sdbus::createProxy(*client_, names::kService, names::kPath);
+        proxy_ = nocontact::dbus::sd::proxy(*client_, names::kService, names::kPath);
         for (auto* connection : {server_.get(), client_.get()}) {
             sources_.push_back(
                 nocontact::daemon::sdbusSource(*connection, [this] { lost_ = true; }));
@@ -170,12 +171,12 @@ TEST_F(AService, AnswersStatusWithTheDaemonsDictionary) {
     bool replied = false;
     proxy_->callMethodAsync("Status")
         .onInterface(names::kInterface)
-        .uponReplyInvoke(
-            [&](const sdbus::Error* error, std::map<std::string, sdbus::Variant> reply) {
-                EXPECT_EQ(error, nullptr) << error->getMessage();
-                status = std::move(reply);
-                replied = true;
-            });
+        .uponReplyInvoke([&](nocontact::dbus::sd::ReplyError error,
+                             std::map<std::string, sdbus::Variant> reply) {
+            EXPECT_EQ(nocontact::dbus::sd::errorOf(error), nullptr);
+            status = std::move(reply);
+            replied = true;
+        });
     ASSERT_TRUE(loopUntil([&] { return replied; }));
     EXPECT_EQ(status.at("version").get<std::string>(), "9.9-test");
     EXPECT_TRUE(status.at("policy_loaded").get<bool>());
@@ -190,8 +191,8 @@ TEST_F(AService, AnswersReloadWithAppliedAndTheMessage) {
     std::string message;
     proxy_->callMethodAsync("Reload")
         .onInterface(names::kInterface)
-        .uponReplyInvoke([&](const sdbus::Error* error, bool a, std::string m) {
-            EXPECT_EQ(error, nullptr);
+        .uponReplyInvoke([&](nocontact::dbus::sd::ReplyError error, bool a, std::string m) {
+            EXPECT_EQ(nocontact::dbus::sd::errorOf(error), nullptr);
             applied = a;
             message = std::move(m);
             replied = true;
@@ -208,8 +209,8 @@ TEST_F(AService, ReportsItsVersionAsAProperty) {
     proxy_->callMethodAsync("Get")
         .onInterface("org.freedesktop.DBus.Properties")
         .withArguments(std::string(names::kInterface), std::string("Version"))
-        .uponReplyInvoke([&](const sdbus::Error* error, sdbus::Variant value) {
-            EXPECT_EQ(error, nullptr);
+        .uponReplyInvoke([&](nocontact::dbus::sd::ReplyError error, sdbus::Variant value) {
+            EXPECT_EQ(nocontact::dbus::sd::errorOf(error), nullptr);
             version = value.get<std::string>();
         });
     ASSERT_TRUE(loopUntil([&] { return !version.empty(); }));
@@ -221,8 +222,8 @@ TEST_F(AService, EmitsPolicyReloadedAndIntervenedToSubscribers) {
     bool subscribed = false;
     proxy_->callMethodAsync("Subscribe")
         .onInterface(names::kInterface)
-        .uponReplyInvoke([&](const sdbus::Error* error) {
-            EXPECT_EQ(error, nullptr);
+        .uponReplyInvoke([&](nocontact::dbus::sd::ReplyError error) {
+            EXPECT_EQ(nocontact::dbus::sd::errorOf(error), nullptr);
             subscribed = true;
         });
     ASSERT_TRUE(loopUntil([&] { return subscribed; }));
@@ -238,7 +239,7 @@ TEST_F(AService, EmitsPolicyReloadedAndIntervenedToSubscribers) {
                   const std::string& level, const std::string& action) {
             intervened = {contact, app, kind, level, action};
         });
-    proxy_->finishRegistration();
+    nocontact::dbus::sd::finishProxy(*proxy_);
     service_->emitPolicyReloaded(true, "2 contacts");
     service_->emitIntervened("Alex", "signal", "notification", "firm", "withhold");
     ASSERT_TRUE(loopUntil([&] { return reloaded && !intervened.empty(); }));
