@@ -7,11 +7,13 @@
 #include <ostream>
 
 #include "config/i18n.hpp"
+#include "config/loader.hpp"
 #include "ctl/client.hpp"
 #include "ctl/commands.hpp"
 #include "ctl/shell_extension.hpp"
 #include "ctl/style.hpp"
 #include "ctl/when.hpp"
+#include "ctl/xfconf.hpp"
 #include "dbus/names.hpp"
 
 namespace nocontact::ctl {
@@ -180,6 +182,27 @@ void printPhones(const json& s, std::ostream& out) {
     }
 }
 
+// xfce4-notifyd writes what arrives to its log when that is on: which of nocontact's apps it
+// takes in now (null when xfconf does not say).
+json xfceLogJson(sdbus::IConnection& connection) {
+    auto log = readXfceLog(connection);
+    if (!log) return nullptr;
+    auto builtin = config::loadProfilesFile(config::builtinProfilesPath());
+    auto apps = config::appsLogged(*log, config::watchedAppNames(builtin.profiles));
+    return {{"on", log->on}, {"apps_logged", apps}};
+}
+
+void printServerLog(const json& s, std::ostream& out) {
+    const auto& log = s["server_log"];
+    if (!log.is_object() || log["apps_logged"].empty()) return;
+    out << fill(tr("xfce4-notifyd's log is on: it writes each notification's text there as it "
+                   "arrives, a contact's message too, before nocontact takes it back. To keep "
+                   "{apps} out of that log, run `nocontactctl setup` (or switch off the log "
+                   "for them in xfce4-notifyd's settings)."),
+                {{"apps", names(log["apps_logged"])}})
+        << "\n";
+}
+
 void printStatus(const json& s, const Status& raw, std::ostream& out, const Style& style) {
     const std::string version = s["version"].get<std::string>();
     out << fill(s["dry_run"].get<bool>()
@@ -201,6 +224,7 @@ void printStatus(const json& s, const Status& raw, std::ostream& out, const Styl
                  {"held", s["held"].dump()}})
         << "\n";
     printRules(s, out);
+    printServerLog(s, out);
     if (unsigned n = s["unanswerable"].get<unsigned>(); n > 0) {
         out << fill(trn("{n} message from a contact came without asking for a reply, so the "
                         "notification server never said which one to close: it was shown, and "
@@ -270,6 +294,7 @@ int runStatus(bool as_json, std::ostream& out, std::ostream& err) {
         auto raw = client.Status();
         json s = statusJson(raw);
         s["shell_extension"] = shellExtensionJson(askShellExtension(*connection));
+        if (s["server_name"] == "xfce4-notifyd") s["server_log"] = xfceLogJson(*connection);
         if (as_json) {
             out << s.dump(2) << '\n';
         } else {

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <thread>
 
+#include "ctl/xfconf.hpp"
 #include "dbus/names.hpp"
 #include "dbus/sdbus_compat.hpp"
 
@@ -97,6 +98,11 @@ class SessionDesktop : public Desktop {
         } catch (const sdbus::Error&) {
             return std::nullopt;
         }
+    }
+
+    std::optional<config::XfceLog> xfceLog() override { return readXfceLog(*connection_); }
+    void setXfceExcluded(const std::optional<std::vector<std::string>>& apps) override {
+        writeXfceExcluded(*connection_, apps);
     }
 
     bool dunstReload() override {

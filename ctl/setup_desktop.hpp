@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "config/xfce_log.hpp"
+
 namespace nocontact::ctl {
 
 // What `nocontactctl setup` asks of the desktop: the session's notification server and the
@@ -43,6 +45,11 @@ class Desktop {
     virtual bool serverActivatable() = 0;
     // Ends the server process (SIGTERM); true once it has left the bus.
     virtual bool endServer() = 0;
+    // xfce4-notifyd's log settings (xfconf); nullopt when xfconf does not answer.
+    virtual std::optional<config::XfceLog> xfceLog() = 0;
+    // Sets the apps xfce4-notifyd keeps out of its log; nullopt takes the setting away. Throws
+    // std::runtime_error with a sentence a person can read.
+    virtual void setXfceExcluded(const std::optional<std::vector<std::string>>& apps) = 0;
     // Runs a program from PATH; its standard output in `out`. -1 when it cannot be run.
     virtual int run(const std::vector<std::string>& argv, std::string* out = nullptr) = 0;
 };

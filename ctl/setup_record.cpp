@@ -15,7 +15,7 @@ using Json = nlohmann::ordered_json;
 
 bool SetupRecord::empty() const {
     return rules.empty() && created.empty() && created_dirs.empty() && !dunstrc_copy &&
-           !swaync_original && !enabled_service && !enabled_extension;
+           !swaync_original && !enabled_service && !enabled_extension && !xfce_log_excluded;
 }
 
 bool SetupRecord::hasRules(const std::string& server) const {
@@ -62,6 +62,8 @@ SetupRecord loadSetupRecord(const std::string& path) {
         r.enabled_service = doc.value("enabled_service", false);
         r.enabled_extension = doc.value("enabled_extension", false);
         r.extension_uuid = doc.value("extension_uuid", std::string());
+        r.xfce_log_excluded = doc.value("xfce_log_excluded", false);
+        r.xfce_excluded_before = doc.value("xfce_excluded_before", std::vector<std::string>{});
     } catch (const Json::exception&) {
         throw std::runtime_error(i18n::fill(
             i18n::tr("{file} is not as setup wrote it, so setup cannot tell what it did. Move "
@@ -85,6 +87,10 @@ void saveSetupRecord(const std::string& path, const SetupRecord& r) {
     doc["enabled_service"] = r.enabled_service;
     doc["enabled_extension"] = r.enabled_extension;
     if (r.enabled_extension) doc["extension_uuid"] = r.extension_uuid;
+    if (r.xfce_log_excluded) {
+        doc["xfce_log_excluded"] = true;
+        doc["xfce_excluded_before"] = r.xfce_excluded_before;
+    }
     config::writeFileAtomic(path, doc.dump(2) + "\n");
 }
 

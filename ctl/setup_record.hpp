@@ -19,6 +19,9 @@ struct SetupRecord {
     bool enabled_service = false;                // setup enabled nocontactd.service
     bool enabled_extension = false;              // setup enabled the GNOME Shell extension
     std::string extension_uuid;                  // ... this one
+    // Setup added apps to xfce4-notifyd's excluded-from-log list; the list before it did.
+    bool xfce_log_excluded = false;
+    std::vector<std::string> xfce_excluded_before;
 
     bool empty() const;
     bool hasRules(const std::string& server) const;

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "config/i18n.hpp"
+#include "config/loader.hpp"
 #include "ctl/setup_plan.hpp"
 
 namespace nocontact::ctl::setup {
@@ -227,6 +228,32 @@ void planDunstReload(Context& ctx, Plan& plan) {
                           }});
 }
 
+namespace {
+
+// xfce4-notifyd writes each notification's text to its log as it arrives, when that is on:
+// with the person's yes, the apps nocontact watches (and its own) are kept out of it.
+void planXfceLog(Context& ctx, Plan& plan) {
+    auto log = ctx.desktop ? ctx.desktop->xfceLog() : std::nullopt;
+    if (!log) return;
+    auto builtin = config::loadProfilesFile(config::builtinProfilesPath());
+    auto missing = config::appsLogged(*log, config::watchedAppNames(builtin.profiles));
+    if (missing.empty()) return;
+    std::string apps;
+    for (const auto& app : missing)
+        apps += (apps.empty() ? "" : ", ") + app;
+    plan.steps.push_back(
+        {fill(tr("Keep {apps} out of xfce4-notifyd's log: it writes each notification's text "
+                 "there as it arrives, a contact's message too. Other apps stay in it."),
+              {{"apps", apps}}),
+         [&ctx, before = log->excluded, next = config::withExcluded(*log, missing)] {
+             if (!ctx.record->xfce_log_excluded) ctx.record->xfce_excluded_before = before;
+             ctx.desktop->setXfceExcluded(next);
+             ctx.record->xfce_log_excluded = true;
+         }});
+}
+
+}  // namespace
+
 void planServerRules(Context& ctx, Plan& plan) {
     if (!ctx.server) {
         plan.notes.push_back(
@@ -238,6 +265,7 @@ void planServerRules(Context& ctx, Plan& plan) {
     auto server = config::ruleServerFor(ctx.server->name);
     if (!server) {
         if (ctx.server->name == "gnome-shell") return;  // planExtension
+        if (ctx.server->name == "xfce4-notifyd") planXfceLog(ctx, plan);
         plan.notes.push_back(
             fill(tr("Your notification server is {server}. nocontact cannot give it rules of its "
                     "own, so a kept message may still show for a moment before nocontact takes it "

@@ -185,7 +185,25 @@ void undoDirs(Context& ctx, Plan& plan) {
 
 }  // namespace
 
+namespace {
+
+// The excluded-from-log list as it was before setup (taken away when it had none).
+void undoXfceLog(Context& ctx, Plan& plan) {
+    if (!ctx.record->xfce_log_excluded || !ctx.desktop) return;
+    plan.steps.push_back(
+        {tr("Give xfce4-notifyd's log back the apps setup kept out of it."), [&ctx] {
+             const auto& before = ctx.record->xfce_excluded_before;
+             ctx.desktop->setXfceExcluded(before.empty() ? std::nullopt
+                                                         : std::make_optional(before));
+             ctx.record->xfce_log_excluded = false;
+             ctx.record->xfce_excluded_before.clear();
+         }});
+}
+
+}  // namespace
+
 void planUndo(Context& ctx, Plan& plan) {
+    undoXfceLog(ctx, plan);
     undoDunst(ctx, plan);
     undoMako(ctx, plan);
     undoSwaync(ctx, plan);

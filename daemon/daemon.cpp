@@ -17,6 +17,7 @@
 #include "config/folders.hpp"
 #include "config/loader.hpp"
 #include "config/local_time.hpp"
+#include "config/withdrawal.hpp"
 #include "daemon/bus_source.hpp"
 #include "daemon/daemon_impl.hpp"
 #include "daemon/keeper.hpp"
@@ -410,8 +411,13 @@ void Daemon::onRecovered(const std::vector<dbus::Observed>& found) {
 }
 
 void Daemon::withhold(const dbus::Observed& observed) {
+    // A placeholder only where the server keeps closed notifications with their text: anywhere
+    // else it is one more thing drawn, and the close should come as early as it can.
+    std::optional<std::string> placeholder;
+    if (withdrawal() == config::Withdrawal::ReplaceThenClose)
+        placeholder = i18n::tr(strings::kWithheldPlaceholder);
     impl_->withholder->withhold(
-        observed, i18n::tr(strings::kWithheldPlaceholder),
+        observed, placeholder,
         [this](dbus::Withholder::Outcome outcome, const std::string& detail) {
             switch (outcome) {
                 case dbus::Withholder::Outcome::Withheld:
@@ -474,6 +480,10 @@ std::string Daemon::withholdingPath() const {
     return "close";
 }
 
+config::Withdrawal Daemon::withdrawal() const {
+    return config::withdrawalFor(impl_->withholder ? impl_->withholder->server().name : "");
+}
+
 std::map<std::string, sdbus::Variant> Daemon::status() const {
     std::map<std::string, sdbus::Variant> s;
     const auto& policy = impl_->engine.policy();
@@ -515,6 +525,7 @@ std::map<std::string, sdbus::Variant> Daemon::status() const {
         s["server_vendor"] = sdbus::Variant(server.vendor);
         s["server_version"] = sdbus::Variant(server.version);
         s["server_capabilities"] = sdbus::Variant(server.capabilities);
+        s["withdrawal"] = sdbus::Variant(std::string(config::withdrawalName(withdrawal())));
     }
     if (impl_->rules) {
         auto rules = impl_->rules->report(policy, heldNow());

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "config/withdrawal.hpp"
 #include "daemon/pause.hpp"
 #include "daemon/phone_events.hpp"
 #include "daemon/service.hpp"
@@ -178,6 +179,8 @@ class Daemon : public DaemonPort {
     void watchMonitor();
     void restartMonitor();
     std::string withholdingPath() const;
+    // How a kept message is taken back from the server running now (config/withdrawal.hpp).
+    config::Withdrawal withdrawal() const;
     // Each contact's effective level and the sentence that explains it.
     std::vector<sdbus::Struct<std::string, std::string, std::string>> levels() const;
     // How many messages wait for the person, per contact (contacts with none left out).

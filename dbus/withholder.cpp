@@ -290,7 +290,8 @@ const ServerInfo& Withholder::server() const {
     return impl_->info;
 }
 
-void Withholder::withhold(const Observed& n, const std::string& placeholder, Done done) {
+void Withholder::withhold(const Observed& n, const std::optional<std::string>& placeholder,
+                          Done done) {
     using policy::Interface;
     Impl& impl = *impl_;
     if (n.notification.interface == Interface::Portal) {
@@ -300,8 +301,10 @@ void Withholder::withhold(const Observed& n, const std::string& placeholder, Don
                  "forwarded copy");
         return;
     }
-    auto* call = new Impl::Call{&impl, impl.generation, n, std::move(done), placeholder};
-    if (n.notification.interface == Interface::Fdo) return impl.replace(call);
+    auto* call =
+        new Impl::Call{&impl, impl.generation, n, std::move(done), placeholder.value_or("")};
+    if (n.notification.interface == Interface::Fdo && placeholder) return impl.replace(call);
+    if (n.notification.interface == Interface::Fdo) return impl.close(call, n, n.fdo_id);
     impl.send(names::kGtkService, names::kGtkPath, names::kGtkInterface, "RemoveNotification",
               &Impl::onRemoved, call, "ss", n.notification.app_id.c_str(),
               n.notification.id.c_str());

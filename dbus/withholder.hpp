@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,8 +23,10 @@ struct ServerInfo {
 
 // The daemon's ordinary connection ("actor", raw sd-bus): carries out decisions and follows
 // the notification server. All calls are asynchronous; results come back as callbacks.
-//  - FDO: first replaces the notification's content in place (Notify with replaces_id, so
-//    servers with a history such as dunst keep no text), then CloseNotification(id).
+//  - FDO: where a placeholder is given, first replaces the notification's content in place
+//    (Notify with replaces_id, so servers with a history such as dunst keep no text), then
+//    CloseNotification(id); without one, CloseNotification(id) at once (config/withdrawal.hpp
+//    says which a server needs).
 //  - GTK: org.gtk.Notifications.RemoveNotification(app_id, id).
 //  - Watches NameOwnerChanged of org.freedesktop.Notifications, and reads
 //    GetServerInformation/GetCapabilities whenever the owner changes.
@@ -43,8 +46,8 @@ class Withholder {
     const ServerInfo& server() const;
 
     // Withholds one observed notification. `placeholder` is the text put in its place before
-    // it is closed (never the original text).
-    void withhold(const Observed& n, const std::string& placeholder, Done done);
+    // it is closed (never the original text); without one it is closed at once.
+    void withhold(const Observed& n, const std::optional<std::string>& placeholder, Done done);
 
   private:
     struct Impl;

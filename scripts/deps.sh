@@ -10,7 +10,8 @@ NOCONTACT_PACKAGES=(
     dbus dbus-x11 dunst xvfb libnotify-bin x11-apps imagemagick systemd python3-dbus python3-gi
     fonts-dejavu-core gettext
     gnome-shell gjs python3-dbusmock
-    sway mako-notifier sway-notification-center xfce4-notifyd python3-xlib
+    sway mako-notifier sway-notification-center xfce4-notifyd xfconf python3-xlib
+    plasma-desktop kwin-x11
     clang libclang-rt-14-dev clang-format
     build-essential debhelper dpkg-dev fakeroot lintian rpm scdoc
 )

@@ -249,6 +249,29 @@ run 0 setup --yes && has "$home/extensions.log" "enable nocontact@nocontact.org"
 result $? "GNOME Shell 43: setup switches the 43/44 extension on"
 stop_server
 
+# --- xfce4-notifyd: its log (the real xfconfd, on the private bus, writing in the home) --------
+new_home xfce
+/usr/lib/x86_64-linux-gnu/xfce4/xfconf/xfconfd 2>>"$tmp/xfconfd.log" &
+pids+=($!)
+xq() { xfconf-query -c xfce4-notifyd "$@"; }
+excluded() { xq -p /applications/excluded-from-log >"$tmp/excluded" 2>&1; }
+wait_for 10 xq -p /notification-log -n -t bool -s true
+xq -p /applications/excluded-from-log -n -a -t string -s Spotify
+start_server xfce4-notifyd "0.7.3"
+run 0 setup --yes && has "$tmp/out" "out of xfce4-notifyd's log" && excluded &&
+    has "$tmp/excluded" Spotify && has "$tmp/excluded" Signal && has "$tmp/excluded" nocontact &&
+    has "$tmp/excluded" "Telegram Desktop"
+result $? "xfce4-notifyd with its log on: setup keeps the watched apps and its own out of it"
+run 0 setup --yes && hasnt "$tmp/out" "out of xfce4-notifyd's log"
+result $? "xfce4-notifyd: setup a second time leaves its log as it is"
+run 0 setup --undo --yes && excluded && has "$tmp/excluded" Spotify && hasnt "$tmp/excluded" Signal
+result $? "xfce4-notifyd: --undo gives its log back the apps, and keeps the person's own list"
+new_home xfce-log-off
+xq -p /notification-log -s false
+run 0 setup --yes && hasnt "$tmp/out" "xfce4-notifyd's log"
+result $? "xfce4-notifyd with its log off: setup leaves it alone"
+stop_server
+
 [[ ! -e $tmp/activated ]]
 result $? "no notification server was ever started by D-Bus activation"
 

@@ -3,6 +3,8 @@
 # Sourced: a flash detector. It counts what a person would see a real notification server put
 # on screen, in a private session (tests/e2e/session.sh):
 #   dunst, xfce4-notifyd  under Xvfb: windows mapped and drawn into (tests/e2e/flash_x11.py)
+#   plasma                KDE Plasma (plasmashell, KWin and kactivitymanagerd) under Xvfb: windows
+#                         of the notification type mapped and drawn into (flash_x11.py --managed)
 #   mako, swaync          under a headless sway (itself run as uid 65534): buffers the server
 #                         attaches and commits to its layer surfaces (its WAYLAND_DEBUG trace)
 # The server is started as D-Bus activation would start it for a new user: no options, its
@@ -21,6 +23,7 @@
 #   flash_close ID              CloseNotification, as an app would
 #   flash_start_daemon NOCONTACTD   nocontactd with one contact, Alex Morgan, at firm
 #   flash_held                  how many messages nocontactd holds (Status "held")
+#   flash_withdrawal_is WAY     nocontactd takes messages back WAY (Status "withdrawal")
 #   flash_run_hook COMMAND      runs COMMAND (e.g. "nocontactctl setup --yes") in the session,
 #                               then starts the server again if the command stopped it (and
 #                               waited for it to end) without starting it again itself
@@ -96,6 +99,16 @@ flash_start() {
             session_pids+=($!)
             wait_for 10 grep -qx ready "$session_dir/flash.x11" || return 1
             ;;
+        plasma)
+            session_start_bus own-user || return 1
+            session_start_x || return 1
+            "$flash_py" "$flash_e2e/flash_x11.py" --managed >"$session_dir/flash.x11" \
+                2>"$session_dir/flash.err" &
+            session_pids+=($!)
+            wait_for 10 grep -qx ready "$session_dir/flash.x11" || return 1
+            flash_home
+            flash_plasma_desktop || return 1
+            ;;
         mako | swaync)
             flash_activation
             session_start_bus any-user || return 1
@@ -103,7 +116,7 @@ flash_start() {
             : >"$session_dir/flash.wl"
             ;;
         *)
-            echo "flash_start: unknown server $flash_server (dunst, mako, swaync, xfce4-notifyd)" >&2
+            echo "flash_start: unknown server $flash_server (dunst, mako, swaync, xfce4-notifyd, plasma)" >&2
             return 1
             ;;
     esac
@@ -135,10 +148,32 @@ flash_server_start() {
             return 0
             ;;
         xfce4-notifyd) /usr/lib/x86_64-linux-gnu/xfce4/notifyd/xfce4-notifyd >>"$log" 2>&1 & ;;
+        plasma) flash_plasma_env plasmashell >>"$log" 2>&1 & ;;
     esac
     flash_server_pid=$!
     session_pids+=("$flash_server_pid")
-    wait_for 15 flash_has_owner org.freedesktop.Notifications
+    # plasmashell takes its time (about 3 s on a quiet machine, 10 s and more on a busy one).
+    wait_for 60 flash_has_owner org.freedesktop.Notifications
+}
+
+# What a Plasma 5 session gives its programs (Debian 12's plasma-desktop 5.27 and kwin_x11).
+flash_plasma_env() {
+    env QT_QPA_PLATFORM=xcb XDG_CURRENT_DESKTOP=KDE KDE_FULL_SESSION=true KDE_SESSION_VERSION=5 \
+        XDG_RUNTIME_DIR="$session_dir/runtime" "$@"
+}
+
+# Plasma's desktop around its notifications: the activity manager (without it plasmashell
+# stops loading) and KWin, the window manager a Plasma session on X11 has. plasmashell itself
+# is the server, started by flash_server_start.
+flash_plasma_desktop() {
+    mkdir -p "$session_dir/runtime"
+    chmod 0700 "$session_dir/runtime"
+    flash_plasma_env /usr/lib/x86_64-linux-gnu/libexec/kactivitymanagerd \
+        >>"$session_dir/kactivitymanagerd.log" 2>&1 &
+    session_pids+=($!)
+    flash_plasma_env kwin_x11 >>"$session_dir/kwin.log" 2>&1 &
+    session_pids+=($!)
+    wait_for 30 flash_has_owner org.kde.ActivityManager
 }
 
 flash_server_owner_pid() {
@@ -203,7 +238,7 @@ flash_wayland_events() {
 
 flash_events() {
     case $flash_server in
-        dunst | xfce4-notifyd) grep -v '^ready$' "$session_dir/flash.x11" ;;
+        dunst | xfce4-notifyd | plasma) grep -v '^ready$' "$session_dir/flash.x11" ;;
         mako | swaync) flash_wayland_events ;;
     esac
 }
@@ -230,6 +265,11 @@ flash_held() {
         grep -oE "'held': <uint32 [0-9]+>" | grep -oE '[0-9]+>' | tr -d '>'
 }
 flash_held_at_least() { [[ $(flash_held) -ge $1 ]]; }
+# How nocontactd takes a message back from this server (Status "withdrawal").
+flash_withdrawal_is() {
+    gdbus call --session --dest org.nocontact.Daemon1 --object-path /org/nocontact/Daemon1 \
+        --method org.nocontact.Daemon1.Status 2>/dev/null | grep -qF "'withdrawal': <'$1'>"
+}
 
 # How many notifications the server still has out of sight: dunst's history, mako's list.
 flash_listed() {
@@ -293,7 +333,10 @@ flash_run_hook() {
 flash_stranger() {
     local before id
     before=$(flash_count)
-    id=$(flash_send "Sam Rivera" "are we still on for Saturday?") || return 1
+    # Each one worded anew: Plasma refuses a notification the same as the one before it within
+    # a second (ExcessNotificationGeneration).
+    flash_strangers_sent=$((${flash_strangers_sent:-0} + 1))
+    id=$(flash_send "Sam Rivera" "are we still on for Saturday? ($flash_strangers_sent)") || return 1
     wait_for 10 flash_count_above "$before"
     local seen=$?
     flash_close "$id"

@@ -13,7 +13,14 @@ SECONDS is CLOCK_MONOTONIC. Top-level windows only: on a bare X server (Xvfb, no
 manager) a notification server's popups are children of the root. No window titles or contents
 are written, so no message text ever reaches the log.
 
-Usage: flash_x11.py   (DISPLAY from the environment; runs until killed)
+With --managed (a window manager and a desktop shell run, as KWin and plasmashell): only windows
+of the notification type (_NET_WM_WINDOW_TYPE_NOTIFICATION, or a frame around one) are counted,
+not the desktop, its panel or menus, and draws are DAMAGE on each counted window (WINDOW instead
+of root), since a compositing manager and a live desktop repaint the root all the time:
+
+  SECONDS draw WINDOW        something was drawn into a counted window while it is mapped
+
+Usage: flash_x11.py [--managed]   (DISPLAY from the environment; runs until killed)
 """
 import sys
 import time
@@ -22,13 +29,14 @@ from Xlib import X, display, error
 from Xlib.ext import damage
 
 
-def main():
+def main(managed):
     d = display.Display()
     root = d.screen().root
     root.change_attributes(event_mask=X.SubstructureNotifyMask)
     has_damage = d.has_extension("DAMAGE")
     if has_damage:
         d.damage_query_version()
+    if has_damage and not managed:
         screen_damage = root.damage_create(damage.DamageReportNonEmpty)
     mapped = set()
 
@@ -43,7 +51,33 @@ def main():
         line = f"{time.monotonic():.6f} {kind} 0x{wid:x}"
         print(f"{line} {extra}" if extra else line, flush=True)
 
-    for child in root.query_tree().children:
+    watched = {}  # managed: counted window id -> its DAMAGE object
+
+    window_type = d.intern_atom("_NET_WM_WINDOW_TYPE")
+    notification_types = {d.intern_atom(name) for name in (
+        "_NET_WM_WINDOW_TYPE_NOTIFICATION", "_KDE_NET_WM_WINDOW_TYPE_CRITICAL_NOTIFICATION")}
+
+    def is_notification(window):
+        prop = window.get_full_property(window_type, X.AnyPropertyType)
+        return prop is not None and any(t in notification_types for t in prop.value)
+
+    # A notification's window, or a frame around one (KWin: frame, wrapper, client).
+    def holds_notification(window, depth=3):
+        if is_notification(window):
+            return True
+        return depth > 0 and any(holds_notification(c, depth - 1)
+                                 for c in window.query_tree().children)
+
+    def counted(window):
+        if not managed:
+            return True
+        try:
+            return holds_notification(window)
+        except error.XError:
+            return False  # gone already
+
+    # Managed: the desktop as it is now is not something a notification showed.
+    for child in [] if managed else root.query_tree().children:
         if child.get_attributes().map_state == X.IsViewable:
             mapped.add(child.id)
             out("show", child.id, wm_class(child) + " (already mapped)")
@@ -53,25 +87,35 @@ def main():
     while True:
         e = d.next_event()
         if e.type == X.MapNotify:
-            if e.window.id not in mapped:
+            if e.window.id not in mapped and counted(e.window):
                 mapped.add(e.window.id)
                 out("show", e.window.id, wm_class(e.window))
+                if managed and has_damage:
+                    watched[e.window.id] = e.window.damage_create(damage.DamageReportNonEmpty)
         elif e.type in (X.UnmapNotify, X.DestroyNotify):
             if e.window.id in mapped:
                 mapped.discard(e.window.id)
                 out("hide", e.window.id)
+                # Its DAMAGE object is left to go with the window: the server may have freed
+                # it already (a notification's window is destroyed right after it is unmapped).
+                watched.pop(e.window.id, None)
         elif damage_event is not None and e.type == damage_event:
-            d.damage_subtract(screen_damage)
-            # Only while something is mapped: the root's own background, repainted where a
-            # window was unmapped, is not something shown.
-            if mapped:
-                print(f"{time.monotonic():.6f} draw root", flush=True)
+            if managed:
+                d.damage_subtract(e.damage)
+                if e.drawable.id in mapped:
+                    out("draw", e.drawable.id)
+            else:
+                d.damage_subtract(screen_damage)
+                # Only while something is mapped: the root's own background, repainted where a
+                # window was unmapped, is not something shown.
+                if mapped:
+                    print(f"{time.monotonic():.6f} draw root", flush=True)
         d.flush()
 
 
 if __name__ == "__main__":
     try:
-        main()
+        main("--managed" in sys.argv[1:])
     except (KeyboardInterrupt, BrokenPipeError):
         pass
     sys.exit(0)

@@ -13,7 +13,9 @@ session_stop() {
     local p
     for p in "${session_pids[@]}"; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
-    rm -rf "$session_dir"
+    # A program a server started (plasmashell's cache builder) may still be writing its last
+    # file: once more, then.
+    rm -rf "$session_dir" 2>/dev/null || { sleep 0.5; rm -rf "$session_dir"; }
 }
 
 # wait_for DEADLINE_SECONDS COMMAND... : polls COMMAND until it succeeds or time runs out.

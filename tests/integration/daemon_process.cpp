@@ -2,6 +2,7 @@
 #include "tests/integration/daemon_process.hpp"
 #include "dbus/sdbus_compat.hpp"
 
+#include "config/withdrawal.hpp"
 #include "daemon/strings.hpp"
 
 #include <fcntl.h>
@@ -506,8 +507,10 @@ int DaemonTest::placeholdersFor(std::uint32_t id) const {
 }
 
 bool DaemonTest::waitWithheld(std::uint32_t id, std::chrono::milliseconds deadline) {
-    return id != 0 &&
-           waitFor([&] { return placeholdersFor(id) > 0 && closesOf(id) > 0; }, deadline);
+    const bool replaces =
+        config::withdrawalFor(server_->name()) == config::Withdrawal::ReplaceThenClose;
+    return id != 0 && waitFor([&] { return closesOf(id) > 0; }, deadline) &&
+           (placeholdersFor(id) > 0) == replaces;
 }
 
 }  // namespace nocontact::testing

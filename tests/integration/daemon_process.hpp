@@ -180,11 +180,15 @@ class DaemonTest : public ::testing::Test {
     // What the fake server saw from the daemon about notification `id`.
     int closesOf(std::uint32_t id) const;
     int placeholdersFor(std::uint32_t id) const;
-    // Waits until `id` was replaced by the placeholder and then closed.
+    // Waits until `id` was closed, replaced by the placeholder first where the server keeps
+    // closed notifications (config/withdrawal.hpp) and never elsewhere.
     bool waitWithheld(std::uint32_t id, std::chrono::milliseconds deadline = 5s);
 
     PrivateBus bus_;
-    std::unique_ptr<FakeFdoServer> server_ = std::make_unique<FakeFdoServer>(bus_.address());
+    // Named dunst: it replaces by id like dunst, and a server with a history is where nocontactd
+    // puts its placeholder in a message's place before closing it.
+    std::unique_ptr<FakeFdoServer> server_ =
+        std::make_unique<FakeFdoServer>(bus_.address(), "dunst");
     std::unique_ptr<Client> app_ = std::make_unique<Client>(bus_.address());
     std::unique_ptr<DaemonProcess> daemon_;
     std::string system_bus_;  // the system bus startDaemon gives the daemon; none when empty

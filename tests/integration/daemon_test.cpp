@@ -294,7 +294,7 @@ TEST_F(DaemonTest, ReportsAServerThatRefusesToCloseAsNeedingTheGnomeShellExtensi
 
 TEST_F(DaemonTest, FollowsTheNotificationServerWhenItRestarts) {
     ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
-    ASSERT_TRUE(waitFor([&] { return field<std::string>(status(), "server_name") == "fake-fdo"; }));
+    ASSERT_TRUE(waitFor([&] { return field<std::string>(status(), "server_name") == "dunst"; }));
     server_->setCapabilities({"body", "x-after-restart"});
     server_->restart();
     auto caps = [&] { return field<std::vector<std::string>>(status(), "server_capabilities"); };
@@ -308,7 +308,7 @@ TEST_F(DaemonTest, FollowsTheNotificationServerWhenItRestarts) {
 
 TEST_F(DaemonTest, FollowsADifferentServerTakingOver) {
     ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
-    ASSERT_TRUE(waitFor([&] { return field<std::string>(status(), "server_name") == "fake-fdo"; }));
+    ASSERT_TRUE(waitFor([&] { return field<std::string>(status(), "server_name") == "dunst"; }));
     server_.reset();
     ASSERT_TRUE(waitFor([&] { return field<std::string>(status(), "withholding") == "none"; }));
     server_ = std::make_unique<nocontact::testing::FakeFdoServer>(bus_.address(), "other-fdo");
@@ -328,7 +328,7 @@ TEST_F(DaemonTest, WaitsForANotificationServerThatStartsAfterIt) {
 
 TEST_F(DaemonTest, WithholdsANotificationSentToTheServersUniqueName) {
     ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
-    ASSERT_TRUE(waitFor([&] { return field<std::string>(status(), "server_name") == "fake-fdo"; }));
+    ASSERT_TRUE(waitFor([&] { return field<std::string>(status(), "server_name") == "dunst"; }));
     std::string unique = server_->uniqueName();
     rememberSecret("sent to the unique name, never logged");
     std::uint32_t id = 0;

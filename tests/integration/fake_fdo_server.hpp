@@ -66,6 +66,8 @@ class FakeFdoServer {
     const std::vector<Call>& calls() const { return calls_; }
     const std::map<std::uint32_t, Shown>& shown() const { return shown_; }
     std::string uniqueName() const;
+    // The name GetServerInformation gives.
+    const std::string& name() const { return server_name_; }
     sd_bus* bus() const { return bus_; }
 
     // GNOME >= 42: CloseNotification from anyone but the notification's sender fails with

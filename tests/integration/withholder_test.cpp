@@ -74,9 +74,10 @@ class AWithholder : public ::testing::Test {
         Withholder::Outcome outcome;
         std::string detail;
     };
-    Result withhold(const Observed& o) {
+    Result withhold(const Observed& o,
+                    const std::optional<std::string>& placeholder = kPlaceholder) {
         std::optional<Result> result;
-        withholder_.withhold(o, kPlaceholder, [&](Withholder::Outcome out, const std::string& d) {
+        withholder_.withhold(o, placeholder, [&](Withholder::Outcome out, const std::string& d) {
             result = Result{out, d};
         });
         EXPECT_TRUE(waitUntil([&] { return result.has_value(); }, 5s, iterate));
@@ -130,6 +131,17 @@ TEST_F(AWithholder, ReplacesTheTextWithThePlaceholderThenClosesTheNotification) 
         EXPECT_EQ(c.summary.find("Alex"), std::string::npos);
         EXPECT_EQ(c.body.find("Dinner"), std::string::npos);
     }
+    EXPECT_EQ(server_.shown().count(o.fdo_id), 0u);
+}
+
+TEST_F(AWithholder, ClosesTheNotificationAtOnceWhenGivenNoPlaceholder) {
+    Observed o = shown("Alex Morgan", "Dinner at 7? I booked the usual place");
+    Result r = withhold(o, std::nullopt);
+    EXPECT_EQ(r.outcome, Withholder::Outcome::Withheld) << r.detail;
+    auto calls = callsFromUs();
+    ASSERT_EQ(calls.size(), 1u) << "nothing is put in its place";
+    EXPECT_EQ(calls[0].member, "CloseNotification");
+    EXPECT_EQ(calls[0].id, o.fdo_id);
     EXPECT_EQ(server_.shown().count(o.fdo_id), 0u);
 }
 

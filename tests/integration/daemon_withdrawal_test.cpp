@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// How the real nocontactd takes a kept message back after the server's reply, per server as
+// GetServerInformation names it (config/withdrawal.hpp): a placeholder first only where the
+// server keeps closed notifications with their text; elsewhere a bare close, nothing drawn in
+// the message's place.
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "daemon/strings.hpp"
+#include "tests/integration/daemon_process.hpp"
+
+using nocontact::testing::DaemonTest;
+using nocontact::testing::FakeFdoServer;
+using nocontact::testing::field;
+
+namespace {
+
+class AServerNamed : public DaemonTest {
+  protected:
+    // The fake server, named `name`, before nocontactd starts; Alex at firm (no pause drawn).
+    void startOn(const std::string& name) {
+        server_.reset();  // the fixture's own, named dunst
+        server_ = std::make_unique<FakeFdoServer>(bus_.address(), name);
+        ASSERT_NO_FATAL_FAILURE(startDaemon(nocontact::testing::alexPolicy("firm")));
+        ASSERT_TRUE(waitFor([&] { return field<std::string>(status(), "server_name") == name; }));
+    }
+    // Every Notify nocontactd sent the server (its own app name), whatever it replaced.
+    int notifiesFromNocontact() const {
+        int n = 0;
+        for (const auto& call : server_->calls())
+            n += call.member == "Notify" && call.app_name == "nocontact";
+        return n;
+    }
+    // Sends one of Alex's messages and waits until nocontactd has closed it.
+    std::uint32_t withheldMessage() {
+        rememberSecret("are you awake? I keep thinking about October");
+        std::uint32_t id =
+            idOf(signalFrom("Alex Morgan", "are you awake? I keep thinking about October"));
+        EXPECT_NE(id, 0u);
+        EXPECT_TRUE(waitFor([&] { return closesOf(id) == 1; })) << "not closed";
+        EXPECT_TRUE(waitFor([&] { return field<std::uint32_t>(status(), "withheld") == 1; }));
+        return id;
+    }
+};
+
+TEST_F(AServerNamed, PlasmaHasAKeptMessageClosedAtOnceWithNothingPutInItsPlace) {
+    ASSERT_NO_FATAL_FAILURE(startOn("Plasma"));
+    EXPECT_EQ(field<std::string>(status(), "withdrawal"), "close-now");
+    std::uint32_t id = withheldMessage();
+    EXPECT_EQ(placeholdersFor(id), 0) << "on Plasma the placeholder is itself the flash";
+    EXPECT_EQ(notifiesFromNocontact(), 0) << "nothing of nocontact's was drawn";
+}
+
+TEST_F(AServerNamed, Xfce4NotifydHasAKeptMessageClosedAtOnce) {
+    ASSERT_NO_FATAL_FAILURE(startOn("xfce4-notifyd"));
+    EXPECT_EQ(field<std::string>(status(), "withdrawal"), "close-now");
+    std::uint32_t id = withheldMessage();
+    EXPECT_EQ(placeholdersFor(id), 0);
+    EXPECT_EQ(notifiesFromNocontact(), 0);
+}
+
+TEST_F(AServerNamed, AServerNocontactDoesNotKnowHasAKeptMessageClosedAtOnce) {
+    ASSERT_NO_FATAL_FAILURE(startOn("some-new-server"));
+    EXPECT_EQ(field<std::string>(status(), "withdrawal"), "close-now");
+    std::uint32_t id = withheldMessage();
+    EXPECT_EQ(placeholdersFor(id), 0);
+}
+
+TEST_F(AServerNamed, MakoWithoutRulesHasTheTextReplacedBeforeTheCloseSoItsHistoryKeepsNone) {
+    ASSERT_NO_FATAL_FAILURE(startOn("mako"));
+    EXPECT_EQ(field<std::string>(status(), "withdrawal"), "replace-then-close");
+    std::uint32_t id = withheldMessage();
+    EXPECT_EQ(placeholdersFor(id), 1);
+    // The replacement came first: closed afterwards, mako's history keeps the placeholder.
+    int placeholder_at = -1, close_at = -1;
+    for (int i = 0; i < static_cast<int>(server_->calls().size()); ++i) {
+        const auto& call = server_->calls()[i];
+        if (call.id != id) continue;
+        if (call.member == "Notify" && placeholder_at < 0) placeholder_at = i;
+        if (call.member == "CloseNotification") close_at = i;
+    }
+    EXPECT_LT(placeholder_at, close_at);
+}
+
+TEST_F(AServerNamed, DunstTakenOverByPlasmaHasTheNextMessageClosedAtOnce) {
+    ASSERT_NO_FATAL_FAILURE(startOn("dunst"));
+    EXPECT_EQ(field<std::string>(status(), "withdrawal"), "replace-then-close");
+    EXPECT_EQ(placeholdersFor(withheldMessage()), 1);
+    server_.reset();
+    server_ = std::make_unique<FakeFdoServer>(bus_.address(), "Plasma");
+    ASSERT_TRUE(waitFor([&] { return field<std::string>(status(), "withdrawal") == "close-now"; }));
+    std::uint32_t id = idOf(signalFrom("Alex Morgan", "and on the new server?"));
+    ASSERT_TRUE(waitFor([&] { return closesOf(id) == 1; }));
+    EXPECT_EQ(placeholdersFor(id), 0);
+}
+
+}  // namespace
