@@ -190,16 +190,19 @@ struct Context {
     const policy::Profiles& profiles;
     const policy::Matcher& matcher;
     std::vector<RuleShape>& out;
+    std::size_t contact_first = 0;  // where the current contact's shapes begin in `out`
 };
 
-void addIfNew(std::vector<RuleShape>& out, RuleShape s) {
+// Only the current contact's shapes can be the same (the contact is part of the key): looking
+// through everyone's made a 1,000-contact reload take seconds.
+void addIfNew(Context& ctx, RuleShape s) {
     auto key = [](const RuleShape& x) {
         return std::tie(x.contact, x.app_key, x.app, x.field, x.text, x.whole);
     };
-    for (const RuleShape& have : out) {
-        if (key(have) == key(s)) return;
+    for (std::size_t i = ctx.contact_first; i < ctx.out.size(); ++i) {
+        if (key(ctx.out[i]) == key(s)) return;
     }
-    out.push_back(std::move(s));
+    ctx.out.push_back(std::move(s));
 }
 
 void shapesForRule(Candidate base, const std::string& name, Context& ctx) {
@@ -214,7 +217,7 @@ void shapesForRule(Candidate base, const std::string& name, Context& ctx) {
         Candidate c = base;
         c.shape.text = text;
         c.shape.whole = whole;
-        if (shapeSafe(c, reduced, name, ctx.profiles, ctx.matcher)) addIfNew(ctx.out, c.shape);
+        if (shapeSafe(c, reduced, name, ctx.profiles, ctx.matcher)) addIfNew(ctx, c.shape);
     }
 }
 
@@ -266,6 +269,7 @@ std::vector<RuleShape> ruleShapes(const policy::Policy& policy, const policy::Pr
     Context ctx{profiles, matcher, out};
     for (std::size_t i = 0; i < policy.contacts.size(); ++i) {
         const policy::Contact& contact = policy.contacts[i];
+        ctx.contact_first = out.size();
         for (const std::string& name : contact.names) {
             if (!rules_detail::safeName(name)) continue;
             for (const AppProfile& p : profiles.all()) {
