@@ -6,6 +6,7 @@
 
 #include <regex>
 #include <tuple>
+#include <unordered_map>
 
 #include "config/server_rules_pattern.hpp"
 #include "policy/matcher.hpp"
@@ -191,7 +192,17 @@ struct Context {
     const policy::Matcher& matcher;
     std::vector<RuleShape>& out;
     std::size_t contact_first = 0;  // where the current contact's shapes begin in `out`
+    // Each rule's pattern read (and its group compiled) once, not once per contact.
+    std::unordered_map<const SenderRule*, std::optional<Reduced>> reduced{};
 };
+
+const std::optional<Reduced>& reducedOf(const SenderRule& r, Context& ctx) {
+    auto found = ctx.reduced.find(&r);
+    if (found != ctx.reduced.end()) return found->second;
+    auto reduced = r.pattern ? rules_detail::reduce(r.pattern_text, r.sender_group)
+                             : std::optional<Reduced>(Reduced{});
+    return ctx.reduced.emplace(&r, std::move(reduced)).first->second;
+}
 
 // Only the current contact's shapes can be the same (the contact is part of the key): looking
 // through everyone's made a 1,000-contact reload take seconds.
@@ -209,8 +220,7 @@ void shapesForRule(Candidate base, const std::string& name, Context& ctx) {
     const SenderRule& r = base.profile->rules[base.rule];
     if (r.from.field != FieldRef::Field::Summary && r.from.field != FieldRef::Field::Body) return;
     if (r.pattern && r.sender_group < 1) return;
-    auto reduced = r.pattern ? rules_detail::reduce(r.pattern_text, r.sender_group)
-                             : std::optional<Reduced>(Reduced{});
+    const std::optional<Reduced>& reduced = reducedOf(r, ctx);
     base.shape.field = r.from.field == FieldRef::Field::Summary ? RuleShape::Field::Summary
                                                                 : RuleShape::Field::Body;
     for (auto& [text, whole] : textsFor(reduced, name)) {
