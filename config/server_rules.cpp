@@ -6,6 +6,7 @@
 
 #include <regex>
 #include <tuple>
+#include <unordered_map>
 
 #include "config/server_rules_pattern.hpp"
 #include "policy/matcher.hpp"
@@ -190,31 +191,43 @@ struct Context {
     const policy::Profiles& profiles;
     const policy::Matcher& matcher;
     std::vector<RuleShape>& out;
+    std::size_t contact_first = 0;  // where the current contact's shapes begin in `out`
+    // Each rule's pattern read (and its group compiled) once, not once per contact.
+    std::unordered_map<const SenderRule*, std::optional<Reduced>> reduced{};
 };
 
-void addIfNew(std::vector<RuleShape>& out, RuleShape s) {
+const std::optional<Reduced>& reducedOf(const SenderRule& r, Context& ctx) {
+    auto found = ctx.reduced.find(&r);
+    if (found != ctx.reduced.end()) return found->second;
+    auto reduced = r.pattern ? rules_detail::reduce(r.pattern_text, r.sender_group)
+                             : std::optional<Reduced>(Reduced{});
+    return ctx.reduced.emplace(&r, std::move(reduced)).first->second;
+}
+
+// Only the current contact's shapes can be the same (the contact is part of the key): looking
+// through everyone's made a 1,000-contact reload take seconds.
+void addIfNew(Context& ctx, RuleShape s) {
     auto key = [](const RuleShape& x) {
         return std::tie(x.contact, x.app_key, x.app, x.field, x.text, x.whole);
     };
-    for (const RuleShape& have : out) {
-        if (key(have) == key(s)) return;
+    for (std::size_t i = ctx.contact_first; i < ctx.out.size(); ++i) {
+        if (key(ctx.out[i]) == key(s)) return;
     }
-    out.push_back(std::move(s));
+    ctx.out.push_back(std::move(s));
 }
 
 void shapesForRule(Candidate base, const std::string& name, Context& ctx) {
     const SenderRule& r = base.profile->rules[base.rule];
     if (r.from.field != FieldRef::Field::Summary && r.from.field != FieldRef::Field::Body) return;
     if (r.pattern && r.sender_group < 1) return;
-    auto reduced = r.pattern ? rules_detail::reduce(r.pattern_text, r.sender_group)
-                             : std::optional<Reduced>(Reduced{});
+    const std::optional<Reduced>& reduced = reducedOf(r, ctx);
     base.shape.field = r.from.field == FieldRef::Field::Summary ? RuleShape::Field::Summary
                                                                 : RuleShape::Field::Body;
     for (auto& [text, whole] : textsFor(reduced, name)) {
         Candidate c = base;
         c.shape.text = text;
         c.shape.whole = whole;
-        if (shapeSafe(c, reduced, name, ctx.profiles, ctx.matcher)) addIfNew(ctx.out, c.shape);
+        if (shapeSafe(c, reduced, name, ctx.profiles, ctx.matcher)) addIfNew(ctx, c.shape);
     }
 }
 
@@ -266,6 +279,7 @@ std::vector<RuleShape> ruleShapes(const policy::Policy& policy, const policy::Pr
     Context ctx{profiles, matcher, out};
     for (std::size_t i = 0; i < policy.contacts.size(); ++i) {
         const policy::Contact& contact = policy.contacts[i];
+        ctx.contact_first = out.size();
         for (const std::string& name : contact.names) {
             if (!rules_detail::safeName(name)) continue;
             for (const AppProfile& p : profiles.all()) {

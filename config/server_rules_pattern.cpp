@@ -160,6 +160,12 @@ std::optional<Reduced> reduce(const std::string& pattern_text, int sender_group)
     auto tail = tailOf(p.substr(i));
     if (!tail) return std::nullopt;
     r.tail = *tail;
+    if (r.tail == Reduced::Tail::End || r.suffix.empty()) return r;  // prefixDecides never asks
+    try {
+        r.group_pattern = std::make_shared<const std::regex>(r.group);
+    } catch (const std::regex_error&) {
+        r.group_pattern = nullptr;
+    }
     return r;
 }
 
@@ -172,12 +178,7 @@ bool prefixDecides(const Reduced& r, const std::string& name) {
     } else if (groupNeverMatches(r.group, r.suffix.front())) {
         stops = name.find(r.suffix.front()) == std::string::npos;
     }
-    if (!stops) return false;
-    try {
-        return std::regex_match(name, std::regex(r.group));
-    } catch (const std::regex_error&) {
-        return false;
-    }
+    return stops && r.group_pattern && std::regex_match(name, *r.group_pattern);
 }
 
 bool safeName(const std::string& name) {

@@ -4,7 +4,9 @@
 // Reading an app profile's sender pattern as a literal prefix, the sender, and a literal
 // suffix, so that a server rule can say it (server_rules.cpp). Internal to config/.
 
+#include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 
 namespace nocontact::config::rules_detail {
@@ -13,6 +15,8 @@ namespace nocontact::config::rules_detail {
 struct Reduced {
     std::string prefix;
     std::string group;  // the sender group's own pattern text
+    // `group` compiled once (null when it does not compile): prefixDecides asks it of every name.
+    std::shared_ptr<const std::regex> group_pattern{};
     std::string suffix;
     enum class Tail {
         End,   // `$`: the field ends there (also a rule without a pattern: the whole field)

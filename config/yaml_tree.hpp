@@ -66,11 +66,11 @@ class YamlDocument {
     YamlNode root_{};
 };
 
-// Parses the first document of `text` with libyaml (YAML 1.1, as yaml-cpp read it before: a
-// plain "", "~", "null", "Null" or "NULL" without a tag is null; tags are ignored; later
-// documents are not read). An empty text is one null node. Reports one error ("this is not
-// valid YAML: ...", at the problem's position) and returns nullptr when it cannot be parsed.
-// `text` should have passed checkText: libyaml does not recurse, but the readers do.
+// Parses the first document of `text` with yaml-cpp (YAML 1.1: a plain "", "~", "null", "Null"
+// or "NULL" without a tag is null; tags are ignored; later documents are not read). An empty
+// text is one null node. Reports one error ("this is not valid YAML: ...", at the problem's
+// position) and returns nullptr when it cannot be parsed. `text` should have passed checkText:
+// yaml-cpp recurses once per nesting level, as the readers do.
 std::unique_ptr<YamlDocument> parseYaml(Reporter& rep, std::string_view text);
 
 }  // namespace nocontact::config

@@ -4,7 +4,7 @@
 
 NOCONTACT_PACKAGES=(
     cmake ninja-build g++ pkg-config git
-    libyaml-dev libphonenumber-dev libicu-dev libcli11-dev nlohmann-json3-dev
+    libyaml-cpp-dev libphonenumber-dev libicu-dev libcli11-dev nlohmann-json3-dev
     libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
     libsystemd-dev libglib2.0-dev libsdbus-c++-dev libsdbus-c++-bin libnotify-dev
     dbus dbus-x11 dunst xvfb libnotify-bin x11-apps imagemagick systemd python3-dbus python3-gi

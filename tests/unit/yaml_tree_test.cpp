@@ -93,13 +93,19 @@ TEST(AYamlText, ThatIsBrokenGivesOneErrorAtTheProblem) {
         << p.diagnostics[0].format();
 }
 
-TEST(AYamlText, WithATabWhereLibyamlRefusesOneSaysSoPlainly) {
+TEST(AYamlText, WithATabBeforeALinesContentSaysSoPlainlyAtTheTab) {
+    // yaml-cpp stops later on the line ("illegal map value" at the colon), at what it made of
+    // the rest; the tab is what to change.
     auto p = parse("contacts:\n  - name: Alex\n  -\tname: Sam\n");
     EXPECT_FALSE(p.doc);
     ASSERT_EQ(p.diagnostics.size(), 1u);
     EXPECT_EQ(p.diagnostics[0].format(),
               "t.yaml:3:4: error: a tab here; YAML lines up with spaces only (please replace the "
               "tab with spaces)");
+    auto indented = parse("contacts:\n\t- name: Alex\n");
+    ASSERT_EQ(indented.diagnostics.size(), 1u);
+    EXPECT_EQ(indented.diagnostics[0].format().rfind("t.yaml:2:1: error: a tab here;", 0), 0u)
+        << indented.diagnostics[0].format();
     auto fine = parse("a:\tb\n");  // a tab between a key and its value is separation, allowed
     ASSERT_TRUE(fine.doc);
     EXPECT_EQ(valueOf(fine.doc->root(), "a").scalar(), "b");
@@ -111,6 +117,57 @@ TEST(AYamlText, StartingWithAByteOrderMarkReadsAsWithout) {
         "a: 1\n");
     ASSERT_TRUE(p.doc);
     EXPECT_EQ(valueOf(p.doc->root(), "a").scalar(), "1");
+    EXPECT_EQ(valueOf(p.doc->root(), "a").pos()->column, 4);
+}
+
+TEST(AYamlText, NestedFarDeeperThanAnyGuardAllowsIsAnErrorNotACrash) {
+    // checkText refuses this long before; the parser must not overflow its stack either way.
+    auto p = parse(std::string(100'000, '['));
+    EXPECT_FALSE(p.doc);
+    ASSERT_EQ(p.diagnostics.size(), 1u);
+}
+
+TEST(AYamlDocument, CountsColumnsInCharactersNotBytes) {
+    auto p = parse("ä: {ö: [ü, x]}\n\"Ärger\": [1, *nowhere]\n");
+    EXPECT_FALSE(p.doc);
+    ASSERT_EQ(p.diagnostics.size(), 1u);
+    EXPECT_EQ(p.diagnostics[0].format().rfind("t.yaml:2:14: error:", 0), 0u)
+        << p.diagnostics[0].format();
+    auto fine = parse("ä: {ö: [ü, x]}\n");
+    ASSERT_TRUE(fine.doc);
+    const YamlNode list = valueOf(valueOf(fine.doc->root(), "ä"), "ö");
+    EXPECT_EQ(list.pos()->column, 8);
+    EXPECT_EQ(list.items()[1].pos()->column, 12);
+}
+
+TEST(AYamlMap, KeepsADuplicateKeyAsAnotherEntryAtItsOwnPlace) {
+    // yaml-cpp accepts duplicate keys silently; the readers report them from the entries.
+    auto p = parse("a: 1\nb: 2\na: 3\n");
+    ASSERT_TRUE(p.doc);
+    const auto& entries = p.doc->root().entries();
+    ASSERT_EQ(entries.size(), 3u);
+    EXPECT_EQ(entries[2].first.scalar(), "a");
+    EXPECT_EQ(entries[2].first.pos()->line, 3);
+    EXPECT_EQ(entries[2].first.pos()->column, 1);
+    EXPECT_EQ(entries[2].second.scalar(), "3");
+}
+
+TEST(AnEmptyYamlNode, IsJustAfterTheIndicatorBeforeIt) {
+    // yaml-cpp marks an empty item at the next token, a line or more later.
+    auto p = parse("list:\n  -\n  - # nothing here\n\n  # a comment\n  - b\n  - ~\n  -");
+    ASSERT_TRUE(p.doc);
+    const auto& items = valueOf(p.doc->root(), "list").items();
+    ASSERT_EQ(items.size(), 5u);
+    for (std::size_t i : {0u, 1u, 3u, 4u})
+        EXPECT_TRUE(items[i].isNull()) << i;
+    EXPECT_EQ(items[0].pos()->line, 2);
+    EXPECT_EQ(items[0].pos()->column, 4);
+    EXPECT_EQ(items[1].pos()->line, 3);
+    EXPECT_EQ(items[1].pos()->column, 4);
+    EXPECT_EQ(items[3].pos()->line, 7);  // a null word is where it is written
+    EXPECT_EQ(items[3].pos()->column, 5);
+    EXPECT_EQ(items[4].pos()->line, 8);
+    EXPECT_EQ(items[4].pos()->column, 4);
 }
 
 TEST(AYamlAnchor, DefinedTwiceMeansTheLaterOneFromThereOn) {
