@@ -216,7 +216,7 @@ TEST_F(AGnomeShellExtension, GetsInvalidArgsForAMalformedRequestAndTheDaemonLive
                        .onInterface(names::kInterface)
                        .withArguments(std::string("not a dictionary"))
                        .uponReplyInvoke([&](nocontact::dbus::sd::ReplyError e, const std::string&) {
-                           error = e ? e->getName() : "";
+                           error = e ? std::string(e->getName()) : std::string();
                        });
     ASSERT_TRUE(waitFor([&] { return error.has_value(); }));
     EXPECT_FALSE(error->empty());
