@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "config/i18n.hpp"
+#include "dbus/sdbus_compat.hpp"
 
 namespace nocontact::ctl {
 namespace {
@@ -38,7 +39,7 @@ std::vector<std::string> strings(const std::map<std::string, sdbus::Variant>& al
 
 std::optional<config::XfceLog> readXfceLog(sdbus::IConnection& connection) {
     try {
-        auto proxy = sdbus::createProxy(connection, kXfconfService, kXfconfPath);
+        auto proxy = dbus::sd::proxy(connection, kXfconfService, kXfconfPath);
         std::map<std::string, sdbus::Variant> all;
         proxy->callMethod("GetAllProperties")
             .onInterface(kXfconfInterface)
@@ -61,7 +62,7 @@ std::optional<config::XfceLog> readXfceLog(sdbus::IConnection& connection) {
 void writeXfceExcluded(sdbus::IConnection& connection,
                        const std::optional<std::vector<std::string>>& apps) {
     try {
-        auto proxy = sdbus::createProxy(connection, kXfconfService, kXfconfPath);
+        auto proxy = dbus::sd::proxy(connection, kXfconfService, kXfconfPath);
         std::string channel = config::kXfceChannel, property = config::kXfceExcluded;
         if (!apps) {
             proxy->callMethod("ResetProperty")

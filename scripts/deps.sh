@@ -14,6 +14,7 @@ NOCONTACT_PACKAGES=(
     plasma-desktop kwin-x11
     clang libclang-rt-14-dev clang-format
     build-essential debhelper dpkg-dev fakeroot lintian rpm scdoc
+    debootstrap
 )
 
 nocontact_install_deps() {
