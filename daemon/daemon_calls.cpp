@@ -3,6 +3,7 @@
 // both services report it, and the decision is carried out as far as the service allows — the
 // call quieted, met by a pause (Answer / Let it ring; for a call to them, Hang up / Let it go
 // on), or ended, with what happened in the journal. Part of Daemon (daemon/daemon.hpp).
+#include "config/i18n.hpp"
 #include "config/local_time.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/daemon_impl.hpp"
@@ -214,9 +215,12 @@ std::vector<std::string> Daemon::phoneProblems() const {
         problems.push_back(std::string(kModemManager) + ": " + impl_->modem_note);
     if (!impl_->hangup_refused.empty()) problems.push_back(impl_->hangup_refused);
     for (const auto& source : impl_->silence_note)
-        problems.push_back(source + ": a ringing call cannot be silenced from here");
+        problems.push_back(
+            i18n::fill(i18n::tr("{source}: a ringing call cannot be silenced from here"),
+                       {{"source", source}}));
     for (const auto& source : impl_->cannot_end_note)
-        problems.push_back(source + ": a call cannot be ended from here");
+        problems.push_back(i18n::fill(i18n::tr("{source}: a call cannot be ended from here"),
+                                      {{"source", source}}));
     return problems;
 }
 
