@@ -70,8 +70,11 @@ check bad 1 "$ctl" check "$tmp/bad.yaml" &&
 result $? "check reports every error as FILE:LINE:COL"
 
 # In German (po/de.po as installed), each diagnostic is a German sentence at the same place.
-# LC_ALL=C.UTF-8: gettext ignores LANGUAGE in the "C" locale.
-check bad-de 1 env LANGUAGE=de LC_ALL=C.UTF-8 NOCONTACT_LOCALE_DIR="$locale" \
+# gettext ignores LANGUAGE in the "C" locale, and glibc 2.41 (Debian 13) counts C.UTF-8 as "C":
+# en_US.UTF-8 where it is installed, else C.UTF-8 (enough for glibc 2.36, Debian 12).
+messages_locale=C.UTF-8
+locale -a 2>/dev/null | grep -qx 'en_US.utf8' && messages_locale=en_US.UTF-8
+check bad-de 1 env LANGUAGE=de LC_ALL=$messages_locale NOCONTACT_LOCALE_DIR="$locale" \
     "$ctl" check "$tmp/bad.yaml" &&
     contains err "^$tmp/bad.yaml:3:3: error: 'defaults' enthält den unbekannten Schlüssel \
 'strictnes' \(meintest du 'strictness'\?\)$" &&
@@ -84,7 +87,7 @@ result $? "check speaks German to a German speaker, with each line and column"
 untranslated=0
 for yaml in "$src"/tests/data/bad-policies/*.yaml; do
     english=$("$ctl" check "$yaml" 2>&1 | grep -E ': (error|warning): ')
-    german=$(LANGUAGE=de LC_ALL=C.UTF-8 NOCONTACT_LOCALE_DIR="$locale" "$ctl" check "$yaml" 2>&1 |
+    german=$(LANGUAGE=de LC_ALL=$messages_locale NOCONTACT_LOCALE_DIR="$locale" "$ctl" check "$yaml" 2>&1 |
         grep -E ': (error|warning): ')
     untranslated=$((untranslated + $(comm -12 <(sort <<<"$english") <(sort <<<"$german") | wc -l)))
     cmp -s <(sed -E 's/^([^:]*:[0-9]+:[0-9]+: [a-z]+): .*/\1/' <<<"$english") \

@@ -347,7 +347,7 @@ TEST_F(DaemonJournal, TheCommandLineSpeaksThePersonsLanguage) {
     ASSERT_NO_FATAL_FAILURE(liveADay());
     // The pseudo-translation "xx" (tests/i18n) wraps each sentence of the catalogue in ⟦ ⟧.
     setenv("LANGUAGE", "xx", 1);
-    setenv("LC_ALL", "C.UTF-8", 1);  // gettext ignores LANGUAGE in the "C" locale
+    setenv("LC_ALL", nocontact::testing::translatableLocale(), 1);
     setenv("NOCONTACT_LOCALE_DIR", NOCONTACT_TEST_LOCALE_DIR, 1);
     Run status = ctl({"status"});
     Run journal = ctl({"journal"});
@@ -367,7 +367,7 @@ TEST_F(DaemonJournal, TheCommandLineSpeaksThePersonsLanguage) {
 // nocontactctl both in German, down to the daemon's sentence about the contact's level.
 TEST_F(DaemonJournal, SpeaksGermanToAGermanSpeaker) {
     setenv("LANGUAGE", "de", 1);
-    setenv("LC_ALL", "C.UTF-8", 1);  // gettext ignores LANGUAGE in the "C" locale
+    setenv("LC_ALL", nocontact::testing::translatableLocale(), 1);
     setenv("NOCONTACT_LOCALE_DIR", NOCONTACT_BUILD_LOCALE_DIR, 1);
     startDaemon(kStrictPolicy);  // the daemon takes the environment as it is now
     std::uint32_t id = HasFatalFailure() ? 0 : judged("auf Deutsch");

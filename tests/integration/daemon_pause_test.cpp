@@ -149,7 +149,7 @@ TEST_F(DaemonPause, OffersFirmMessagesAgainAtTheDigestTimeNotBefore) {
 // sentence of the catalogue in ⟦ ⟧, so each one seen here went through it.
 TEST_F(DaemonPause, SpeaksThePersonsLanguage) {
     setenv("LANGUAGE", "xx", 1);
-    setenv("LC_ALL", "C.UTF-8", 1);  // gettext ignores LANGUAGE in the "C" locale
+    setenv("LC_ALL", nocontact::testing::translatableLocale(), 1);
     setenv("NOCONTACT_LOCALE_DIR", NOCONTACT_TEST_LOCALE_DIR, 1);
     startDaemon(kShortPausePolicy);  // the daemon takes the environment as it is now
     unsetenv("LANGUAGE");
@@ -178,7 +178,7 @@ TEST_F(DaemonPause, SpeaksThePersonsLanguage) {
 // The pause in German, from the translation the build makes for installing (po/de.po).
 TEST_F(DaemonPause, SpeaksGermanToAGermanSpeaker) {
     setenv("LANGUAGE", "de", 1);
-    setenv("LC_ALL", "C.UTF-8", 1);  // gettext ignores LANGUAGE in the "C" locale
+    setenv("LC_ALL", nocontact::testing::translatableLocale(), 1);
     setenv("NOCONTACT_LOCALE_DIR", NOCONTACT_BUILD_LOCALE_DIR, 1);
     startDaemon(kShortPausePolicy);  // the daemon takes the environment as it is now
     unsetenv("LANGUAGE");

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tests/integration/daemon_process.hpp"
-#include "dbus/sdbus_compat.hpp"
 
 #include "config/withdrawal.hpp"
 #include "daemon/strings.hpp"
 
 #include <fcntl.h>
 #include <glib-unix.h>
+#include <locale.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
@@ -30,6 +30,7 @@
 
 #include "daemon/sdbus_source.hpp"
 #include "dbus/names.hpp"
+#include "dbus/sdbus_compat.hpp"
 
 extern char** environ;
 
@@ -511,6 +512,16 @@ bool DaemonTest::waitWithheld(std::uint32_t id, std::chrono::milliseconds deadli
         config::withdrawalFor(server_->name()) == config::Withdrawal::ReplaceThenClose;
     return id != 0 && waitFor([&] { return closesOf(id) > 0; }, deadline) &&
            (placeholdersFor(id) > 0) == replaces;
+}
+
+const char* translatableLocale() {
+    static const char* const chosen = [] {
+        locale_t l = newlocale(LC_ALL_MASK, "en_US.UTF-8", static_cast<locale_t>(0));
+        if (l == static_cast<locale_t>(0)) return "C.UTF-8";
+        freelocale(l);
+        return "en_US.UTF-8";
+    }();
+    return chosen;
 }
 
 }  // namespace nocontact::testing

@@ -204,4 +204,9 @@ class DaemonTest : public ::testing::Test {
     std::vector<std::string> secrets_;
 };
 
+// A locale in which gettext follows LANGUAGE, for the tests that speak another language:
+// gettext ignores LANGUAGE in the "C" locale, and glibc 2.41 (Debian 13) counts C.UTF-8 as "C"
+// too. en_US.UTF-8 where it is installed, else C.UTF-8 (enough for glibc 2.36, Debian 12).
+const char* translatableLocale();
+
 }  // namespace nocontact::testing
