@@ -31,4 +31,10 @@ const char* withdrawalName(Withdrawal w) {
     return w == Withdrawal::ReplaceThenClose ? "replace-then-close" : "close-now";
 }
 
+std::optional<Withdrawal> withdrawalNamed(std::string_view name) {
+    for (auto w : {Withdrawal::ReplaceThenClose, Withdrawal::CloseNow})
+        if (name == withdrawalName(w)) return w;
+    return std::nullopt;
+}
+
 }  // namespace nocontact::config

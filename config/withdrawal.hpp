@@ -6,6 +6,7 @@
 // least on that server. Pure: what GetServerInformation said in, the way out. README's table
 // "How a message is taken back" says the same per server.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,5 +34,8 @@ Withdrawal withdrawalFor(std::string_view server_name);
 
 // "replace-then-close" or "close-now", as Status says it.
 const char* withdrawalName(Withdrawal w);
+
+// The way named as withdrawalName names it; nothing for any other word.
+std::optional<Withdrawal> withdrawalNamed(std::string_view name);
 
 }  // namespace nocontact::config

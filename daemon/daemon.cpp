@@ -481,6 +481,7 @@ std::string Daemon::withholdingPath() const {
 }
 
 config::Withdrawal Daemon::withdrawal() const {
+    if (options_.withdrawal) return *options_.withdrawal;
     return config::withdrawalFor(impl_->withholder ? impl_->withholder->server().name : "");
 }
 

@@ -96,4 +96,37 @@ TEST_F(AServerNamed, DunstTakenOverByPlasmaHasTheNextMessageClosedAtOnce) {
     EXPECT_EQ(placeholdersFor(id), 0);
 }
 
+// For measuring one way against the other on a real server (scripts/flash-count --withdrawal),
+// nocontactd can be told the way; it then takes it on any server, whatever its name.
+TEST_F(AServerNamed, DunstToldToCloseAtOnceHasNothingPutInAKeptMessagesPlace) {
+    before_start_ = [](nocontact::testing::DaemonProcess& d) {
+        d.addArguments({"--withdrawal", "close-now"});
+    };
+    ASSERT_NO_FATAL_FAILURE(startOn("dunst"));
+    EXPECT_EQ(field<std::string>(status(), "withdrawal"), "close-now");
+    std::uint32_t id = withheldMessage();
+    EXPECT_EQ(placeholdersFor(id), 0);
+    EXPECT_EQ(notifiesFromNocontact(), 0);
+}
+
+TEST_F(AServerNamed, XfceToldToReplaceFirstHasThePlaceholderPutInAKeptMessagesPlace) {
+    before_start_ = [](nocontact::testing::DaemonProcess& d) {
+        d.addArguments({"--withdrawal", "replace-then-close"});
+    };
+    ASSERT_NO_FATAL_FAILURE(startOn("xfce4-notifyd"));
+    EXPECT_EQ(field<std::string>(status(), "withdrawal"), "replace-then-close");
+    EXPECT_EQ(placeholdersFor(withheldMessage()), 1);
+}
+
+TEST_F(AServerNamed, AWayNocontactdDoesNotKnowIsRefusedWithTheWaysItKnows) {
+    nocontact::testing::DaemonProcess d(bus_.address(), false);
+    d.writePolicy(nocontact::testing::alexPolicy("firm"));
+    d.addArguments({"--withdrawal", "placeholder"});
+    d.start();
+    ASSERT_TRUE(waitFor([&] { return d.exitStatus().has_value(); }));
+    EXPECT_NE(*d.exitStatus(), 0);
+    EXPECT_NE(d.log().find("placeholder"), std::string::npos) << d.log();
+    EXPECT_NE(d.log().find("close-now"), std::string::npos) << d.log();
+}
+
 }  // namespace

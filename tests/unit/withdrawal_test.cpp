@@ -49,5 +49,13 @@ TEST(AWithdrawal, IsNamedAsStatusSaysIt) {
     EXPECT_STREQ(withdrawalName(Withdrawal::CloseNow), "close-now");
 }
 
+TEST(AWithdrawal, IsFoundByTheNameStatusSays) {
+    EXPECT_EQ(withdrawalNamed("replace-then-close"), Withdrawal::ReplaceThenClose);
+    EXPECT_EQ(withdrawalNamed("close-now"), Withdrawal::CloseNow);
+    EXPECT_EQ(withdrawalNamed(""), std::nullopt);
+    EXPECT_EQ(withdrawalNamed("Close-Now"), std::nullopt);
+    EXPECT_EQ(withdrawalNamed("close"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace nocontact::config
