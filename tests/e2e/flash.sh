@@ -30,6 +30,8 @@
 #                               (ARGs for it, e.g. --withdrawal close-now)
 #   flash_held                  how many messages nocontactd holds (Status "held")
 #   flash_withdrawal_is WAY     nocontactd takes messages back WAY (Status "withdrawal")
+#   flash_status_of KEY         a text value of nocontactd's Status (e.g. server_name)
+#   flash_server_named          nocontactd knows the server's name (its way is chosen then)
 #   flash_run_hook COMMAND      runs COMMAND (e.g. "nocontactctl setup --yes") in the session,
 #                               then starts the server again if the command stopped it (and
 #                               waited for it to end) without starting it again itself
@@ -299,6 +301,13 @@ flash_withdrawal_is() {
     gdbus call --session --dest org.nocontact.Daemon1 --object-path /org/nocontact/Daemon1 \
         --method org.nocontact.Daemon1.Status 2>/dev/null | grep -qF "'withdrawal': <'$1'>"
 }
+
+flash_status_of() {
+    gdbus call --session --dest org.nocontact.Daemon1 --object-path /org/nocontact/Daemon1 \
+        --method org.nocontact.Daemon1.Status 2>/dev/null | grep -oE "'$1': <'[^']*'>" |
+        cut -d"'" -f4
+}
+flash_server_named() { [[ -n $(flash_status_of server_name) ]]; }
 
 # How many notifications the server still has out of sight: dunst's history, mako's list.
 flash_listed() {

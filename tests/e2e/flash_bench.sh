@@ -37,14 +37,9 @@ fail() {
 
 flash_start "$server" || fail "could not start the private session and the server"
 flash_start_daemon "$daemon" ${withdrawal:+--withdrawal "$withdrawal"} || fail "nocontactd did not start"
-# The way nocontactd takes messages back, once it knows the server's name (Status).
-status_of() {
-    gdbus call --session --dest org.nocontact.Daemon1 --object-path /org/nocontact/Daemon1 \
-        --method org.nocontact.Daemon1.Status | grep -oE "'$1': <'[^']*'>" | cut -d"'" -f4
-}
-server_named() { [[ -n $(status_of server_name) ]]; }
-wait_for 10 server_named || fail "nocontactd did not learn the server's name"
-way=$(status_of withdrawal)
+# The way nocontactd takes messages back, once it knows the server's name.
+wait_for 10 flash_server_named || fail "nocontactd did not learn the server's name"
+way=$(flash_status_of withdrawal)
 [[ -z $withdrawal || $way == "$withdrawal" ]] || fail "nocontactd takes messages back $way"
 export NOCONTACTD=$daemon NOCONTACTCTL
 NOCONTACTCTL=$(dirname "$daemon")/nocontactctl
