@@ -411,8 +411,9 @@ void Daemon::onRecovered(const std::vector<dbus::Observed>& found) {
 }
 
 void Daemon::withhold(const dbus::Observed& observed) {
-    // A placeholder only where the server keeps closed notifications with their text: anywhere
-    // else it is one more thing drawn, and the close should come as early as it can.
+    // A placeholder only where it shows less of the message than a close alone (a history
+    // that keeps closed text, or a server that draws before any close arrives): anywhere else
+    // it is one more thing drawn, and the close should come as early as it can.
     std::optional<std::string> placeholder;
     if (withdrawal() == config::Withdrawal::ReplaceThenClose)
         placeholder = i18n::tr(strings::kWithheldPlaceholder);
@@ -481,6 +482,7 @@ std::string Daemon::withholdingPath() const {
 }
 
 config::Withdrawal Daemon::withdrawal() const {
+    if (options_.withdrawal) return *options_.withdrawal;
     return config::withdrawalFor(impl_->withholder ? impl_->withholder->server().name : "");
 }
 

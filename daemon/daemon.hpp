@@ -33,6 +33,9 @@ struct Options {
     std::string bus_address;  // empty: the session bus of the environment
     // While the journal is kept in memory, how often the disk is tried again (tests shorten it).
     std::chrono::seconds journal_retry = std::chrono::seconds{30};
+    // For measuring only (scripts/flash-count --withdrawal): this way of taking a kept message
+    // back on any server, instead of the one config/withdrawal.cpp chooses for it.
+    std::optional<config::Withdrawal> withdrawal;
 };
 
 // The wiring: notifications seen by the monitor become events, the engine decides, the

@@ -8,6 +8,7 @@
 
 #include "build_info.hpp"
 #include "config/i18n.hpp"
+#include "config/withdrawal.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/sd_notify.hpp"
 
@@ -34,8 +35,15 @@ int main(int argc, char** argv) {
     app.add_option("--journal-retry", retry,
                    "While the journal is kept in memory, try its folder again every SECONDS")
         ->check(CLI::Range(1, 3600));
+    // Hidden, for measuring the ways against each other (scripts/flash-count --withdrawal).
+    std::string withdrawal;
+    app.add_option("--withdrawal", withdrawal,
+                   "Take kept messages back this way on any server (for measurement)")
+        ->check(CLI::IsMember({"replace-then-close", "close-now"}))
+        ->group("");
     CLI11_PARSE(app, argc, argv);
     options.journal_retry = std::chrono::seconds{retry};
+    options.withdrawal = nocontact::config::withdrawalNamed(withdrawal);
 
     GMainLoop* loop = g_main_loop_new(nullptr, FALSE);
     g_unix_signal_add(SIGTERM, quitOnSignal, loop);

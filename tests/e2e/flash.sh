@@ -7,6 +7,10 @@
 #                         of the notification type mapped and drawn into (flash_x11.py --managed)
 #   mako, swaync          under a headless sway (itself run as uid 65534): buffers the server
 #                         attaches and commits to its layer surfaces (its WAYLAND_DEBUG trace)
+# On xfce4-notifyd and plasma the test's messages also carry a mark, an image of solid magenta
+# (nothing else on screen has that colour, nocontact's placeholder has no image), and the
+# detector reads the windows' pixels for it (flash_x11.py --mark): whether the message's own
+# content was drawn, not only a window.
 # The server is started as D-Bus activation would start it for a new user: no options, its
 # configuration from $XDG_CONFIG_HOME (private and empty unless something writes there) or the
 # system's. Nothing written by the detector holds message text: only surfaces and windows.
@@ -17,19 +21,25 @@
 #   flash_count                 shows + draws so far (each one something drawn on screen)
 #   flash_count_above N         true once flash_count is more than N (for wait_for)
 #   flash_visible               surfaces or windows on screen now
+#   flash_content_count         how often the mark appeared in a window (xfce4-notifyd, plasma)
 #   flash_settle [HELD]         waits until nocontactd holds HELD messages (when given), nothing
 #                               is on screen and nothing has been drawn for a moment
 #   flash_send SUMMARY BODY     a Signal-like notification (notify-send); prints its id
 #   flash_close ID              CloseNotification, as an app would
-#   flash_start_daemon NOCONTACTD   nocontactd with one contact, Alex Morgan, at firm
+#   flash_start_daemon NOCONTACTD [ARG...]   nocontactd with one contact, Alex Morgan, at firm
+#                               (ARGs for it, e.g. --withdrawal close-now)
 #   flash_held                  how many messages nocontactd holds (Status "held")
 #   flash_withdrawal_is WAY     nocontactd takes messages back WAY (Status "withdrawal")
+#   flash_status_of KEY         a text value of nocontactd's Status (e.g. server_name)
+#   flash_server_named          nocontactd knows the server's name (its way is chosen then)
 #   flash_run_hook COMMAND      runs COMMAND (e.g. "nocontactctl setup --yes") in the session,
 #                               then starts the server again if the command stopped it (and
 #                               waited for it to end) without starting it again itself
-#   flash_stranger              one stranger's message; 0 if the detector saw it drawn
+#   flash_stranger              one stranger's message; 0 if the detector saw it drawn (and,
+#                               where messages are marked, saw its mark: its content)
 #   flash_contact_messages N    N messages from the contact, one at a time, each settled;
-#                               sets flash_flashed (how many were drawn) and flash_drawn (events)
+#                               sets flash_flashed (how many were drawn), flash_drawn (events)
+#                               and flash_shown (how many had their content, the mark, drawn)
 #   flash_expect_none SERVER N  (after flash_start SERVER, the daemon and the rules) fails
 #                               unless a stranger is seen and none of N contact messages is
 
@@ -37,6 +47,7 @@ flash_e2e=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/e2e/session.sh
 source "$flash_e2e/session.sh"
 flash_server=""
+flash_mark=""  # the mark's file URI, once flash_start has made it (xfce4-notifyd, plasma)
 flash_server_pid=""
 flash_daemon_pid=""
 flash_py=/usr/bin/python3  # Debian's, where python3-xlib and python3-gi are installed
@@ -95,14 +106,17 @@ flash_start() {
         xfce4-notifyd)
             session_start_bus own-user || return 1
             session_start_x || return 1
-            "$flash_py" "$flash_e2e/flash_x11.py" >"$session_dir/flash.x11" 2>"$session_dir/flash.err" &
+            flash_make_mark || return 1
+            "$flash_py" "$flash_e2e/flash_x11.py" --mark >"$session_dir/flash.x11" \
+                2>"$session_dir/flash.err" &
             session_pids+=($!)
             wait_for 10 grep -qx ready "$session_dir/flash.x11" || return 1
             ;;
         plasma)
             session_start_bus own-user || return 1
             session_start_x || return 1
-            "$flash_py" "$flash_e2e/flash_x11.py" --managed >"$session_dir/flash.x11" \
+            flash_make_mark || return 1
+            "$flash_py" "$flash_e2e/flash_x11.py" --managed --mark >"$session_dir/flash.x11" \
                 2>"$session_dir/flash.err" &
             session_pids+=($!)
             wait_for 10 grep -qx ready "$session_dir/flash.x11" || return 1
@@ -176,6 +190,21 @@ flash_plasma_desktop() {
     wait_for 30 flash_has_owner org.kde.ActivityManager
 }
 
+# The mark: a 96x96 PNG of solid magenta, which each test message names as its image.
+flash_make_mark() {
+    "$flash_py" - "$session_dir/mark.png" <<'PY' || return 1
+import struct, sys, zlib
+size = 96
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+rows = b"".join(b"\0" + b"\xff\x00\xff" * size for _ in range(size))
+with open(sys.argv[1], "wb") as f:
+    f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+PY
+    flash_mark=file://$session_dir/mark.png
+}
+
 flash_server_owner_pid() {
     dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
         org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.Notifications \
@@ -245,6 +274,8 @@ flash_events() {
 
 flash_count() { flash_events | grep -cE ' (show|draw) ' || true; }
 flash_count_above() { [[ $(flash_count) -gt $1 ]]; }
+flash_content_count() { flash_events | grep -c ' content ' || true; }
+flash_content_above() { [[ $(flash_content_count) -gt $1 ]]; }
 flash_visible() {
     flash_events | awk '$2 == "show" { n++ } $2 == "hide" { n-- } END { print n + 0 }'
 }
@@ -271,6 +302,13 @@ flash_withdrawal_is() {
         --method org.nocontact.Daemon1.Status 2>/dev/null | grep -qF "'withdrawal': <'$1'>"
 }
 
+flash_status_of() {
+    gdbus call --session --dest org.nocontact.Daemon1 --object-path /org/nocontact/Daemon1 \
+        --method org.nocontact.Daemon1.Status 2>/dev/null | grep -oE "'$1': <'[^']*'>" |
+        cut -d"'" -f4
+}
+flash_server_named() { [[ -n $(flash_status_of server_name) ]]; }
+
 # How many notifications the server still has out of sight: dunst's history, mako's list.
 flash_listed() {
     case $flash_server in
@@ -290,7 +328,9 @@ flash_settle() {
 }
 
 flash_send() {
-    notify-send -p -a Signal -h string:desktop-entry:signal "$1" "$2"
+    local mark=()
+    [[ -n $flash_mark ]] && mark=(-h "string:image-path:$flash_mark")
+    notify-send -p -a Signal -h string:desktop-entry:signal "${mark[@]}" "$1" "$2"
 }
 
 flash_close() {
@@ -302,6 +342,7 @@ flash_close() {
 # One contact, at firm (held silently, no pause drawn), digests never due during a run.
 flash_start_daemon() {
     local daemon=$1 policy=$XDG_CONFIG_HOME/nocontact/policy.yaml
+    shift
     mkdir -p "$(dirname "$policy")"
     cat >"$policy" <<'YAML'
 version: 1
@@ -315,7 +356,7 @@ contacts:
 YAML
     # Never the machine's system bus (ModemManager): a test's daemon follows only what it is given.
     DBUS_SYSTEM_BUS_ADDRESS="unix:path=$session_dir/no-system-bus" \
-        "$daemon" --policy "$policy" --state-dir "$session_dir/state" \
+        "$daemon" --policy "$policy" --state-dir "$session_dir/state" "$@" \
         >"$session_dir/nocontactd.log" 2>&1 &
     flash_daemon_pid=$!
     session_pids+=("$flash_daemon_pid")
@@ -331,31 +372,39 @@ flash_run_hook() {
 }
 
 flash_stranger() {
-    local before id
+    local before id content
     before=$(flash_count)
+    content=$(flash_content_count)
     # Each one worded anew: Plasma refuses a notification the same as the one before it within
     # a second (ExcessNotificationGeneration).
     flash_strangers_sent=$((${flash_strangers_sent:-0} + 1))
     id=$(flash_send "Sam Rivera" "are we still on for Saturday? ($flash_strangers_sent)") || return 1
     wait_for 10 flash_count_above "$before"
     local seen=$?
+    if [[ $seen -eq 0 && -n $flash_mark ]]; then
+        wait_for 10 flash_content_above "$content"
+        seen=$?
+    fi
     flash_close "$id"
     wait_for 15 flash_quiet
     return $seen
 }
 
 flash_contact_messages() {
-    local n=$1 i before held0 events=""
+    local n=$1 i before content held0 events=""
     flash_flashed=0
     flash_drawn=0
+    flash_shown=0
     held0=$(flash_held)
     for ((i = 1; i <= n; i++)); do
         before=$(flash_count)
+        content=$(flash_content_count)
         flash_send "Alex Morgan" "message $i: can we talk tonight?" >/dev/null || return 1
         flash_settle "$((held0 + i))" || {
             echo "flash: message $i not settled (held $(flash_held), on screen $(flash_visible))" >&2
             return 1
         }
+        (($(flash_content_count) > content)) && flash_shown=$((flash_shown + 1))
         events=$(($(flash_count) - before))
         if ((events > 0)); then
             flash_flashed=$((flash_flashed + 1))

@@ -4,17 +4,21 @@
 #
 # Usage: flash_test.sh SERVER
 #   The detector's self-test: with no notification sent, nothing is counted; a stranger's
-#   message is counted as drawn; closing it leaves nothing on screen.
+#   message is counted as drawn; closing it leaves nothing on screen. Where messages carry the
+#   mark (xfce4-notifyd, plasma): the stranger's content is seen, and a notification like
+#   nocontact's placeholder (no image) is drawn but its content is not counted.
 # Usage: flash_test.sh SERVER --with-rules NOCONTACTD NOCONTACTCTL [N]
 #   nocontactd with one contact at firm, then `NOCONTACTCTL setup --yes` in the session: a
 #   stranger is drawn before and after, none of N (default 20) messages from the contact is
 #   drawn, and all N are in `nocontactctl held --json`.
-# Usage: flash_test.sh SERVER --close-now NOCONTACTD [N]
-#   nocontactd with one contact at firm on a server that keeps nothing it is asked to close
-#   (plasma): it chooses to close at once, and of N (default 20) messages from the contact it
-#   puts no placeholder in any one's place; all N are kept; a stranger is drawn before and after.
-#   How many of the N were drawn all the same is printed, not judged: on a busy machine the
-#   server draws before any close can reach it (BENCHMARKS.md).
+# Usage: flash_test.sh SERVER --withdrawal WAY NOCONTACTD [N]
+#   nocontactd with one contact at firm on a server where no rule holds a message before it is
+#   drawn (xfce4-notifyd, plasma): it chooses WAY (config/withdrawal.cpp) by itself, and of N
+#   (default 20) messages from the contact it puts its placeholder in each one's place
+#   (replace-then-close) or in none (close-now); all N are kept; a stranger is drawn, content and
+#   all, before and after. How many of the N had their content drawn all the same is printed,
+#   not judged: on a busy machine the server draws before any close or replacement can reach it
+#   (BENCHMARKS.md).
 # SERVER: dunst | mako | swaync | xfce4-notifyd | plasma
 set -uo pipefail
 server=$1
@@ -63,6 +67,24 @@ case $mode in
         wait_for 10 flash_count_above "$before"
         result $? "a second stranger's message is counted too"
         flash_close "$id"
+        wait_for 10 flash_quiet
+
+        if [[ -n $flash_mark ]]; then
+            # Calibration both ways: the mark is seen in a stranger's message, and never in
+            # what has no image, like nocontact's placeholder.
+            (($(flash_content_count) > 0))
+            result $? "a stranger's content (the mark) is seen ($(flash_content_count) times)"
+            before=$(flash_count)
+            content=$(flash_content_count)
+            id=$(notify-send -p -a nocontact -u low -h int:transient:1 \
+                "nocontact kept a message for you" "")
+            wait_for 10 flash_count_above "$before"
+            result $? "a placeholder is counted as drawn"
+            flash_close "$id"
+            wait_for 10 flash_quiet
+            [[ $(flash_content_count) -eq $content ]]
+            result $? "a placeholder's content is not taken for a message's"
+        fi
         ;;
     --with-rules)
         daemon=$3
@@ -102,13 +124,15 @@ print(sum(1 for m in json.load(sys.stdin) if m["contact"] == "Alex" and m["state
             result $? "none is kept twice (it holds $(flash_held) of $((n + 5)))"
         fi
         ;;
-    --close-now)
-        daemon=$3
-        n=${4:-20}
+    --withdrawal)
+        way=$3
+        daemon=$4
+        n=${5:-20}
         flash_start_daemon "$daemon"
         result $? "nocontactd starts and answers Status"
-        wait_for 10 flash_withdrawal_is close-now
-        result $? "nocontactd chooses to close at once on $server"
+        # Until it knows the server's name, nocontactd puts the placeholder first everywhere.
+        wait_for 10 flash_server_named && flash_withdrawal_is "$way"
+        result $? "nocontactd chooses $way on $server ($(flash_status_of withdrawal))"
         # Every Notify on the bus, as the server receives it: nocontact's own would be the
         # placeholder (only the app's name is kept, never a message's text).
         dbus-monitor --session \
@@ -120,20 +144,23 @@ print(sum(1 for m in json.load(sys.stdin) if m["contact"] == "Alex" and m["state
         result $? "a stranger's message is seen drawn"
         flash_contact_messages "$n"
         result $? "all $n of the contact's messages settle"
-        echo "figures: $server: $flash_flashed of $n contact messages drawn ($flash_drawn draws)"
+        echo "figures: $server: $way: $flash_flashed of $n contact messages drawn ($flash_drawn" \
+            "draws), their content in $flash_shown"
         flash_stranger
         result $? "a stranger's message is seen drawn after the contact's"
-        ! grep -qx 'string "nocontact"' "$session_dir/notify-apps"
-        result $? "nocontactd sent no placeholder to put in a message's place"
-        [[ $(grep -cx 'string "Signal"' "$session_dir/notify-apps") -eq $((n + 2)) ]]
+        apps_seen() { [[ $(grep -cx 'string "Signal"' "$session_dir/notify-apps") -eq $1 ]]; }
+        wait_for 10 apps_seen $((n + 2))
         result $? "the bus watch saw every message sent ($(grep -c . "$session_dir/notify-apps"))"
+        placeholders=$(grep -cx 'string "nocontact"' "$session_dir/notify-apps")
+        [[ $way == close-now && $placeholders -eq 0 || $way == replace-then-close && $placeholders -eq $n ]]
+        result $? "nocontactd put its placeholder in $placeholders of $n messages' places ($way)"
         [[ $(flash_held) -eq $n ]]
         result $? "all $n are kept (it holds $(flash_held))"
         ! grep -q "can we talk tonight" "$session_dir/nocontactd.log"
         result $? "nocontactd's log holds no message text"
         ;;
     *)
-        echo "usage: flash_test.sh SERVER [--with-rules NOCONTACTD NOCONTACTCTL [N] | --close-now NOCONTACTD [N]]" >&2
+        echo "usage: flash_test.sh SERVER [--with-rules NOCONTACTD NOCONTACTCTL [N] | --withdrawal WAY NOCONTACTD [N]]" >&2
         exit 2
         ;;
 esac

@@ -20,8 +20,21 @@ of root), since a compositing manager and a live desktop repaint the root all th
 
   SECONDS draw WINDOW        something was drawn into a counted window while it is mapped
 
-Usage: flash_x11.py [--managed]   (DISPLAY from the environment; runs until killed)
+With --mark (the test's messages carry an image of one solid, saturated colour, magenta, that
+nothing else on screen has: tests/e2e/flash.sh): each counted window's own pixels are read
+(GetImage) when it is mapped, on every draw, and every few milliseconds while it stays mapped,
+and whether the mark is among them is said as it changes, so a message's own content can be told
+from anything put in its place (nocontact's placeholder has no image):
+
+  SECONDS content WINDOW     the mark is in the window's pixels (the message itself is drawn)
+  SECONDS plain WINDOW       it was, and is no longer (replaced, or redrawn without it)
+
+Only the colour is looked for: no pixels are kept or written.
+
+Usage: flash_x11.py [--managed] [--mark]   (DISPLAY from the environment; runs until killed)
 """
+import re
+import select
 import sys
 import time
 
@@ -29,7 +42,19 @@ from Xlib import X, display, error
 from Xlib.ext import damage
 
 
-def main(managed):
+# The mark, as a 32-bit ZPixmap pixel (B, G, R, X/A): saturated red and blue, no green. Ranges,
+# not one value: a translucent window's pixels are the colour times its opacity (premultiplied).
+MARK_PIXEL = re.compile(rb"(?=(?:[\xa0-\xff][\x00-\x30][\xa0-\xff][\x00-\xff]){6})", re.DOTALL)
+POLL_SECONDS = 0.005  # how often a mapped window is read between draws
+
+
+def has_mark(data):
+    # Six marked pixels in a row, on pixel boundaries (a run shifted by a byte is another colour;
+    # the look-ahead finds runs that overlap such a one).
+    return any(m.start() % 4 == 0 for m in MARK_PIXEL.finditer(data))
+
+
+def main(managed, mark):
     d = display.Display()
     root = d.screen().root
     root.change_attributes(event_mask=X.SubstructureNotifyMask)
@@ -52,6 +77,27 @@ def main(managed):
         print(f"{line} {extra}" if extra else line, flush=True)
 
     watched = {}  # managed: counted window id -> its DAMAGE object
+    windows = {}  # mapped window id -> the window (to read its pixels)
+    marked = set()  # mapped windows whose pixels held the mark when last read
+
+    def read_mark(window):
+        try:
+            geometry = window.get_geometry()
+            image = window.get_image(0, 0, geometry.width, geometry.height, X.ZPixmap, 0xFFFFFFFF)
+        except error.XError:
+            return None  # unmapped or gone meanwhile: its hide says the rest
+        return has_mark(image.data)
+
+    def look(wid):
+        if not mark or wid not in windows:
+            return
+        seen = read_mark(windows[wid])
+        if seen and wid not in marked:
+            marked.add(wid)
+            out("content", wid)
+        elif seen is False and wid in marked:
+            marked.discard(wid)
+            out("plain", wid)
 
     window_type = d.intern_atom("_NET_WM_WINDOW_TYPE")
     notification_types = {d.intern_atom(name) for name in (
@@ -85,16 +131,27 @@ def main(managed):
     print("ready", flush=True)
     damage_event = (d.extension_event.DamageNotify if has_damage else None)
     while True:
+        if mark and windows and not d.pending_events():
+            # Between draws, read what is mapped every few milliseconds: what was drawn before
+            # the window's DAMAGE object existed, or a draw whose event comes late.
+            if not select.select([d], [], [], POLL_SECONDS)[0]:
+                for wid in list(windows):
+                    look(wid)
+                continue
         e = d.next_event()
         if e.type == X.MapNotify:
             if e.window.id not in mapped and counted(e.window):
                 mapped.add(e.window.id)
+                windows[e.window.id] = e.window
                 out("show", e.window.id, wm_class(e.window))
                 if managed and has_damage:
                     watched[e.window.id] = e.window.damage_create(damage.DamageReportNonEmpty)
+                look(e.window.id)
         elif e.type in (X.UnmapNotify, X.DestroyNotify):
             if e.window.id in mapped:
                 mapped.discard(e.window.id)
+                windows.pop(e.window.id, None)
+                marked.discard(e.window.id)
                 out("hide", e.window.id)
                 # Its DAMAGE object is left to go with the window: the server may have freed
                 # it already (a notification's window is destroyed right after it is unmapped).
@@ -104,18 +161,21 @@ def main(managed):
                 d.damage_subtract(e.damage)
                 if e.drawable.id in mapped:
                     out("draw", e.drawable.id)
+                    look(e.drawable.id)
             else:
                 d.damage_subtract(screen_damage)
                 # Only while something is mapped: the root's own background, repainted where a
                 # window was unmapped, is not something shown.
                 if mapped:
                     print(f"{time.monotonic():.6f} draw root", flush=True)
+                    for wid in list(windows):
+                        look(wid)
         d.flush()
 
 
 if __name__ == "__main__":
     try:
-        main("--managed" in sys.argv[1:])
+        main("--managed" in sys.argv[1:], "--mark" in sys.argv[1:])
     except (KeyboardInterrupt, BrokenPipeError):
         pass
     sys.exit(0)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // How the real nocontactd takes a kept message back after the server's reply, per server as
-// GetServerInformation names it (config/withdrawal.hpp): a placeholder first only where the
-// server keeps closed notifications with their text; elsewhere a bare close, nothing drawn in
-// the message's place.
+// GetServerInformation names it (config/withdrawal.hpp): a placeholder first where the server
+// keeps closed notifications with their text, or draws the text before any close can reach it
+// (Plasma); elsewhere a bare close, nothing drawn in the message's place.
 #include <memory>
 #include <string>
 
@@ -33,6 +33,13 @@ class AServerNamed : public DaemonTest {
             n += call.member == "Notify" && call.app_name == "nocontact";
         return n;
     }
+    // Where the server got the first call `member` about notification `id` (-1: none).
+    int indexOf(std::uint32_t id, const std::string& member) const {
+        const auto& calls = server_->calls();
+        for (int i = 0; i < static_cast<int>(calls.size()); ++i)
+            if (calls[i].id == id && calls[i].member == member) return i;
+        return -1;
+    }
     // Sends one of Alex's messages and waits until nocontactd has closed it.
     std::uint32_t withheldMessage() {
         rememberSecret("are you awake? I keep thinking about October");
@@ -45,12 +52,12 @@ class AServerNamed : public DaemonTest {
     }
 };
 
-TEST_F(AServerNamed, PlasmaHasAKeptMessageClosedAtOnceWithNothingPutInItsPlace) {
+TEST_F(AServerNamed, PlasmaHasTheTextReplacedBeforeTheCloseSinceItDrawsBeforeAnyClose) {
     ASSERT_NO_FATAL_FAILURE(startOn("Plasma"));
-    EXPECT_EQ(field<std::string>(status(), "withdrawal"), "close-now");
+    EXPECT_EQ(field<std::string>(status(), "withdrawal"), "replace-then-close");
     std::uint32_t id = withheldMessage();
-    EXPECT_EQ(placeholdersFor(id), 0) << "on Plasma the placeholder is itself the flash";
-    EXPECT_EQ(notifiesFromNocontact(), 0) << "nothing of nocontact's was drawn";
+    EXPECT_EQ(placeholdersFor(id), 1) << "on Plasma a close alone leaves the text on screen";
+    EXPECT_LT(indexOf(id, "Notify"), indexOf(id, "CloseNotification"));
 }
 
 TEST_F(AServerNamed, Xfce4NotifydHasAKeptMessageClosedAtOnce) {
@@ -74,26 +81,52 @@ TEST_F(AServerNamed, MakoWithoutRulesHasTheTextReplacedBeforeTheCloseSoItsHistor
     std::uint32_t id = withheldMessage();
     EXPECT_EQ(placeholdersFor(id), 1);
     // The replacement came first: closed afterwards, mako's history keeps the placeholder.
-    int placeholder_at = -1, close_at = -1;
-    for (int i = 0; i < static_cast<int>(server_->calls().size()); ++i) {
-        const auto& call = server_->calls()[i];
-        if (call.id != id) continue;
-        if (call.member == "Notify" && placeholder_at < 0) placeholder_at = i;
-        if (call.member == "CloseNotification") close_at = i;
-    }
-    EXPECT_LT(placeholder_at, close_at);
+    EXPECT_LT(indexOf(id, "Notify"), indexOf(id, "CloseNotification"));
 }
 
-TEST_F(AServerNamed, DunstTakenOverByPlasmaHasTheNextMessageClosedAtOnce) {
+TEST_F(AServerNamed, DunstTakenOverByXfce4NotifydHasTheNextMessageClosedAtOnce) {
     ASSERT_NO_FATAL_FAILURE(startOn("dunst"));
     EXPECT_EQ(field<std::string>(status(), "withdrawal"), "replace-then-close");
     EXPECT_EQ(placeholdersFor(withheldMessage()), 1);
     server_.reset();
-    server_ = std::make_unique<FakeFdoServer>(bus_.address(), "Plasma");
+    server_ = std::make_unique<FakeFdoServer>(bus_.address(), "xfce4-notifyd");
     ASSERT_TRUE(waitFor([&] { return field<std::string>(status(), "withdrawal") == "close-now"; }));
     std::uint32_t id = idOf(signalFrom("Alex Morgan", "and on the new server?"));
     ASSERT_TRUE(waitFor([&] { return closesOf(id) == 1; }));
     EXPECT_EQ(placeholdersFor(id), 0);
+}
+
+// For measuring one way against the other on a real server (scripts/flash-count --withdrawal),
+// nocontactd can be told the way; it then takes it on any server, whatever its name.
+TEST_F(AServerNamed, DunstToldToCloseAtOnceHasNothingPutInAKeptMessagesPlace) {
+    before_start_ = [](nocontact::testing::DaemonProcess& d) {
+        d.addArguments({"--withdrawal", "close-now"});
+    };
+    ASSERT_NO_FATAL_FAILURE(startOn("dunst"));
+    EXPECT_EQ(field<std::string>(status(), "withdrawal"), "close-now");
+    std::uint32_t id = withheldMessage();
+    EXPECT_EQ(placeholdersFor(id), 0);
+    EXPECT_EQ(notifiesFromNocontact(), 0);
+}
+
+TEST_F(AServerNamed, XfceToldToReplaceFirstHasThePlaceholderPutInAKeptMessagesPlace) {
+    before_start_ = [](nocontact::testing::DaemonProcess& d) {
+        d.addArguments({"--withdrawal", "replace-then-close"});
+    };
+    ASSERT_NO_FATAL_FAILURE(startOn("xfce4-notifyd"));
+    EXPECT_EQ(field<std::string>(status(), "withdrawal"), "replace-then-close");
+    EXPECT_EQ(placeholdersFor(withheldMessage()), 1);
+}
+
+TEST_F(AServerNamed, AWayNocontactdDoesNotKnowIsRefusedWithTheWaysItKnows) {
+    nocontact::testing::DaemonProcess d(bus_.address(), false);
+    d.writePolicy(nocontact::testing::alexPolicy("firm"));
+    d.addArguments({"--withdrawal", "placeholder"});
+    d.start();
+    ASSERT_TRUE(waitFor([&] { return d.exitStatus().has_value(); }));
+    EXPECT_NE(*d.exitStatus(), 0);
+    EXPECT_NE(d.log().find("placeholder"), std::string::npos) << d.log();
+    EXPECT_NE(d.log().find("close-now"), std::string::npos) << d.log();
 }
 
 }  // namespace

@@ -18,8 +18,10 @@ struct Row {
 constexpr Row kTable[] = {
     {"dunst", "knopwob", "1.9.0 (2022-06-27)", Withdrawal::ReplaceThenClose},
     {"mako", "emersion", "1.7.1", Withdrawal::ReplaceThenClose},
-    {"Plasma", "KDE", "5.27.5", Withdrawal::CloseNow},
-    {"Plasma", "KDE", "6.3.4", Withdrawal::CloseNow},
+    // Plasma draws the message before any close can reach it: the placeholder at least
+    // replaces the text (measured on 5.27; 6 gives the same name).
+    {"Plasma", "KDE", "5.27.5", Withdrawal::ReplaceThenClose},
+    {"Plasma", "KDE", "6.3.4", Withdrawal::ReplaceThenClose},
     {"xfce4-notifyd", "Xfce", "0.7.3", Withdrawal::CloseNow},
     {"SwayNotificationCenter", "ErikReider", "0.7.3", Withdrawal::CloseNow},
     {"gnome-shell", "GNOME", "43.9", Withdrawal::CloseNow},
@@ -42,11 +44,20 @@ TEST(AWithdrawal, MatchesTheServersNameExactly) {
     EXPECT_EQ(withdrawalFor("Dunst"), Withdrawal::CloseNow);
     EXPECT_EQ(withdrawalFor("dunst-fork"), Withdrawal::CloseNow);
     EXPECT_EQ(withdrawalFor("makoo"), Withdrawal::CloseNow);
+    EXPECT_EQ(withdrawalFor("plasma"), Withdrawal::CloseNow);
 }
 
 TEST(AWithdrawal, IsNamedAsStatusSaysIt) {
     EXPECT_STREQ(withdrawalName(Withdrawal::ReplaceThenClose), "replace-then-close");
     EXPECT_STREQ(withdrawalName(Withdrawal::CloseNow), "close-now");
+}
+
+TEST(AWithdrawal, IsFoundByTheNameStatusSays) {
+    EXPECT_EQ(withdrawalNamed("replace-then-close"), Withdrawal::ReplaceThenClose);
+    EXPECT_EQ(withdrawalNamed("close-now"), Withdrawal::CloseNow);
+    EXPECT_EQ(withdrawalNamed(""), std::nullopt);
+    EXPECT_EQ(withdrawalNamed("Close-Now"), std::nullopt);
+    EXPECT_EQ(withdrawalNamed("close"), std::nullopt);
 }
 
 }  // namespace
