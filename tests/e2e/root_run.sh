@@ -4,10 +4,11 @@
 # the end-to-end tests of newer GNOME Shell and dunst do. Needs root.
 #   root_run.sh ROOT [NAME=VALUE...] COMMAND [ARG...]
 # The command starts with a clean environment (PATH, HOME=/root, LANG=C.UTF-8 and the NAME=VALUE
-# given). It runs in mount and process namespaces of its own: /proc, /sys and /dev are mounted
-# there for it alone, so another run in the same root (a build, say) keeps its own mounts, and
-# when the command ends, however it ends, every process it left is killed and the mounts vanish
-# with the namespace.
+# given). It runs in mount, process and network namespaces of its own: /proc, /sys and /dev are
+# mounted there for it alone, so another run in the same root (a build, say) keeps its own
+# mounts; when the command ends, however it ends, every process it left is killed and the mounts
+# vanish with the namespace; and an X server's abstract socket (@/tmp/.X11-unix/X90) cannot
+# clash with one of the machine's, whose /tmp the root does not see.
 set -euo pipefail
 [[ $(id -u) -eq 0 ]] || { echo "root_run.sh needs root (chroot, mounts)" >&2; exit 2; }
 root=$(realpath "$1")
@@ -16,7 +17,7 @@ shift
 # --kill-child: were unshare itself killed (a timeout), the namespace's first process and with
 # it every other one goes too.
 # shellcheck disable=SC2016  # expanded by the inner shell
-exec unshare --mount --propagation private --pid --fork --kill-child -- /bin/bash -c '
+exec unshare --mount --propagation private --pid --fork --kill-child --net -- /bin/bash -c '
     set -e
     root=$1
     shift
