@@ -70,7 +70,9 @@ session_start_x() {
     for display in $(seq 90 140); do
         [[ -e /tmp/.X11-unix/X$display || -e /tmp/.X$display-lock ]] || break
     done
-    Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >"$session_dir/xvfb.log" 2>&1 &
+    # -noreset: a server that is the only client (dunst) may leave and come back (dunst 1.12
+    # reopens its display on ConfigReload); a resetting Xvfb refuses it meanwhile, and it dies.
+    Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp -noreset >"$session_dir/xvfb.log" 2>&1 &
     session_pids+=($!)
     export DISPLAY=":$display"
     wait_for 10 test -e "/tmp/.X11-unix/X$display"
