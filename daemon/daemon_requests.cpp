@@ -177,7 +177,7 @@ std::string Daemon::changeLevel(const Change& change) {
         o.type == Type::Snooze
             ? ""
             : std::string(policy::levelName(impl_->engine.explain(contact, now).level));
-    impl_->keeper->recordChange(o.contact, change.change, level, o.until, o.note);
+    impl_->keeper->recordChange(o.start, o.contact, change.change, level, o.until, o.note);
     log::write(log::Priority::Info, "The person changed a level.",
                {.contact = o.contact, .action = change.change});
     if (o.type == Type::Snooze) {
@@ -201,7 +201,8 @@ std::string Daemon::resetLevel(const std::string& contact) {
     impl_->keeper->removeOverride(name);
     refreshRules();
     auto explained = impl_->engine.explain(*index, now);
-    impl_->keeper->recordChange(name, "reset", std::string(policy::levelName(explained.level)));
+    impl_->keeper->recordChange(now.utc, name, "reset",
+                                std::string(policy::levelName(explained.level)));
     log::write(log::Priority::Info, "The person went back to the policy's level.",
                {.contact = name, .action = "reset"});
     return explained.why;
@@ -209,10 +210,11 @@ std::string Daemon::resetLevel(const std::string& contact) {
 
 std::string Daemon::endSnooze() {
     if (!impl_->keeper) throw std::invalid_argument(i18n::tr(strings::kDryRunChangesNothing));
-    if (!impl_->engine.endSnooze(config::momentNow())) return i18n::tr(strings::kNotSnoozed);
+    auto now = config::momentNow();
+    if (!impl_->engine.endSnooze(now)) return i18n::tr(strings::kNotSnoozed);
     impl_->keeper->removeOverride("");
     refreshRules();
-    impl_->keeper->recordChange("", "snooze-end", "");
+    impl_->keeper->recordChange(now.utc, "", "snooze-end", "");
     log::write(log::Priority::Info, "The person ended the snooze.", {.action = "snooze-end"});
     return i18n::tr(strings::kSnoozeEnded);
 }

@@ -379,10 +379,10 @@ void Keeper::serverChanged(bool restarted) {
     if (restarted) present([this] { pause_->showAgain(); }, true);
 }
 
-void Keeper::recordChange(const std::string& contact, const std::string& change,
+void Keeper::recordChange(policy::SysTime at, const std::string& contact, const std::string& change,
                           const std::string& level, std::optional<policy::SysTime> until,
                           const std::string& note) {
-    EventRow row{.time = config::momentNow().utc,
+    EventRow row{.time = at,
                  .contact = contact,
                  .source = "user",
                  .app = "",

@@ -86,8 +86,9 @@ class Keeper {
     void addNote(const std::string& contact, const std::string& text);
     // The person's change (`change`: soften, harden, final-straw, snooze, reset, snooze-end),
     // as a fact in the journal, with when it ends (none: until they change it) and the note
-    // they gave with it, in the same row so the two are never told apart.
-    void recordChange(const std::string& contact, const std::string& change,
+    // they gave with it, in the same row so the two are never told apart. `at` is the moment
+    // the end was counted from, so the journal's duration is exactly the one asked for.
+    void recordChange(policy::SysTime at, const std::string& contact, const std::string& change,
                       const std::string& level, std::optional<policy::SysTime> until = {},
                       const std::string& note = {});
     // The person reaching for a messaging app (`unit`, of profile `app_id`, `app` as a person
