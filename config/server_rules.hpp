@@ -99,6 +99,9 @@ std::string dunstRuleName(const RuleShape& shape);
 // is known for one of them (not a message shown, or withdrawn after it was drawn).
 inline constexpr const char* kDunstHeldCategory = "nocontact-held";
 
+// The drop-in's section for nocontact's own notifications: always on, whoever is held.
+inline constexpr const char* kDunstOwnRule = "nocontact-own";
+
 // A whole dunst drop-in file (dunstrc.d/90-nocontact.conf): first a section that keeps
 // nocontact's own notifications out of dunst's history (`history_ignore`, which dunst 1.9-1.12
 // takes only from a rule: the "transient" hint does not do it there), then one section per shape,

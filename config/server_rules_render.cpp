@@ -127,7 +127,8 @@ DunstSyntax dunstSyntaxOf(const std::string& ini_text) {
 std::string renderDunst(const std::vector<RuleShape>& shapes, const std::vector<bool>& held,
                         DunstSyntax syntax) {
     std::string out = kDunstHeader;
-    out += "\n[nocontact-own]\nappname = " + dunstValue(dunstPattern(kOwnAppName, true, syntax)) +
+    out += std::string("\n[") + kDunstOwnRule +
+           "]\nappname = " + dunstValue(dunstPattern(kOwnAppName, true, syntax)) +
            "\nhistory_ignore = true\n";
     for (std::size_t i = 0; i < shapes.size(); ++i) {
         const RuleShape& s = shapes[i];

@@ -155,13 +155,16 @@ void RulesFlow::applyDunst(bool file_changed) {
     control_.reload("dunst", owner_, [enable](bool, const std::string&) { enable(); });
 }
 
-// The rules a dunst started earlier may have read: every section of the drop-in as it is now.
+// The contacts' rules a dunst started earlier may have read: every section of the drop-in as it
+// is now, but the one for nocontact's own notifications, which stays on (switched off, the
+// pause and the person's reasons in it would go to dunst's history).
 void RulesFlow::noteDunstRules() {
     std::ifstream in(config::serverPaths().dunst_dropin);
     std::string line;
     while (std::getline(in, line)) {
-        if (line.rfind("[nocontact-", 0) == 0 && line.back() == ']')
-            dunst_rules_.insert(line.substr(1, line.size() - 2));
+        if (line.rfind("[nocontact-", 0) != 0 || line.back() != ']') continue;
+        std::string name = line.substr(1, line.size() - 2);
+        if (name != config::kDunstOwnRule) dunst_rules_.insert(name);
     }
 }
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The notification server's own rules (config/server_rules.hpp, daemon/rules_flow.hpp), with a
-// fake of mako's D-Bus interface beside the fake notification server: nocontactd keeps the
-// rules in step with who is held, takes back what they hid without drawing anything in its
-// place, and finds again what they hid while it was not running.
+// fake of mako's (or dunst's) D-Bus interface beside the fake notification server: nocontactd
+// keeps the rules in step with who is held, takes back what they hid without drawing anything
+// in its place, finds again what they hid while it was not running, and on dunst leaves the
+// rule for its own notifications on.
 #include <systemd/sd-bus.h>
 
 #include <algorithm>
@@ -80,6 +81,41 @@ class FakeMako {
         if (r >= 0) r = sd_bus_send(nullptr, reply, nullptr);
         sd_bus_message_unref(reply);
         return r;
+    }
+
+    sd_bus_slot* slot_ = nullptr;
+};
+
+// dunst's own interface (org.dunstproject.cmd0 on /org/freedesktop/Notifications, dunst 1.12
+// src/dbus.c), on the fake server's connection: every rule switched, in order, and the reloads.
+class FakeDunst {
+  public:
+    explicit FakeDunst(sd_bus* bus) {
+        static const sd_bus_vtable kVtable[] = {
+            SD_BUS_VTABLE_START(0),
+            SD_BUS_METHOD("RuleEnable", "si", "", &FakeDunst::onRuleEnable, 0),
+            SD_BUS_METHOD("ConfigReload", "as", "", &FakeDunst::onReload, 0), SD_BUS_VTABLE_END};
+        if (sd_bus_add_object_vtable(bus, &slot_, "/org/freedesktop/Notifications",
+                                     "org.dunstproject.cmd0", kVtable, this) < 0)
+            throw std::runtime_error("cannot serve org.dunstproject.cmd0");
+    }
+    ~FakeDunst() { sd_bus_slot_unref(slot_); }
+
+    std::vector<std::string> switched;  // "RULE on" or "RULE off"
+    int reloads = 0;
+
+  private:
+    static int onRuleEnable(sd_bus_message* m, void* userdata, sd_bus_error*) {
+        const char* rule = nullptr;
+        std::int32_t state = 0;
+        if (sd_bus_message_read(m, "si", &rule, &state) >= 0)
+            static_cast<FakeDunst*>(userdata)->switched.push_back(std::string(rule) +
+                                                                  (state ? " on" : " off"));
+        return sd_bus_reply_method_return(m, "");
+    }
+    static int onReload(sd_bus_message* m, void* userdata, sd_bus_error*) {
+        ++static_cast<FakeDunst*>(userdata)->reloads;
+        return sd_bus_reply_method_return(m, "");
     }
 
     sd_bus_slot* slot_ = nullptr;
@@ -195,6 +231,43 @@ TEST_F(RulesTest, FindsWhatTheRulesHidWhileItWasNotRunningAndSaysSo) {
     ASSERT_TRUE(waitFor([&] { return closesOf(43) == 1; }));
     EXPECT_EQ(closesOf(41), 1);
     EXPECT_TRUE(waitFor([&] { return waiting() == 2; }));
+}
+
+class DunstRulesTest : public DaemonTest {
+  protected:
+    void SetUp() override {
+        server_.reset();  // the name is free before dunst takes it
+        server_ = std::make_unique<FakeFdoServer>(bus_.address(), "dunst");
+        dunst_ = std::make_unique<FakeDunst>(server_->bus());
+        // setup's drop-in, as dunst read it when it started: the rule for nocontact's own
+        // notifications, and no contact yet.
+        before_start_ = [](DaemonProcess& d) {
+            std::filesystem::create_directories(d.configHome() + "/dunst/dunstrc.d");
+            std::ofstream(d.configHome() + "/dunst/dunstrc.d/90-nocontact.conf")
+                << "[" << nocontact::config::kDunstOwnRule
+                << "]\nappname = \"nocontact\"\nhistory_ignore = true\n";
+        };
+    }
+    void TearDown() override {
+        DaemonTest::TearDown();
+        dunst_.reset();
+    }
+
+    std::unique_ptr<FakeDunst> dunst_;
+};
+
+// Switched off, the rule would let the pause, with the person's reasons, into dunst's history.
+TEST_F(DunstRulesTest, SwitchesTheContactsRulesButNeverTheOneForItsOwnNotifications) {
+    startDaemon(nocontact::testing::alexPolicy("firm"));
+    ASSERT_TRUE(waitFor([&] {
+        return field<std::vector<std::string>>(status(), "held_before_drawing") ==
+               std::vector<std::string>{"Alex"};
+    }));
+    EXPECT_GT(dunst_->reloads, 0) << "the drop-in gained Alex's rules: dunst reads it again";
+    const std::string own = nocontact::config::kDunstOwnRule;
+    for (const auto& s : dunst_->switched)
+        EXPECT_NE(s.rfind(own + " ", 0), 0u) << s;
+    EXPECT_FALSE(dunst_->switched.empty());
 }
 
 }  // namespace
