@@ -193,13 +193,16 @@ json xfceLogJson(sdbus::IConnection& connection) {
 }
 
 void printServerLog(const json& s, std::ostream& out) {
-    const auto& log = s["server_log"];
-    if (!log.is_object() || log["apps_logged"].empty()) return;
+    // find(), not []: a const json's [] on a missing key is undefined (an assertion in debug).
+    auto log = s.find("server_log");
+    if (log == s.end() || !log->is_object()) return;
+    auto apps = log->find("apps_logged");
+    if (apps == log->end() || apps->empty()) return;
     out << fill(tr("xfce4-notifyd's log is on: it writes each notification's text there as it "
                    "arrives, a contact's message too, before nocontact takes it back. To keep "
                    "{apps} out of that log, run `nocontactctl setup` (or switch off the log "
                    "for them in xfce4-notifyd's settings)."),
-                {{"apps", names(log["apps_logged"])}})
+                {{"apps", names(*apps)}})
         << "\n";
 }
 
@@ -294,7 +297,8 @@ int runStatus(bool as_json, std::ostream& out, std::ostream& err) {
         auto raw = client.Status();
         json s = statusJson(raw);
         s["shell_extension"] = shellExtensionJson(askShellExtension(*connection));
-        if (s["server_name"] == "xfce4-notifyd") s["server_log"] = xfceLogJson(*connection);
+        if (s.value("server_name", "") == "xfce4-notifyd")
+            s["server_log"] = xfceLogJson(*connection);
         if (as_json) {
             out << s.dump(2) << '\n';
         } else {

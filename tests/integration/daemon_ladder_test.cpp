@@ -160,7 +160,7 @@ TEST_F(TheLadder, StatusSaysAChangeStillStandsOverAnEditedPolicy) {
     EXPECT_EQ(level(), "gentle");
     EXPECT_NE(why().find("(the policy says firm)"), std::string::npos) << why();
     Run text = ctl({"status"});
-    EXPECT_NE(text.out.find("(the policy says firm)"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("(the policy says firm)"), std::string::npos) << text.out << text.err;
     EXPECT_NE(text.out.find("reset CONTACT"), std::string::npos) << text.out;
     ASSERT_EQ(ctl({"reset", "Alex"}).status, 0);
     EXPECT_EQ(level(), "firm");
