@@ -255,16 +255,22 @@ bool DaemonProcess::makeStateWritable() {
     const std::string state_dir = stateDir();
     const int user_ns = ::open((ns + "user").c_str(), O_RDONLY | O_CLOEXEC);
     const int mount_ns = ::open((ns + "mnt").c_str(), O_RDONLY | O_CLOEXEC);
+    // The daemon's root folder: entering a mount namespace moves the caller to that
+    // namespace's own root, outside any chroot the tests run in (a Debian 13 root, say).
+    const int daemon_root = ::open(("/proc/" + std::to_string(pid_) + "/root").c_str(),
+                                   O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     const bool root = ::geteuid() == 0;
     pid_t child = fork();
     if (child == 0) {
         // Without root the daemon's mounts belong to its user namespace, which its owner (this
         // uid) may enter; root enters the mount namespace directly.
-        bool ok = (root || setns(user_ns, CLONE_NEWUSER) == 0) && setns(mount_ns, CLONE_NEWNS) == 0;
+        bool ok = (root || setns(user_ns, CLONE_NEWUSER) == 0) &&
+                  setns(mount_ns, CLONE_NEWNS) == 0 && fchdir(daemon_root) == 0 &&
+                  chroot(".") == 0;
         _exit(ok && umount2(state_dir.c_str(), MNT_DETACH) == 0 ? 0 : 1);
     }
-    if (user_ns >= 0) ::close(user_ns);
-    if (mount_ns >= 0) ::close(mount_ns);
+    for (int fd : {user_ns, mount_ns, daemon_root})
+        if (fd >= 0) ::close(fd);
     int status = 0;
     return child > 0 && waitpid(child, &status, 0) == child && WIFEXITED(status) &&
            WEXITSTATUS(status) == 0;

@@ -39,6 +39,9 @@ check() {
     sed 's/^/  nocontactd: /' "$log" 2>/dev/null
     sed 's/^/  dunst: /' "$tmp/dunst.log" 2>/dev/null | tail -20
     grep -h ConfigReload "$tmp/monitor.log" | sed 's/^/  bus: /'
+    # The conversation with dunst, timed: calls to it and their replies.
+    echo "  bus traffic to and from dunst (${dunst_name:-?}):"
+    grep -F -e "${dunst_name:-?}" "$tmp/traffic.log" | tail -n 60 | sed 's/^/    /'
     echo "  nocontactd is process ${daemon:-none}"
 }
 count() { dunstctl count "$1"; }
@@ -108,10 +111,16 @@ pids+=($!)
 wait_for 10 grep -q NameAcquired "$tmp/monitor.log"
 check $? "a monitor of ConfigReload calls is on the bus"
 
+# Everything on the bus, one line a message with its time, for when a check fails.
+dbus-monitor --session --profile >"$tmp/traffic.log" 2>&1 &
+pids+=($!)
+
 dunst >"$tmp/dunst.log" 2>&1 &
 pids+=($!)
 wait_for 10 dunstctl is-paused && dunst_version=$(dunst -v | head -n1)
 check $? "dunst starts: $dunst_version"
+dunst_name=$(bus_call GetNameOwner string:org.freedesktop.Notifications |
+    sed -n 's/.*string "\(.*\)"/\1/p')
 
 # --- setup writes the rules and asks dunst to read them --------------------------------------
 timeout 30 "$ctl" setup --yes </dev/null >"$tmp/setup.out" 2>&1 &&
