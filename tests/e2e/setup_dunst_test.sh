@@ -4,7 +4,9 @@
 # the person's own (only the system's), a private bus and Xvfb. After setup --yes, 20 messages
 # from a contact at firm are never displayed, while a stranger's still are, and so is every
 # stranger of the corpus sent through FDO Notify; --undo leaves the person's files as they were.
-# nocontactd is not running: what is checked here is what dunst's own rules do.
+# nocontactd is not running: what is checked here is what dunst's own rules do. dunst 1.9 reads
+# rules only when it starts, so setup ends it (the bus starts it again); dunst 1.10 and later
+# (Debian 13's 1.12) are asked to read their settings again and keep running.
 # Usage: setup_dunst_test.sh NOCONTACTCTL SOURCE_DIR
 set -uo pipefail
 ctl=$1
@@ -88,18 +90,31 @@ signal() {  # SUMMARY BODY: a notification shaped like Signal Desktop's
 signal "Sam Rivera" "are we still on for Saturday?"
 wait_for 10 owned && [[ $(count displayed) -eq 1 ]]
 result $? "dunst is started by D-Bus activation and shows a notification"
+# "Dunst - A customizable and lightweight notification-daemon 1.12.0 (2024-09-01)"
+read -r major minor < <(dunst -v | sed -nE 's/.* ([0-9]+)\.([0-9]+)\.[0-9]+.*/\1 \2/p' | head -n1)
+reloads=$((major > 1 || (major == 1 && minor >= 10)))
+# after_setup: what setup did to dunst, as its version asks: ended, or asked to read the rules
+# and still the same dunst.
+first_dunst=$(dunst_pid)
+after_setup() {
+    if ((reloads)); then
+        grep -q "Ask dunst to read its settings again" "$tmp/out" && owned &&
+            [[ $(dunst_pid) == "$first_dunst" ]]
+    else
+        grep -q "Stop dunst" "$tmp/out" && wait_for 10 not_owned
+    fi
+}
 dunstctl close-all
 wait_for 5 test "$(count displayed)" -eq 0
 before=$(cd "$home" && find config ! -path 'config/nocontact/*' | sort)
 
-# --- setup: rules, a copy of the system dunstrc, and dunst ended while it shows nothing -----
-timeout 30 "$ctl" setup --yes </dev/null >"$tmp/out" 2>"$tmp/err" &&
-    grep -q "Stop dunst" "$tmp/out" && wait_for 10 not_owned &&
+# --- setup: rules, a copy of the system dunstrc, and dunst ended or told to read them -------
+timeout 30 "$ctl" setup --yes </dev/null >"$tmp/out" 2>"$tmp/err" && after_setup &&
     test -f "$home/config/dunst/dunstrc.d/90-nocontact.conf" &&
     head -n1 "$home/config/dunst/dunstrc" | grep -q '^# nocontact: a copy of /etc/xdg/dunst/dunstrc'
-result $? "setup writes the rules beside a copy of the system dunstrc and ends dunst"
+result $? "setup writes the rules beside a copy of the system dunstrc; dunst $major.$minor reads them"
 
-# --- after setup: the next notification starts dunst with the rules -------------------------
+# --- after setup: dunst (started again by the next notification, or reloaded) has the rules -
 shown=0
 history0=-1
 for i in $(seq 1 20); do
@@ -165,10 +180,11 @@ bodies = [n["body"]["data"] for n in json.load(sys.stdin)["data"][0]]
 sys.exit(0 if "see you at eight" in bodies and not any("bored" in b for b in bodies) else 1)'
 result $? "the pause is kept out of dunst's history, a stranger's message is not"
 
-# --- undo: the rules and the copy go, dunst is ended again to forget them -------------------
-timeout 30 "$ctl" setup --undo --yes </dev/null >"$tmp/out" 2>"$tmp/err" && wait_for 10 not_owned &&
+# --- undo: the rules and the copy go, dunst forgets them (ended again, or reloaded) ----------
+first_dunst=$(dunst_pid)
+timeout 30 "$ctl" setup --undo --yes </dev/null >"$tmp/out" 2>"$tmp/err" && after_setup &&
     [[ "$(cd "$home" && find config ! -path 'config/nocontact/*' | sort)" == "$before" ]]
-result $? "setup --undo removes the rules and the copy, and ends dunst to forget them"
+result $? "setup --undo removes the rules and the copy, and dunst forgets them"
 signal "Alex Morgan" "after undo"
 wait_for 10 owned && [[ $(count displayed) -eq 1 ]]
 result $? "after --undo, dunst shows the contact's message again (no rule left behind)"
