@@ -115,6 +115,9 @@ timeout 30 "$ctl" setup --yes </dev/null >"$tmp/out" 2>"$tmp/err" && after_setup
 result $? "setup writes the rules beside a copy of the system dunstrc; dunst $major.$minor reads them"
 
 # --- after setup: dunst (started again by the next notification, or reloaded) has the rules -
+# dunst keeps 20 at most in its history: a dunst that kept running (reloaded) starts it empty,
+# as a dunst started again does.
+((reloads)) && dunstctl history-clear
 shown=0
 history0=-1
 for i in $(seq 1 20); do

@@ -41,7 +41,15 @@ check() {
     grep -h ConfigReload "$tmp/monitor.log" | sed 's/^/  bus: /'
     # The conversation with dunst, timed: calls to it and their replies.
     echo "  bus traffic to and from dunst (${dunst_name:-?}):"
-    grep -F -e "${dunst_name:-?}" "$tmp/traffic.log" | tail -n 60 | sed 's/^/    /'
+    # RuleEnable calls, many at a time, and their replies are counted, not listed.
+    awk -v dunst="${dunst_name:-?}" '
+        $4 != dunst && $5 != dunst { next }
+        $1 == "mc" && $8 == "RuleEnable" { rules[$4 " " $3] = 1; calls++; next }
+        $1 == "mr" && (($5 " " $6) in rules) { replies++; next }
+        { if (calls || replies) print "    (" calls " RuleEnable calls, " replies " replies)"
+          calls = replies = 0; print "    " $0 }
+        END { if (calls || replies) print "    (" calls " RuleEnable calls, " replies " replies)" }
+    ' "$tmp/traffic.log" | tail -n 80
     echo "  nocontactd is process ${daemon:-none}"
 }
 count() { dunstctl count "$1"; }
