@@ -54,7 +54,9 @@ count() { dunstctl count "$1"; }
 for display in $(seq 150 199); do
     [[ -e /tmp/.X11-unix/X$display || -e /tmp/.X$display-lock ]] || break
 done
-Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
+# -noreset: dunst 1.10+ closes its display and opens it again when it reads its settings
+# again; a resetting Xvfb refuses it meanwhile, and it dies.
+Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp -noreset >"$tmp/xvfb.log" 2>&1 &
 pids+=($!)
 export DISPLAY=":$display"
 wait_for 10 test -e "/tmp/.X11-unix/X$display" || { echo "FAIL: no Xvfb"; exit 1; }

@@ -44,11 +44,19 @@ check() {
     # RuleEnable calls, many at a time, and their replies are counted, not listed.
     awk -v dunst="${dunst_name:-?}" '
         $4 != dunst && $5 != dunst { next }
-        $1 == "mc" && $8 == "RuleEnable" { rules[$4 " " $3] = 1; calls++; next }
-        $1 == "mr" && (($5 " " $6) in rules) { replies++; next }
-        { if (calls || replies) print "    (" calls " RuleEnable calls, " replies " replies)"
-          calls = replies = 0; print "    " $0 }
-        END { if (calls || replies) print "    (" calls " RuleEnable calls, " replies " replies)" }
+        function flush() {
+            if (calls || replies)
+                print "    (" calls " RuleEnable calls, " replies " replies, " first " to " last ")"
+            calls = replies = 0; first = ""
+        }
+        $1 == "mc" && $8 == "RuleEnable" { rules[$4 " " $3] = 1; calls++ }
+        $1 == "mr" && (($5 " " $6) in rules) { replies++ }
+        ($1 == "mc" && $8 == "RuleEnable") || ($1 == "mr" && (($5 " " $6) in rules)) {
+            if (first == "") first = $2
+            last = $2; next
+        }
+        { flush(); print "    " $0 }
+        END { flush() }
     ' "$tmp/traffic.log" | tail -n 80
     echo "  nocontactd is process ${daemon:-none}"
 }
@@ -161,6 +169,13 @@ wait_for 20 reloads_grew "$daemon" "$reloads"
 check $? "nocontactd asks dunst to read its settings again (ConfigReload)"
 wait_for 20 held_before_drawing_is "['Alex', 'Jordan']"
 check $? "dunst knows Jordan's rule now: nocontactd switched it on"
+# How long dunst took over the switching (its replies to nocontactd's RuleEnable calls).
+awk -v dunst="$dunst_name" '
+    $1 == "mc" && $5 == dunst && $8 == "RuleEnable" { call[$4 " " $3] = $2; n++ }
+    $1 == "mr" && $4 == dunst && (($5 " " $6) in call) {
+        t = $2 - call[$5 " " $6]; if (t > most) most = t; answered++ }
+    END { printf "  dunst answered %d of %d RuleEnable calls, each within %.0f ms\n",
+          answered, n, most * 1000 }' "$tmp/traffic.log"
 
 # nocontact's own notifications (the pause, with the person's reasons) stay out of dunst's
 # history by the drop-in's nocontact-own rule: nocontactd switches contacts' rules, not that one.
