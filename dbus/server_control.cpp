@@ -141,8 +141,8 @@ int onListed(sd_bus_message* m, void* userdata, sd_bus_error*) {
 
 // Builds the call and sends it, or keeps it until fewer than kMaxInFlight are unanswered.
 void send(const std::shared_ptr<ServerControl::Queue>& queue, const std::string& dest,
-          const char* path, const char* iface, const char* member,
-          sd_bus_message_handler_t handler, Call* call, const char* types, ...) {
+          const char* path, const char* iface, const char* member, sd_bus_message_handler_t handler,
+          Call* call, const char* types, ...) {
     sd_bus_message* m = nullptr;
     int r = sd_bus_message_new_method_call(queue->bus, &m, dest.c_str(), path, iface, member);
     if (r >= 0) r = sd_bus_message_set_auto_start(m, 0);
@@ -184,9 +184,13 @@ ServerControl::~ServerControl() {
     queue_->waiting.clear();
 }
 
-int ServerControl::inFlight() const { return queue_->in_flight; }
+int ServerControl::inFlight() const {
+    return queue_->in_flight;
+}
 
-std::size_t ServerControl::waiting() const { return queue_->waiting.size(); }
+std::size_t ServerControl::waiting() const {
+    return queue_->waiting.size();
+}
 
 void ServerControl::dunstRuleEnable(const std::string& server, const std::string& rule, bool on,
                                     Done done) {
@@ -209,8 +213,8 @@ void ServerControl::reload(const std::string& kind, const std::string& server, D
 void ServerControl::list(const std::string& kind, const std::string& server, Listed done) {
     auto* call = new Call{{}, std::move(done), kind, {}};
     if (kind == "dunst")
-        send(queue_, server, kDunstPath, kDunstInterface, "NotificationListHistory", &onListed, call,
-             "");
+        send(queue_, server, kDunstPath, kDunstInterface, "NotificationListHistory", &onListed,
+             call, "");
     else
         send(queue_, server, kMakoPath, kMakoInterface, "ListNotifications", &onListed, call, "");
 }

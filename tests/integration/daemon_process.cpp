@@ -265,8 +265,7 @@ bool DaemonProcess::makeStateWritable() {
         // Without root the daemon's mounts belong to its user namespace, which its owner (this
         // uid) may enter; root enters the mount namespace directly.
         bool ok = (root || setns(user_ns, CLONE_NEWUSER) == 0) &&
-                  setns(mount_ns, CLONE_NEWNS) == 0 && fchdir(daemon_root) == 0 &&
-                  chroot(".") == 0;
+                  setns(mount_ns, CLONE_NEWNS) == 0 && fchdir(daemon_root) == 0 && chroot(".") == 0;
         _exit(ok && umount2(state_dir.c_str(), MNT_DETACH) == 0 ? 0 : 1);
     }
     for (int fd : {user_ns, mount_ns, daemon_root})

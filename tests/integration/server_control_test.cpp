@@ -46,7 +46,8 @@ class HeldDunst {
         name_ = unique ? unique : "";
     }
     ~HeldDunst() {
-        for (auto* m : unanswered_) sd_bus_message_unref(m);
+        for (auto* m : unanswered_)
+            sd_bus_message_unref(m);
         sd_bus_slot_unref(slot_);
         sd_bus_flush_close_unref(bus_);
     }
@@ -141,14 +142,14 @@ TEST_F(AServerControl, KeepsAtMostFourCallsUnansweredAndSendsTheRestInOrder) {
         dunst_.answerOne();
         ASSERT_TRUE(settled(control));
         ASSERT_TRUE(waitFor([&] {
-            return answered.size() + dunst_.unanswered() + control.waiting() ==
-                   std::size_t(kCalls);
+            return answered.size() + dunst_.unanswered() + control.waiting() == std::size_t(kCalls);
         }));
     }
     EXPECT_LE(dunst_.mostUnanswered(), std::size_t(ServerControl::kMaxInFlight))
         << "more calls waited at the server than the limit";
     std::vector<std::string> expected;
-    for (int i = 0; i < kCalls; ++i) expected.push_back("nocontact-rule-" + std::to_string(i));
+    for (int i = 0; i < kCalls; ++i)
+        expected.push_back("nocontact-rule-" + std::to_string(i));
     EXPECT_EQ(dunst_.received(), expected) << "sent out of order";
     EXPECT_EQ(answered, expected);
     EXPECT_EQ(control.inFlight(), 0);
@@ -167,9 +168,9 @@ TEST_F(AServerControl, GoesOnAfterAnErrorReply) {
         dunst_.answerOne();
     }
     ASSERT_TRUE(waitFor([&] { return outcomes.size() == 5; }));
-    EXPECT_EQ(outcomes, (std::vector<std::string>{"missing-a error", "missing-b error",
-                                                  "missing-c error", "missing-d error",
-                                                  "here-e ok"}));
+    EXPECT_EQ(outcomes,
+              (std::vector<std::string>{"missing-a error", "missing-b error", "missing-c error",
+                                        "missing-d error", "here-e ok"}));
 }
 
 TEST_F(AServerControl, NeverSendsWhatWasStillWaitingWhenItWentAway) {
@@ -188,7 +189,8 @@ TEST_F(AServerControl, NeverSendsWhatWasStillWaitingWhenItWentAway) {
         dunst_.answerOne();
     }
     ASSERT_TRUE(waitFor([&] { return called == ServerControl::kMaxInFlight; }));
-    for (int i = 0; i < 20; ++i) step();
+    for (int i = 0; i < 20; ++i)
+        step();
     EXPECT_EQ(dunst_.received().size(), std::size_t(ServerControl::kMaxInFlight));
     EXPECT_EQ(called, ServerControl::kMaxInFlight);
 }
