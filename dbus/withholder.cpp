@@ -10,6 +10,7 @@
 
 #include "dbus/name_follower.hpp"
 #include "dbus/names.hpp"
+#include "dbus/session_address.hpp"
 
 namespace nocontact::dbus {
 
@@ -38,14 +39,6 @@ constexpr std::uint64_t kAnswerTimeoutUsec = 10ull * 60 * 1'000'000;
 std::string errorName(sd_bus_message* m) {
     const sd_bus_error* e = sd_bus_message_get_error(m);
     return e && e->name ? e->name : "org.freedesktop.DBus.Error.Failed";
-}
-
-std::string address(const std::string& given) {
-    if (!given.empty()) return given;
-    if (const char* a = std::getenv("DBUS_SESSION_BUS_ADDRESS"); a && *a) return a;
-    if (const char* dir = std::getenv("XDG_RUNTIME_DIR"); dir && *dir)
-        return std::string("unix:path=") + dir + "/bus";
-    throw std::runtime_error("no session bus: DBUS_SESSION_BUS_ADDRESS is not set");
 }
 
 }  // namespace
@@ -233,7 +226,7 @@ Withholder::Withholder(std::string address, ServerChanged on_server_changed)
 Withholder::~Withholder() = default;
 
 void Withholder::start() {
-    std::string where = address(impl_->address);
+    std::string where = sessionAddress(impl_->address);
     sd_bus* bus = nullptr;
     int r = sd_bus_new(&bus);
     if (r >= 0) r = sd_bus_set_address(bus, where.c_str());
