@@ -24,51 +24,35 @@ int runChange(const ChangeOptions& options, std::ostream& out, std::ostream& err
         }
         seconds = static_cast<std::uint64_t>(d->count());
     }
-    try {
-        auto connection = sdbus::createSessionBusConnection();
-        Client client(*connection);
+    return withDaemon(err, [&](Client& client) {
         out << client.ChangeLevel(options.change, options.contact, options.to, seconds,
                                   options.note)
             << '\n';
         return kExitOk;
-    } catch (const sdbus::Error& e) {
-        return daemonError(e, err);
-    }
+    });
 }
 
 int runReset(const std::string& contact, std::ostream& out, std::ostream& err) {
-    try {
-        auto connection = sdbus::createSessionBusConnection();
-        Client client(*connection);
+    return withDaemon(err, [&](Client& client) {
         out << client.ResetLevel(contact) << '\n';
         return kExitOk;
-    } catch (const sdbus::Error& e) {
-        return daemonError(e, err);
-    }
+    });
 }
 
 int runEndSnooze(std::ostream& out, std::ostream& err) {
-    try {
-        auto connection = sdbus::createSessionBusConnection();
-        Client client(*connection);
+    return withDaemon(err, [&](Client& client) {
         out << client.EndSnooze() << '\n';
         return kExitOk;
-    } catch (const sdbus::Error& e) {
-        return daemonError(e, err);
-    }
+    });
 }
 
 int runNote(const std::string& contact, const std::string& text, std::ostream& out,
             std::ostream& err) {
-    try {
-        auto connection = sdbus::createSessionBusConnection();
-        Client client(*connection);
+    return withDaemon(err, [&](Client& client) {
         client.AddNote(contact, text);
         out << i18n::tr("Noted.") << "\n";
         return kExitOk;
-    } catch (const sdbus::Error& e) {
-        return daemonError(e, err);
-    }
+    });
 }
 
 }  // namespace nocontact::ctl

@@ -291,36 +291,29 @@ void printStatus(const json& s, const Status& raw, std::ostream& out, const Styl
 }  // namespace
 
 int runStatus(bool as_json, std::ostream& out, std::ostream& err) {
-    try {
-        auto connection = sdbus::createSessionBusConnection();
-        Client client(*connection);
+    return withDaemon(err, [&](Client& client) {
         auto raw = client.Status();
         json s = statusJson(raw);
-        s["shell_extension"] = shellExtensionJson(askShellExtension(*connection));
+        auto& connection = client.connection();
+        s["shell_extension"] = shellExtensionJson(askShellExtension(connection));
         if (s.value("server_name", "") == "xfce4-notifyd")
-            s["server_log"] = xfceLogJson(*connection);
+            s["server_log"] = xfceLogJson(connection);
         if (as_json) {
             out << s.dump(2) << '\n';
         } else {
             printStatus(s, raw, out, Style::forStream(stdout));
         }
         return kExitOk;
-    } catch (const sdbus::Error& e) {
-        return daemonError(e, err);
-    }
+    });
 }
 
 int runReload(std::ostream& out, std::ostream& err) {
-    try {
-        auto connection = sdbus::createSessionBusConnection();
-        Client client(*connection);
+    return withDaemon(err, [&](Client& client) {
         auto [applied, message] = client.Reload();
         (applied ? out : err) << message << '\n';
         if (!applied) err << tr("Nothing was changed.") << "\n";
         return applied ? kExitOk : kExitError;
-    } catch (const sdbus::Error& e) {
-        return daemonError(e, err);
-    }
+    });
 }
 
 }  // namespace nocontact::ctl

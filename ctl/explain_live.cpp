@@ -4,6 +4,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 
 #include "config/i18n.hpp"
@@ -63,18 +64,16 @@ std::string applyChanges(policy::Engine& engine, const Status& status) {
 }  // namespace
 
 void useLiveLevels(policy::Engine& engine, const std::string& policy_file, std::ostream& err) {
-    Status status;
-    try {
-        auto connection = sdbus::createSessionBusConnection();
-        Client client(*connection);
-        status = client.Status();
-    } catch (const sdbus::Error&) {
+    auto live = askDaemon([](Client& client) { return std::optional<Status>(client.Status()); },
+                          [](const sdbus::Error&) { return std::optional<Status>(); });
+    if (!live) {
         err << "nocontactctl: "
             << tr("nocontactd is not running here, so these are the policy's own levels, "
                   "without any change of yours.")
             << "\n";
         return;
     }
+    const Status& status = *live;
     const auto file = statusValue<std::string>(status, "policy_file");
     if (!sameFile(file, policy_file)) {
         err << "nocontactctl: "

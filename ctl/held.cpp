@@ -146,9 +146,7 @@ nlohmann::ordered_json heldJson(const std::vector<HeldRow>& rows) {
 }
 
 int runHeld(bool as_json, bool all, std::ostream& out, std::ostream& err) {
-    try {
-        auto connection = sdbus::createSessionBusConnection();
-        Client client(*connection);
+    return withDaemon(err, [&](Client& client) {
         auto rows = client.ListHeld();
         const auto let_go = all ? 0 : std::erase_if(rows, [](const Row& r) { return !waiting(r); });
         json list = heldJson(rows);
@@ -171,15 +169,11 @@ int runHeld(bool as_json, bool all, std::ostream& out, std::ostream& err) {
         }
         if (!as_json && let_go > 0) out << letGoHint(let_go) << "\n";
         return kExitOk;
-    } catch (const sdbus::Error& e) {
-        return daemonError(e, err);
-    }
+    });
 }
 
 int runRead(const std::string& target, std::ostream& out, std::ostream& err) {
-    try {
-        auto connection = sdbus::createSessionBusConnection();
-        Client client(*connection);
+    return withDaemon(err, [&](Client& client) {
         auto rows = chosen(client.ListHeld(), target, true);
         if (rows.empty()) return nothingWaits(target, err);
         CtrlC ctrl_c;  // from before the first word: Ctrl-C never lets anything go
@@ -190,15 +184,11 @@ int runRead(const std::string& target, std::ostream& out, std::ostream& err) {
         auto choice = isatty(STDIN_FILENO) ? askChoice(rows.size(), err) : ReadChoice::Read;
         if (!choice) return stopped(err);
         return carryOut(client, rows, *choice, out);
-    } catch (const sdbus::Error& e) {
-        return daemonError(e, err);
-    }
+    });
 }
 
 int runLetGo(const std::string& target, std::ostream& out, std::ostream& err) {
-    try {
-        auto connection = sdbus::createSessionBusConnection();
-        Client client(*connection);
+    return withDaemon(err, [&](Client& client) {
         auto rows = chosen(client.ListHeld(), target);
         if (rows.empty()) return nothingWaits(target, err);
         for (const auto& r : rows)
@@ -211,9 +201,7 @@ int runLetGo(const std::string& target, std::ostream& out, std::ostream& err) {
                           {{"n", std::to_string(rows.size())}})
             << "\n";
         return kExitOk;
-    } catch (const sdbus::Error& e) {
-        return daemonError(e, err);
-    }
+    });
 }
 
 }  // namespace nocontact::ctl

@@ -317,9 +317,7 @@ int runStats(const StatsOptions& options, std::ostream& out, std::ostream& err) 
         err << "nocontactctl: " << tr("--days takes 1 to 366.") << "\n";
         return kExitUsage;
     }
-    try {
-        auto connection = sdbus::createSessionBusConnection();
-        Client client(*connection);
+    return withDaemon(err, [&](Client& client) {
         json s = statsJson(client.Stats(options.contact, options.days));
         if (options.json) {
             out << s.dump(2) << '\n';
@@ -327,9 +325,7 @@ int runStats(const StatsOptions& options, std::ostream& out, std::ostream& err) 
             printStats(s, out, Style::forStream(stdout));
         }
         return kExitOk;
-    } catch (const sdbus::Error& e) {
-        return daemonError(e, err);
-    }
+    });
 }
 
 int runJournal(const std::optional<std::string>& since_text, bool as_json, std::ostream& out,
@@ -348,9 +344,7 @@ int runJournal(const std::optional<std::string>& since_text, bool as_json, std::
         }
         since = *parsed;
     }
-    try {
-        auto connection = sdbus::createSessionBusConnection();
-        Client client(*connection);
+    return withDaemon(err, [&](Client& client) {
         auto rows = client.Journal(static_cast<std::int64_t>(since.time_since_epoch().count()));
         if (as_json) {
             out << journalJson(rows).dump(2) << '\n';
@@ -363,15 +357,11 @@ int runJournal(const std::optional<std::string>& since_text, bool as_json, std::
                 out << journalLine(row) << '\n';
         }
         return kExitOk;
-    } catch (const sdbus::Error& e) {
-        return daemonError(e, err);
-    }
+    });
 }
 
 int runExport(std::ostream& out, std::ostream& err) {
-    try {
-        auto connection = sdbus::createSessionBusConnection();
-        Client client(*connection);
+    return withDaemon(err, [&](Client& client) {
         json doc;
         doc["format"] = "nocontact-export";
         doc["format_version"] = 1;
@@ -382,9 +372,7 @@ int runExport(std::ostream& out, std::ostream& err) {
         doc["journal"] = journalJson(client.Journal(0));
         out << doc.dump(2) << '\n';
         return kExitOk;
-    } catch (const sdbus::Error& e) {
-        return daemonError(e, err);
-    }
+    });
 }
 
 }  // namespace nocontact::ctl

@@ -127,7 +127,7 @@ void Daemon::start(GMainLoop* loop) {
                              ? sdbus::createSessionBusConnection()
                              : sdbus::createSessionBusConnectionWithAddress(options_.bus_address);
     impl_->service = std::make_unique<Service>(*impl_->service_bus, *this);
-    impl_->extension = std::make_unique<ShellExtensionWatch>(*impl_->service_bus, [this] {
+    impl_->extension = std::make_unique<ShellExtensionWatch>(impl_->withholder->bus(), [this] {
         if (extensionActive())
             log::write(log::Priority::Info,
                        "The GNOME Shell extension asks before GNOME shows "

@@ -56,7 +56,7 @@ struct Daemon::Impl {
     std::unique_ptr<Service> service;
     std::unique_ptr<BusSource> monitor_source, actor_source, service_source;
     std::unique_ptr<PolicyWatcher> watcher;
-    // Who owns org.nocontact.ShellExtension1 (followed on service_bus).
+    // Who owns org.nocontact.ShellExtension1 (followed on the actor connection).
     std::unique_ptr<ShellExtensionWatch> extension;
     std::unique_ptr<Keeper> keeper;  // none in dry-run: nothing is kept or shown
     std::string keeper_bus_name;

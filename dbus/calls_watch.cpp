@@ -11,6 +11,7 @@
 
 #include "dbus/ask.hpp"
 #include "dbus/match.hpp"
+#include "dbus/name_follower.hpp"
 #include "dbus/names.hpp"
 
 namespace nocontact::dbus {
@@ -24,9 +25,6 @@ constexpr const char* kObjectManagerRule =
 constexpr const char* kPropertiesRule =
     "type='signal',path_namespace='/org/gnome/Calls',interface='org.freedesktop.DBus.Properties',"
     "member='PropertiesChanged',arg0='org.gnome.Calls.Call'";
-constexpr const char* kOwnerRule =
-    "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
-    "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='org.gnome.Calls'";
 // A phone has a call or two at a time (three in a conference); more than this is a service
 // gone wrong, and its further calls are not followed.
 constexpr std::size_t kMaxCalls = 32;
@@ -156,11 +154,10 @@ bool readInterfaces(sd_bus_message* m, std::optional<Props>& props) {
 struct CallsWatch::Impl {
     sd_bus* bus = nullptr;
     Callbacks callbacks;
-    sd_bus_slot* owner_match = nullptr;
+    NameFollower follower{bus, names::kCallsService, [this](const std::string& o) { follow(o); }};
     sd_bus_slot* manager_match = nullptr;
     sd_bus_slot* properties_match = nullptr;
-    sd_bus_slot* owner_query = nullptr;  // the calls that answer to this Impl: ours, not floating
-    sd_bus_slot* objects_query = nullptr;
+    sd_bus_slot* objects_query = nullptr;  // answers to this Impl: ours, not floating
     std::string owner;     // the unique name of the running Calls; empty while there is none
     bool checked = false;  // presence has been reported at least once
     struct Known {
@@ -169,9 +166,9 @@ struct CallsWatch::Impl {
     };
     std::map<std::string, Known> calls;
 
+    Impl(sd_bus* b, Callbacks c) : bus(b), callbacks(std::move(c)) {}
     ~Impl() {
-        for (sd_bus_slot* slot :
-             {owner_match, manager_match, properties_match, owner_query, objects_query})
+        for (sd_bus_slot* slot : {manager_match, properties_match, objects_query})
             sd_bus_slot_unref(slot);
     }
 
@@ -258,25 +255,6 @@ struct CallsWatch::Impl {
         if (calls.erase(path) > 0 && callbacks.gone) callbacks.gone(path);
     }
 
-    static int onOwnerChanged(sd_bus_message* m, void* userdata, sd_bus_error*) {
-        const char* name = nullptr;
-        const char* old_owner = nullptr;
-        const char* new_owner = nullptr;
-        if (sd_bus_message_read(m, "sss", &name, &old_owner, &new_owner) < 0) return 1;
-        if (!name || std::strcmp(name, names::kCallsService) != 0) return 1;
-        static_cast<Impl*>(userdata)->follow(new_owner ? new_owner : "");
-        return 1;
-    }
-
-    static int onOwner(sd_bus_message* m, void* userdata, sd_bus_error*) {
-        auto* self = static_cast<Impl*>(userdata);
-        const char* unique = nullptr;
-        if (sd_bus_message_is_method_error(m, nullptr) || sd_bus_message_read(m, "s", &unique) < 0)
-            unique = "";  // NameHasNoOwner: Calls is not running
-        self->follow(unique ? unique : "");
-        return 1;
-    }
-
     // a{oa{sa{sv}}}; each object whose part could be read is taken, the rest of a malformed
     // answer is dropped.
     static int onObjects(sd_bus_message* m, void* userdata, sd_bus_error*) {
@@ -330,30 +308,22 @@ struct CallsWatch::Impl {
     }
 };
 
-CallsWatch::CallsWatch(sd_bus* bus, Callbacks callbacks) : impl_(std::make_unique<Impl>()) {
-    impl_->bus = bus;
-    impl_->callbacks = std::move(callbacks);
-}
+CallsWatch::CallsWatch(sd_bus* bus, Callbacks callbacks)
+    : impl_(std::make_unique<Impl>(bus, std::move(callbacks))) {}
 
 CallsWatch::~CallsWatch() = default;
 
-// The matches are sent before GetNameOwner, and the bus keeps their order: an owner change
-// after the answer is always seen, one before it is in the answer.
+// The follower subscribes before it asks who owns Calls: its answer comes after the other
+// matches are in place, and so does every call made on it.
 void CallsWatch::start() {
     Impl* impl = impl_.get();
-    int r = sd_bus_add_match_async(impl->bus, &impl->owner_match, kOwnerRule, &Impl::onOwnerChanged,
-                                   &keepConnectionOnRefusedMatch, impl);
-    if (r >= 0)
-        r = sd_bus_add_match_async(impl->bus, &impl->manager_match, kObjectManagerRule,
+    int r = sd_bus_add_match_async(impl->bus, &impl->manager_match, kObjectManagerRule,
                                    &Impl::onManager, &keepConnectionOnRefusedMatch, impl);
     if (r >= 0)
         r = sd_bus_add_match_async(impl->bus, &impl->properties_match, kPropertiesRule,
                                    &Impl::onProperties, &keepConnectionOnRefusedMatch, impl);
-    if (r >= 0)
-        r = sd_bus_call_method_async(impl->bus, &impl->owner_query, names::kBusService,
-                                     names::kBusPath, names::kBusInterface, "GetNameOwner",
-                                     &Impl::onOwner, impl, "s", names::kCallsService);
     if (r < 0) throw std::runtime_error("cannot watch GNOME Calls");
+    impl->follower.start();
 }
 
 void CallsWatch::hangup(const std::string& path, PhoneDone done) {

@@ -14,6 +14,7 @@
 
 #include "dbus/kdeconnect_decode.hpp"
 #include "dbus/match.hpp"
+#include "dbus/name_follower.hpp"
 #include "dbus/names.hpp"
 
 namespace nocontact::dbus {
@@ -32,9 +33,6 @@ constexpr const char* kRules[] = {
     KDECONNECT_RULE("org.kde.kdeconnect.device.conversations"),
 };
 #undef KDECONNECT_RULE
-constexpr const char* kOwnerRule =
-    "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
-    "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='org.kde.kdeconnect'";
 constexpr const char* kProperties = "org.freedesktop.DBus.Properties";
 // Android keeps a few dozen notifications at a time; a phone that connects sends them all at
 // once. Past these bounds the oldest are forgotten (a forgotten read is a lost notification,
@@ -63,7 +61,8 @@ struct KdeConnectWatch::Impl {
     sd_bus* bus = nullptr;
     Callbacks callbacks;
     std::vector<sd_bus_slot*> matches;
-    sd_bus_slot* owner_query = nullptr;
+    NameFollower follower{bus, names::kKdeConnectService,
+                          [this](const std::string& o) { setOwner(o); }};
     sd_bus_slot* listed = nullptr;
     std::string owner;     // kdeconnectd's unique name, "" when it is not there
     bool settled = false;  // presence was reported at least once
@@ -73,10 +72,10 @@ struct KdeConnectWatch::Impl {
     std::list<Key> known;  // notifications reported and not yet gone, oldest first
     std::unordered_map<std::string, std::list<Key>::iterator> known_index;
 
+    Impl(sd_bus* b, Callbacks c) : bus(b), callbacks(std::move(c)) {}
     ~Impl() {
         for (sd_bus_slot* slot : matches)
             sd_bus_slot_unref(slot);
-        sd_bus_slot_unref(owner_query);
         sd_bus_slot_unref(listed);
         for (Read& read : reads)
             sd_bus_slot_unref(read.slot);
@@ -87,12 +86,6 @@ struct KdeConnectWatch::Impl {
     }
 
     // --- presence -------------------------------------------------------------------------
-
-    void queryOwner() {
-        sd_bus_call_method_async(bus, &owner_query, names::kBusService, names::kBusPath,
-                                 names::kBusInterface, "GetNameOwner", &onOwnerReply, this, "s",
-                                 names::kKdeConnectService);
-    }
 
     // The one place presence changes: a new owner is a restart, reported as gone then present.
     void setOwner(const std::string& next) {
@@ -121,26 +114,6 @@ struct KdeConnectWatch::Impl {
         for (const Key& key : gone)
             if (callbacks.notification_gone) callbacks.notification_gone(key.first, key.second);
         if (callbacks.presence) callbacks.presence(false);
-    }
-
-    static int onOwnerReply(sd_bus_message* m, void* userdata, sd_bus_error*) {
-        auto* self = static_cast<Impl*>(userdata);
-        const char* name = nullptr;
-        if (sd_bus_message_is_method_error(m, nullptr) || sd_bus_message_read(m, "s", &name) < 0)
-            name = nullptr;  // NameHasNoOwner
-        self->setOwner(name ? name : "");
-        return 1;
-    }
-
-    static int onOwnerChanged(sd_bus_message* m, void* userdata, sd_bus_error*) {
-        const char* name = nullptr;
-        const char* old_owner = nullptr;
-        const char* new_owner = nullptr;
-        if (sd_bus_message_read(m, "sss", &name, &old_owner, &new_owner) < 0 || !name ||
-            std::strcmp(name, names::kKdeConnectService) != 0)
-            return 1;
-        static_cast<Impl*>(userdata)->setOwner(new_owner ? new_owner : "");
-        return 1;
     }
 
     // --- devices --------------------------------------------------------------------------
@@ -338,16 +311,13 @@ struct KdeConnectWatch::Impl {
 };
 
 KdeConnectWatch::KdeConnectWatch(sd_bus* bus, Callbacks callbacks)
-    : impl_(std::make_unique<Impl>()) {
-    impl_->bus = bus;
-    impl_->callbacks = std::move(callbacks);
-}
+    : impl_(std::make_unique<Impl>(bus, std::move(callbacks))) {}
 
 KdeConnectWatch::~KdeConnectWatch() = default;
 
 void KdeConnectWatch::start() {
-    // The owner rule and the query go out in this order, and the bus answers in order: no
-    // change of owner falls between them.
+    // The signal rules go out before the follower's rule and question: kdeconnectd's signals
+    // are heard from the moment it is known to be there.
     int r = 0;
     for (const char* rule : kRules) {
         sd_bus_slot* slot = nullptr;
@@ -356,13 +326,8 @@ void KdeConnectWatch::start() {
                                        &keepConnectionOnRefusedMatch, impl_.get());
         if (slot) impl_->matches.push_back(slot);
     }
-    sd_bus_slot* owner = nullptr;
-    if (r >= 0)
-        r = sd_bus_add_match_async(impl_->bus, &owner, kOwnerRule, &Impl::onOwnerChanged,
-                                   &keepConnectionOnRefusedMatch, impl_.get());
-    if (owner) impl_->matches.push_back(owner);
     if (r < 0) throw std::runtime_error("cannot watch KDE Connect");
-    impl_->queryOwner();
+    impl_->follower.start();
 }
 
 std::vector<std::string> KdeConnectWatch::devices() const {

@@ -3,6 +3,7 @@
 
 #include <systemd/sd-bus.h>
 
+#include <cstdlib>
 #include <cstring>
 
 #include "dbus/names.hpp"
@@ -58,6 +59,60 @@ Interfaces readInterfaces(sd_bus_message* m) {
     }
     if (sd_bus_message_exit_container(m) < 0) return {};
     return found;
+}
+
+Interfaces readInterfaceNames(sd_bus_message* m) {
+    Interfaces found;
+    char** names = nullptr;
+    if (sd_bus_message_read_strv(m, &names) < 0 || !names) return found;
+    for (char** name = names; *name; ++name) {
+        found.voice |= std::strcmp(*name, names::kModemManagerVoice) == 0;
+        found.messaging |= std::strcmp(*name, names::kModemManagerMessaging) == 0;
+        free(*name);
+    }
+    free(names);
+    return found;
+}
+
+bool readCall(sd_bus_message* m, PhoneCall& call, std::int32_t* state) {
+    bool has_state = false;
+    bool ok = forEachProperty(m, [&](const char* key) {
+        const char* number = nullptr;
+        std::int32_t direction = 0;
+        if (std::strcmp(key, "State") == 0) return has_state = readVariant(m, 'i', state);
+        if (std::strcmp(key, "Direction") == 0 && readVariant(m, 'i', &direction)) {
+            call.incoming = direction != kDirectionOutgoing;
+            return true;
+        }
+        if (std::strcmp(key, "Number") == 0 && readVariant(m, 's', &number)) {
+            call.number = number;
+            return true;
+        }
+        return false;
+    });
+    return ok && has_state;
+}
+
+std::uint32_t readSms(sd_bus_message* m, PhoneSms& sms) {
+    std::uint32_t state = 0;
+    forEachProperty(m, [&](const char* key) {
+        const char* text = nullptr;
+        if (std::strcmp(key, "State") == 0) return readVariant(m, 'u', &state);
+        bool is_number = std::strcmp(key, "Number") == 0;
+        if (!is_number && std::strcmp(key, "Text") != 0) return false;
+        if (!readVariant(m, 's', &text)) return false;
+        (is_number ? sms.number : sms.text) = text;
+        return true;
+    });
+    return state;
+}
+
+std::uint32_t readSmsState(sd_bus_message* m) {
+    std::uint32_t state = 0;
+    forEachProperty(m, [&](const char* key) {
+        return std::strcmp(key, "State") == 0 && readVariant(m, 'u', &state);
+    });
+    return state;
 }
 
 std::vector<std::string> readPaths(sd_bus_message* m) {

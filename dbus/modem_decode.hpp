@@ -52,6 +52,20 @@ struct Interfaces {
 // skipped; none when the message holds something else.
 Interfaces readInterfaces(sd_bus_message* m);
 
+// The interfaces named in an as (InterfacesRemoved, after its object path).
+Interfaces readInterfaceNames(sd_bus_message* m);
+
+// Number, Direction and State of a call from an a{sv} (GetAll, PropertiesChanged) into `call`
+// (number and incoming) and `state`; true when State was among them.
+bool readCall(sd_bus_message* m, PhoneCall& call, std::int32_t* state);
+
+// Number, Text and State of an SMS from an a{sv} into `sms` (number and text); its State, 0
+// when there is none.
+std::uint32_t readSms(sd_bus_message* m, PhoneSms& sms);
+
+// Only the State of an SMS from an a{sv} (PropertiesChanged); 0 when there is none.
+std::uint32_t readSmsState(sd_bus_message* m);
+
 // The object paths of an ao (ListCalls, List); those read before anything of another type.
 std::vector<std::string> readPaths(sd_bus_message* m);
 

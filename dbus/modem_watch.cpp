@@ -4,7 +4,6 @@
 #include <systemd/sd-bus.h>
 
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <stdexcept>
@@ -13,6 +12,7 @@
 #include "dbus/ask.hpp"
 #include "dbus/match.hpp"
 #include "dbus/modem_decode.hpp"
+#include "dbus/name_follower.hpp"
 #include "dbus/names.hpp"
 
 namespace nocontact::dbus {
@@ -22,10 +22,6 @@ namespace {
 using namespace names;
 using namespace modem;
 
-constexpr const char* kOwnerRule =
-    "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
-    "interface='org.freedesktop.DBus',member='NameOwnerChanged',"
-    "arg0='org.freedesktop.ModemManager1'";
 constexpr const char* kObjectsRule =
     "type='signal',sender='org.freedesktop.ModemManager1',path='/org/freedesktop/ModemManager1',"
     "interface='org.freedesktop.DBus.ObjectManager'";
@@ -82,7 +78,7 @@ struct ModemWatch::Impl {
     sd_bus* bus = nullptr;
     Callbacks cb;
     std::vector<sd_bus_slot*> matches;
-    sd_bus_slot* owner_asked = nullptr;
+    NameFollower follower{bus, kModemManagerService, [this](const std::string& o) { setOwner(o); }};
     sd_bus_slot* objects_listed = nullptr;
     std::string owner;  // ModemManager's unique name; empty while it is not running
     bool owner_known = false;
@@ -90,13 +86,13 @@ struct ModemWatch::Impl {
     std::map<std::string, Call> calls;
     std::map<std::string, Sms> sms;
 
+    Impl(sd_bus* b, Callbacks c) : bus(b), cb(std::move(c)) {}
     ~Impl() {
         modems.clear();  // their slots first: nothing may answer into a freed Impl
         calls.clear();
         sms.clear();
         for (sd_bus_slot* slot : matches)
             sd_bus_slot_unref(slot);
-        sd_bus_slot_unref(owner_asked);
         sd_bus_slot_unref(objects_listed);
     }
 
@@ -218,26 +214,6 @@ struct ModemWatch::Impl {
         if (reported && cb.gone) cb.gone(path);
     }
 
-    // Reads Number, Direction and State from an a{sv}; true when State was among them.
-    static bool readCall(sd_bus_message* m, Call& call, std::int32_t* state) {
-        bool has_state = false;
-        bool ok = forEachProperty(m, [&](const char* key) {
-            const char* number = nullptr;
-            std::int32_t direction = 0;
-            if (std::strcmp(key, "State") == 0) return has_state = readVariant(m, 'i', state);
-            if (std::strcmp(key, "Direction") == 0 && readVariant(m, 'i', &direction)) {
-                call.last.incoming = direction != kDirectionOutgoing;
-                return true;
-            }
-            if (std::strcmp(key, "Number") == 0 && readVariant(m, 's', &number)) {
-                call.last.number = number;
-                return true;
-            }
-            return false;
-        });
-        return ok && has_state;
-    }
-
     // Reports the call when first read, and again when its state differs from the last report.
     void report(Call& call, std::int32_t state) {
         if (call.reported && state == call.state) return;
@@ -251,7 +227,7 @@ struct ModemWatch::Impl {
         auto* call = static_cast<Call*>(userdata);
         if (sd_bus_message_is_method_error(m, nullptr)) return 1;  // gone already: CallDeleted
         std::int32_t state = -1;  // missing or mistyped: reported as Other
-        readCall(m, *call, &state);
+        readCall(m, call->last, &state);
         call->impl->report(*call, state);
         return 1;
     }
@@ -261,7 +237,7 @@ struct ModemWatch::Impl {
         if (it == calls.end()) return;
         std::int32_t state = 0;
         // Before the first GetAll answers there is nothing to compare with: its answer is newer.
-        if (readCall(m, it->second, &state) && it->second.reported) report(it->second, state);
+        if (readCall(m, it->second.last, &state) && it->second.reported) report(it->second, state);
     }
 
     // --- SMS ----------------------------------------------------------------------------------
@@ -287,17 +263,8 @@ struct ModemWatch::Impl {
     static int onSmsRead(sd_bus_message* m, void* userdata, sd_bus_error*) {
         auto* one = static_cast<Sms*>(userdata);
         if (sd_bus_message_is_method_error(m, nullptr) || one->reported) return 1;
-        std::uint32_t state = 0;
         PhoneSms out{one->path, true, "", ""};
-        forEachProperty(m, [&](const char* key) {
-            const char* text = nullptr;
-            if (std::strcmp(key, "State") == 0) return readVariant(m, 'u', &state);
-            bool is_number = std::strcmp(key, "Number") == 0;
-            if (!is_number && std::strcmp(key, "Text") != 0) return false;
-            if (!readVariant(m, 's', &text)) return false;
-            (is_number ? out.number : out.text) = text;
-            return true;
-        });
+        std::uint32_t state = modem::readSms(m, out);
         if (state != kSmsReceived && state != kSmsSent) return 1;  // not complete yet
         one->reported = true;
         out.incoming = state == kSmsReceived;
@@ -309,10 +276,7 @@ struct ModemWatch::Impl {
     void smsChanged(const std::string& path, sd_bus_message* m) {
         auto it = sms.find(path);
         if (it == sms.end() || it->second.reported) return;
-        std::uint32_t state = 0;
-        forEachProperty(m, [&](const char* key) {
-            return std::strcmp(key, "State") == 0 && readVariant(m, 'u', &state);
-        });
+        std::uint32_t state = readSmsState(m);
         if (state == kSmsReceived || state == kSmsSent) {
             it->second.old = false;  // completed while we watched
             readSms(it->second);
@@ -381,71 +345,29 @@ struct ModemWatch::Impl {
 
     static void onInterfacesRemoved(Impl* self, sd_bus_message* m) {
         const char* path = nullptr;
-        char** names = nullptr;
         if (sd_bus_message_read(m, "o", &path) <= 0) return;
         std::string modem = path;
-        if (sd_bus_message_read_strv(m, &names) < 0 || !names) return;
-        Interfaces lost;
-        for (char** name = names; *name; ++name) {
-            lost.voice |= std::strcmp(*name, kModemManagerVoice) == 0;
-            lost.messaging |= std::strcmp(*name, kModemManagerMessaging) == 0;
-            free(*name);
-        }
-        free(names);
-        self->modemLost(modem, lost);
-    }
-
-    static int onOwnerChanged(sd_bus_message* m, void* userdata, sd_bus_error*) {
-        auto* self = static_cast<Impl*>(userdata);
-        const char* name = nullptr;
-        const char* old_owner = nullptr;
-        const char* new_owner = nullptr;
-        if (sd_bus_message_read(m, "sss", &name, &old_owner, &new_owner) <= 0) return 1;
-        if (std::strcmp(name, kModemManagerService) != 0) return 1;
-        self->setOwner(new_owner);
-        return 1;
-    }
-
-    static int onOwnerAsked(sd_bus_message* m, void* userdata, sd_bus_error*) {
-        auto* self = static_cast<Impl*>(userdata);
-        const char* unique = nullptr;
-        if (sd_bus_message_is_method_error(m, nullptr) || sd_bus_message_read(m, "s", &unique) <= 0)
-            self->setOwner("");  // NameHasNoOwner: not running (yet)
-        else
-            self->setOwner(unique);
-        return 1;
+        Interfaces lost = readInterfaceNames(m);
+        if (lost.voice || lost.messaging) self->modemLost(modem, lost);
     }
 };
 
-ModemWatch::ModemWatch(sd_bus* system_bus, Callbacks callbacks) : impl_(std::make_unique<Impl>()) {
-    impl_->bus = system_bus;
-    impl_->cb = std::move(callbacks);
-}
+ModemWatch::ModemWatch(sd_bus* system_bus, Callbacks callbacks)
+    : impl_(std::make_unique<Impl>(system_bus, std::move(callbacks))) {}
 
 ModemWatch::~ModemWatch() = default;
 
 void ModemWatch::start() {
-    struct Rule {
-        const char* match;
-        sd_bus_message_handler_t handler;
-    };
-    const Rule rules[] = {{kOwnerRule, &Impl::onOwnerChanged},
-                          {kObjectsRule, &Impl::onSignal},
-                          {kVoiceRule, &Impl::onSignal},
-                          {kMessagingRule, &Impl::onSignal},
-                          {kPropertiesRule, &Impl::onSignal}};
-    for (const Rule& rule : rules) {
+    for (const char* rule : {kObjectsRule, kVoiceRule, kMessagingRule, kPropertiesRule}) {
         sd_bus_slot* slot = nullptr;
-        if (sd_bus_add_match_async(impl_->bus, &slot, rule.match, rule.handler,
+        if (sd_bus_add_match_async(impl_->bus, &slot, rule, &Impl::onSignal,
                                    &keepConnectionOnRefusedMatch, impl_.get()) < 0)
             throw std::runtime_error("cannot watch ModemManager");
         impl_->matches.push_back(slot);
     }
-    // After the matches (the bus keeps the order): an owner change from now on is seen.
-    int r = sd_bus_call_method_async(impl_->bus, &impl_->owner_asked, kBusService, kBusPath,
-                                     kBusInterface, "GetNameOwner", &Impl::onOwnerAsked,
-                                     impl_.get(), "s", kModemManagerService);
-    if (r < 0) throw std::runtime_error("cannot ask for ModemManager");
+    // After the matches (the bus keeps the order): ModemManager's signals are heard from the
+    // moment it is known to be there.
+    impl_->follower.start();
 }
 
 void ModemWatch::hangup(const std::string& path, PhoneDone done) {

@@ -4,7 +4,6 @@
 #include <systemd/sd-bus.h>
 #include <time.h>
 
-#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <utility>
@@ -12,6 +11,7 @@
 #include "dbus/call_pairing.hpp"
 #include "dbus/decode.hpp"
 #include "dbus/names.hpp"
+#include "dbus/session_address.hpp"
 
 namespace nocontact::dbus {
 
@@ -51,13 +51,6 @@ bool is(const char* a, const char* b) {
     return a && b && std::strcmp(a, b) == 0;
 }
 
-std::string sessionAddress() {
-    if (const char* a = std::getenv("DBUS_SESSION_BUS_ADDRESS"); a && *a) return a;
-    if (const char* dir = std::getenv("XDG_RUNTIME_DIR"); dir && *dir)
-        return std::string("unix:path=") + dir + "/bus";
-    throw std::runtime_error("no session bus: DBUS_SESSION_BUS_ADDRESS is not set");
-}
-
 }  // namespace
 
 struct Monitor::Impl {
@@ -85,7 +78,7 @@ void Monitor::Impl::close() {
 }
 
 void Monitor::Impl::connect() {
-    std::string where = address.empty() ? sessionAddress() : address;
+    std::string where = sessionAddress(address);
     int r = sd_bus_new(&bus);
     if (r >= 0) r = sd_bus_set_address(bus, where.c_str());
     if (r >= 0) r = sd_bus_set_bus_client(bus, 1);

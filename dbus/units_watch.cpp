@@ -10,6 +10,7 @@
 
 #include "dbus/ask.hpp"
 #include "dbus/match.hpp"
+#include "dbus/name_follower.hpp"
 #include "dbus/names.hpp"
 
 namespace nocontact::dbus {
@@ -19,10 +20,6 @@ namespace {
 constexpr const char* kManagerSignals =
     "type='signal',sender='org.freedesktop.systemd1',path='/org/freedesktop/systemd1',"
     "interface='org.freedesktop.systemd1.Manager'";
-constexpr const char* kManagerOwnerRule =
-    "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
-    "interface='org.freedesktop.DBus',member='NameOwnerChanged',"
-    "arg0='org.freedesktop.systemd1'";
 // A desktop session starts a few hundred units a day; names are forgotten when removed, and all
 // at once should this ever grow past the bound.
 constexpr std::size_t kMaxKnownUnits = 4096;
@@ -34,7 +31,10 @@ struct UnitsWatch::Impl {
     OnLaunch on_launch;
     OnGone on_gone;
     sd_bus_slot* signals = nullptr;
-    sd_bus_slot* owner = nullptr;
+    // A manager that (re)starts knows nothing of us: subscribed again, its units listed again.
+    NameFollower follower{bus, names::kSystemdService, [this](const std::string& owner) {
+                              if (!owner.empty()) subscribe();
+                          }};
     sd_bus_slot* subscribed = nullptr;  // the calls that answer to this Impl: ours, not floating
     sd_bus_slot* listed = nullptr;
     std::unordered_set<std::string> known;
@@ -42,8 +42,10 @@ struct UnitsWatch::Impl {
     // again, with UnitRemoved and UnitNew for each: none of that is an app coming or going.
     bool reloading = false;
 
+    Impl(sd_bus* b, OnLaunch launch, OnGone gone)
+        : bus(b), on_launch(std::move(launch)), on_gone(std::move(gone)) {}
     ~Impl() {
-        for (sd_bus_slot* slot : {signals, owner, subscribed, listed})
+        for (sd_bus_slot* slot : {signals, subscribed, listed})
             sd_bus_slot_unref(slot);
     }
 
@@ -156,36 +158,18 @@ struct UnitsWatch::Impl {
         }
         return 1;  // malformed signals are skipped, never fatal
     }
-
-    static int onOwnerChanged(sd_bus_message* m, void* userdata, sd_bus_error*) {
-        auto* self = static_cast<Impl*>(userdata);
-        const char* name = nullptr;
-        const char* old_owner = nullptr;
-        const char* new_owner = nullptr;
-        if (sd_bus_message_read(m, "sss", &name, &old_owner, &new_owner) < 0) return 1;
-        if (new_owner && *new_owner) self->subscribe();  // a restarted manager forgets us
-        return 1;
-    }
 };
 
 UnitsWatch::UnitsWatch(sd_bus* bus, OnLaunch on_launch, OnGone on_gone)
-    : impl_(std::make_unique<Impl>()) {
-    impl_->bus = bus;
-    impl_->on_launch = std::move(on_launch);
-    impl_->on_gone = std::move(on_gone);
-}
+    : impl_(std::make_unique<Impl>(bus, std::move(on_launch), std::move(on_gone))) {}
 
 UnitsWatch::~UnitsWatch() = default;
 
 void UnitsWatch::start() {
     int r = sd_bus_add_match_async(impl_->bus, &impl_->signals, kManagerSignals, &Impl::onSignal,
                                    &keepConnectionOnRefusedMatch, impl_.get());
-    if (r >= 0)
-        r = sd_bus_add_match_async(impl_->bus, &impl_->owner, kManagerOwnerRule,
-                                   &Impl::onOwnerChanged, &keepConnectionOnRefusedMatch,
-                                   impl_.get());
     if (r < 0) throw std::runtime_error("cannot watch the systemd user manager");
-    impl_->subscribe();
+    impl_->follower.start();  // subscribes once the manager is known to be there
 }
 
 void UnitsWatch::freeze(const std::string& unit, Done done) {

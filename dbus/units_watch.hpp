@@ -12,7 +12,8 @@ typedef struct sd_bus sd_bus;
 // Watches the systemd user manager for apps being started in their own units (DESIGN.md §2,
 // reaching out), and asks it to freeze, thaw or stop one. Runs on a connection the caller
 // owns (the daemon's actor connection); every call is asynchronous.
-//  - Subscribe(), so the manager sends signals at all; again whenever it restarts.
+//  - Subscribe(), so the manager sends signals at all: once it is known to own its name, and
+//    again whenever it restarts.
 //  - UnitNew / JobNew for an app-*.scope or app-*.service not seen before: a launch. App units
 //    carry a pid or a random part, so each start is a new name; units that were already there
 //    when the watch began (ListUnitsByPatterns) are never taken for a launch.

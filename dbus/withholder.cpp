@@ -8,8 +8,9 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "dbus/match.hpp"
+#include "dbus/name_follower.hpp"
 #include "dbus/names.hpp"
+#include "dbus/session_address.hpp"
 
 namespace nocontact::dbus {
 
@@ -35,22 +36,9 @@ constexpr std::int32_t kPlaceholderExpireMs = 1;
 // late, and a contact's message must still be taken back then. sd-bus's default is 25 s.
 constexpr std::uint64_t kAnswerTimeoutUsec = 10ull * 60 * 1'000'000;
 
-constexpr const char* kOwnerChangedRule =
-    "type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
-    "interface='org.freedesktop.DBus',member='NameOwnerChanged',"
-    "arg0='org.freedesktop.Notifications'";
-
 std::string errorName(sd_bus_message* m) {
     const sd_bus_error* e = sd_bus_message_get_error(m);
     return e && e->name ? e->name : "org.freedesktop.DBus.Error.Failed";
-}
-
-std::string address(const std::string& given) {
-    if (!given.empty()) return given;
-    if (const char* a = std::getenv("DBUS_SESSION_BUS_ADDRESS"); a && *a) return a;
-    if (const char* dir = std::getenv("XDG_RUNTIME_DIR"); dir && *dir)
-        return std::string("unix:path=") + dir + "/bus";
-    throw std::runtime_error("no session bus: DBUS_SESSION_BUS_ADDRESS is not set");
 }
 
 }  // namespace
@@ -69,7 +57,7 @@ struct Withholder::Impl {
     std::string address;
     ServerChanged on_server_changed;
     sd_bus* bus = nullptr;
-    sd_bus_slot* owner_match = nullptr;
+    std::unique_ptr<NameFollower> follower;  // made once there is a bus
     ServerInfo info;
     std::uint64_t generation = 0;  // bumped whenever the server changes
 
@@ -79,14 +67,11 @@ struct Withholder::Impl {
     void changed() {
         if (on_server_changed) on_server_changed(info);
     }
-    void query();
     void setOwner(const std::string& unique_name);
     void replace(Call* c);
     void close(Call* c, const Observed& o, std::uint32_t id);
     void finish(Call* c, sd_bus_message* reply);
 
-    static int onOwnerChanged(sd_bus_message* m, void* userdata, sd_bus_error*);
-    static int onGetNameOwner(sd_bus_message* m, void* userdata, sd_bus_error*);
     static int onServerInformation(sd_bus_message* m, void* userdata, sd_bus_error*);
     static int onCapabilities(sd_bus_message* m, void* userdata, sd_bus_error*);
     static int onReplaced(sd_bus_message* m, void* userdata, sd_bus_error*);
@@ -96,7 +81,7 @@ struct Withholder::Impl {
 };
 
 Withholder::Impl::~Impl() {
-    sd_bus_slot_unref(owner_match);
+    follower.reset();  // its slots before the bus
     if (bus) sd_bus_flush_close_unref(bus);
 }
 
@@ -128,11 +113,6 @@ int Withholder::Impl::send(const char* dest, const char* path, const char* iface
     return r;
 }
 
-void Withholder::Impl::query() {
-    send(names::kBusService, names::kBusPath, names::kBusInterface, "GetNameOwner", &onGetNameOwner,
-         nullptr, "s", names::kFdoService);
-}
-
 void Withholder::Impl::setOwner(const std::string& unique_name) {
     ++generation;
     info = ServerInfo{};
@@ -144,23 +124,6 @@ void Withholder::Impl::setOwner(const std::string& unique_name) {
          new Call{this, generation, {}, {}, {}}, "");
     send(dest, names::kFdoPath, names::kFdoInterface, "GetCapabilities", &onCapabilities,
          new Call{this, generation, {}, {}, {}}, "");
-}
-
-int Withholder::Impl::onOwnerChanged(sd_bus_message* m, void* userdata, sd_bus_error*) {
-    const char *name = nullptr, *old_owner = nullptr, *new_owner = nullptr;
-    if (sd_bus_message_read(m, "sss", &name, &old_owner, &new_owner) < 0) return 0;
-    if (std::strcmp(name, names::kFdoService) == 0)
-        static_cast<Impl*>(userdata)->setOwner(new_owner);
-    return 0;
-}
-
-int Withholder::Impl::onGetNameOwner(sd_bus_message* m, void* userdata, sd_bus_error*) {
-    auto* self = static_cast<Impl*>(userdata);
-    const char* owner = nullptr;
-    if (sd_bus_message_is_method_error(m, nullptr) || sd_bus_message_read(m, "s", &owner) < 0)
-        owner = "";  // nobody serves notifications (yet): NameOwnerChanged will tell
-    self->setOwner(owner);
-    return 1;
 }
 
 int Withholder::Impl::onServerInformation(sd_bus_message* m, void* userdata, sd_bus_error*) {
@@ -263,7 +226,7 @@ Withholder::Withholder(std::string address, ServerChanged on_server_changed)
 Withholder::~Withholder() = default;
 
 void Withholder::start() {
-    std::string where = address(impl_->address);
+    std::string where = sessionAddress(impl_->address);
     sd_bus* bus = nullptr;
     int r = sd_bus_new(&bus);
     if (r >= 0) r = sd_bus_set_address(bus, where.c_str());
@@ -274,12 +237,10 @@ void Withholder::start() {
         throw std::runtime_error(std::string("cannot connect the withholder: ") + strerror(-r));
     }
     impl_->bus = bus;
-    // The match is sent before GetNameOwner: the bus handles them in order, so no change of
-    // owner between the two is missed.
-    r = sd_bus_add_match_async(bus, &impl_->owner_match, kOwnerChangedRule, &Impl::onOwnerChanged,
-                               &keepConnectionOnRefusedMatch, impl_.get());
-    if (r < 0) throw std::runtime_error("cannot watch the notification server");
-    impl_->query();
+    Impl* impl = impl_.get();
+    impl->follower = std::make_unique<NameFollower>(
+        bus, names::kFdoService, [impl](const std::string& owner) { impl->setOwner(owner); });
+    impl->follower->start();
 }
 
 sd_bus* Withholder::bus() const {

@@ -28,7 +28,7 @@ struct ServerInfo {
 //    CloseNotification(id); without one, CloseNotification(id) at once (config/withdrawal.hpp
 //    says which a server needs).
 //  - GTK: org.gtk.Notifications.RemoveNotification(app_id, id).
-//  - Watches NameOwnerChanged of org.freedesktop.Notifications, and reads
+//  - Follows who owns org.freedesktop.Notifications (a NameFollower), and reads
 //    GetServerInformation/GetCapabilities whenever the owner changes.
 class Withholder {
   public:
@@ -41,7 +41,7 @@ class Withholder {
     Withholder(const Withholder&) = delete;
     Withholder& operator=(const Withholder&) = delete;
 
-    void start();  // connects, subscribes to NameOwnerChanged, queries the current server
+    void start();  // connects, and follows the notification server from now on
     sd_bus* bus() const;
     const ServerInfo& server() const;
 
