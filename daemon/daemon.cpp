@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The Daemon (daemon/daemon.hpp) wired together: start and stop, the state folder, the monitor,
+// digests, the server's rules kept in step with the levels, and the notification server's
+// changes. What it does with each notification is in daemon_observe.cpp, Status in
+// daemon_status.cpp, the policy in daemon_policy.cpp; the other daemon_*.cpp say what they do.
 #include "daemon/daemon.hpp"
 
 #include "config/i18n.hpp"

@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The Keeper and held messages: kept in the journal before they leave the screen, offered in a
+// pause, read, let go or kept for later; the person's changes kept for a restart. Reaching out
+// and calls are in keeper_reach.cpp; where the journal lives, in keeper_journal.cpp.
 #include "daemon/keeper.hpp"
 
 #include <gio/gio.h>
