@@ -247,7 +247,7 @@ class YamlBuilder final : public YAML::EventHandler {
     }
 
     void close() {
-        Open top = std::move(stack_.back());
+        Open top = stack_.back();
         stack_.pop_back();
         remember(top.data, top.anchor);
         place(YamlNode(top.data));

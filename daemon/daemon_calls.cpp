@@ -133,12 +133,19 @@ void Daemon::forgetCalls(const std::string& source) {
 void Daemon::askCall(const std::string& source, const std::string& path, const char* what,
                      dbus::PhoneDone done) {
     if (source == kGnomeCalls && impl_->gnome_calls) {
-        if (std::string_view(what) == "Hangup") impl_->gnome_calls->hangup(path, std::move(done));
-        if (std::string_view(what) == "Accept") impl_->gnome_calls->accept(path, std::move(done));
-        if (std::string_view(what) == "Silence") impl_->gnome_calls->silence(path, std::move(done));
+        if (std::string_view(what) == "Hangup") {
+            impl_->gnome_calls->hangup(path, std::move(done));
+        } else if (std::string_view(what) == "Accept") {
+            impl_->gnome_calls->accept(path, std::move(done));
+        } else if (std::string_view(what) == "Silence") {
+            impl_->gnome_calls->silence(path, std::move(done));
+        }
     } else if (source == kModemManager && impl_->modem) {
-        if (std::string_view(what) == "Hangup") impl_->modem->hangup(path, std::move(done));
-        if (std::string_view(what) == "Accept") impl_->modem->accept(path, std::move(done));
+        if (std::string_view(what) == "Hangup") {
+            impl_->modem->hangup(path, std::move(done));
+        } else if (std::string_view(what) == "Accept") {
+            impl_->modem->accept(path, std::move(done));
+        }
     } else if (done) {
         done(false, "the service is no longer followed");
     }

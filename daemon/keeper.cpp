@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The Keeper and held messages: kept in the journal before they leave the screen, offered in a
+// pause, read, let go or kept for later; the person's changes kept for a restart. Reaching out
+// and calls are in keeper_reach.cpp; where the journal lives, in keeper_journal.cpp.
 #include "daemon/keeper.hpp"
 
 #include <gio/gio.h>
@@ -13,10 +16,6 @@
 namespace nocontact::daemon {
 
 namespace {
-
-// The longest pause before answering or going on with a call: phones ring for about half a
-// minute, and the choice must still be there when the countdown ends.
-constexpr int kCallPauseSeconds = 10;
 
 HeldMessage heldFrom(const dbus::Observed& o, const std::string& contact, policy::SysTime now) {
     HeldMessage m;
@@ -273,105 +272,6 @@ void Keeper::addNote(const std::string& contact, const std::string& text) {
     if (!store_->addNote(contact, text, config::momentNow().utc)) {
         log::write(log::Priority::Warning, "A note could not be kept");
     }
-}
-
-void Keeper::reach(const policy::Engine& engine, const std::string& unit, const std::string& app_id,
-                   const std::string& app, const policy::Decision& decision, bool frozen) {
-    if (!decision.contact) return;  // no one in the policy: nothing to keep or ask
-    const auto& contact = engine.policy().contacts[*decision.contact];
-    auto now = config::momentNow();
-    EventRow row{.time = now.utc,
-                 .contact = contact.name,
-                 .source = "systemd",
-                 .app = app_id,
-                 .kind = std::string(policy::kindName(policy::Kind::AppLaunch)),
-                 .level = decision.journalLevel(),
-                 .action = std::string(policy::actionName(decision.primary())),
-                 .direction = "outgoing"};
-    if (!store_->recordEvent(row))
-        log::write(log::Priority::Warning, "The journal did not take a reaching out");
-    if (decision.has(policy::Action::Nudge)) pause_->nudge(contact.name, localHour(now));
-    if (!decision.has(policy::Action::PauseBeforeUse)) return;
-    ReachRequest request = reachRequest(engine, decision, now);
-    request.unit = unit;
-    request.app = app;
-    request.app_id = app_id;
-    request.frozen = frozen;
-    pause_->openReach(request);
-}
-
-ReachRequest Keeper::reachRequest(const policy::Engine& engine, const policy::Decision& decision,
-                                  const policy::Moment& now) const {
-    const auto& contact = engine.policy().contacts[*decision.contact];
-    ReachRequest request;
-    request.contact = contact.name;
-    request.day_count = engine.dayCount(*decision.contact, now);
-    request.reasons = contact.reasons;
-    // Firm and strict: a longer pause, with their reasons (DESIGN.md §4).
-    int seconds = static_cast<int>(engine.policy().defaults.pause.count());
-    if (decision.level && *decision.level >= policy::Level::Firm) seconds *= 2;
-    request.seconds = seconds;
-    return request;
-}
-
-void Keeper::call(const policy::Engine& engine, const std::string& source, const std::string& call,
-                  const policy::Event& event, const policy::Decision& decision,
-                  const std::string& action) {
-    if (!decision.contact) return;
-    const bool incoming = event.direction == policy::Direction::Incoming;
-    if (!action.empty()) record(engine, source, event, decision, action);
-    const auto& contact = engine.policy().contacts[*decision.contact];
-    if (decision.has(policy::Action::Nudge))
-        pause_->nudge(contact.name, localHour(config::momentNow()));
-    if (!decision.has(incoming ? policy::Action::Pause : policy::Action::PauseBeforeUse)) return;
-    ReachRequest request = reachRequest(engine, decision, config::momentNow());
-    request.kind = incoming ? ReachRequest::Kind::IncomingCall : ReachRequest::Kind::OutgoingCall;
-    request.unit = call;
-    request.app = source;
-    request.app_id = "call";
-    // A phone rings for half a minute or so: the breath must end while the call still rings.
-    request.seconds = std::min(request.seconds, kCallPauseSeconds);
-    pause_->openReach(request);
-}
-
-void Keeper::record(const policy::Engine& engine, const std::string& source,
-                    const policy::Event& event, const policy::Decision& decision,
-                    const std::string& action) {
-    if (!decision.contact) return;
-    record(engine.policy().contacts[*decision.contact].name, source, event, decision.journalLevel(),
-           action);
-}
-
-void Keeper::record(const std::string& contact, const std::string& source,
-                    const policy::Event& event, const std::string& level, const std::string& action,
-                    const std::string& kind) {
-    const bool outgoing = event.direction == policy::Direction::Outgoing;
-    EventRow row{.time = config::momentNow().utc,
-                 .contact = contact,
-                 .source = source,
-                 .app = kind.empty() ? event.app : "call",
-                 .kind = kind.empty() ? std::string(policy::kindName(event.kind)) : kind,
-                 .level = level,
-                 .action = action,
-                 // An answer is the person's, not a contact: it has no direction of its own.
-                 .direction = kind.empty() && outgoing ? "outgoing" : "incoming"};
-    if (!store_->recordEvent(row))
-        log::write(log::Priority::Warning, "The journal did not take an event",
-                   {.contact = row.contact, .source = source});
-}
-
-void Keeper::notice(const std::string& contact, const std::string& source,
-                    const std::string& what) {
-    EventRow row{.time = config::momentNow().utc,
-                 .contact = contact,
-                 .source = source,
-                 .app = source,
-                 .kind = "notice",
-                 .level = "",
-                 .action = what};
-    if (!store_->recordEvent(row))
-        log::write(log::Priority::Warning, "The journal did not take a notice",
-                   {.contact = contact, .source = source});
 }
 
 void Keeper::serverChanged(bool restarted) {

@@ -29,9 +29,7 @@ std::vector<bool> onlyContact(std::size_t contacts, std::size_t contact) {
 }  // namespace
 
 RulesFlow::RulesFlow(sd_bus* bus, std::filesystem::path state_dir, Recovered recovered)
-    : control_(bus),
-      memory_file_(std::move(state_dir) / kMemoryFile),
-      recovered_(std::move(recovered)) {
+    : control_(bus), memory_file_(state_dir / kMemoryFile), recovered_(std::move(recovered)) {
     sd_id128_t id;
     if (sd_bus_get_bus_id(bus, &id) >= 0) {
         char text[SD_ID128_STRING_MAX];

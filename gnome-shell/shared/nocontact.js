@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// What the nocontact GNOME Shell extensions share, whatever the version of GNOME Shell: asking
-// nocontactd `Decide` (dbus/org.nocontact.Daemon1.xml) before a notification is shown, with a
-// deadline, and showing it as usual when nocontactd is absent, slow or answers something else;
-// reading notifications into Decide's questions; owning org.nocontact.ShellExtension1; telling
-// nocontactd when an app starts. An ES module: GNOME Shell 45–50 import it statically, GNOME
-// Shell 43/44 (legacy imports) with import(). Each version's extension.js is only the hook
-// into that version's notification daemon; nothing here touches GNOME Shell itself, so this
-// runs (and is tested) under plain gjs.
+// What the nocontact GNOME Shell extensions share, whatever GNOME Shell's version: asking
+// nocontactd `Decide` (dbus/org.nocontact.Daemon1.xml) with a deadline before a notification is
+// shown (shown as usual when nocontactd is absent, slow or says anything else); reading
+// notifications into Decide's questions; owning org.nocontact.ShellExtension1; telling
+// nocontactd when an app starts. An ES module: GNOME Shell 45–50 import it statically, 43/44
+// (legacy imports) with import(). Each extension.js is only the hook into its version's
+// notification daemon; nothing here touches GNOME Shell, so this runs (and is tested) under gjs.
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 
@@ -46,7 +45,6 @@ function text(variant) {
 
 /**
  * Basic-type hints as text; image data and other containers carry no sender.
- *
  * @param {Object<string, GLib.Variant>} hints - a Notify call's hints
  * @returns {Object<string, string>}
  */
@@ -75,7 +73,6 @@ function senderPid(strings) {
 
 /**
  * Decide's question for org.freedesktop.Notifications.Notify.
- *
  * @param {Array} params - Notify's arguments, as GNOME Shell's NotifyAsync receives them
  * @param {Gio.DBusMethodInvocation} invocation - the call
  * @returns {Object<string, GLib.Variant>}
@@ -98,7 +95,6 @@ export function fdoRequest(params, invocation) {
 
 /**
  * Decide's question for org.gtk.Notifications.AddNotification.
- *
  * @param {Array} params - AddNotification's arguments (app id, id, the a{sv} unpacked one level)
  * @param {Gio.DBusMethodInvocation} invocation - the call
  * @returns {Object<string, GLib.Variant>}
@@ -126,7 +122,6 @@ export function gtkRequest(params, invocation) {
 /**
  * Is `id` a notification `notifications` holds? GNOME Shell keeps FDO notifications in an
  * object keyed by id up to 45, in a Map from 46 on.
- *
  * @param {Map|object} notifications - FdoNotificationDaemon._notifications
  * @param {number} id - a notification id
  * @returns {boolean}
@@ -140,12 +135,10 @@ export function hasNotification(notifications, id) {
 /**
  * The questions and the answers. Calls answer('hold') or answer('show') exactly once per
  * question, within DEADLINE_MS: anything but nocontactd's "hold" in time is "show".
+ * @param {Gio.DBusConnection} connection - the session bus
+ * @param {number} deadlineMs - how long a question waits
  */
 export class Asker {
-    /**
-     * @param {Gio.DBusConnection} connection - the session bus
-     * @param {number} deadlineMs - how long a question waits
-     */
     constructor(connection, deadlineMs = DEADLINE_MS) {
         this._connection = connection;
         this._deadlineMs = deadlineMs;
@@ -283,21 +276,17 @@ export class Patch {
  * 43 through 50. An app started by the Shell goes stopped → starting → running, one started
  * any other way stopped → running; either is one start. nocontactd decides whether it is a
  * messaging app; the extension passes every start on (nothing leaves the machine).
+ * @param {Gio.DBusConnection} connection - the session bus
+ * @param {object} appSystem - Shell.AppSystem.get_default()
+ * @param {object} states - Shell.AppState (STOPPED, STARTING, RUNNING)
  */
 export class LaunchReporter {
-    /**
-     * @param {Gio.DBusConnection} connection - the session bus
-     * @param {object} appSystem - Shell.AppSystem.get_default()
-     * @param {object} states - Shell.AppState (STOPPED, STARTING, RUNNING)
-     */
     constructor(connection, appSystem, states) {
         this._connection = connection;
         this._appSystem = appSystem;
         this._states = states;
         this._cancellable = new Gio.Cancellable();
-        this._running = new Set();
-        for (const app of appSystem.get_running?.() ?? [])
-            this._running.add(app.get_id());
+        this._running = new Set((appSystem.get_running?.() ?? []).map(app => app.get_id()));
         this._signalId = appSystem.connect('app-state-changed',
             (system, app) => this._changed(app));
     }
@@ -339,23 +328,15 @@ export class LaunchReporter {
 /**
  * org.nocontact.ShellExtension1, owned and served while the extension is enabled:
  * nocontactd follows the name, and `nocontactctl status` reads who answers.
+ * @param {Gio.DBusConnection} connection - the session bus
+ * @param {{version: number, shellVersion: string, uuid: string}} about - what it says
  */
 export class Presence {
-    /**
-     * @param {Gio.DBusConnection} connection - the session bus
-     * @param {{version: number, shellVersion: string, uuid: string}} about - what it says
-     */
     constructor(connection, about) {
         this._object = Gio.DBusExportedObject.wrapJSObject(INTERFACE_XML, {
-            get Version() {
-                return about.version ?? 0;
-            },
-            get ShellVersion() {
-                return about.shellVersion ?? '';
-            },
-            get Uuid() {
-                return about.uuid ?? '';
-            },
+            get Version() { return about.version ?? 0; },
+            get ShellVersion() { return about.shellVersion ?? ''; },
+            get Uuid() { return about.uuid ?? ''; },
         });
         this._object.export(connection, OWN_PATH);
         this._ownId = Gio.bus_own_name_on_connection(connection, OWN_NAME,
@@ -373,7 +354,6 @@ export class Presence {
 
 /**
  * Everything an enabled extension runs, from the hook's parts.
- *
  * @param {object} parts - what the version's hook found
  * @param {Gio.DBusConnection} parts.connection - the session bus
  * @param {object} parts.fdo - the FdoNotificationDaemon instance

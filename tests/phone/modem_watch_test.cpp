@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// ModemWatch (dbus/modem_watch.hpp) against tests/fakes/modemmanager.py on a private system bus:
+// calls and SMS reported once each, hang-ups and answers passed on, restarts and bad signals.
 #include "dbus/modem_watch.hpp"
 
 #include "dbus/modem_decode.hpp"
@@ -17,67 +19,24 @@
 #include <string>
 #include <vector>
 
+#include "fake_modemmanager.hpp"
 #include "private_bus.hpp"
 
 namespace nocontact::dbus {
 namespace {
 
 using namespace std::chrono_literals;
+using fakes::connect;
+using fakes::FakeModemManager;
+using fakes::kFakeInterface;
+using fakes::kFakePath;
+using fakes::kMM;
 using testing::waitUntil;
 
-constexpr const char* kMM = "org.freedesktop.ModemManager1";
-constexpr const char* kFakePath = "/org/nocontact/Fake";
-constexpr const char* kFakeInterface = "org.nocontact.Fake";
 constexpr int kActive = 4;  // MM_CALL_STATE_ACTIVE
 constexpr int kHeld = 5;    // MM_CALL_STATE_HELD
 // Generous: the fake is a Python process that may share two cores with other builds.
 constexpr auto kDeadline = 20s;
-
-sd_bus* connect(const std::string& address) {
-    sd_bus* bus = nullptr;
-    if (sd_bus_new(&bus) < 0) return nullptr;
-    sd_bus_set_address(bus, address.c_str());
-    sd_bus_set_bus_client(bus, 1);
-    if (sd_bus_start(bus) < 0) bus = sd_bus_unref(bus);
-    return bus;
-}
-
-// tests/fakes/modemmanager.py as a child process, with the private bus as its system bus.
-class FakeModemManager {
-  public:
-    FakeModemManager(const std::string& address, std::vector<std::string> args = {}) {
-        std::string script = std::string(NOCONTACT_FAKES) + "/modemmanager.py";
-        args.insert(args.begin(), {"/usr/bin/python3", script});
-        std::vector<char*> argv;
-        for (std::string& arg : args)
-            argv.push_back(arg.data());
-        argv.push_back(nullptr);
-        pid_ = fork();
-        if (pid_ == 0) {
-            setenv("DBUS_SYSTEM_BUS_ADDRESS", address.c_str(), 1);
-            execv(argv[0], argv.data());
-            _exit(127);
-        }
-    }
-    ~FakeModemManager() { stop(); }
-    FakeModemManager(const FakeModemManager&) = delete;
-    FakeModemManager& operator=(const FakeModemManager&) = delete;
-
-    // SIGTERM, as systemd stops it; the exit status (0: a clean exit).
-    int stop() {
-        if (pid_ <= 0) return status_;
-        kill(pid_, SIGTERM);
-        int status = 0;
-        waitpid(pid_, &status, 0);
-        pid_ = -1;
-        status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        return status_;
-    }
-
-  private:
-    pid_t pid_ = -1;
-    int status_ = 0;
-};
 
 class AModemWatch : public ::testing::Test {
   protected:
@@ -416,75 +375,6 @@ TEST_F(AModemWatch, SurvivesMalformedSignalsAndReportsALaterGoodCall) {
     EXPECT_EQ(presence_, std::vector<bool>{true});
     EXPECT_TRUE(gone_.empty()) << "a malformed InterfacesRemoved dropped the modem's calls";
     EXPECT_EQ(callsAt(good)[0].number, "+447700900138");
-}
-
-TEST(AModemCallState, MapsEveryModemManagerStateAndCallsTheRestOther) {
-    using State = PhoneCall::State;
-    const State expected[] = {State::Other,  State::Dialing, State::Dialing, State::Ringing,
-                              State::Active, State::Active,  State::Ringing, State::Ended};
-    for (int mm = 0; mm < 8; ++mm)
-        EXPECT_EQ(modem::callState(mm), expected[mm]) << mm;
-    EXPECT_EQ(modem::callState(8), State::Other);
-    EXPECT_EQ(modem::callState(-1), State::Other);
-}
-
-// Messages built and sealed here, then read as if they had come from ModemManager.
-class AModemMessage : public ::testing::Test {
-  protected:
-    sd_bus_message* sealed(const std::function<int(sd_bus_message*)>& append) {
-        sd_bus_message* m = nullptr;
-        EXPECT_GE(sd_bus_message_new_signal(bus_, &m, "/x", "org.example.X", "Y"), 0);
-        EXPECT_GE(append(m), 0);
-        EXPECT_GE(sd_bus_message_seal(m, 1, 0), 0);
-        EXPECT_GE(sd_bus_message_rewind(m, 1), 0);
-        kept_.emplace_back(m, &sd_bus_message_unref);
-        return m;
-    }
-
-    testing::PrivateBus private_;
-    sd_bus* bus_ = connect(private_.address());
-    std::vector<std::unique_ptr<sd_bus_message, sd_bus_message* (*)(sd_bus_message*)>> kept_;
-
-    ~AModemMessage() override { sd_bus_flush_close_unref(bus_); }
-};
-
-TEST_F(AModemMessage, ReadsOnlyPropertiesOfTheExpectedTypeAndSkipsTheRest) {
-    sd_bus_message* m = sealed([](sd_bus_message* m) {
-        return sd_bus_message_append(m, "a{sv}", 4, "Number", "i", 5, "State", "i", 3, "Text", "s",
-                                     "hi", "Direction", "as", 1, "x");
-    });
-    std::int32_t state = 0;
-    const char* text = nullptr;
-    std::vector<std::string> keys;
-    EXPECT_TRUE(modem::forEachProperty(m, [&](const char* key) {
-        keys.emplace_back(key);
-        if (keys.size() == 1) return modem::readVariant(m, 's', &text);  // an int: not read
-        if (keys.size() == 2) return modem::readVariant(m, 'i', &state);
-        return false;
-    }));
-    EXPECT_EQ(keys, (std::vector<std::string>{"Number", "State", "Text", "Direction"}));
-    EXPECT_EQ(text, nullptr);
-    EXPECT_EQ(state, 3);
-}
-
-TEST_F(AModemMessage, ReadsNothingFromAMessageOfAnotherShape) {
-    sd_bus_message* m =
-        sealed([](sd_bus_message* m) { return sd_bus_message_append(m, "s", "x"); });
-    EXPECT_FALSE(modem::forEachProperty(m, [](const char*) { return false; }));
-    EXPECT_TRUE(modem::readPaths(m).empty());
-    modem::Interfaces none = modem::readInterfaces(m);
-    EXPECT_FALSE(none.voice || none.messaging);
-}
-
-TEST_F(AModemMessage, NamesTheVoiceAndMessagingInterfacesOfAModem) {
-    sd_bus_message* m = sealed([](sd_bus_message* m) {
-        return sd_bus_message_append(m, "a{sa{sv}}", 2, "org.freedesktop.ModemManager1.Modem", 1,
-                                     "State", "i", 8, "org.freedesktop.ModemManager1.Modem.Voice",
-                                     0);
-    });
-    modem::Interfaces has = modem::readInterfaces(m);
-    EXPECT_TRUE(has.voice);
-    EXPECT_FALSE(has.messaging);
 }
 
 }  // namespace

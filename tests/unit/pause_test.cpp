@@ -8,9 +8,7 @@
 #include "daemon/notifier.hpp"
 #include "daemon/pause.hpp"
 #include "daemon/strings.hpp"
-#include "fake_fdo_server.hpp"
 #include "pause_fixture.hpp"
-#include "private_bus.hpp"
 
 namespace nocontact::daemon {
 namespace {
@@ -363,22 +361,6 @@ TEST_F(APause, SaysTonightOnlyAtNight) {
     }
     EXPECT_EQ(strings::nudge(0, 23), "You don't have to answer tonight.");
     EXPECT_EQ(strings::nudge(0, 2), "You don't have to answer tonight.");
-}
-
-TEST(AGlibTicker, CallsBackOnTheMainLoopUntilStopped) {
-    using namespace std::chrono_literals;
-    GlibTicker ticker;
-    int seconds = 0;
-    ticker.start([&] { ++seconds; });
-    ASSERT_TRUE(testing::waitUntil([&] { return seconds >= 2; }, 10s, testing::iterate));
-    ticker.stop();
-    int stopped_at = seconds;
-    // A stopped ticker never fires again: a fresh ticker's second tick proves time went by.
-    GlibTicker witness;
-    int witness_seconds = 0;
-    witness.start([&] { ++witness_seconds; });
-    ASSERT_TRUE(testing::waitUntil([&] { return witness_seconds >= 2; }, 10s, testing::iterate));
-    EXPECT_EQ(seconds, stopped_at);
 }
 
 }  // namespace

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Each notification the monitor sees, judged and carried out: kept, withheld (or hidden by the
+// server's own rule), announced; and what the server's rules held while nocontact was not
+// running. Part of Daemon (daemon/daemon.hpp); the wiring lives in daemon.cpp.
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "config/i18n.hpp"
+#include "config/local_time.hpp"
+#include "config/withdrawal.hpp"
+#include "daemon/daemon.hpp"
+#include "daemon/daemon_impl.hpp"
+#include "daemon/keeper.hpp"
+#include "daemon/log.hpp"
+#include "daemon/strings.hpp"
+
+namespace nocontact::daemon {
+
+namespace {
+
+bool withholds(const policy::Decision& d) {
+    return d.has(policy::Action::Withhold);
+}
+
+}  // namespace
+
+void Daemon::onObserved(const dbus::Observed& observed) {
+    if (isOwnNotification(observed)) return;  // our placeholders and notices
+    // FDO calls were counted when they were made (needsId); GTK ones come only here. The
+    // portal's are counted as the copy it forwards to the desktop's server.
+    if (observed.notification.interface == policy::Interface::Gtk) ++impl_->seen;
+    // The portal forwards what sandboxed apps send to the desktop's server, where the monitor
+    // sees it again and can withhold it: judge that copy only, never both.
+    if (observed.notification.interface == policy::Interface::Portal) return;
+    // GNOME Shell asks Decide about each one before showing it: kept there, exactly once.
+    if (extensionActive()) return;
+    policy::Event event = impl_->profiles.toEvent(observed.notification);
+    policy::Decision decision = impl_->engine.handle(event, config::momentNow());
+    // KDE Connect's desktop copy of what a phone sent: the phone's own half may know better.
+    if (event.app == phone::kKdeConnect && impl_->kdeconnect) {
+        auto half = takeKdeHalf(observed, decision.contact.has_value());
+        if (half && !decision.contact) return act(observed, half->event, half->decision);
+    }
+    if (!decision.contact) return;  // strangers are not our business, not even in the log
+    act(observed, event, decision);
+}
+
+// Judged again when the reply brings the id (the policy may have changed in between); this
+// first look only spares the monitor from waiting for anyone else's replies.
+bool Daemon::needsId(const dbus::Observed& observed) {
+    if (isOwnNotification(observed)) return false;
+    ++impl_->seen;  // another app's notification, whoever it is from
+    if (extensionActive()) return false;
+    policy::Event event = impl_->profiles.toEvent(observed.notification);
+    if (event.app == phone::kKdeConnect && impl_->kdeconnect) return true;  // see takeKdeHalf
+    return impl_->engine.handle(event, config::momentNow()).contact.has_value();
+}
+
+bool Daemon::isOwnNotification(const dbus::Observed& observed) const {
+    return isOwnSender(observed.sender);
+}
+
+void Daemon::announce(const dbus::Observed& observed, const policy::Event& event,
+                      const policy::Decision& decision) {
+    const auto& contact = impl_->engine.policy().contacts[*decision.contact];
+    std::string level(policy::levelName(*decision.level));
+    std::string action(policy::actionName(decision.primary()));
+    if (event.direction == policy::Direction::Incoming) noteCounted(contact.name);
+    log::Fields fields{contact.name,
+                       event.app,
+                       action,
+                       level,
+                       std::string(policy::kindName(event.kind)),
+                       std::string(policy::interfaceName(observed.notification.interface))};
+    if (options_.dry_run) {
+        log::write(log::Priority::Info, "Would intervene (dry run).", fields);
+    } else {
+        log::write(log::Priority::Info, "Intervened.", fields);
+    }
+    impl_->service->emitIntervened(contact.name, event.app,
+                                   std::string(policy::kindName(event.kind)), level, action);
+}
+
+void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
+                 const policy::Decision& decision) {
+    if (options_.dry_run) return announce(observed, event, decision);
+    // Found in the server when nocontactd started, and dealt with then.
+    if (impl_->rules && impl_->rules->alreadyTaken(observed)) return;
+    // The server's own rule hid it: it was never drawn, and nothing is put in its place.
+    const bool hidden = impl_->rules && impl_->rules->hides(observed.notification);
+    if (observed.unanswerable && !hidden && withholds(decision))
+        return keepUnanswerable(observed, event, decision);
+    // Kept on disk before it is taken off the screen: a crash in between loses nothing. When the
+    // disk cannot take it, it is kept in memory (and the person told); a message that could be
+    // kept nowhere stays where it is.
+    // The log line, the Intervened signal and the pause (a blocking libnotify call, from the
+    // loop's next turn) all come after the withholding call is on its way: the message is on
+    // screen no longer than it must be.
+    if (impl_->keeper && !impl_->keeper->keep(impl_->engine, observed, event, decision, true)) {
+        // Left on screen, not an intervention: the Keeper logged why, Status counts it.
+        ++impl_->unkept;
+        if (hidden) showHidden(observed);
+        return;
+    }
+    if (hidden && !withholds(decision)) {
+        showHidden(observed);  // nobody holds it now (a soften, a snooze): shown at once
+    } else if (hidden) {
+        ++impl_->withheld;
+        impl_->rules->taken(observed);
+    } else if (withholds(decision)) {
+        withhold(observed);
+    }
+    announce(observed, event, decision);
+}
+
+// Its id will never come (the app asked for no reply), so it stays on screen: kept all the same,
+// with no pause over a message already in view, and counted for Status.
+void Daemon::keepUnanswerable(const dbus::Observed& observed, const policy::Event& event,
+                              const policy::Decision& decision) {
+    policy::Decision kept = decision;
+    std::erase(kept.actions, policy::Action::Pause);
+    if (impl_->keeper && !impl_->keeper->keep(impl_->engine, observed, event, kept, true)) {
+        ++impl_->unkept;
+        return;
+    }
+    if (impl_->unanswerable++ == 0) {
+        log::write(log::Priority::Warning,
+                   "A contact's message came without asking for a reply, so the notification "
+                   "server never said which one to close; it is kept, but it was shown.");
+    }
+    announce(observed, event, kept);
+}
+
+void Daemon::showHidden(const dbus::Observed& observed) {
+    impl_->rules->taken(observed);
+    if (impl_->keeper) impl_->keeper->showAsItCame(observed);
+}
+
+void Daemon::onRecovered(const std::vector<dbus::Observed>& found) {
+    std::map<std::string, std::size_t> per_contact;
+    for (const auto& observed : found) {
+        policy::Event event = impl_->profiles.toEvent(observed.notification);
+        policy::Decision decision = impl_->engine.handle(event, config::momentNow());
+        // Nobody's now (the policy changed meanwhile), or nobody holds it now: shown as it came.
+        if (!decision.contact || !withholds(decision)) {
+            showHidden(observed);
+            continue;
+        }
+        if (!impl_->keeper->keep(impl_->engine, observed, event, decision, true)) {
+            ++impl_->unkept;
+            showHidden(observed);
+            continue;
+        }
+        impl_->rules->taken(observed);
+        ++impl_->withheld;
+        announce(observed, event, decision);
+        ++per_contact[impl_->engine.policy().contacts[*decision.contact].name];
+    }
+    if (!per_contact.empty()) {
+        std::size_t kept = 0;
+        for (const auto& [contact, n] : per_contact)
+            kept += n;
+        log::detail(log::Priority::Info,
+                    "Messages the notification server's rules held while nocontact was not "
+                    "running are kept now",
+                    std::to_string(kept));
+        tellUser(i18n::tr(strings::kRecoveredSummary), strings::recoveredBody(per_contact));
+    }
+}
+
+void Daemon::withhold(const dbus::Observed& observed) {
+    // A placeholder only where it shows less of the message than a close alone (a history
+    // that keeps closed text, or a server that draws before any close arrives): anywhere else
+    // it is one more thing drawn, and the close should come as early as it can.
+    std::optional<std::string> placeholder;
+    if (withdrawal() == config::Withdrawal::ReplaceThenClose)
+        placeholder = i18n::tr(strings::kWithheldPlaceholder);
+    impl_->withholder->withhold(
+        observed, placeholder,
+        [this](dbus::Withholder::Outcome outcome, const std::string& detail) {
+            switch (outcome) {
+                case dbus::Withholder::Outcome::Withheld:
+                    ++impl_->withheld;
+                    break;
+                case dbus::Withholder::Outcome::RefusedByServer:
+                    if (impl_->refused++ > 0) break;  // said once; Status keeps counting
+                    log::write(log::Priority::Warning,
+                               "The notification server would not let nocontact close a "
+                               "notification; GNOME needs the nocontact GNOME Shell extension.");
+                    break;
+                case dbus::Withholder::Outcome::Failed:
+                    ++impl_->failed;
+                    log::detail(log::Priority::Warning, "Could not withhold a notification",
+                                detail);
+                    break;
+            }
+        });
+}
+
+}  // namespace nocontact::daemon
