@@ -12,7 +12,7 @@ NOCONTACT_PACKAGES=(
     gnome-shell gjs python3-dbusmock
     sway mako-notifier sway-notification-center xfce4-notifyd xfconf python3-xlib
     plasma-desktop kwin-x11
-    clang libclang-rt-14-dev clang-format
+    clang libclang-rt-14-dev clang-format clang-tidy
     build-essential debhelper dpkg-dev fakeroot lintian rpm scdoc
     debootstrap
 )
