@@ -151,7 +151,9 @@ class SessionDesktop : public Desktop {
         auto pid = serverPid();
         if (!pid || ::kill(static_cast<pid_t>(*pid), SIGTERM) != 0) return false;
         auto deadline = std::chrono::steady_clock::now() + kEndDeadline;
-        while (hasOwner(kNotifications)) {
+        // Ended once that process no longer owns the name: the next notification may already
+        // have started a new one, which reads the rules.
+        while (serverPid() == pid) {
             if (std::chrono::steady_clock::now() > deadline) return false;
             std::this_thread::sleep_for(kEndPoll);  // polling a condition with a deadline
         }
