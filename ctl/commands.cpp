@@ -138,7 +138,7 @@ int runExplain(const ExplainOptions& options, std::istream& in, std::ostream& ou
     if (!profiles) return kExitError;
     Explainer explainer(std::move(*policy), std::move(*profiles));
 #ifdef NOCONTACT_HAVE_DAEMON_CLIENT
-    useLiveLevels(explainer.engine(), file, err);
+    useLiveLevels(explainer.engine(), file, now.utc, err);
 #endif
     auto format = options.text ? Explainer::Format::Text : Explainer::Format::Json;
     int bad = explainer.run(in, out, now, format);

@@ -26,7 +26,7 @@ bool sameFile(const std::string& a, const std::string& b) {
 // The level nocontactd has `contact` at now, as a change of the person's: a harden when it is
 // firmer than the policy's, a soften otherwise. Empty when the contact is not in `engine`.
 std::optional<policy::Override> liveChange(const policy::Engine& engine, const std::string& contact,
-                                           policy::Level live) {
+                                           policy::Level live, policy::SysTime from) {
     auto index = engine.matcher().byContactName(contact);
     if (!index) return std::nullopt;
     const auto& c = engine.policy().contacts[*index];
@@ -35,18 +35,18 @@ std::optional<policy::Override> liveChange(const policy::Engine& engine, const s
     change.type = live > base ? policy::Override::Type::Harden : policy::Override::Type::Soften;
     change.contact = c.name;
     change.to = live;
-    change.start = config::momentNow().utc;
+    change.start = from;
     return change;
 }
 
 // Puts the changes of `status` into `engine`; the contacts they are for.
-std::string applyChanges(policy::Engine& engine, const Status& status) {
+std::string applyChanges(policy::Engine& engine, const Status& status, policy::SysTime from) {
     std::string names;
     const auto changed = statusValue<std::vector<std::string>>(status, "changed_levels");
     for (const auto& row : statusValue<std::vector<LevelRow>>(status, "levels")) {
         if (std::ranges::find(changed, std::get<0>(row)) == changed.end()) continue;
         auto level = policy::parseLevel(std::get<1>(row));
-        auto change = level ? liveChange(engine, std::get<0>(row), *level) : std::nullopt;
+        auto change = level ? liveChange(engine, std::get<0>(row), *level, from) : std::nullopt;
         if (!change) continue;
         engine.addOverride(*change);
         names += (names.empty() ? "" : ", ") + change->contact;
@@ -54,7 +54,7 @@ std::string applyChanges(policy::Engine& engine, const Status& status) {
     if (auto until = statusValue<std::int64_t>(status, "snoozed_until"); until > 0) {
         policy::Override snooze;
         snooze.type = policy::Override::Type::Snooze;
-        snooze.start = config::momentNow().utc;
+        snooze.start = from;
         snooze.until = policy::SysTime{std::chrono::seconds{until}};
         engine.addOverride(snooze);
     }
@@ -63,7 +63,8 @@ std::string applyChanges(policy::Engine& engine, const Status& status) {
 
 }  // namespace
 
-void useLiveLevels(policy::Engine& engine, const std::string& policy_file, std::ostream& err) {
+void useLiveLevels(policy::Engine& engine, const std::string& policy_file, policy::SysTime from,
+                   std::ostream& err) {
     auto live = askDaemon([](Client& client) { return std::optional<Status>(client.Status()); },
                           [](const sdbus::Error&) { return std::optional<Status>(); });
     if (!live) {
@@ -83,7 +84,7 @@ void useLiveLevels(policy::Engine& engine, const std::string& policy_file, std::
             << "\n";
         return;
     }
-    if (auto names = applyChanges(engine, status); !names.empty()) {
+    if (auto names = applyChanges(engine, status, from); !names.empty()) {
         err << "nocontactctl: "
             << fill(
                    tr("judged at the levels nocontactd has now, with your changes for {contacts}."),

@@ -163,6 +163,12 @@ TEST_F(Words, ExplainJudgesAtTheLevelsNocontactdHasNow) {
     ASSERT_EQ(run.status, 0) << run.err;
     EXPECT_NE(run.out.find(R"("level":"strict")"), std::string::npos) << run.out;
     EXPECT_NE(run.err.find("with your changes for Alex"), std::string::npos) << run.err;
+    // At any moment explain is asked about, an earlier one too: the change holds from then, not
+    // from after explain had asked nocontactd.
+    stdinFrom(input);
+    Run earlier = ctl({"explain", "--policy", daemon_->policyPath(), "--at", "2026-01-05T12:00"});
+    ASSERT_EQ(earlier.status, 0) << earlier.err;
+    EXPECT_NE(earlier.out.find(R"("level":"strict")"), std::string::npos) << earlier.out;
 
     ASSERT_EQ(stopDaemon(), 0);
     Run alone = ctl({"explain", "--policy", daemon_->policyPath()});
