@@ -16,6 +16,11 @@ struct BadField {
     std::string message;
 };
 
+// "FIELD must be ...": the field's name (a JSON key) stays as it is in every language.
+BadField bad(const char* sentence, std::string_view field) {
+    return BadField{i18n::fill(i18n::tr(sentence), {{"field", field}})};
+}
+
 const json* member(const json& obj, const char* key) {
     auto it = obj.find(key);
     return it == obj.end() || it->is_null() ? nullptr : &*it;
@@ -24,10 +29,10 @@ const json* member(const json& obj, const char* key) {
 std::string text(const json& obj, const char* key, const std::string& where, bool required) {
     const json* v = member(obj, key);
     if (!v) {
-        if (required) throw BadField{where + "." + key + " is missing"};
+        if (required) throw bad(N_("{field} is missing"), where + "." + key);
         return {};
     }
-    if (!v->is_string()) throw BadField{where + "." + key + " must be a string"};
+    if (!v->is_string()) throw bad(N_("{field} must be a string"), where + "." + key);
     return v->get<std::string>();
 }
 
@@ -35,7 +40,7 @@ std::string text(const json& obj, const char* key, const std::string& where, boo
 const json& object(const json& obj, const char* key, std::string_view where) {
     const json* v = member(obj, key);
     if (!v || !v->is_object())
-        throw BadField{std::string(where) + "." + key + " must be an object"};
+        throw bad(N_("{field} must be an object"), std::string(where) + "." + key);
     return *v;
 }
 
@@ -56,18 +61,18 @@ void readFdo(const json& args, policy::Notification& n) {
     n.body = text(args, "body", "args", false);
     if (const json* r = member(args, "replaces_id")) {
         if (!r->is_number_unsigned() && !(r->is_number_integer() && r->get<std::int64_t>() >= 0))
-            throw BadField{"args.replaces_id must be an unsigned integer"};
+            throw bad(N_("{field} must be a whole number, 0 or more"), "args.replaces_id");
         n.replaces_id = r->get<std::uint32_t>();
     }
     if (const json* a = member(args, "actions")) {
-        if (!a->is_array()) throw BadField{"args.actions must be a list of strings"};
+        if (!a->is_array()) throw bad(N_("{field} must be a list of strings"), "args.actions");
         for (const auto& s : *a) {
-            if (!s.is_string()) throw BadField{"args.actions must be a list of strings"};
+            if (!s.is_string()) throw bad(N_("{field} must be a list of strings"), "args.actions");
             n.actions.push_back(s.get<std::string>());
         }
     }
     if (const json* h = member(args, "hints")) {
-        if (!h->is_object()) throw BadField{"args.hints must be an object"};
+        if (!h->is_object()) throw bad(N_("{field} must be an object"), "args.hints");
         for (const auto& [key, value] : h->items())
             n.hints[key] = hintText(value);
     }
@@ -103,7 +108,7 @@ void readGtkOrPortal(const json& args, policy::Notification& n, bool portal) {
 }
 
 JsonNotification read(const json& line) {
-    if (!line.is_object()) throw BadField{"a line must be a JSON object"};
+    if (!line.is_object()) throw BadField{i18n::tr("a line must be a JSON object")};
     JsonNotification out;
     out.id = text(line, "id", "line", false);
     std::string iface = text(line, "interface", "line", true);
@@ -114,7 +119,7 @@ JsonNotification read(const json& line) {
     } else if (iface == "gtk" || iface == "portal") {
         readGtkOrPortal(args, out.notification, iface == "portal");
     } else {
-        throw BadField{"line.interface must be fdo, gtk or portal"};
+        throw bad(N_("{field} must be fdo, gtk or portal"), "line.interface");
     }
     return out;
 }

@@ -125,6 +125,10 @@ printf '%s\n' '{"interface":"fdo","args":{"summary":5}}' 'not json' >"$tmp/broke
 check explain-broken 1 "$ctl" explain --policy "$example" <"$tmp/broken.jsonl" &&
     contains out '"error":"args.app_name is missing"' && contains out '"error":"not valid JSON"'
 result $? "explain marks malformed lines and keeps going"
+check explain-broken-de 1 env LANGUAGE=de LC_ALL=$messages_locale NOCONTACT_LOCALE_DIR="$locale" \
+    "$ctl" explain --policy "$example" <"$tmp/broken.jsonl" &&
+    contains out '"error":"args.app_name fehlt"' && contains out '"error":"kein gültiges JSON"'
+result $? "explain says what is wrong with a line in German to a German speaker"
 
 check explain-at 2 "$ctl" explain --policy "$example" --at yesterday </dev/null
 result $? "explain refuses a malformed --at as a usage error"

@@ -55,7 +55,7 @@ TEST(TheJsonReader, NamesTheFieldThatIsWrong) {
               "args.hints must be an object");
     EXPECT_EQ(errorOf(R"({"interface":"fdo","args":{"app_name":"a","summary":"s",)"
                       R"("replaces_id":-1}})"),
-              "args.replaces_id must be an unsigned integer");
+              "args.replaces_id must be a whole number, 0 or more");
     EXPECT_EQ(errorOf(R"({"interface":"gtk","args":{"app_id":"a","id":"b"}})"),
               "args.notification must be an object");
 }
