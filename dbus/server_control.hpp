@@ -65,7 +65,7 @@ class ServerControl {
     // Takes one notification out of dunst's history (1.10+), or closes it in mako.
     void drop(const std::string& kind, const std::string& server, std::uint32_t id, Done done);
 
-    // Calls sent and not yet answered, and calls waiting to be sent (for tests and Status).
+    // Calls sent and not yet answered, and calls waiting to be sent (what the tests check).
     int inFlight() const;
     std::size_t waiting() const;
 
