@@ -237,6 +237,9 @@ Event extractEvent(const AppProfile& profile, const Notification& n) {
     e.service = profile.service;
     e.text = n.body;
     Found f = applyRules(profile, n);
+    // A chat named like the app, or like a placeholder, names no chat: the app hid where it was
+    // written ("WhatsApp" over "Alex: hi"), so it is not known to be a group.
+    if (isHidden(cleanText(f.chat), profile.hidden, profile.name, n.app_name)) f.chat.clear();
     e.kind = kindOf(profile, n, f);
     e.sender = cleanText(f.sender);
     e.chat = cleanText(f.chat);

@@ -103,7 +103,7 @@ TEST_F(RuleShapes, LeaveOutTelegramTitlesBecauseAGroupCanBeNamedLikeThePerson) {
 }
 
 TEST_F(RuleShapes, SayAFirefoxGroupMessageByItsSenderPrefix) {
-    EXPECT_TRUE(all_.contains("0 whatsapp-web-firefox entry=firefox body^=Alex Morgan: "));
+    EXPECT_TRUE(all_.contains("0 firefox-web entry=firefox body^=Alex Morgan: "));
 }
 
 TEST_F(RuleShapes, NeverSayAnAppByAPrefixOfItsName) {
