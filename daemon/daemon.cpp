@@ -102,7 +102,7 @@ void Daemon::start(GMainLoop* loop) {
     followPhones();
 
     impl_->monitor = std::make_unique<dbus::Monitor>(
-        options_.bus_address, [this](const dbus::Observed& o) { return needsId(o); },
+        options_.bus_address, [this](dbus::Observed& o) { return needsId(o); },
         [this](const dbus::Observed& o) { onObserved(o); });
     impl_->monitor->start();
     watchMonitor();

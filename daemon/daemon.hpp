@@ -83,8 +83,9 @@ class Daemon : public DaemonPort {
     void followPolicyPath();
     void watchPolicy();
     void onObserved(const dbus::Observed& observed);
-    // At the Notify call itself, before any reply: will its id be needed to withhold it?
-    bool needsId(const dbus::Observed& observed);
+    // At the Notify call itself, before any reply: will its id be needed to withhold it? Names
+    // the app of a portal's copy that names none (PortalCopies).
+    bool needsId(dbus::Observed& observed);
     // A contact's message whose id will never be known: kept, counted, and said in Status.
     void keepUnanswerable(const dbus::Observed& observed, const policy::Event& event,
                           const policy::Decision& decision);

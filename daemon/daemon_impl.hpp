@@ -20,6 +20,7 @@
 #include "daemon/keeper.hpp"
 #include "daemon/phone_events.hpp"
 #include "daemon/policy_watcher.hpp"
+#include "daemon/portal_copies.hpp"
 #include "daemon/rules_flow.hpp"
 #include "daemon/service.hpp"
 #include "daemon/shell_extension.hpp"
@@ -48,6 +49,7 @@ struct Daemon::Impl {
     std::string policy_message;
 
     std::unique_ptr<dbus::Monitor> monitor;
+    PortalCopies portal_copies;  // what programs asked the desktop portal to show, lately
     std::unique_ptr<dbus::Withholder> withholder;
     // The notification server's own rules, where setup put them (none in a dry run).
     std::unique_ptr<RulesFlow> rules;

@@ -15,6 +15,7 @@
 #include "daemon/keeper.hpp"
 #include "daemon/log.hpp"
 #include "daemon/strings.hpp"
+#include "dbus/sender_program.hpp"
 
 namespace nocontact::daemon {
 
@@ -31,9 +32,14 @@ void Daemon::onObserved(const dbus::Observed& observed) {
     // FDO calls were counted when they were made (needsId); GTK ones come only here. The
     // portal's are counted as the copy it forwards to the desktop's server.
     if (observed.notification.interface == policy::Interface::Gtk) ++impl_->seen;
-    // The portal forwards what sandboxed apps send to the desktop's server, where the monitor
-    // sees it again and can withhold it: judge that copy only, never both.
-    if (observed.notification.interface == policy::Interface::Portal) return;
+    // The portal forwards what apps send it to the desktop's server, where the monitor sees it
+    // again and can withhold it: judge that copy only, never both. Which program sent it is
+    // remembered, for a copy that names no app.
+    if (observed.notification.interface == policy::Interface::Portal) {
+        sd_bus* bus = impl_->withholder ? impl_->withholder->bus() : nullptr;
+        impl_->portal_copies.sent(observed.notification, dbus::senderProgram(bus, observed.sender));
+        return;
+    }
     // GNOME Shell asks Decide about each one before showing it: kept there, exactly once.
     if (extensionActive()) return;
     policy::Event event = impl_->profiles.toEvent(observed.notification);
@@ -49,8 +55,9 @@ void Daemon::onObserved(const dbus::Observed& observed) {
 
 // Judged again when the reply brings the id (the policy may have changed in between); this
 // first look only spares the monitor from waiting for anyone else's replies.
-bool Daemon::needsId(const dbus::Observed& observed) {
+bool Daemon::needsId(dbus::Observed& observed) {
     if (isOwnNotification(observed)) return false;
+    impl_->portal_copies.name(observed.notification);
     ++impl_->seen;  // another app's notification, whoever it is from
     if (extensionActive()) return false;
     policy::Event event = impl_->profiles.toEvent(observed.notification);

@@ -27,8 +27,10 @@ class Monitor {
         std::uint64_t restarts = 0;   // times the bus dropped us and we came back
     };
     using Callback = std::function<void(const Observed&)>;
-    // Asked about each Notify call as it is seen: will its id be needed (to withhold it)?
-    using NeedsId = std::function<bool(const Observed&)>;
+    // Asked about each Notify call as it is seen: will its id be needed (to withhold it)? It may
+    // fill in what the call left out (the app of a copy the desktop portal sent on); what it
+    // changes is what `on_notification` gets.
+    using NeedsId = std::function<bool(Observed&)>;
 
     // `address` empty = the session bus of the environment. `on_notification` gets the calls
     // `needs_id` wanted, once their id is known (or known never to come: Observed::unanswerable),

@@ -15,7 +15,7 @@ NOCONTACT_PACKAGES=(
     clang libclang-rt-14-dev clang-format clang-tidy
     build-essential debhelper dpkg-dev fakeroot lintian rpm scdoc
     debootstrap
-    chromium firefox-esr libnss3-tools openssl iproute2
+    chromium firefox-esr libnss3-tools openssl iproute2 xdg-desktop-portal xdg-desktop-portal-gtk
 )
 
 nocontact_install_deps() {

@@ -8,7 +8,7 @@
 # sender hidden in the title, from the contact and from a stranger who mentions the contact.
 # Every one of the contact's must be kept, and every stranger's shown.
 #
-# Usage: browsers_test.sh chromium|firefox NOCONTACTD SOURCE_DIR
+# Usage: browsers_test.sh chromium|chromium-portal|firefox NOCONTACTD SOURCE_DIR
 # Needs root: it runs in a network namespace of its own, where every site name is 127.0.0.1,
 # port 443 is free, and nothing reaches the internet.
 set -uo pipefail
@@ -24,6 +24,10 @@ here=$src/tests/e2e/browsers
 source "$src/tests/e2e/session.sh"
 trap 'session_stop' EXIT
 log=$session_dir/nocontactd.log
+# The browsers' caches and settings go to the session, not to the machine's home.
+export HOME=$session_dir/home XDG_CONFIG_HOME=$session_dir/home/.config
+export XDG_CACHE_HOME=$session_dir/home/.cache
+mkdir -p "$HOME"
 passed=0
 failed=0
 result() {
@@ -57,9 +61,9 @@ session_pids+=($!)
 wait_for 10 grep -q ready "$d/server.log"
 result $? "the sites are served"
 
-session_start || { echo "FAIL: $browser: could not start the private session"; exit 1; }
-export NOCONTACT_DATA_DIR=${NOCONTACT_TEST_DATA_DIR:-$src/config}
-cat >"$d/policy.yaml" <<'YAML'
+start_nocontactd() {
+    export NOCONTACT_DATA_DIR=${NOCONTACT_TEST_DATA_DIR:-$src/config}
+    cat >"$d/policy.yaml" <<'YAML'
 version: 1
 defaults: { strictness: firm, region: US, pause: 3s }
 contacts:
@@ -68,33 +72,36 @@ contacts:
     reasons: ["You asked for this space for good reasons."]
     match: { names: ["Alex Morgan"] }
 YAML
-DBUS_SYSTEM_BUS_ADDRESS="unix:path=$d/no-system-bus" \
-    "$daemon" --policy "$d/policy.yaml" --state-dir "$d/state" >"$log" 2>&1 &
-session_pids+=($!)
-wait_for 10 dbus-send --session --print-reply --dest=org.nocontact.Daemon1 \
-    /org/nocontact/Daemon1 org.nocontact.Daemon1.Status
-result $? "nocontactd starts and answers Status"
+    DBUS_SYSTEM_BUS_ADDRESS="unix:path=$d/no-system-bus" \
+        "$daemon" --policy "$d/policy.yaml" --state-dir "$d/state" >"$log" 2>&1 &
+    session_pids+=($!)
+    wait_for 10 dbus-send --session --print-reply --dest=org.nocontact.Daemon1 \
+        /org/nocontact/Daemon1 org.nocontact.Daemon1.Status
+    result $? "nocontactd starts and answers Status"
+}
 
-# One browser start: a fresh profile that may show notifications on every site without asking,
-# and that trusts the certificate (Chromium: by its key; Firefox: the authority in its store).
-first=https://web.whatsapp.com/
-case $browser in
-    chromium)
-        mkdir -p "$d/profile/Default"
-        echo '{"profile":{"default_content_setting_values":{"notifications":1}}}' \
-            >"$d/profile/Default/Preferences"
-        spki=$(openssl x509 -in "$d/site.pem" -pubkey -noout | openssl pkey -pubin -outform der |
-            openssl dgst -sha256 -binary | base64)
-        chromium --no-sandbox --user-data-dir="$d/profile" --no-first-run \
-            --no-default-browser-check --disable-gpu --password-store=basic \
-            --host-resolver-rules="MAP * 127.0.0.1" --ignore-certificate-errors-spki-list="$spki" \
-            "$first" >"$d/browser.log" 2>&1 &
-        ;;
-    firefox)
-        mkdir -p "$d/profile"
-        certutil -N -d "sql:$d/profile" --empty-password &&
-            certutil -A -d "sql:$d/profile" -n "nocontact test sites" -t "C,," -i "$d/ca.pem"
-        cat >"$d/profile/user.js" <<JS
+# A fresh profile that may show notifications on every site without asking, and that trusts the
+# certificate (Chromium: by its key; Firefox: the authority in its store).
+chromium_profile() {
+    mkdir -p "$d/profile/Default"
+    echo '{"profile":{"default_content_setting_values":{"notifications":1}}}' \
+        >"$d/profile/Default/Preferences"
+    spki=$(openssl x509 -in "$d/site.pem" -pubkey -noout | openssl pkey -pubin -outform der |
+        openssl dgst -sha256 -binary | base64)
+}
+# chromium URL: starts Chromium, or hands the running one the URL (that one ends at once).
+chromium() {
+    command chromium --no-sandbox --user-data-dir="$d/profile" --no-first-run \
+        --no-default-browser-check --disable-gpu --password-store=basic \
+        --host-resolver-rules="MAP * 127.0.0.1" --ignore-certificate-errors-spki-list="$spki" \
+        "$1" >>"$d/browser.log" 2>&1 &
+    session_pids+=($!)
+}
+firefox_profile() {
+    mkdir -p "$d/profile"
+    certutil -N -d "sql:$d/profile" --empty-password &&
+        certutil -A -d "sql:$d/profile" -n "nocontact test sites" -t "C,," -i "$d/ca.pem"
+    cat >"$d/profile/user.js" <<JS
 user_pref("permissions.default.desktop-notification", 1);
 user_pref("network.dns.localDomains", "$(sites ,)");
 user_pref("browser.shell.checkDefaultBrowser", false);
@@ -104,11 +111,65 @@ user_pref("datareporting.policy.dataSubmissionEnabled", false);
 user_pref("toolkit.telemetry.reportingpolicy.firstRun", false);
 user_pref("app.update.disabledForTesting", true);
 JS
-        firefox-esr --no-remote --profile "$d/profile" "$first" >"$d/browser.log" 2>&1 &
+}
+names_owner() {
+    dbus-send --session --print-reply --dest=org.freedesktop.DBus / \
+        org.freedesktop.DBus.NameHasOwner "string:$1" | grep -q "boolean true"
+}
+# Chromium has asked the desktop portal which version of notifications it speaks: it asks once
+# it found no notification server, and from then on sends its notifications to the portal.
+chose_the_portal() {
+    grep -A1 "destination=org.freedesktop.portal.Desktop .*member=Get$" "$d/calls.log" |
+        grep -q '"org.freedesktop.portal.Notification"'
+}
+# How many notifications went through the portal (AddNotification), and how many the portal's
+# backend sent on to the server (Notify from the owner of its name).
+through_the_portal() { grep -c "interface=org.freedesktop.portal.Notification; member=AddNotification" "$d/calls.log"; }
+
+# One browser start each.
+first=https://web.whatsapp.com/
+case $browser in
+    chromium)
+        session_start || { echo "FAIL: $browser: could not start the private session"; exit 1; }
+        start_nocontactd
+        chromium_profile
+        chromium "$first"
         ;;
-    *) echo "usage: browsers_test.sh chromium|firefox NOCONTACTD SOURCE_DIR"; exit 2 ;;
+    firefox)
+        session_start || { echo "FAIL: $browser: could not start the private session"; exit 1; }
+        start_nocontactd
+        firefox_profile
+        firefox-esr --no-remote --profile "$d/profile" "$first" >"$d/browser.log" 2>&1 &
+        session_pids+=($!)
+        ;;
+    chromium-portal)
+        # Chromium finds no notification server when it starts, so it sends to the desktop
+        # portal (xdg-desktop-portal with its GTK backend), which sends each one on to dunst,
+        # started after it, with no app name: nocontactd reads it as the program that sent it.
+        session_start_bus own-user && session_start_x ||
+            { echo "FAIL: $browser: could not start the private session"; exit 1; }
+        dbus-monitor --session "type='method_call',member='Get'" \
+            "type='method_call',member='AddNotification'" "type='method_call',member='Notify'" \
+            >"$d/calls.log" 2>&1 &
+        session_pids+=($!)
+        export XDG_CURRENT_DESKTOP=GNOME  # where the GTK backend is the portal's
+        /usr/libexec/xdg-desktop-portal-gtk >"$d/portal-gtk.log" 2>&1 &
+        session_pids+=($!)
+        wait_for 10 names_owner org.freedesktop.impl.portal.desktop.gtk
+        /usr/libexec/xdg-desktop-portal >"$d/portal.log" 2>&1 &
+        session_pids+=($!)
+        wait_for 10 names_owner org.freedesktop.portal.Desktop
+        result $? "the desktop portal and its GTK backend start"
+        chromium_profile
+        chromium about:blank
+        wait_for 30 chose_the_portal
+        result $? "Chromium, finding no notification server, turns to the portal"
+        session_start_dunst || { echo "FAIL: $browser: dunst does not start"; exit 1; }
+        start_nocontactd
+        chromium "$first"
+        ;;
+    *) echo "usage: browsers_test.sh chromium|chromium-portal|firefox NOCONTACTD SOURCE_DIR"; exit 2 ;;
 esac
-session_pids+=($!)
 
 wait_for 120 grep -q "all-finished" "$d/sites.log"
 result $? "the browser opens every site and each fires its notifications"
@@ -117,6 +178,12 @@ result $? "every site may show notifications, without a prompt"
 ! grep "^.* sent " "$d/sites.log" | grep -vq " shown$"
 result $? "the browser says each notification was shown (to the page)"
 
+if [[ $browser == chromium-portal ]]; then
+    sent=$(python3 -c "import sys; sys.path.insert(0, '$here'); import sites
+print(sum(len(sites.notifications(s)) for s in sites.order()))")
+    [[ $(through_the_portal) -eq $sent ]]
+    result $? "all $sent notifications went through the desktop portal ($(through_the_portal) did)"
+fi
 wait_for 20 python3 "$here/verdict.py" "$d/state" --held-only
 result $? "nocontactd keeps every one of the contact's messages"
 # Everything still on screen goes to dunst's history, where the verdict reads it.
