@@ -4,6 +4,7 @@
 // server_rules_files.cpp.
 #include "config/server_rules.hpp"
 
+#include <algorithm>
 #include <regex>
 #include <tuple>
 #include <unordered_map>
@@ -114,16 +115,34 @@ std::optional<std::string> senderIn(const SenderRule& r, const std::string& text
     return m[g].str();
 }
 
+struct Context {
+    const policy::Profiles& profiles;
+    const policy::Matcher& matcher;
+    std::vector<RuleShape>& out;
+    std::size_t contact_first = 0;  // where the current contact's shapes begin in `out`
+    // Each rule's pattern read (and its group compiled) once, not once per contact.
+    std::unordered_map<const SenderRule*, std::optional<Reduced>> reduced{};
+    std::string folded_name{};  // the name being looked at, as names are compared
+    // Profile names, hidden texts and apps, folded once, not once per contact.
+    std::unordered_map<std::string, std::string> folded{};
+
+    const std::string& fold(const std::string& text) {
+        auto found = folded.find(text);
+        if (found != folded.end()) return found->second;
+        return folded.emplace(text, policy::foldName(text)).first->second;
+    }
+};
+
 // No earlier rule of the profile can take a notification of this shape elsewhere: each is
 // ruled out by its conditions, or, on the very text of a whole field, finds the same person.
-bool earlierRulesAgree(const Candidate& c, const std::string& name) {
+bool earlierRulesAgree(const Candidate& c, const std::string& folded_name) {
     for (std::size_t j = 0; j < c.rule; ++j) {
         const SenderRule& r = c.profile->rules[j];
         if (auto is = conditionsAre(r.when, c.shape); is && !*is) continue;
         if (!sameField(r.from, c.shape) || !c.shape.whole) return false;
         auto sender = senderIn(r, c.shape.text);
         if (!sender) continue;
-        if (policy::foldName(*sender) != policy::foldName(name)) return false;
+        if (policy::foldName(*sender) != folded_name) return false;
         if (!kindHeldLikeMessage(r, *c.contact)) return false;
     }
     return true;
@@ -139,13 +158,13 @@ bool ruleFindsName(const Candidate& c, const std::optional<Reduced>& reduced,
     return reduced && rules_detail::prefixDecides(*reduced, name);
 }
 
-bool isHiddenName(const std::string& name, const Candidate& c) {
-    std::string folded = policy::foldName(name);
-    if (folded == policy::foldName(c.profile->name)) return true;
-    if (c.shape.app_key == RuleShape::AppKey::AppName && folded == policy::foldName(c.shape.app))
+bool isHiddenName(const Candidate& c, Context& ctx) {
+    const std::string& folded = ctx.folded_name;
+    if (folded == ctx.fold(c.profile->name)) return true;
+    if (c.shape.app_key == RuleShape::AppKey::AppName && folded == ctx.fold(c.shape.app))
         return true;
     for (const std::string& h : c.profile->hidden) {
-        if (folded == policy::foldName(h)) return true;
+        if (folded == ctx.fold(h)) return true;
     }
     return false;
 }
@@ -168,11 +187,11 @@ bool readsAsContact(const Candidate& c, const policy::Profiles& profiles,
 }
 
 bool shapeSafe(const Candidate& c, const std::optional<Reduced>& reduced, const std::string& name,
-               const policy::Profiles& profiles, const policy::Matcher& matcher) {
+               Context& ctx) {
     const SenderRule& r = c.profile->rules[c.rule];
     return kindHeldLikeMessage(r, *c.contact) && kindRulesAllow(*c.profile, c.shape, *c.contact) &&
-           !isHiddenName(name, c) && ruleFindsName(c, reduced, name) &&
-           earlierRulesAgree(c, name) && readsAsContact(c, profiles, matcher);
+           !isHiddenName(c, ctx) && ruleFindsName(c, reduced, name) &&
+           earlierRulesAgree(c, ctx.folded_name) && readsAsContact(c, ctx.profiles, ctx.matcher);
 }
 
 // The texts a rule can be matched by for `name`: the field exactly the name (any rule may read
@@ -186,15 +205,6 @@ std::vector<std::pair<std::string, bool>> textsFor(const std::optional<Reduced>&
     if (text != name || !whole) texts.emplace_back(std::move(text), whole);
     return texts;
 }
-
-struct Context {
-    const policy::Profiles& profiles;
-    const policy::Matcher& matcher;
-    std::vector<RuleShape>& out;
-    std::size_t contact_first = 0;  // where the current contact's shapes begin in `out`
-    // Each rule's pattern read (and its group compiled) once, not once per contact.
-    std::unordered_map<const SenderRule*, std::optional<Reduced>> reduced{};
-};
 
 const std::optional<Reduced>& reducedOf(const SenderRule& r, Context& ctx) {
     auto found = ctx.reduced.find(&r);
@@ -227,7 +237,7 @@ void shapesForRule(Candidate base, const std::string& name, Context& ctx) {
         Candidate c = base;
         c.shape.text = text;
         c.shape.whole = whole;
-        if (shapeSafe(c, reduced, name, ctx.profiles, ctx.matcher)) addIfNew(ctx, c.shape);
+        if (shapeSafe(c, reduced, name, ctx)) addIfNew(ctx, c.shape);
     }
 }
 
@@ -238,14 +248,65 @@ void shapesForApp(Candidate base, const std::string& name, Context& ctx) {
     }
 }
 
+// Whether any condition of the profile reads the app's name or desktop entry: then each app is
+// judged on its own.
+bool readsTheApp(const AppProfile& p) {
+    auto reads = [](const std::vector<Condition>& when) {
+        return std::any_of(when.begin(), when.end(), [](const Condition& c) {
+            return c.field.field == FieldRef::Field::AppName ||
+                   c.field.field == FieldRef::Field::DesktopEntry;
+        });
+    };
+    return std::any_of(p.rules.begin(), p.rules.end(),
+                       [&](const SenderRule& r) { return reads(r.when); }) ||
+           std::any_of(p.kinds.begin(), p.kinds.end(),
+                       [&](const policy::KindRule& k) { return reads(k.when); });
+}
+
+// The profile is the one a notification from `app` alone (by name, or by desktop entry) finds.
+bool claims(const policy::Profiles& profiles, const AppProfile& p, RuleShape::AppKey key,
+            const std::string& app) {
+    policy::Notification n;
+    if (key == RuleShape::AppKey::AppName) {
+        n.app_name = app;
+    } else {
+        n.hints["desktop-entry"] = app;
+    }
+    return profiles.find(n) == &p;
+}
+
+// Browsers list a dozen names and desktop entries each. Unless a condition reads the app, what
+// makes a shape safe is the same for all of them but two things: that the profile claims the
+// app, and that the contact's name is not the app's own name (checked here, as isHiddenName
+// does). So the first app of each kind is judged in full, and its shapes are repeated for the
+// others; were the name that first app's own, none are (fewer rules, never a wrong one).
 void shapesForProfile(const Candidate& base, const std::string& name, Context& ctx) {
+    bool each_alone = readsTheApp(*base.profile);
     auto each = [&](const std::vector<std::string>& apps, RuleShape::AppKey key) {
+        std::vector<const std::string*> claimed;
         for (const std::string& app : apps) {
-            if (!rules_detail::safeRuleText(app)) continue;  // includes prefixes ("Firefox*")
-            Candidate c = base;
-            c.shape.app_key = key;
-            c.shape.app = app;
-            shapesForApp(c, name, ctx);
+            // safeRuleText leaves out prefixes ("Firefox*").
+            if (rules_detail::safeRuleText(app) && claims(ctx.profiles, *base.profile, key, app))
+                claimed.push_back(&app);
+        }
+        std::size_t first = ctx.out.size();
+        for (std::size_t k = 0; k < claimed.size(); ++k) {
+            if (k == 0 || each_alone) {
+                Candidate c = base;
+                c.shape.app_key = key;
+                c.shape.app = *claimed[k];
+                shapesForApp(c, name, ctx);
+                continue;
+            }
+            if (key == RuleShape::AppKey::AppName && ctx.folded_name == ctx.fold(*claimed[k]))
+                continue;
+            std::size_t end = ctx.out.size();
+            for (std::size_t i = first; i < end; ++i) {
+                if (ctx.out[i].app != *claimed[0] || ctx.out[i].app_key != key) continue;
+                RuleShape s = ctx.out[i];
+                s.app = *claimed[k];
+                addIfNew(ctx, std::move(s));
+            }
         }
     };
     each(base.profile->app_names, RuleShape::AppKey::AppName);
@@ -282,6 +343,7 @@ std::vector<RuleShape> ruleShapes(const policy::Policy& policy, const policy::Pr
         ctx.contact_first = out.size();
         for (const std::string& name : contact.names) {
             if (!rules_detail::safeName(name)) continue;
+            ctx.folded_name = policy::foldName(name);
             for (const AppProfile& p : profiles.all()) {
                 Candidate base;
                 base.shape.contact = i;
