@@ -237,12 +237,15 @@ Event extractEvent(const AppProfile& profile, const Notification& n) {
     e.service = profile.service;
     e.text = n.body;
     Found f = applyRules(profile, n);
+    e.chat = cleanText(f.chat);
     // A chat named like the app, or like a placeholder, names no chat: the app hid where it was
     // written ("WhatsApp" over "Alex: hi"), so it is not known to be a group.
-    if (isHidden(cleanText(f.chat), profile.hidden, profile.name, n.app_name)) f.chat.clear();
+    if (isHidden(e.chat, profile.hidden, profile.name, n.app_name)) {
+        e.chat.clear();
+        f.chat.clear();
+    }
     e.kind = kindOf(profile, n, f);
     e.sender = cleanText(f.sender);
-    e.chat = cleanText(f.chat);
     if (isHidden(e.sender, profile.hidden, profile.name, n.app_name)) e.sender.clear();
     senderIdentifiers(e, e.identifiers);
     ruleIdentifiers(profile, n, e.identifiers);

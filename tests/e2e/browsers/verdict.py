@@ -23,16 +23,12 @@ held_only = "--held-only" in sys.argv[2:]
 
 
 def journal_text():
-    texts = []
-    for path in state.rglob("*"):
-        if not path.is_file() or path.suffix in (".yaml", ".json", ".txt"):
-            continue
-        try:
-            with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-                texts += [s + "\n" + b for s, b in db.execute("SELECT summary, body FROM held")]
-        except sqlite3.DatabaseError:
-            continue
-    return "\n".join(texts)
+    # daemon/journal_store.hpp: kJournalFileName. None yet: nothing kept yet.
+    path = state / "journal.sqlite3"
+    if not path.exists():
+        return ""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return "\n".join(s + "\n" + b for s, b in db.execute("SELECT summary, body FROM held"))
 
 
 def dunst_text():
