@@ -37,7 +37,14 @@ pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
-    rm -rf "$work"  # --keep-logs puts the logs elsewhere
+    # A program the session started may outlive its bus for a moment: xdg-document-portal's FUSE
+    # mount on runtime/doc (rm cannot remove a mount point), or a last file being written.
+    local m
+    for m in $(findmnt -rn -o TARGET | grep -F "$work/" | sort -r); do
+        fusermount -uz "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+    done
+    # --keep-logs puts the logs elsewhere
+    rm -rf "$work" 2>/dev/null || { sleep 0.5; rm -rf "$work" || true; }
     return 0
 }
 trap cleanup EXIT

@@ -13,8 +13,12 @@ session_stop() {
     local p
     for p in "${session_pids[@]}"; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
-    # A program a server started (plasmashell's cache builder) may still be writing its last
-    # file: once more, then.
+    # A program a server started may outlive it for a moment: xdg-document-portal's FUSE mount
+    # (rm cannot remove a mount point), plasmashell's cache builder writing its last file.
+    local m
+    for m in $(findmnt -rn -o TARGET | grep -F "$session_dir/" | sort -r); do
+        fusermount -uz "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+    done
     rm -rf "$session_dir" 2>/dev/null || { sleep 0.5; rm -rf "$session_dir"; }
 }
 
