@@ -137,13 +137,14 @@ result $? "a stranger's messages are still shown: Alexandra, and Sam naming the 
 dunstctl close-all
 
 # Every stranger of the corpus sent through FDO Notify: shown, none to history unseen.
-python3 - "$src/tests/data/corpus/notifications.jsonl" >"$tmp/strangers" <<'EOF'
+python3 - "$src/tests/data/corpus/"{notifications,more-shapes}.jsonl >"$tmp/strangers" <<'EOF'
 import json, sys
 alex = {"Alex Morgan", "(415) 555-0100", "415-555-0100", "4155550100", "+14155550100",
         "+1 415 555 0100", "+1 (415) 555-0100", "alex.m@example.com", "@alex.morgan:matrix.org"}
-for line in open(sys.argv[1]):
+for line in (line for path in sys.argv[1:] for line in open(path)):
     d = json.loads(line)
-    if d["interface"] != "fdo" or d["sender"] in alex or not d["args"].get("summary"):
+    sender = (d["sender"] or "").translate({c: None for c in (0x2068, 0x2069, 0x200B, 0x200E, 0xFEFF)})
+    if d["interface"] != "fdo" or sender in alex or not d["args"].get("summary"):
         continue
     a = d["args"]
     entry = a.get("hints", {}).get("desktop-entry", "")
