@@ -51,6 +51,7 @@ std::string joinDiagnostics(const std::vector<config::Diagnostic>& diagnostics) 
 }  // namespace
 
 Daemon::Daemon(Options options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
+    if (options_.clock) impl_->clock = options_.clock;
     impl_->policy_file =
         options_.policy_file.empty() ? config::defaultPolicyPath() : options_.policy_file;
 }
@@ -69,7 +70,8 @@ void Daemon::start(GMainLoop* loop) {
     impl_->loop = loop;
     prepareStateDir();
     if (!options_.dry_run) {
-        impl_->keeper = std::make_unique<Keeper>(options_.state_dir, options_.journal_retry);
+        impl_->keeper =
+            std::make_unique<Keeper>(options_.state_dir, options_.journal_retry, *impl_->clock);
         impl_->keeper_bus_name = impl_->keeper->ownBusName();
     }
     auto builtin = config::loadProfilesFile(config::builtinProfilesPath());
@@ -133,7 +135,7 @@ void Daemon::scheduleDigest() {
     if (impl_->digest_timer) g_source_remove(impl_->digest_timer);
     impl_->digest_timer = 0;
     if (!impl_->keeper) return;
-    auto now = config::momentNow();
+    auto now = impl_->clock->now();
     const auto& digest = impl_->engine.policy().defaults.digest;
     auto next = policy::digestAfter(digest, impl_->digest_offered, now.local);
     impl_->digest_due = next;
@@ -208,7 +210,7 @@ void Daemon::restartMonitor() {
 
 std::vector<bool> Daemon::heldNow() const {
     const auto& contacts = impl_->engine.policy().contacts;
-    auto now = config::momentNow();
+    auto now = impl_->clock->now();
     std::vector<bool> held(contacts.size(), false);
     for (std::size_t i = 0; i < contacts.size(); ++i) {
         auto ex = impl_->engine.explain(i, now);
@@ -226,7 +228,7 @@ void Daemon::refreshRules() {
     // soften or a snooze); nothing runs in between.
     if (impl_->rules_timer) g_source_remove(impl_->rules_timer);
     impl_->rules_timer = 0;
-    auto now = config::momentNow();
+    auto now = impl_->clock->now();
     std::optional<policy::SysTime> next;
     for (std::size_t i = 0; i < impl_->engine.policy().contacts.size(); ++i) {
         auto at = impl_->engine.explain(i, now).changes_at;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "config/withdrawal.hpp"
+#include "daemon/clock.hpp"
 #include "daemon/pause.hpp"
 #include "daemon/phone_events.hpp"
 #include "daemon/service.hpp"
@@ -36,6 +37,8 @@ struct Options {
     // For measuring only (scripts/flash-count --withdrawal): this way of taking a kept message
     // back on any server, instead of the one config/withdrawal.cpp chooses for it.
     std::optional<config::Withdrawal> withdrawal;
+    // Where the daemon reads the time; null: the machine's clocks (systemClock()).
+    const Clock* clock = nullptr;
 };
 
 // The wiring: notifications seen by the monitor become events, the engine decides, the

@@ -4,7 +4,6 @@
 // call quieted, met by a pause (Answer / Let it ring; for a call to them, Hang up / Let it go
 // on), or ended, with what happened in the journal. Part of Daemon (daemon/daemon.hpp).
 #include "config/i18n.hpp"
-#include "config/local_time.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/daemon_impl.hpp"
 #include "daemon/keeper.hpp"
@@ -50,7 +49,7 @@ void Daemon::onPhoneCall(const std::string& source, const dbus::PhoneCall& call)
     fresh.source = source;
     fresh.incoming = call.incoming;
     impl_->calls[call.path] = std::move(fresh);
-    const auto now = config::momentNow();
+    const auto now = impl_->clock->now();
     if (seenThroughTheOther(source, call, now.utc)) return;
     policy::Event event =
         phoneEvent(source, policy::Kind::Call, call.incoming, call.name, call.number);

@@ -8,7 +8,6 @@
 #include <stdexcept>
 #include <variant>
 
-#include "config/local_time.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/daemon_impl.hpp"
 #include "daemon/decide_request.hpp"
@@ -27,7 +26,7 @@ bool Daemon::decide(const std::map<std::string, sdbus::Variant>& notification) {
     if (request.sender_pid == static_cast<std::uint32_t>(getpid())) return false;
     if (isOwnSender(observed.sender)) return false;
     policy::Event event = impl_->profiles.toEvent(observed.notification);
-    policy::Decision decision = impl_->engine.handle(event, config::momentNow());
+    policy::Decision decision = impl_->engine.handle(event, impl_->clock->now());
     // KDE Connect's desktop copy that only the phone's own half could place.
     if (event.app == phone::kKdeConnect && impl_->kdeconnect) {
         auto half = takeKdeHalf(observed, decision.contact.has_value());
@@ -62,7 +61,7 @@ bool Daemon::tooLate(const DecideRequest& request) const {
     // The answer still has to travel back and be read before the deadline.
     constexpr std::int64_t kAnswerMarginUsec = 50'000;
     return request.deadline_usec != 0 &&
-           g_get_monotonic_time() + kAnswerMarginUsec >= request.deadline_usec;
+           impl_->clock->monotonicUsec() + kAnswerMarginUsec >= request.deadline_usec;
 }
 
 bool Daemon::isOwnSender(const std::string& sender) const {

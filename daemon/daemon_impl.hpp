@@ -38,6 +38,7 @@ namespace nocontact::daemon {
 
 struct Daemon::Impl {
     GMainLoop* loop = nullptr;
+    const Clock* clock = &systemClock();  // the only way daemon/ reads the time
     std::string policy_file;
     std::vector<policy::AppProfile> builtin;
     policy::Engine engine{policy::Policy{}};

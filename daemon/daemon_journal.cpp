@@ -53,7 +53,7 @@ void Daemon::journalPlaceChanged(const JournalPlace& place) {
     // A nearly full disk can take the journal back and refuse the next write: told once in a
     // while, not at every turn.
     constexpr std::int64_t kRetellAfterUs = 10LL * 60 * 1'000'000;
-    const std::int64_t now = g_get_monotonic_time();
+    const std::int64_t now = impl_->clock->monotonicUsec();
     if (place.in_memory) {
         log::detail(log::Priority::Warning,
                     "The journal cannot be saved to its folder; held messages are kept in memory "

@@ -43,7 +43,7 @@ void Daemon::onObserved(const dbus::Observed& observed) {
     // GNOME Shell asks Decide about each one before showing it: kept there, exactly once.
     if (extensionActive()) return;
     policy::Event event = impl_->profiles.toEvent(observed.notification);
-    policy::Decision decision = impl_->engine.handle(event, config::momentNow());
+    policy::Decision decision = impl_->engine.handle(event, impl_->clock->now());
     // KDE Connect's desktop copy of what a phone sent: the phone's own half may know better.
     if (event.app == phone::kKdeConnect && impl_->kdeconnect) {
         auto half = takeKdeHalf(observed, decision.contact.has_value());
@@ -62,7 +62,7 @@ bool Daemon::needsId(dbus::Observed& observed) {
     if (extensionActive()) return false;
     policy::Event event = impl_->profiles.toEvent(observed.notification);
     if (event.app == phone::kKdeConnect && impl_->kdeconnect) return true;  // see takeKdeHalf
-    return impl_->engine.handle(event, config::momentNow()).contact.has_value();
+    return impl_->engine.handle(event, impl_->clock->now()).contact.has_value();
 }
 
 bool Daemon::isOwnNotification(const dbus::Observed& observed) const {
@@ -149,7 +149,7 @@ void Daemon::onRecovered(const std::vector<dbus::Observed>& found) {
     std::map<std::string, std::size_t> per_contact;
     for (const auto& observed : found) {
         policy::Event event = impl_->profiles.toEvent(observed.notification);
-        policy::Decision decision = impl_->engine.handle(event, config::momentNow());
+        policy::Decision decision = impl_->engine.handle(event, impl_->clock->now());
         // Nobody's now (the policy changed meanwhile), or nobody holds it now: shown as it came.
         if (!decision.contact || !withholds(decision)) {
             showHidden(observed);

@@ -13,7 +13,6 @@
 #include <cstring>
 #include <optional>
 
-#include "config/local_time.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/daemon_impl.hpp"
 #include "daemon/keeper.hpp"
@@ -212,7 +211,7 @@ void Daemon::onPhoneRing(const dbus::PhoneRing& ring) {
     policy::Event e =
         phoneEvent(kKdeConnect, ringing ? policy::Kind::Call : policy::Kind::MissedCall, true, name,
                    ring.number);
-    const auto now = config::momentNow();
+    const auto now = impl_->clock->now();
     policy::Decision decision = impl_->engine.handle(e, now);
     if (!decision.contact) return;
     if (ringing) impl_->engine.noteCall(*decision.contact, now);
@@ -242,7 +241,7 @@ void Daemon::onPhoneConversation(const dbus::PhoneConversationMessage& m) {
     // an SMS app asks for it; and a new thread's first message comes as "created" and may
     // come again as "updated". Only new messages count, each once.
     const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    config::momentNow().utc - policy::SysTime{})
+                                    impl_->clock->now().utc - policy::SysTime{})
                                     .count();
     const std::int64_t fresh_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(kSmsFreshFor).count();
@@ -266,7 +265,7 @@ void Daemon::onPhoneConversation(const dbus::PhoneConversationMessage& m) {
 // judges and counts: it is journaled here only when no such notification came around it.
 // True when it was from or to a contact.
 bool Daemon::recordSms(const std::string& source, const policy::Event& event) {
-    policy::Decision decision = impl_->engine.handle(event, config::momentNow());
+    policy::Decision decision = impl_->engine.handle(event, impl_->clock->now());
     if (!decision.contact) return false;
     if (options_.dry_run || !impl_->keeper) return true;
     if (event.direction == policy::Direction::Outgoing) {
@@ -285,7 +284,7 @@ void Daemon::onPhoneNotification(const dbus::PhoneNotification& n) {
     if (n.text.empty()) return;  // nothing to tell it by, and nothing to keep
     policy::Event e = phoneEvent(kKdeConnect, policy::Kind::Message, true, n.title, "");
     e.text = n.text;
-    policy::Decision decision = impl_->engine.handle(e, config::momentNow());
+    policy::Decision decision = impl_->engine.handle(e, impl_->clock->now());
     meetKdeCopy(Half{.event = std::move(e),
                      .decision = std::move(decision),
                      .action = "count",
@@ -298,7 +297,7 @@ void Daemon::onPhoneNotification(const dbus::PhoneNotification& n) {
 // the copy's own profile when it could place it, else with what the phone said. A phone half
 // whose copy never comes (the desktop shows none) is journaled alone after kCopyWindow.
 void Daemon::meetKdeCopy(Half half) {
-    const auto now = config::momentNow();
+    const auto now = impl_->clock->now();
     auto& copies = impl_->kde_copies;
     std::erase_if(copies, [&](const auto& c) { return now.utc - c.at > kCopyWindow; });
     if (!half.decision.contact) return;  // a stranger's half never takes a copy
@@ -315,7 +314,7 @@ void Daemon::meetKdeCopy(Half half) {
 }
 
 void Daemon::waitForCopy(Half half) {
-    half.at = config::momentNow().utc;
+    half.at = impl_->clock->now().utc;
     bound(impl_->kde_waiting);
     impl_->kde_waiting.push_back(std::move(half));
     if (impl_->kde_timer) return;
@@ -343,14 +342,14 @@ std::optional<Half> Daemon::takeKdeHalf(const dbus::Observed& observed, bool jud
         return half;
     }
     bound(impl_->kde_copies);
-    impl_->kde_copies.push_back({config::momentNow().utc, observed, judged});
+    impl_->kde_copies.push_back({impl_->clock->now().utc, observed, judged});
     return std::nullopt;
 }
 
 // Halves whose copy did not come are journaled alone; an incoming SMS only when no message
 // from the contact was counted around it (its app's notification, judged by the monitor).
 void Daemon::expirePhoneHalves() {
-    const auto now = config::momentNow();
+    const auto now = impl_->clock->now();
     auto& waiting = impl_->kde_waiting;
     std::vector<Half> due;
     for (auto it = waiting.begin(); it != waiting.end();) {
@@ -373,7 +372,7 @@ void Daemon::expirePhoneHalves() {
 }
 
 void Daemon::noteCounted(const std::string& contact) {
-    const auto now = config::momentNow().utc;
+    const auto now = impl_->clock->now().utc;
     bound(impl_->counted);
     auto& times = impl_->counted[contact];
     while (!times.empty() && now - times.front() > 2 * kCopyWindow)

@@ -12,7 +12,6 @@
 #include <string_view>
 #include <vector>
 
-#include "config/local_time.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/daemon_impl.hpp"
 #include "daemon/keeper.hpp"
@@ -128,7 +127,8 @@ std::string desktopId(std::string app_id) {
 void Daemon::onAppLaunch(const dbus::AppUnit& unit) {
     const policy::AppProfile* profile = impl_->profiles.byDesktopId(unit.desktop_id);
     if (!profile || !profile->messaging) return;  // not a way to write to anyone
-    impl_->shell_launches.unitLaunched(profile->id, ShellLaunches::Clock::now());
+    impl_->shell_launches.unitLaunched(profile->id,
+                                       ShellLaunches::Instant{impl_->clock->monotonicUsec()});
     reachOut(*profile, unit.unit, true);
 }
 
@@ -137,10 +137,12 @@ void Daemon::appStarted(const std::string& app_id, std::uint32_t pid) {
     const policy::AppProfile* profile = impl_->profiles.byDesktopId(desktop_id);
     if (!profile || !profile->messaging) return;
     const std::string profile_id = profile->id;
-    if (impl_->shell_launches.unitLaunchedRecently(profile_id, ShellLaunches::Clock::now()))
+    if (impl_->shell_launches.unitLaunchedRecently(
+            profile_id, ShellLaunches::Instant{impl_->clock->monotonicUsec()}))
         return;  // the start its unit told of, paused through the unit
     impl_->shell_launches.waitForUnit(profile_id, kUnitWait, [this, profile_id, desktop_id, pid] {
-        if (impl_->shell_launches.unitLaunchedRecently(profile_id, ShellLaunches::Clock::now()))
+        if (impl_->shell_launches.unitLaunchedRecently(
+                profile_id, ShellLaunches::Instant{impl_->clock->monotonicUsec()}))
             return;  // its unit came meanwhile
         // Looked up again: a reload may have come while it waited.
         const policy::AppProfile* again = impl_->profiles.byDesktopId(desktop_id);
@@ -155,7 +157,7 @@ void Daemon::reachOut(const policy::AppProfile& profile, const std::string& unit
     event.direction = policy::Direction::Outgoing;
     event.app = profile.id;
     event.sender = profile.name;
-    policy::Decision decision = impl_->engine.handle(event, config::momentNow());
+    policy::Decision decision = impl_->engine.handle(event, impl_->clock->now());
     if (!decision.contact) return;  // nobody in the policy
     const auto& contact = impl_->engine.policy().contacts[*decision.contact];
     const std::string level = decision.level ? std::string(policy::levelName(*decision.level)) : "";
@@ -234,7 +236,7 @@ void Daemon::onFrozen(const std::string& unit, const std::string& profile_id,
         return;
     }
     policy::Decision decision;
-    auto now = config::momentNow();
+    auto now = impl_->clock->now();
     auto explained = impl_->engine.explain(*index, now);
     decision.contact = *index;
     decision.level = explained.level;

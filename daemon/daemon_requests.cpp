@@ -44,7 +44,7 @@ std::vector<sdbus::Struct<std::string, std::uint32_t>> Daemon::heldByContact() c
 std::vector<std::string> Daemon::changedLevels() const {
     std::vector<std::string> names;
     const auto& engine = impl_->engine;
-    auto now = config::momentNow();
+    auto now = impl_->clock->now();
     for (std::size_t i = 0; i < engine.policy().contacts.size(); ++i) {
         if (engine.changeOf(i, now)) names.push_back(engine.policy().contacts[i].name);
     }
@@ -72,7 +72,7 @@ std::optional<DaemonPort::TerminalPause> Daemon::pauseFor(const std::string& con
     if (!index) return std::nullopt;
     const auto& c = engine.policy().contacts[*index];
     TerminalPause pause;
-    pause.day = engine.dayCount(*index, config::momentNow()).value_or(-1);
+    pause.day = engine.dayCount(*index, impl_->clock->now()).value_or(-1);
     if (impl_->keeper)
         pause.reason = impl_->keeper->nextReason(c.name, c.reasons);
     else if (!c.reasons.empty())
@@ -84,7 +84,7 @@ std::optional<DaemonPort::TerminalPause> Daemon::pauseFor(const std::string& con
 std::vector<sdbus::Struct<std::string, std::int64_t>> Daemon::dayCounts() const {
     std::vector<sdbus::Struct<std::string, std::int64_t>> rows;
     const auto& engine = impl_->engine;
-    auto now = config::momentNow();
+    auto now = impl_->clock->now();
     for (std::size_t i = 0; i < engine.policy().contacts.size(); ++i)
         rows.emplace_back(engine.policy().contacts[i].name, engine.dayCount(i, now).value_or(-1));
     return rows;
@@ -139,7 +139,7 @@ policy::Override Daemon::overrideFrom(const Change& change, std::size_t* contact
         throw std::invalid_argument(
             i18n::tr(o.type == Type::Snooze ? strings::kSnoozeTooLong : strings::kChangeTooLong));
     }
-    auto now = config::momentNow();
+    auto now = impl_->clock->now();
     o.start = now.utc;
     o.note = noteFrom(change.note);
     if (change.seconds > 0) o.until = now.utc + std::chrono::seconds(change.seconds);
@@ -172,7 +172,7 @@ std::string Daemon::changeLevel(const Change& change) {
         impl_->keeper->saveFinalStraw(o.contact, day);
     }
     refreshRules();
-    auto now = config::momentNow();
+    auto now = impl_->clock->now();
     std::string level =
         o.type == Type::Snooze
             ? ""
@@ -191,7 +191,7 @@ std::string Daemon::resetLevel(const std::string& contact) {
     auto index = impl_->engine.matcher().byContactName(contact);
     if (!index) throw std::invalid_argument(strings::unknownContact(contact));
     const std::string& name = impl_->engine.policy().contacts[*index].name;
-    auto now = config::momentNow();
+    auto now = impl_->clock->now();
     const policy::Override* change = impl_->engine.changeOf(*index, now);
     if (change && change->type == Type::FinalStraw) {
         throw std::invalid_argument(strings::finalStrawStays(name));
@@ -210,7 +210,7 @@ std::string Daemon::resetLevel(const std::string& contact) {
 
 std::string Daemon::endSnooze() {
     if (!impl_->keeper) throw std::invalid_argument(i18n::tr(strings::kDryRunChangesNothing));
-    auto now = config::momentNow();
+    auto now = impl_->clock->now();
     if (!impl_->engine.endSnooze(now)) return i18n::tr(strings::kNotSnoozed);
     impl_->keeper->removeOverride("");
     refreshRules();
@@ -309,7 +309,7 @@ std::map<std::string, sdbus::Variant> Daemon::stats(const std::string& contact,
         }
         in.contact = engine.policy().contacts[*index].name;
     }
-    auto now = config::momentNow();
+    auto now = impl_->clock->now();
     in.days = static_cast<int>(days);
     in.today = policy::dateOf(now.local);
     in.to_local = config::toLocal;

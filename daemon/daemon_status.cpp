@@ -34,7 +34,7 @@ bool isGnome42OrLater(const dbus::ServerInfo& server) {
 std::vector<sdbus::Struct<std::string, std::string, std::string>> Daemon::levels() const {
     std::vector<sdbus::Struct<std::string, std::string, std::string>> rows;
     const auto& contacts = impl_->engine.policy().contacts;
-    auto now = config::momentNow();
+    auto now = impl_->clock->now();
     for (std::size_t i = 0; i < contacts.size(); ++i) {
         auto ex = impl_->engine.explain(i, now);
         rows.emplace_back(contacts[i].name, std::string(policy::levelName(ex.level)), ex.why);
@@ -88,7 +88,7 @@ std::map<std::string, sdbus::Variant> Daemon::status() const {
     s["phone_problems"] = sdbus::Variant(phoneProblems());
     s["not_followed"] = sdbus::Variant(notFollowed());
     s["day_counts"] = sdbus::Variant(dayCounts());
-    auto snooze = impl_->engine.activeSnooze(config::momentNow());
+    auto snooze = impl_->engine.activeSnooze(impl_->clock->now());
     s["snoozed_until"] =
         sdbus::Variant(snooze && snooze->until
                            ? static_cast<std::int64_t>(snooze->until->time_since_epoch().count())

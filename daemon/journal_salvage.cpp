@@ -102,8 +102,7 @@ Salvaged salvageFile(const fs::path& file, sqlite3* to) {
 }  // namespace sql
 
 bool JournalStore::setAsideDamaged() {
-    const auto now =
-        std::chrono::time_point_cast<policy::Seconds>(std::chrono::system_clock::now());
+    const auto now = clock_->now().utc;
     std::optional<StoreError> error;
     sql::Db memory = sql::openMemory(error);
     if (!memory || !sql::readySchema(memory.get())) return false;

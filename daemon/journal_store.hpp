@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "daemon/clock.hpp"
 #include "policy/engine.hpp"
 #include "policy/time.hpp"
 
@@ -211,6 +212,8 @@ class JournalStore {
     using SetAside = std::function<void(const std::optional<std::filesystem::path>& file,
                                         const Salvaged& saved)>;
     void onSetAside(SetAside told) { on_set_aside_ = std::move(told); }
+    // Where the time a damaged file is set aside comes from (the machine's clock unless told).
+    void useClock(const Clock& clock) { clock_ = &clock; }
     // Where the write-ahead log's checkpoint goes once it has grown past kCheckpointPages: to
     // `schedule`, which should call checkpoint() soon but not now (the daemon: from the loop's
     // next idle turn, after the withholding call), instead of inside the commit that grew it. Not
@@ -328,6 +331,7 @@ class JournalStore {
     std::unique_ptr<Statements> stmts_;
     std::optional<Memory> memory_{};
     std::function<void()> on_moved_{};
+    const Clock* clock_ = &systemClock();  // when a damaged file is set aside
     SetAside on_set_aside_{};
     std::function<void()> on_checkpoint_{};
     bool checkpoint_due_ = false;  // scheduled, not yet run

@@ -9,7 +9,6 @@
 #include <map>
 #include <stdexcept>
 
-#include "config/local_time.hpp"
 #include "daemon/log.hpp"
 #include "daemon/strings.hpp"
 
@@ -62,8 +61,9 @@ bool isLetGo(const std::optional<HeldMessage>& m) {
 
 }  // namespace
 
-Keeper::Keeper(const std::filesystem::path& state_dir, std::chrono::seconds retry)
-    : notifier_(kPauseAppName), retry_(retry) {
+Keeper::Keeper(const std::filesystem::path& state_dir, std::chrono::seconds retry,
+               const Clock& clock)
+    : notifier_(kPauseAppName), retry_(retry), clock_(clock) {
     openJournal(state_dir);
     bus_ = g_bus_get_sync(G_BUS_TYPE_SESSION, nullptr, nullptr);
     // GIO would raise SIGTERM when the bus goes away (exit 0); the daemon's own connections
@@ -87,7 +87,7 @@ Keeper::Keeper(const std::filesystem::path& state_dir, std::chrono::seconds retr
                                  ? (incoming_call ? "let-ring" : "let-go")
                                  : (incoming_call ? "answered" : "opened-anyway");
         // Answering their call is not reaching out; calling them anyway is, like opening an app.
-        EventRow row{.time = config::momentNow().utc,
+        EventRow row{.time = clock_.now().utc,
                      .contact = c.contact,
                      .source = "user",
                      .app = c.app_id,
@@ -128,7 +128,7 @@ void Keeper::present(std::function<void()> show, bool later) {
 bool Keeper::keep(const policy::Engine& engine, const dbus::Observed& observed,
                   const policy::Event& event, const policy::Decision& decision, bool show_later) {
     const auto& contact = engine.policy().contacts[*decision.contact];
-    auto now = config::momentNow();
+    auto now = clock_.now();
     const EventRow row = eventFrom(observed, event, decision, contact.name, now.utc);
     if (decision.has(policy::Action::Nudge))
         present([this, name = contact.name, hour = localHour(now)] { pause_->nudge(name, hour); },
@@ -158,7 +158,7 @@ bool Keeper::keep(const policy::Engine& engine, const dbus::Observed& observed,
 }
 
 void Keeper::onChoice(const PauseChoice& choice) {
-    auto now = config::momentNow().utc;
+    auto now = clock_.now().utc;
     static constexpr const char* kWhich[] = {"read", "later", "let-go", "closed"};
     // Facts only, as for an intervention: who, and which answer (never the messages).
     const bool chosen = choice.which != PauseChoice::Which::ClosedWithoutChoice;
@@ -219,7 +219,7 @@ void Keeper::offer(const policy::Engine& engine, std::vector<HeldState> states,
                    const std::function<bool(policy::Level)>& allowed) {
     auto rows = store_->held(HeldFilter{{}, std::move(states)});
     if (!rows) return;
-    auto now = config::momentNow();
+    auto now = clock_.now();
     std::map<std::string, PauseRequest> by_contact;
     for (const auto& m : *rows) {
         auto index = engine.matcher().byContactName(m.contact);
@@ -253,7 +253,7 @@ void Keeper::removeOverride(const std::string& contact) {
 }
 
 std::vector<policy::Override> Keeper::overrides() {
-    (void)store_->removeExpired(config::momentNow().utc);
+    (void)store_->removeExpired(clock_.now().utc);
     auto rows = store_->overrides();
     return rows ? *rows : std::vector<policy::Override>{};
 }
@@ -269,7 +269,7 @@ std::vector<std::pair<std::string, policy::FinalStrawDay>> Keeper::finalStraws()
 }
 
 void Keeper::addNote(const std::string& contact, const std::string& text) {
-    if (!store_->addNote(contact, text, config::momentNow().utc)) {
+    if (!store_->addNote(contact, text, clock_.now().utc)) {
         log::write(log::Priority::Warning, "A note could not be kept");
     }
 }
@@ -305,7 +305,7 @@ std::vector<HeldMessage> Keeper::kept() const {
 }
 
 void Keeper::purge() {
-    auto purged = store_->purgeLetGo(config::momentNow().utc);
+    auto purged = store_->purgeLetGo(clock_.now().utc);
     if (!purged) {
         log::detail(log::Priority::Warning, "Messages let go long ago could not be forgotten",
                     purged.error.value_or(StoreError{}).message);
@@ -320,14 +320,14 @@ std::optional<HeldMessage> Keeper::read(std::int64_t id) {
     // A pause open now is about waiting messages: reading one let go earlier leaves it be.
     if (isWaiting(*found)) pause_->dismiss(message.contact);
     if (!store_->markRead(id)) return std::nullopt;
-    (void)store_->recordChoice(id, Choice::Read, config::momentNow().utc);
+    (void)store_->recordChoice(id, Choice::Read, clock_.now().utc);
     return message;
 }
 
 bool Keeper::letGo(std::int64_t id) {
     auto found = store_->heldById(id);
     if (!found || !isWaiting(*found)) return false;
-    auto now = config::momentNow().utc;
+    auto now = clock_.now().utc;
     if (!store_->letGo(id, now)) return false;
     (void)store_->recordChoice(id, Choice::LetGo, now);
     pause_->withdraw((*found)->contact, id);  // decided: its pause no longer offers it
@@ -338,7 +338,7 @@ bool Keeper::keepForLater(std::int64_t id) {
     auto found = store_->heldById(id);
     if (!found || !isWaiting(*found)) return false;
     if (!store_->markLater(id)) return false;
-    (void)store_->recordChoice(id, Choice::Later, config::momentNow().utc);
+    (void)store_->recordChoice(id, Choice::Later, clock_.now().utc);
     pause_->withdraw((*found)->contact, id);  // decided: its pause no longer offers it
     return true;
 }

@@ -51,8 +51,9 @@ class Keeper {
     // Opens the journal in `state_dir`; when the folder cannot be written (full, read-only), the
     // journal is kept in memory and the disk tried again every `retry`. Throws
     // std::runtime_error with a readable message when the journal cannot be kept at all.
+    // Every time it reads or records comes from `clock`.
     explicit Keeper(const std::filesystem::path& state_dir,
-                    std::chrono::seconds retry = kJournalRetry);
+                    std::chrono::seconds retry = kJournalRetry, const Clock& clock = systemClock());
     ~Keeper();
     Keeper(const Keeper&) = delete;
     Keeper& operator=(const Keeper&) = delete;
@@ -207,9 +208,10 @@ class Keeper {
     std::vector<std::function<void()>> to_show_;  // for the next idle turn (present)
     unsigned idle_ = 0;                           // that turn's GLib source, 0 when none
     std::chrono::seconds retry_;
+    const Clock& clock_;
     unsigned retry_timer_ = 0;      // trying the disk again, only while in memory
     unsigned purge_timer_ = 0;      // forgetting let-go messages every kPurgeEvery
-    std::int64_t last_try_us_ = 0;  // g_get_monotonic_time of the last try
+    std::int64_t last_try_us_ = 0;  // clock_.monotonicUsec() of the last try
     std::string last_refusal_;      // said once: why the disk refused the last time
     std::function<void(const JournalPlace&)> on_journal_;
     std::optional<JournalSetAside> set_aside_;

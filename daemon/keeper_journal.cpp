@@ -6,7 +6,6 @@
 #include <stdexcept>
 
 #include "config/i18n.hpp"
-#include "config/local_time.hpp"
 #include "daemon/keeper.hpp"
 #include "daemon/log.hpp"
 #include "daemon/strings.hpp"
@@ -14,7 +13,7 @@
 namespace nocontact::daemon {
 
 void Keeper::openJournal(const std::filesystem::path& state_dir) {
-    auto now = config::momentNow().utc;
+    auto now = clock_.now().utc;
     auto opened = JournalStore::open(state_dir, now);
     if (!opened.store && opened.error && cannotWrite(*opened.error)) {
         log::detail(log::Priority::Warning,
@@ -34,6 +33,7 @@ void Keeper::openJournal(const std::filesystem::path& state_dir) {
                     opened.moved_aside->string());
     }
     store_ = std::move(opened.store);
+    store_->useClock(clock_);
     store_->onMovedToMemory([this] { journalMoved(); });
     store_->onSetAside(
         [this](const auto& file, const Salvaged& saved) { journalDamaged(file, saved); });
@@ -57,7 +57,7 @@ JournalPlace Keeper::journalPlace() const {
 }
 
 void Keeper::journalMoved() {
-    last_try_us_ = g_get_monotonic_time();
+    last_try_us_ = clock_.monotonicUsec();
     last_refusal_.clear();
     if (!retry_timer_) {
         retry_timer_ = g_timeout_add_seconds(
@@ -91,17 +91,17 @@ void Keeper::journalDamaged(const std::optional<std::filesystem::path>& file,
 }
 
 void Keeper::tryDiskSoon() {
-    const std::int64_t since = g_get_monotonic_time() - last_try_us_;
+    const std::int64_t since = clock_.monotonicUsec() - last_try_us_;
     if (since < std::chrono::microseconds(retry_).count()) return;
-    last_try_us_ = g_get_monotonic_time();  // one try, however many messages come meanwhile
+    last_try_us_ = clock_.monotonicUsec();  // one try, however many messages come meanwhile
     present([this] { tryDisk(); }, true);
 }
 
 void Keeper::tryDisk() {
     if (!store_->inMemory()) return;
-    last_try_us_ = g_get_monotonic_time();
+    last_try_us_ = clock_.monotonicUsec();
     const std::size_t kept = store_->heldInMemory();
-    Status back = store_->backToDisk(config::momentNow().utc);
+    Status back = store_->backToDisk(clock_.now().utc);
     if (!back) {
         // Said once per reason: the person was told already, the log need not repeat it.
         const std::string& why = back.error.value_or(StoreError{}).message;
@@ -119,7 +119,7 @@ void Keeper::tryDisk() {
 void Keeper::leaveMemory() {
     if (!store_->inMemory()) return;
     const std::size_t kept = store_->heldInMemory();
-    if (store_->backToDisk(config::momentNow().utc)) {
+    if (store_->backToDisk(clock_.now().utc)) {
         log::write(log::Priority::Notice, "The journal went back to disk as nocontactd stopped");
         return;
     }

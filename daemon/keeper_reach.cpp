@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <string>
 
-#include "config/local_time.hpp"
 #include "daemon/keeper.hpp"
 #include "daemon/log.hpp"
 
@@ -28,7 +27,7 @@ void Keeper::reach(const policy::Engine& engine, const std::string& unit, const 
                    const std::string& app, const policy::Decision& decision, bool frozen) {
     if (!decision.contact) return;  // no one in the policy: nothing to keep or ask
     const auto& contact = engine.policy().contacts[*decision.contact];
-    auto now = config::momentNow();
+    auto now = clock_.now();
     EventRow row{.time = now.utc,
                  .contact = contact.name,
                  .source = "systemd",
@@ -70,10 +69,9 @@ void Keeper::call(const policy::Engine& engine, const std::string& source, const
     const bool incoming = event.direction == policy::Direction::Incoming;
     if (!action.empty()) record(engine, source, event, decision, action);
     const auto& contact = engine.policy().contacts[*decision.contact];
-    if (decision.has(policy::Action::Nudge))
-        pause_->nudge(contact.name, localHour(config::momentNow()));
+    if (decision.has(policy::Action::Nudge)) pause_->nudge(contact.name, localHour(clock_.now()));
     if (!decision.has(incoming ? policy::Action::Pause : policy::Action::PauseBeforeUse)) return;
-    ReachRequest request = reachRequest(engine, decision, config::momentNow());
+    ReachRequest request = reachRequest(engine, decision, clock_.now());
     request.kind = incoming ? ReachRequest::Kind::IncomingCall : ReachRequest::Kind::OutgoingCall;
     request.unit = call;
     request.app = source;
@@ -95,7 +93,7 @@ void Keeper::record(const std::string& contact, const std::string& source,
                     const policy::Event& event, const std::string& level, const std::string& action,
                     const std::string& kind) {
     const bool outgoing = event.direction == policy::Direction::Outgoing;
-    EventRow row{.time = config::momentNow().utc,
+    EventRow row{.time = clock_.now().utc,
                  .contact = contact,
                  .source = source,
                  .app = kind.empty() ? event.app : "call",
@@ -111,7 +109,7 @@ void Keeper::record(const std::string& contact, const std::string& source,
 
 void Keeper::notice(const std::string& contact, const std::string& source,
                     const std::string& what) {
-    EventRow row{.time = config::momentNow().utc,
+    EventRow row{.time = clock_.now().utc,
                  .contact = contact,
                  .source = source,
                  .app = source,

@@ -3,11 +3,12 @@
 
 #include <glib.h>
 #include <systemd/sd-daemon.h>
-#include <time.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <string>
+
+#include "daemon/clock.hpp"
 
 namespace nocontact::daemon::notify {
 
@@ -20,13 +21,6 @@ bool send(const std::string& state) {
 // STATUS= ends at the newline: keep only the first line so nothing else is misread as a field.
 std::string oneLine(std::string_view text) {
     return std::string(text.substr(0, text.find('\n')));
-}
-
-std::uint64_t monotonicUsec() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::uint64_t>(ts.tv_sec) * 1000000u +
-           static_cast<std::uint64_t>(ts.tv_nsec) / 1000u;
 }
 
 gboolean onWatchdogTimer(gpointer) {
@@ -45,7 +39,7 @@ bool status(std::string_view text) {
 }
 
 bool reloading() {
-    return send("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(monotonicUsec()));
+    return send("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(systemClock().monotonicUsec()));
 }
 
 bool stopping() {

@@ -22,11 +22,11 @@ ShellLaunches::~ShellLaunches() {
         g_source_remove(source);
 }
 
-void ShellLaunches::unitLaunched(const std::string& profile, Clock::time_point now) {
+void ShellLaunches::unitLaunched(const std::string& profile, Instant now) {
     unit_launches_.insert_or_assign(profile, now);
 }
 
-bool ShellLaunches::unitLaunchedRecently(const std::string& profile, Clock::time_point now) const {
+bool ShellLaunches::unitLaunchedRecently(const std::string& profile, Instant now) const {
     auto it = unit_launches_.find(profile);
     return it != unit_launches_.end() && now - it->second < kSameLaunch;
 }

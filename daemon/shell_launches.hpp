@@ -15,7 +15,8 @@ namespace nocontact::daemon {
 // by app profile id. The waits are timeouts on the thread-default GLib main context.
 class ShellLaunches {
   public:
-    using Clock = std::chrono::steady_clock;
+    // A moment on the monotonic clock (Clock::monotonicUsec).
+    using Instant = std::chrono::microseconds;
 
     ShellLaunches() = default;
     ~ShellLaunches();
@@ -23,17 +24,17 @@ class ShellLaunches {
     ShellLaunches& operator=(const ShellLaunches&) = delete;
 
     // The systemd user manager reported `profile` starting in a unit of its own.
-    void unitLaunched(const std::string& profile, Clock::time_point now);
+    void unitLaunched(const std::string& profile, Instant now);
     // True when a unit launch of `profile` came so recently that a report of it by GNOME Shell
     // is the same launch.
-    bool unitLaunchedRecently(const std::string& profile, Clock::time_point now) const;
+    bool unitLaunchedRecently(const std::string& profile, Instant now) const;
     // Runs `then` after `wait`, unless a wait for `profile` is already running (the same
     // launch told twice): then false, and `then` never runs.
     bool waitForUnit(const std::string& profile, std::chrono::milliseconds wait,
                      std::function<void()> then);
 
   private:
-    std::map<std::string, Clock::time_point> unit_launches_;
+    std::map<std::string, Instant> unit_launches_;
     std::map<std::string, unsigned> waits_;  // GLib source ids
 };
 

@@ -13,6 +13,7 @@
 
 #include "daemon/journal_store.hpp"
 #include "tests/integration/journal_test_util.hpp"
+#include "tests/integration/test_clock.hpp"
 
 namespace {
 
@@ -119,14 +120,20 @@ TEST_F(ADamagedJournal, FoundWhileRunningIsSetAsideAndTheMessageIsKeptInANewFile
         saved = s;
         ++calls;
     });
+    // The damage is found a day and a half after the journal opened; the file set aside is
+    // named for that moment, read from the store's clock.
+    nocontact::testing::TestClock clock(kT0);
+    store.useClock(clock);
     ASSERT_TRUE(store.keepWithheld(event(), message("kept before the damage")));
     ASSERT_TRUE(damageRootPage(file(), "held"));
+    clock.advance(36h);
 
     auto id = store.keepWithheld(event(), message("arrives after the damage"));
     ASSERT_TRUE(id) << id.error->message;
     ASSERT_EQ(calls, 1) << "the damage went unnoticed";
     ASSERT_TRUE(told);
     EXPECT_EQ(setAside(), std::vector<std::filesystem::path>{*told});
+    EXPECT_EQ(told->filename(), "journal.sqlite3.corrupt-20261128T041500Z");
     EXPECT_EQ(saved.rows, 1u) << "the event before the damage could still be read";
     EXPECT_FALSE(store.inMemory()) << "the new file could be written";
     auto kept = store.heldById(*id);

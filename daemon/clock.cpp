@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "daemon/clock.hpp"
+
+#include <glib.h>
+
+#include "config/local_time.hpp"
+
+namespace nocontact::daemon {
+
+namespace {
+
+class SystemClock final : public Clock {
+  public:
+    policy::Moment now() const override { return config::momentNow(); }
+    std::int64_t monotonicUsec() const override { return g_get_monotonic_time(); }
+};
+
+}  // namespace
+
+const Clock& systemClock() {
+    static const SystemClock clock;
+    return clock;
+}
+
+}  // namespace nocontact::daemon
