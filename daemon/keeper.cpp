@@ -11,6 +11,7 @@
 
 #include "daemon/log.hpp"
 #include "daemon/strings.hpp"
+#include "policy/ladder.hpp"
 
 namespace nocontact::daemon {
 
@@ -207,12 +208,11 @@ void Keeper::showAsItCame(const dbus::Observed& observed) {
 }
 
 void Keeper::reoffer(const policy::Engine& engine) {
-    offer(engine, {HeldState::Held}, [](policy::Level l) { return l == policy::Level::Pause; });
+    offer(engine, {HeldState::Held}, policy::pauseReopenedAtStart);
 }
 
 void Keeper::offerDigest(const policy::Engine& engine) {
-    offer(engine, {HeldState::Held, HeldState::Later},
-          [](policy::Level l) { return l != policy::Level::Strict; });
+    offer(engine, {HeldState::Held, HeldState::Later}, policy::offeredAtDigest);
 }
 
 void Keeper::offer(const policy::Engine& engine, std::vector<HeldState> states,

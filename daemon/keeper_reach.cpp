@@ -2,19 +2,15 @@
 // The Keeper and the person reaching out: the pause before a messaging app opens or a call goes
 // on, and the journal's rows for calls, phone events and notices. Part of Keeper
 // (daemon/keeper.hpp); held messages are in keeper.cpp.
-#include <algorithm>
 #include <string>
 
 #include "daemon/keeper.hpp"
 #include "daemon/log.hpp"
+#include "policy/ladder.hpp"
 
 namespace nocontact::daemon {
 
 namespace {
-
-// The longest pause before answering or going on with a call: phones ring for about half a
-// minute, and the choice must still be there when the countdown ends.
-constexpr int kCallPauseSeconds = 10;
 
 // The hour of the day where the person is, for words that depend on it ("tonight").
 int localHour(const policy::Moment& now) {
@@ -55,10 +51,8 @@ ReachRequest Keeper::reachRequest(const policy::Engine& engine, const policy::De
     request.contact = contact.name;
     request.day_count = engine.dayCount(*decision.contact, now);
     request.reasons = contact.reasons;
-    // Firm and strict: a longer pause, with their reasons (DESIGN.md §4).
-    int seconds = static_cast<int>(engine.policy().defaults.pause.count());
-    if (decision.level && *decision.level >= policy::Level::Firm) seconds *= 2;
-    request.seconds = seconds;
+    request.seconds = static_cast<int>(
+        policy::reachPause(engine.policy().defaults.pause, decision.level).count());
     return request;
 }
 
@@ -76,8 +70,8 @@ void Keeper::call(const policy::Engine& engine, const std::string& source, const
     request.unit = call;
     request.app = source;
     request.app_id = "call";
-    // A phone rings for half a minute or so: the breath must end while the call still rings.
-    request.seconds = std::min(request.seconds, kCallPauseSeconds);
+    request.seconds =
+        static_cast<int>(policy::callPause(engine.policy().defaults.pause, decision.level).count());
     pause_->openReach(request);
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "policy/ladder.hpp"
 
+#include <algorithm>
+
 namespace nocontact::policy {
 
 std::vector<Action> incomingActions(Level level) {
@@ -68,6 +70,22 @@ std::vector<Action> outgoingActions(Level level) {
             return {Action::Reject, Action::Notice, Action::Count};
     }
     return {Action::Count};
+}
+
+Seconds reachPause(Seconds pause, std::optional<Level> level) {
+    return level && *level >= Level::Firm ? 2 * pause : pause;
+}
+
+Seconds callPause(Seconds pause, std::optional<Level> level) {
+    return std::min(reachPause(pause, level), kCallPause);
+}
+
+bool pauseReopenedAtStart(Level level) {
+    return level == Level::Pause;
+}
+
+bool offeredAtDigest(Level level) {
+    return level != Level::Strict;
 }
 
 }  // namespace nocontact::policy

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "policy/engine.hpp"
 #include "policy/level.hpp"
 #include "policy/policy.hpp"
+#include "policy/time.hpp"
 
 namespace nocontact::policy {
 
@@ -20,5 +22,20 @@ std::vector<Action> callActions(Level level, CallRule rule);
 
 // The user calling or writing to the contact.
 std::vector<Action> outgoingActions(Level level);
+
+// How long the breath before reaching out lasts at `level`: the policy's `pause`, twice that at
+// firm and strict, which also show their reasons. Before answering a call or going on with one,
+// at most kCallPause: a phone rings for about half a minute, and the choice must still be there
+// when the countdown ends.
+inline constexpr Seconds kCallPause{10};
+Seconds reachPause(Seconds pause, std::optional<Level> level);
+Seconds callPause(Seconds pause, std::optional<Level> level);
+
+// Messages waiting behind a pause when nocontactd starts again (after a restart or a crash) get
+// their pause again only at `pause`: at firm they wait for the digest, at strict for the person.
+bool pauseReopenedAtStart(Level level);
+// What a digest time offers again, behind a pause: every waiting message but strict's, which
+// only the person's own asking (`nocontactctl held`) shows.
+bool offeredAtDigest(Level level);
 
 }  // namespace nocontact::policy

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "engine_fixtures.hpp"
+#include "policy/ladder.hpp"
 
 namespace nocontact::policy {
 namespace {
@@ -123,6 +124,41 @@ TEST(AContactWithoutStrictness, StandsAtThePolicysDefault) {
     Decision d = engine.handle(eventFrom("Alex"), momentAt("2026-11-25T14:00"));
     EXPECT_EQ(d.level, Level::Gentle);
     EXPECT_TRUE(d.has(Action::Nudge));
+}
+
+// What else each level means once a message is held or the person reaches out, level by level:
+// open, gentle, pause, firm, strict.
+struct LevelRow {
+    Level level;
+    int reach_20s, reach_3s, call_20s, call_3s;  // pause: 20 s and 3 s in the policy
+    bool reopened_at_start, offered_at_digest;
+};
+
+constexpr LevelRow kLevelRows[] = {
+    {Level::Open, 20, 3, 10, 3, false, true},    {Level::Gentle, 20, 3, 10, 3, false, true},
+    {Level::Pause, 20, 3, 10, 3, true, true},    {Level::Firm, 40, 6, 10, 6, false, true},
+    {Level::Strict, 40, 6, 10, 6, false, false},
+};
+
+TEST(EachLevel, HasItsBreathBeforeReachingOutAndBeforeACall) {
+    for (const LevelRow& row : kLevelRows) {
+        SCOPED_TRACE(std::string(levelName(row.level)));
+        EXPECT_EQ(reachPause(Seconds{20}, row.level), Seconds{row.reach_20s});
+        EXPECT_EQ(reachPause(Seconds{3}, row.level), Seconds{row.reach_3s});
+        EXPECT_EQ(callPause(Seconds{20}, row.level), Seconds{row.call_20s});
+        EXPECT_EQ(callPause(Seconds{3}, row.level), Seconds{row.call_3s});
+    }
+    // No level known (a contact the engine has not placed): the policy's pause as it is.
+    EXPECT_EQ(reachPause(Seconds{20}, std::nullopt), Seconds{20});
+    EXPECT_EQ(callPause(Seconds{20}, std::nullopt), kCallPause);
+}
+
+TEST(EachLevel, SaysWhetherItsWaitingMessagesComeBackAtStartAndAtADigest) {
+    for (const LevelRow& row : kLevelRows) {
+        SCOPED_TRACE(std::string(levelName(row.level)));
+        EXPECT_EQ(pauseReopenedAtStart(row.level), row.reopened_at_start);
+        EXPECT_EQ(offeredAtDigest(row.level), row.offered_at_digest);
+    }
 }
 
 }  // namespace
