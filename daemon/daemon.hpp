@@ -85,6 +85,18 @@ class Daemon : public DaemonPort {
     void keepLastGood(const std::string& text);
     void followPolicyPath();
     void watchPolicy();
+    // Every door judges here: the monitor, Decide, phones and calls, apps starting. `event` by
+    // the policy in force, now (the daemon's clock) or at `now`.
+    policy::Decision judge(const policy::Event& event);
+    policy::Decision judge(const policy::Event& event, const policy::Moment& now);
+    // A notification's event and decision. KDE Connect's desktop copy of a phone's notification
+    // is placed by the phone's own half when only that half knew the contact (the half is
+    // taken; a copy no half has come for yet waits for one).
+    struct Judged {
+        policy::Event event;
+        policy::Decision decision;
+    };
+    Judged judge(const dbus::Observed& observed);
     void onObserved(const dbus::Observed& observed);
     // At the Notify call itself, before any reply: will its id be needed to withhold it? Names
     // the app of a portal's copy that names none (PortalCopies).

@@ -53,7 +53,7 @@ void Daemon::onPhoneCall(const std::string& source, const dbus::PhoneCall& call)
     if (seenThroughTheOther(source, call, now.utc)) return;
     policy::Event event =
         phoneEvent(source, policy::Kind::Call, call.incoming, call.name, call.number);
-    policy::Decision decision = impl_->engine.handle(event, now);
+    policy::Decision decision = judge(event, now);
     if (!decision.contact) return;  // a stranger's call is never touched
     if (call.incoming) impl_->engine.noteCall(*decision.contact, now);
     CallSeen& seen = impl_->calls[call.path];

@@ -25,16 +25,7 @@ bool Daemon::decide(const std::map<std::string, sdbus::Variant>& notification) {
     // sender's process in the sender-pid hint.
     if (request.sender_pid == static_cast<std::uint32_t>(getpid())) return false;
     if (isOwnSender(observed.sender)) return false;
-    policy::Event event = impl_->profiles.toEvent(observed.notification);
-    policy::Decision decision = impl_->engine.handle(event, impl_->clock->now());
-    // KDE Connect's desktop copy that only the phone's own half could place.
-    if (event.app == phone::kKdeConnect && impl_->kdeconnect) {
-        auto half = takeKdeHalf(observed, decision.contact.has_value());
-        if (half && !decision.contact) {
-            event = std::move(half->event);
-            decision = std::move(half->decision);
-        }
-    }
+    auto [event, decision] = judge(observed);
     if (!decision.contact) return false;  // strangers are not our business
     if (tooLate(request)) {
         // GNOME Shell has stopped waiting and shown it: journaled as shown, never also held.

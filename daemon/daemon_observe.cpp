@@ -42,15 +42,29 @@ void Daemon::onObserved(const dbus::Observed& observed) {
     }
     // GNOME Shell asks Decide about each one before showing it: kept there, exactly once.
     if (extensionActive()) return;
-    policy::Event event = impl_->profiles.toEvent(observed.notification);
-    policy::Decision decision = impl_->engine.handle(event, impl_->clock->now());
+    const Judged judged = judge(observed);
+    if (!judged.decision.contact) return;  // strangers are not our business, not even in the log
+    act(observed, judged.event, judged.decision);
+}
+
+policy::Decision Daemon::judge(const policy::Event& event) {
+    return judge(event, impl_->clock->now());
+}
+
+policy::Decision Daemon::judge(const policy::Event& event, const policy::Moment& now) {
+    return impl_->engine.handle(event, now);
+}
+
+Daemon::Judged Daemon::judge(const dbus::Observed& observed) {
+    Judged judged{.event = impl_->profiles.toEvent(observed.notification), .decision = {}};
+    judged.decision = judge(judged.event);
     // KDE Connect's desktop copy of what a phone sent: the phone's own half may know better.
-    if (event.app == phone::kKdeConnect && impl_->kdeconnect) {
-        auto half = takeKdeHalf(observed, decision.contact.has_value());
-        if (half && !decision.contact) return act(observed, half->event, half->decision);
+    if (judged.event.app == phone::kKdeConnect && impl_->kdeconnect) {
+        auto half = takeKdeHalf(observed, judged.decision.contact.has_value());
+        if (half && !judged.decision.contact)
+            return {.event = std::move(half->event), .decision = std::move(half->decision)};
     }
-    if (!decision.contact) return;  // strangers are not our business, not even in the log
-    act(observed, event, decision);
+    return judged;
 }
 
 // Judged again when the reply brings the id (the policy may have changed in between); this
@@ -62,7 +76,7 @@ bool Daemon::needsId(dbus::Observed& observed) {
     if (extensionActive()) return false;
     policy::Event event = impl_->profiles.toEvent(observed.notification);
     if (event.app == phone::kKdeConnect && impl_->kdeconnect) return true;  // see takeKdeHalf
-    return impl_->engine.handle(event, impl_->clock->now()).contact.has_value();
+    return judge(event).contact.has_value();
 }
 
 bool Daemon::isOwnNotification(const dbus::Observed& observed) const {
@@ -148,8 +162,10 @@ void Daemon::showHidden(const dbus::Observed& observed) {
 void Daemon::onRecovered(const std::vector<dbus::Observed>& found) {
     std::map<std::string, std::size_t> per_contact;
     for (const auto& observed : found) {
+        // Judged alone, never paired with a phone's half: it was held before nocontactd started,
+        // and no half from then is waiting for it.
         policy::Event event = impl_->profiles.toEvent(observed.notification);
-        policy::Decision decision = impl_->engine.handle(event, impl_->clock->now());
+        policy::Decision decision = judge(event);
         // Nobody's now (the policy changed meanwhile), or nobody holds it now: shown as it came.
         if (!decision.contact || !withholds(decision)) {
             showHidden(observed);

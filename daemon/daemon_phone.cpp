@@ -212,7 +212,7 @@ void Daemon::onPhoneRing(const dbus::PhoneRing& ring) {
         phoneEvent(kKdeConnect, ringing ? policy::Kind::Call : policy::Kind::MissedCall, true, name,
                    ring.number);
     const auto now = impl_->clock->now();
-    policy::Decision decision = impl_->engine.handle(e, now);
+    policy::Decision decision = judge(e, now);
     if (!decision.contact) return;
     if (ringing) impl_->engine.noteCall(*decision.contact, now);
     if (!options_.dry_run) {
@@ -265,7 +265,7 @@ void Daemon::onPhoneConversation(const dbus::PhoneConversationMessage& m) {
 // judges and counts: it is journaled here only when no such notification came around it.
 // True when it was from or to a contact.
 bool Daemon::recordSms(const std::string& source, const policy::Event& event) {
-    policy::Decision decision = impl_->engine.handle(event, impl_->clock->now());
+    policy::Decision decision = judge(event);
     if (!decision.contact) return false;
     if (options_.dry_run || !impl_->keeper) return true;
     if (event.direction == policy::Direction::Outgoing) {
@@ -284,7 +284,7 @@ void Daemon::onPhoneNotification(const dbus::PhoneNotification& n) {
     if (n.text.empty()) return;  // nothing to tell it by, and nothing to keep
     policy::Event e = phoneEvent(kKdeConnect, policy::Kind::Message, true, n.title, "");
     e.text = n.text;
-    policy::Decision decision = impl_->engine.handle(e, impl_->clock->now());
+    policy::Decision decision = judge(e);
     meetKdeCopy(Half{.event = std::move(e),
                      .decision = std::move(decision),
                      .action = "count",

@@ -157,7 +157,7 @@ void Daemon::reachOut(const policy::AppProfile& profile, const std::string& unit
     event.direction = policy::Direction::Outgoing;
     event.app = profile.id;
     event.sender = profile.name;
-    policy::Decision decision = impl_->engine.handle(event, impl_->clock->now());
+    policy::Decision decision = judge(event);
     if (!decision.contact) return;  // nobody in the policy
     const auto& contact = impl_->engine.policy().contacts[*decision.contact];
     const std::string level = decision.level ? std::string(policy::levelName(*decision.level)) : "";
