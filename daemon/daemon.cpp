@@ -88,7 +88,8 @@ void Daemon::start(GMainLoop* loop) {
     if (!options_.dry_run) {
         impl_->rules = std::make_unique<RulesFlow>(
             impl_->withholder->bus(), options_.state_dir,
-            [this](const std::vector<dbus::Observed>& found) { onRecovered(found); });
+            [this](const std::vector<dbus::Observed>& found) { onRecovered(found); },
+            [this] { return config::ruleShapes(impl_->engine.policy(), impl_->profiles); });
         if (impl_->keeper) impl_->keeper->markReposts([this] { return impl_->rules->active(); });
     }
     // After the withholder, so a broken policy at start can be told as a notification too;
@@ -223,7 +224,7 @@ std::vector<bool> Daemon::heldNow() const {
 
 void Daemon::refreshRules() {
     if (!impl_->rules) return;
-    impl_->rules->update(impl_->engine.policy(), impl_->profiles, heldNow());
+    impl_->rules->update(heldNow());
     // Again at the next moment a level changes by itself (a schedule's edge, the end of a
     // soften or a snooze); nothing runs in between.
     if (impl_->rules_timer) g_source_remove(impl_->rules_timer);

@@ -121,6 +121,7 @@ void Daemon::applyPolicy(policy::Policy policy) {
     impl_->engine = policy::Engine(std::move(policy));
     impl_->engine.useWords({.tr = &i18n::tr});
     restoreOverrides();  // a new policy does not undo the person's own changes
+    if (impl_->rules) impl_->rules->policyChanged();
     impl_->policy_loaded = true;
     if (impl_->digest_timer) scheduleDigest();  // digest times may have changed
     if (impl_->actor_source) followPhones();    // sources may have been switched on or off

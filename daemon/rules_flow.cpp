@@ -28,8 +28,12 @@ std::vector<bool> onlyContact(std::size_t contacts, std::size_t contact) {
 
 }  // namespace
 
-RulesFlow::RulesFlow(sd_bus* bus, std::filesystem::path state_dir, Recovered recovered)
-    : control_(bus), memory_file_(state_dir / kMemoryFile), recovered_(std::move(recovered)) {
+RulesFlow::RulesFlow(sd_bus* bus, std::filesystem::path state_dir, Recovered recovered,
+                     Shapes shapes)
+    : control_(bus),
+      memory_file_(state_dir / kMemoryFile),
+      recovered_(std::move(recovered)),
+      shapes_of_(std::move(shapes)) {
     sd_id128_t id;
     if (sd_bus_get_bus_id(bus, &id) >= 0) {
         char text[SD_ID128_STRING_MAX];
@@ -56,27 +60,34 @@ void RulesFlow::serverChanged(const dbus::ServerInfo& info) {
     version_ = info.version;
     kind_ = info.name.empty() ? std::nullopt : kind;
     installed_ = kind_ && config::rulesInstalled(*kind_, config::serverPaths());
+    if (installed_) refreshShapes();
     live_.assign(shapes_.size(), false);  // nothing is known of a new server yet
     if (active() && !held_.empty()) apply();
 }
 
-void RulesFlow::update(const policy::Policy& policy, const policy::Profiles& profiles,
-                       const std::vector<bool>& held) {
-    auto shapes = config::ruleShapes(policy, profiles);
-    bool same_shapes = shapes.size() == shapes_.size() &&
-                       std::equal(shapes.begin(), shapes.end(), shapes_.begin(),
-                                  [](const config::RuleShape& a, const config::RuleShape& b) {
-                                      return a.contact == b.contact && a.app == b.app &&
-                                             a.app_key == b.app_key && a.field == b.field &&
-                                             a.text == b.text && a.whole == b.whole;
-                                  });
+bool RulesFlow::refreshShapes() {
+    if (shapes_fresh_) return false;
+    shapes_fresh_ = true;
+    auto shapes = shapes_of_();
+    bool same = shapes.size() == shapes_.size() &&
+                std::equal(shapes.begin(), shapes.end(), shapes_.begin(),
+                           [](const config::RuleShape& a, const config::RuleShape& b) {
+                               return a.contact == b.contact && a.app == b.app &&
+                                      a.app_key == b.app_key && a.field == b.field &&
+                                      a.text == b.text && a.whole == b.whole;
+                           });
+    if (!same) shapes_ = std::move(shapes);
+    return !same;
+}
+
+void RulesFlow::update(const std::vector<bool>& held) {
     // `nocontactctl setup` (or --undo) may have run since: it asks for a reload when done.
     bool installed = kind_ && config::rulesInstalled(*kind_, config::serverPaths());
-    if (same_shapes && held == held_ && installed == installed_) return;
+    // Without rules in the server the shapes would be worked out for nothing.
+    bool new_shapes = installed && refreshShapes();
+    if (!new_shapes && held == held_ && installed == installed_) return;
     ++generation_;  // answers still on their way were about the rules before
-    if (!same_shapes) live_.assign(shapes.size(), false);
-    if (!installed) live_.assign(shapes.size(), false);
-    shapes_ = std::move(shapes);
+    if (new_shapes || !installed) live_.assign(shapes_.size(), false);
     held_ = held;
     installed_ = installed;
     if (active()) apply();

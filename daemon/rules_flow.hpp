@@ -37,17 +37,22 @@ class RulesFlow {
     // Notifications found in the server that its rules hid while nocontactd was away, oldest
     // first.
     using Recovered = std::function<void(const std::vector<dbus::Observed>&)>;
+    // The rule shapes of the policy in force (config::ruleShapes): about 0.1 s for 1,000
+    // contacts, so asked only when the server in use has rules from setup, and once per policy.
+    using Shapes = std::function<std::vector<config::RuleShape>()>;
 
-    RulesFlow(sd_bus* bus, std::filesystem::path state_dir, Recovered recovered);
+    RulesFlow(sd_bus* bus, std::filesystem::path state_dir, Recovered recovered, Shapes shapes);
     ~RulesFlow();
     RulesFlow(const RulesFlow&) = delete;
     RulesFlow& operator=(const RulesFlow&) = delete;
 
     // The server owning org.freedesktop.Notifications changed, or told more about itself.
     void serverChanged(const dbus::ServerInfo& info);
+    // A new policy (or new app profiles) is in force: its shapes are asked for again when next
+    // needed.
+    void policyChanged() { shapes_fresh_ = false; }
     // Who is held now (indexed like the policy's contacts): rules written and applied.
-    void update(const policy::Policy& policy, const policy::Profiles& profiles,
-                const std::vector<bool>& held);
+    void update(const std::vector<bool>& held);
     // Whether the rules in force hid this notification (it was never drawn).
     bool hides(const policy::Notification& n) const;
     // A message the rules hid has been dealt with (kept, or shown again): out of the server's
@@ -69,6 +74,8 @@ class RulesFlow {
     bool active() const;
 
   private:
+    // Asks for the policy's shapes unless they are fresh; true when they changed.
+    bool refreshShapes();
     void apply();
     void applyDunst(bool file_changed);
     void noteDunstRules();
@@ -80,11 +87,13 @@ class RulesFlow {
     dbus::ServerControl control_;
     std::filesystem::path memory_file_;
     Recovered recovered_;
+    Shapes shapes_of_;
     std::optional<config::RuleServer> kind_;
     std::string owner_, version_;
     bool installed_ = false;
     std::string problem_;  // why the rules could not be written, for Status
     std::vector<config::RuleShape> shapes_;
+    bool shapes_fresh_ = false;  // shapes_ are the policy in force's
     std::vector<bool> held_;
     // Per shape: the server hides it now (as far as its answers told).
     std::vector<bool> live_;
