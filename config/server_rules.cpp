@@ -5,6 +5,8 @@
 #include "config/server_rules.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <map>
 #include <regex>
 #include <tuple>
 #include <unordered_map>
@@ -12,6 +14,7 @@
 #include "config/server_rules_pattern.hpp"
 #include "policy/matcher.hpp"
 #include "policy/normalise.hpp"
+#include "policy/two_threads.hpp"
 
 namespace nocontact::config {
 namespace {
@@ -118,13 +121,15 @@ std::optional<std::string> senderIn(const SenderRule& r, const std::string& text
 struct Context {
     const policy::Profiles& profiles;
     const policy::Matcher& matcher;
-    std::vector<RuleShape>& out;
-    std::size_t contact_first = 0;  // where the current contact's shapes begin in `out`
+    std::vector<RuleShape> out{};  // the current contact's shapes
     // Each rule's pattern read (and its group compiled) once, not once per contact.
     std::unordered_map<const SenderRule*, std::optional<Reduced>> reduced{};
     std::string folded_name{};  // the name being looked at, as names are compared
     // Profile names, hidden texts and apps, folded once, not once per contact.
     std::unordered_map<std::string, std::string> folded{};
+    // The apps each profile claims, by name and by desktop entry: the same for every contact.
+    std::map<std::pair<const AppProfile*, RuleShape::AppKey>, std::vector<const std::string*>>
+        claimed{};
 
     const std::string& fold(const std::string& text) {
         auto found = folded.find(text);
@@ -214,15 +219,14 @@ const std::optional<Reduced>& reducedOf(const SenderRule& r, Context& ctx) {
     return ctx.reduced.emplace(&r, std::move(reduced)).first->second;
 }
 
-// Only the current contact's shapes can be the same (the contact is part of the key): looking
-// through everyone's made a 1,000-contact reload take seconds.
+// `out` holds only the current contact's shapes, the only ones that can be the same (the
+// contact is part of the key): looking through everyone's made a reload take seconds.
 void addIfNew(Context& ctx, RuleShape s) {
     auto key = [](const RuleShape& x) {
         return std::tie(x.contact, x.app_key, x.app, x.field, x.text, x.whole);
     };
-    for (std::size_t i = ctx.contact_first; i < ctx.out.size(); ++i) {
-        if (key(ctx.out[i]) == key(s)) return;
-    }
+    for (const RuleShape& had : ctx.out)
+        if (key(had) == key(s)) return;
     ctx.out.push_back(std::move(s));
 }
 
@@ -283,12 +287,14 @@ bool claims(const policy::Profiles& profiles, const AppProfile& p, RuleShape::Ap
 void shapesForProfile(const Candidate& base, const std::string& name, Context& ctx) {
     bool each_alone = readsTheApp(*base.profile);
     auto each = [&](const std::vector<std::string>& apps, RuleShape::AppKey key) {
-        std::vector<const std::string*> claimed;
+        auto [at, fresh] = ctx.claimed.try_emplace({base.profile, key});
         for (const std::string& app : apps) {
             // safeRuleText leaves out prefixes ("Firefox*").
-            if (rules_detail::safeRuleText(app) && claims(ctx.profiles, *base.profile, key, app))
-                claimed.push_back(&app);
+            if (fresh && rules_detail::safeRuleText(app) &&
+                claims(ctx.profiles, *base.profile, key, app))
+                at->second.push_back(&app);
         }
+        const std::vector<const std::string*>& claimed = at->second;
         std::size_t first = ctx.out.size();
         for (std::size_t k = 0; k < claimed.size(); ++k) {
             if (k == 0 || each_alone) {
@@ -313,6 +319,21 @@ void shapesForProfile(const Candidate& base, const std::string& name, Context& c
     each(base.profile->desktop_entries, RuleShape::AppKey::DesktopEntry);
 }
 
+void shapesForContact(std::size_t index, const policy::Contact& contact, Context& ctx) {
+    for (const std::string& name : contact.names) {
+        if (!rules_detail::safeName(name)) continue;
+        ctx.folded_name = policy::foldName(name);
+        for (const AppProfile& p : ctx.profiles.all()) {
+            Candidate base;
+            base.shape.contact = index;
+            base.shape.profile = p.id;
+            base.profile = &p;
+            base.contact = &contact;
+            shapesForProfile(base, name, ctx);
+        }
+    }
+}
+
 }  // namespace
 
 const char* ruleServerName(RuleServer s) {
@@ -335,25 +356,21 @@ std::optional<RuleServer> ruleServerFor(const std::string& server_name) {
 }
 
 std::vector<RuleShape> ruleShapes(const policy::Policy& policy, const policy::Profiles& profiles) {
-    std::vector<RuleShape> out;
-    policy::Matcher matcher(policy);
-    Context ctx{profiles, matcher, out};
-    for (std::size_t i = 0; i < policy.contacts.size(); ++i) {
-        const policy::Contact& contact = policy.contacts[i];
-        ctx.contact_first = out.size();
-        for (const std::string& name : contact.names) {
-            if (!rules_detail::safeName(name)) continue;
-            ctx.folded_name = policy::foldName(name);
-            for (const AppProfile& p : profiles.all()) {
-                Candidate base;
-                base.shape.contact = i;
-                base.shape.profile = p.id;
-                base.profile = &p;
-                base.contact = &contact;
-                shapesForProfile(base, name, ctx);
-            }
+    const policy::Matcher matcher(policy);
+    // A contact's shapes depend on the contact, profiles and matcher only (all only read): every
+    // other contact on a second thread, with its own caches, then in the policy's order again.
+    std::vector<std::vector<RuleShape>> per_contact(policy.contacts.size());
+    policy::onTwoThreads(policy.contacts.size(), [&](std::size_t first, std::size_t step) {
+        Context ctx{profiles, matcher};
+        for (std::size_t i = first; i < policy.contacts.size(); i += step) {
+            shapesForContact(i, policy.contacts[i], ctx);
+            per_contact[i] = std::move(ctx.out);
+            ctx.out.clear();
         }
-    }
+    });
+    std::vector<RuleShape> out;
+    for (auto& shapes : per_contact)
+        std::move(shapes.begin(), shapes.end(), std::back_inserter(out));
     return out;
 }
 

@@ -10,9 +10,9 @@
 #include <algorithm>
 #include <mutex>
 #include <set>
-#include <system_error>
-#include <thread>
 #include <unordered_map>
+
+#include "policy/two_threads.hpp"
 
 namespace nocontact::policy {
 namespace {
@@ -283,23 +283,6 @@ std::optional<PolicyNumber> readAndRemember(const NumberText& text, const std::s
     auto number = parsePolicyNumber(text.plain, region);
     remembered().add(text.key, number);
     return number;
-}
-
-// Runs `work(first, step)` over two threads when it is worth it, else on this one. A thread
-// that cannot be started only means the work is done here.
-template <typename Work>
-void onTwoThreads(std::size_t items, Work work) {
-    // Below this, a thread costs more than it saves.
-    constexpr std::size_t kWorthAThread = 32;
-    if (items >= kWorthAThread && std::thread::hardware_concurrency() > 1) {
-        try {
-            std::jthread other(work, 1, 2);
-            work(0, 2);
-            return;
-        } catch (const std::system_error&) {
-        }
-    }
-    work(0, 1);
 }
 
 }  // namespace

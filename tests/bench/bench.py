@@ -3,9 +3,12 @@
 # Every figure of DESIGN.md §9 in one run (scripts/bench is the way in). Run with Debian's
 # /usr/bin/python3, which has python3-dbus.
 #   bench.py NOCONTACTD NOCONTACT_BENCH SOURCE_DIR [--json]
-#   bench.py NOCONTACTD NOCONTACT_BENCH SOURCE_DIR --reload BASELINE_NOCONTACTD [--json]
+#   bench.py NOCONTACTD NOCONTACT_BENCH SOURCE_DIR --reload BASELINE_NOCONTACTD [--rules] [--json]
 # With --reload, only the 1,000-contact reload, of NOCONTACTD and of another build side by side
-# (their reloads taken in turns), so that the two figures share the machine's load.
+# (their reloads taken in turns), so that the two figures share the machine's load. With
+# --rules, each daemon's server is dunst as far as it can tell (python3-dbusmock answering
+# GetServerInformation) and setup has put rules in place, so each reload works out the rule
+# shapes too.
 # The intercept figures come from tests/bench/intercept_latency.sh (real dunst under Xvfb),
 # the decision figures from Google Benchmark, the rest from private buses made here (the flood
 # with a notification server that only answers and writes down: dunst cannot keep up with it).
@@ -16,6 +19,7 @@ import dbus
 daemon, bench_binary, source = sys.argv[1:4]
 as_json = '--json' in sys.argv[4:]
 baseline = sys.argv[sys.argv.index('--reload') + 1] if '--reload' in sys.argv[4:] else None
+with_rules = '--rules' in sys.argv[4:]
 # A real policy has a handful of contacts; a reload of this many is the target's measure.
 RELOAD_CONTACTS = 1000
 work = tempfile.mkdtemp(prefix='nocontact-bench.')
@@ -165,12 +169,38 @@ def reloader(bus, policy_file):
     return reload
 
 
+def pose_as_dunst(bus):
+    """A notification server on `bus` that says it is dunst 1.9.0 (python3-dbusmock), and
+    setup's dunst rules in place for daemons started after it: returns the mock's process."""
+    global env
+    mock = subprocess.Popen(['/usr/bin/python3', '-m', 'dbusmock', 'org.freedesktop.Notifications',
+                             '/org/freedesktop/Notifications', 'org.freedesktop.Notifications'],
+                            env=dict(os.environ, DBUS_SESSION_BUS_ADDRESS=bus.address),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    conn = dbus.bus.BusConnection(bus.address)
+    deadline = time.monotonic() + 30
+    while not conn.name_has_owner('org.freedesktop.Notifications'):
+        if time.monotonic() > deadline:
+            raise RuntimeError('python3-dbusmock did not take org.freedesktop.Notifications')
+        time.sleep(0.01)
+    dbus.Interface(conn.get_object('org.freedesktop.Notifications', '/org/freedesktop/Notifications'),
+                   'org.freedesktop.DBus.Mock').AddMethod(
+        '', 'GetServerInformation', '', 'ssss', 'ret = ("dunst", "knopwob", "1.9.0", "1.2")')
+    config = os.path.join(work, 'config')
+    os.makedirs(os.path.join(config, 'dunst', 'dunstrc.d'), exist_ok=True)
+    write(os.path.join(config, 'dunst', 'dunstrc.d', '90-nocontact.conf'), '')
+    env = dict(env, XDG_CONFIG_HOME=config, XDG_STATE_HOME=os.path.join(work, 'xdg-state'))
+    return mock
+
+
 def reload_side_by_side(rounds=11):
     """The reload of nocontactd and of `baseline`, each on its own bus, taken in turns."""
     runs = {}
     try:
         for name, program in (('baseline', baseline), ('current', daemon)):
             run = runs[name] = {'bus': PrivateBus(), 'times': []}
+            if with_rules:
+                run['mock'] = pose_as_dunst(run['bus'])
             policy_file = os.path.join(work, name + '.yaml')
             write(policy_file, policy(RELOAD_CONTACTS))
             run['proc'], _ = start_daemon(run['bus'], policy_file,
@@ -182,9 +212,10 @@ def reload_side_by_side(rounds=11):
         return {name: (run['times'][0], median(run['times'])) for name, run in runs.items()}
     finally:
         for run in runs.values():
-            if 'proc' in run:
-                run['proc'].terminate()
-                run['proc'].wait()
+            for process in ('proc', 'mock'):
+                if process in run:
+                    run[process].terminate()
+                    run[process].wait()
             run['bus'].stop()
 
 
