@@ -9,7 +9,7 @@
 
 #include "config/withdrawal.hpp"
 #include "daemon/clock.hpp"
-#include "daemon/pause.hpp"
+#include "daemon/pause/pause.hpp"
 #include "daemon/phone_events.hpp"
 #include "daemon/service.hpp"
 #include "dbus/app_unit.hpp"

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "daemon/journal_store.hpp"
-#include "daemon/libnotify_notifier.hpp"
-#include "daemon/pause.hpp"
+#include "daemon/journal/store.hpp"
+#include "daemon/pause/libnotify_notifier.hpp"
+#include "daemon/pause/pause.hpp"
 #include "dbus/observed.hpp"
 #include "policy/engine.hpp"
 

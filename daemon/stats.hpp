@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/journal_store.hpp"
+#include "daemon/journal/store.hpp"
 #include "policy/time.hpp"
 
 // `nocontactctl stats`: what the journal says about the last N days, counted without a bus or

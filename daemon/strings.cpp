@@ -4,7 +4,7 @@
 #include <iterator>
 
 #include "config/i18n.hpp"
-#include "daemon/journal_store.hpp"
+#include "daemon/journal/store.hpp"
 
 namespace nocontact::daemon::strings {
 

@@ -12,7 +12,7 @@
 // calm and kind, and translated (config/i18n.hpp). The constants are the English keys: pass
 // them through i18n::tr() where they are shown.
 namespace nocontact::daemon {
-enum class DiskTrouble : int;  // daemon/journal_store.hpp
+enum class DiskTrouble : int;  // daemon/journal/store.hpp
 }  // namespace nocontact::daemon
 
 namespace nocontact::daemon::strings {

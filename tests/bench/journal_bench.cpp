@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <string>
 
-#include "daemon/journal_store.hpp"
+#include "daemon/journal/store.hpp"
 
 namespace {
 

@@ -15,7 +15,7 @@
 
 #include <gtest/gtest.h>
 
-#include "daemon/journal_store.hpp"
+#include "daemon/journal/store.hpp"
 #include "daemon/sdbus_source.hpp"
 #include "dbus/names.hpp"
 #include "dbus/sdbus_compat.hpp"

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <string>
 
-#include "daemon/journal_store.hpp"
+#include "daemon/journal/store.hpp"
 #include "dbus/names.hpp"
 #include "tests/integration/daemon_ctl.hpp"
 #include "tests/integration/journal_test_util.hpp"

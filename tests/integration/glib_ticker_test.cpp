@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "daemon/pause.hpp"
+#include "daemon/pause/pause.hpp"
 #include "fake_fdo_server.hpp"
 #include "private_bus.hpp"
 

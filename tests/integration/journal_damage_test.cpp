@@ -11,7 +11,7 @@
 
 #include <gtest/gtest.h>
 
-#include "daemon/journal_store.hpp"
+#include "daemon/journal/store.hpp"
 #include "tests/integration/journal_test_util.hpp"
 #include "tests/integration/test_clock.hpp"
 

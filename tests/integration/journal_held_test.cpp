@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Held messages in the journal store: kept with their event or not at all, listed, read (and
 // their text wiped), let go and purged after thirty days.
-#include "daemon/journal_store.hpp"
+#include "daemon/journal/store.hpp"
 
 #include <sqlite3.h>
 #include <sys/stat.h>

@@ -13,7 +13,7 @@
 
 #include <gtest/gtest.h>
 
-#include "daemon/journal_store.hpp"
+#include "daemon/journal/store.hpp"
 #include "tests/integration/journal_test_util.hpp"
 
 namespace nocontact::testing::journal {

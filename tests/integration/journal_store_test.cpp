@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The journal store's events, choices, words and changes of level, its commits and checkpoints,
 // and its file: durable, forgetting, and the user's alone.
-#include "daemon/journal_store.hpp"
+#include "daemon/journal/store.hpp"
 
 #include <sqlite3.h>
 #include <sys/stat.h>

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <string>
 
-#include "daemon/libnotify_notifier.hpp"
+#include "daemon/pause/libnotify_notifier.hpp"
 #include "fake_fdo_server.hpp"
 #include "private_bus.hpp"
 

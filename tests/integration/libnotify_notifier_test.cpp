@@ -19,8 +19,8 @@
 #include <optional>
 #include <thread>
 
-#include "daemon/libnotify_notifier.hpp"
-#include "daemon/pause.hpp"
+#include "daemon/pause/libnotify_notifier.hpp"
+#include "daemon/pause/pause.hpp"
 #include "fake_fdo_server.hpp"
 #include "private_bus.hpp"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/notify_queue.hpp"
+#include "daemon/pause/notify_queue.hpp"
 
 namespace nocontact::daemon {
 namespace {

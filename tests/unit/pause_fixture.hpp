@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "daemon/notifier.hpp"
-#include "daemon/pause.hpp"
+#include "daemon/pause/notifier.hpp"
+#include "daemon/pause/pause.hpp"
 
 // The pause presenter against a fake Notifier and Ticker: deterministic, driven by tick(); the
 // test plays the server.

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "daemon/notifier.hpp"
-#include "daemon/pause.hpp"
+#include "daemon/pause/notifier.hpp"
+#include "daemon/pause/pause.hpp"
 #include "daemon/strings.hpp"
 #include "pause_fixture.hpp"
 

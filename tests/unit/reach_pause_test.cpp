@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/pause.hpp"
+#include "daemon/pause/pause.hpp"
 #include "pause_fixture.hpp"
 
 namespace nocontact::daemon {

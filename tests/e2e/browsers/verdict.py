@@ -23,7 +23,7 @@ held_only = "--held-only" in sys.argv[2:]
 
 
 def journal_text():
-    # daemon/journal_store.hpp: kJournalFileName. None yet: nothing kept yet.
+    # daemon/journal/store.hpp: kJournalFileName. None yet: nothing kept yet.
     path = state / "journal.sqlite3"
     if not path.exists():
         return ""

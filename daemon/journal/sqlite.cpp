@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "daemon/journal_sqlite.hpp"
+#include "daemon/journal/sqlite.hpp"
 
 #include <cerrno>
 

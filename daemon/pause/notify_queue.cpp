@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "daemon/notify_queue.hpp"
+#include "daemon/pause/notify_queue.hpp"
 
 #include <algorithm>
 #include <utility>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "daemon/pause.hpp"
+#include "daemon/pause/pause.hpp"
 
 #include <glib.h>
 
@@ -8,7 +8,7 @@
 
 #include "config/server_rules.hpp"
 #include "daemon/log.hpp"
-#include "daemon/markup.hpp"
+#include "daemon/pause/markup.hpp"
 #include "daemon/strings.hpp"
 
 namespace nocontact::daemon {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "daemon/journal_store.hpp"
+#include "daemon/journal/store.hpp"
 
 #include <array>
 #include <utility>
 
-#include "daemon/journal_sqlite.hpp"
+#include "daemon/journal/sqlite.hpp"
 
 namespace nocontact::daemon {
 

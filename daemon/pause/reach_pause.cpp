@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "daemon/log.hpp"
-#include "daemon/markup.hpp"
-#include "daemon/pause.hpp"
+#include "daemon/pause/markup.hpp"
+#include "daemon/pause/pause.hpp"
 #include "daemon/strings.hpp"
 
 namespace nocontact::daemon {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "daemon/libnotify_worker.hpp"
+#include "daemon/pause/libnotify_worker.hpp"
 
 #include <glib.h>
 #include <libnotify/notify.h>

@@ -7,8 +7,8 @@
 #include <cerrno>
 #include <string>
 
-#include "daemon/journal_sqlite.hpp"
-#include "daemon/journal_store.hpp"
+#include "daemon/journal/sqlite.hpp"
+#include "daemon/journal/store.hpp"
 
 namespace nocontact::daemon {
 

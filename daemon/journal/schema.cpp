@@ -12,8 +12,8 @@
 #include <system_error>
 
 #include "config/folders.hpp"
-#include "daemon/journal_sqlite.hpp"
-#include "daemon/journal_store.hpp"
+#include "daemon/journal/sqlite.hpp"
+#include "daemon/journal/store.hpp"
 
 namespace nocontact::daemon {
 namespace {

@@ -6,8 +6,8 @@
 #include <chrono>
 #include <string>
 
-#include "daemon/journal_sqlite.hpp"
-#include "daemon/journal_store.hpp"
+#include "daemon/journal/sqlite.hpp"
+#include "daemon/journal/store.hpp"
 
 namespace nocontact::daemon {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "daemon/libnotify_notifier.hpp"
+#include "daemon/pause/libnotify_notifier.hpp"
 
 #include <gio/gdesktopappinfo.h>
 #include <gio/gio.h>

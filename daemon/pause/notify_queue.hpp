@@ -5,7 +5,7 @@
 #include <deque>
 #include <optional>
 
-#include "daemon/notifier.hpp"
+#include "daemon/pause/notifier.hpp"
 
 // What waits for the notification server, in order. A server that hangs must not make the
 // daemon pile up work for it: while a call waits for its answer, each notification keeps at

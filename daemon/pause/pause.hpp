@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "config/server_rules.hpp"
-#include "daemon/notifier.hpp"
+#include "daemon/pause/notifier.hpp"
 
 // The reflective pause (DESIGN.md §5): one notification per contact with the day count, one of
 // the user's own reasons and a countdown; *Let it go* at once, *Read it* and *Later* after the

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "daemon/journal_store.hpp"
+#include "daemon/journal/store.hpp"
 
 // Small helpers over the SQLite C API for the journal store. Internal to journal_*.cpp.
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <thread>
 
-#include "daemon/notifier.hpp"
-#include "daemon/notify_queue.hpp"
+#include "daemon/pause/notifier.hpp"
+#include "daemon/pause/notify_queue.hpp"
 
 // The one thread that talks to the notification server through libnotify.
 //

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The journal's slower-moving records: purging let-go messages, notes and temporary changes.
-#include "daemon/journal_sqlite.hpp"
-#include "daemon/journal_store.hpp"
+#include "daemon/journal/sqlite.hpp"
+#include "daemon/journal/store.hpp"
 
 namespace nocontact::daemon {
 

@@ -4,8 +4,8 @@
 #include <set>
 #include <string>
 
-#include "daemon/libnotify_worker.hpp"
-#include "daemon/notifier.hpp"
+#include "daemon/pause/libnotify_worker.hpp"
+#include "daemon/pause/notifier.hpp"
 
 // The Notifier port on libnotify. Every call returns at once: the talking to the server happens on
 // a LibnotifyWorker's thread, and actions, closes and failures come back on the thread-default
