@@ -3,7 +3,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 #include "config/policy_yaml.hpp"
 #include "config/profile_yaml.hpp"
 #include "policy/normalise.hpp"

@@ -12,8 +12,8 @@
 #include <system_error>
 #include <thread>
 
+#include "base/i18n.hpp"
 #include "build_info.hpp"
-#include "config/i18n.hpp"
 #include "config/policy_yaml.hpp"
 #include "config/profile_yaml.hpp"
 #include "config/text_guard.hpp"

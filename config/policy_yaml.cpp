@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 #include "config/profile_yaml.hpp"
 #include "policy/level.hpp"
 #include "policy/normalise.hpp"

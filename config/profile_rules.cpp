@@ -4,7 +4,7 @@
 #include <array>
 #include <cctype>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 #include "config/profile_yaml.hpp"
 
 namespace nocontact::config {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <map>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 #include "config/profile_yaml.hpp"
 
 namespace nocontact::config {

@@ -15,7 +15,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 #include "config/server_rules.hpp"
 
 namespace nocontact::config {

@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 #include "config/server_rules.hpp"
 
 namespace nocontact::config {

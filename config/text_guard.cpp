@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 
 namespace nocontact::config {
 

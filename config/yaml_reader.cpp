@@ -6,7 +6,7 @@
 #include <charconv>
 #include <map>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 
 namespace nocontact::config {
 

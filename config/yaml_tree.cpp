@@ -15,7 +15,7 @@
 #include <streambuf>
 #include <unordered_map>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 
 namespace nocontact::config {
 namespace {

@@ -4,7 +4,7 @@
 #include <array>
 #include <string_view>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 
 namespace nocontact::ctl {
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ctl/changes.hpp"
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 
 #include <ostream>
 

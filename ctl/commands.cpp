@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ctl/commands.hpp"
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "base/local_time.hpp"
 #include "config/loader.hpp"
-#include "config/local_time.hpp"
 #include "ctl/explain.hpp"
 #ifdef NOCONTACT_HAVE_DAEMON_CLIENT
 #include "ctl/explain_live.hpp"
@@ -118,7 +118,7 @@ int runCheck(const std::string& file, bool as_json, std::ostream& out, std::ostr
 
 int runExplain(const ExplainOptions& options, std::istream& in, std::ostream& out,
                std::ostream& err) {
-    policy::Moment now = config::momentNow();
+    policy::Moment now = local_time::momentNow();
     if (options.at) {
         auto local = policy::parseLocalDateTime(*options.at);
         if (!local) {
@@ -128,7 +128,7 @@ int runExplain(const ExplainOptions& options, std::istream& in, std::ostream& ou
                 << "\n";
             return kExitUsage;
         }
-        now = config::momentAtLocal(*local);
+        now = local_time::momentAtLocal(*local);
     }
     std::string file =
         options.policy_file.empty() ? config::defaultPolicyPath() : options.policy_file;

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 #include "config/loader.hpp"
 #include "ctl/client.hpp"
 #include "ctl/commands.hpp"

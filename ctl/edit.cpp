@@ -15,8 +15,8 @@
 #include <ostream>
 #include <sstream>
 
+#include "base/i18n.hpp"
 #include "config/folders.hpp"
-#include "config/i18n.hpp"
 #include "config/loader.hpp"
 #include "ctl/commands.hpp"
 

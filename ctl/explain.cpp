@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 #include "ctl/notification_json.hpp"
 
 namespace nocontact::ctl {

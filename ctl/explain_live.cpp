@@ -7,8 +7,8 @@
 #include <optional>
 #include <ostream>
 
-#include "config/i18n.hpp"
-#include "config/local_time.hpp"
+#include "base/i18n.hpp"
+#include "base/local_time.hpp"
 #include "ctl/client.hpp"
 
 namespace nocontact::ctl {

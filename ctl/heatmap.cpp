@@ -11,7 +11,7 @@
 #include <optional>
 #include <vector>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 
 namespace nocontact::ctl {
 

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 #include "ctl/client.hpp"
 #include "ctl/commands.hpp"
 #include "ctl/terminal_pause.hpp"

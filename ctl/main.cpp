@@ -3,8 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "base/i18n.hpp"
 #include "build_info.hpp"
-#include "config/i18n.hpp"
 #include "config/loader.hpp"
 #include "ctl/commands.hpp"
 #include "ctl/edit.hpp"

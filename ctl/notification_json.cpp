@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 
 namespace nocontact::ctl {
 

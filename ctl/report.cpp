@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "base/i18n.hpp"
+#include "base/local_time.hpp"
 #include "build_info.hpp"
-#include "config/i18n.hpp"
-#include "config/local_time.hpp"
 #include "ctl/client.hpp"
 #include "ctl/commands.hpp"
 #include "ctl/daemon_client.hpp"
@@ -103,7 +103,7 @@ std::string dayLine(const json& streak, const Style& style) {
 // Today on this computer's calendar, to mark it in the heat-maps.
 HeatMapFrame heatMapFrame() {
     auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-    return {.width = terminalWidth(), .today = policy::dateOf(config::toLocal(now))};
+    return {.width = terminalWidth(), .today = policy::dateOf(local_time::toLocal(now))};
 }
 
 void printStats(const json& s, std::ostream& out, const Style& style) {
@@ -330,10 +330,10 @@ int runStats(const StatsOptions& options, std::ostream& out, std::ostream& err) 
 
 int runJournal(const std::optional<std::string>& since_text, bool as_json, std::ostream& out,
                std::ostream& err) {
-    auto now = config::momentNow();
+    auto now = local_time::momentNow();
     policy::SysTime since = now.utc - std::chrono::days(30);
     if (since_text) {
-        auto parsed = parseSince(*since_text, now, config::toUtc);
+        auto parsed = parseSince(*since_text, now, local_time::toUtc);
         if (!parsed) {
             err << "nocontactctl: "
                 << fill(tr("--since takes a date (2026-11-01), a time (2026-11-01T08:00) or a "
@@ -365,7 +365,7 @@ int runExport(std::ostream& out, std::ostream& err) {
         json doc;
         doc["format"] = "nocontact-export";
         doc["format_version"] = 1;
-        doc["exported_at"] = isoUtc(config::momentNow().utc.time_since_epoch().count());
+        doc["exported_at"] = isoUtc(local_time::momentNow().utc.time_since_epoch().count());
         doc["nocontactctl"] = NOCONTACT_VERSION;
         doc["status"] = statusJson(client.Status());
         doc["held"] = heldJson(client.ListHeld());

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
+#include "base/local_time.hpp"
 #include "config/loader.hpp"
-#include "config/local_time.hpp"
 #include "ctl/commands.hpp"
 #include "ctl/setup_plan.hpp"
 #include "policy/engine.hpp"
@@ -42,7 +42,7 @@ bool loadRules(const SetupOptions& options, setup::Context& ctx, std::ostream& e
                               builtin.ok() ? builtin.profiles : std::vector<policy::AppProfile>{});
     ctx.shapes = config::ruleShapes(*loaded.policy, profiles);
     policy::Engine engine(*loaded.policy);
-    policy::Moment now = config::momentNow();
+    policy::Moment now = local_time::momentNow();
     for (std::size_t i = 0; i < loaded.policy->contacts.size(); ++i)
         ctx.held.push_back(engine.explain(i, now).level >= policy::Level::Pause);
     return true;

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 #include "config/loader.hpp"
 #include "ctl/setup_plan.hpp"
 

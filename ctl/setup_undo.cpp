@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 #include "ctl/setup_plan.hpp"
 
 namespace nocontact::ctl::setup {

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <map>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 #include "dbus/names.hpp"
 #include "dbus/sdbus_compat.hpp"
 

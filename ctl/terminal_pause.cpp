@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <ostream>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 
 namespace nocontact::ctl {
 

@@ -12,7 +12,7 @@ namespace nocontact::ctl {
 
 // `--since WHEN`: a local date ("2026-11-01", from its midnight), a local time
 // ("2026-11-01T08:00"), or a while ago ("7d", "12h", "1h30m"). nullopt when it is none of these.
-// `toUtc` maps a local time to an instant (config::toUtc; a parameter so tests need no zone).
+// `toUtc` maps a local time to an instant (local_time::toUtc; a parameter so tests need no zone).
 std::optional<policy::SysTime> parseSince(std::string_view text, const policy::Moment& now,
                                           policy::SysTime (*toUtc)(policy::LocalTime));
 

@@ -7,7 +7,7 @@
 #include <map>
 #include <stdexcept>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 #include "dbus/sdbus_compat.hpp"
 
 namespace nocontact::ctl {

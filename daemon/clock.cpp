@@ -3,7 +3,7 @@
 
 #include <glib.h>
 
-#include "config/local_time.hpp"
+#include "base/local_time.hpp"
 
 namespace nocontact::daemon {
 
@@ -11,7 +11,7 @@ namespace {
 
 class SystemClock final : public Clock {
   public:
-    policy::Moment now() const override { return config::momentNow(); }
+    policy::Moment now() const override { return local_time::momentNow(); }
     std::int64_t monotonicUsec() const override { return g_get_monotonic_time(); }
 };
 

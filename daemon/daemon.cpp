@@ -5,7 +5,7 @@
 // daemon_status.cpp, the policy in daemon_policy.cpp; the other daemon_*.cpp say what they do.
 #include "daemon/daemon.hpp"
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 
 #include <glib.h>
 #include <malloc.h>
@@ -17,10 +17,10 @@
 #include <map>
 #include <stdexcept>
 
+#include "base/local_time.hpp"
 #include "build_info.hpp"
 #include "config/folders.hpp"
 #include "config/loader.hpp"
-#include "config/local_time.hpp"
 #include "config/withdrawal.hpp"
 #include "daemon/bus_source.hpp"
 #include "daemon/daemon_impl.hpp"
@@ -141,7 +141,7 @@ void Daemon::scheduleDigest() {
     auto next = policy::digestAfter(digest, impl_->digest_offered, now.local);
     impl_->digest_due = next;
     if (!next) return;
-    auto delay = config::toUtc(*next) - now.utc;
+    auto delay = local_time::toUtc(*next) - now.utc;
     // At least a second: a digest time that is "now" in a zone change must not spin.
     guint seconds = static_cast<guint>(std::max<std::int64_t>(1, delay.count()));
     impl_->digest_timer = g_timeout_add_seconds(
@@ -235,7 +235,7 @@ void Daemon::refreshRules() {
         auto at = impl_->engine.explain(i, now).changes_at;
         std::optional<policy::SysTime> t = at.utc;
         if (at.local) {
-            auto local = config::toUtc(*at.local);
+            auto local = local_time::toUtc(*at.local);
             if (!t || local < *t) t = local;
         }
         if (t && (!next || *t < *next)) next = t;

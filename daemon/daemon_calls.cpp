@@ -3,7 +3,7 @@
 // both services report it, and the decision is carried out as far as the service allows — the
 // call quieted, met by a pause (Answer / Let it ring; for a call to them, Hang up / Let it go
 // on), or ended, with what happened in the journal. Part of Daemon (daemon/daemon.hpp).
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/daemon_impl.hpp"
 #include "daemon/keeper.hpp"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The journal kept in memory while its folder cannot be written: the person is told once when
 // it goes there and once when it is back on disk, and Status says where it is.
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/daemon_impl.hpp"
 #include "daemon/keeper.hpp"

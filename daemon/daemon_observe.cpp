@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "config/i18n.hpp"
-#include "config/local_time.hpp"
+#include "base/i18n.hpp"
+#include "base/local_time.hpp"
 #include "config/withdrawal.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/daemon_impl.hpp"

@@ -15,8 +15,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "base/i18n.hpp"
 #include "config/folders.hpp"
-#include "config/i18n.hpp"
 #include "config/loader.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/daemon_impl.hpp"

@@ -5,7 +5,7 @@
 #include <map>
 #include <stdexcept>
 
-#include "config/local_time.hpp"
+#include "base/local_time.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/daemon_impl.hpp"
 #include "daemon/keeper.hpp"
@@ -312,7 +312,7 @@ std::map<std::string, sdbus::Variant> Daemon::stats(const std::string& contact,
     auto now = impl_->clock->now();
     in.days = static_cast<int>(days);
     in.today = policy::dateOf(now.local);
-    in.to_local = config::toLocal;
+    in.to_local = local_time::toLocal;
     for (std::size_t i = 0; i < engine.policy().contacts.size(); ++i) {
         StatsContact c{.name = engine.policy().contacts[i].name, .since = engine.dayOneOf(i, now)};
         in.contacts.push_back(std::move(c));

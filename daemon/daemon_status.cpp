@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "base/local_time.hpp"
 #include "build_info.hpp"
-#include "config/local_time.hpp"
 #include "config/withdrawal.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/daemon_impl.hpp"

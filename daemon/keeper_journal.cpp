@@ -5,7 +5,7 @@
 
 #include <stdexcept>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 #include "daemon/keeper.hpp"
 #include "daemon/log.hpp"
 #include "daemon/strings.hpp"

@@ -6,8 +6,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "base/i18n.hpp"
 #include "build_info.hpp"
-#include "config/i18n.hpp"
 #include "config/withdrawal.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/sd_notify.hpp"

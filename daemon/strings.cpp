@@ -3,7 +3,7 @@
 
 #include <iterator>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 #include "daemon/journal/store.hpp"
 
 namespace nocontact::daemon::strings {

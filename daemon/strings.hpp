@@ -5,11 +5,11 @@
 #include <map>
 #include <string>
 
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 #include "policy/level_change.hpp"
 
 // Every sentence nocontactd shows a person, in one place so it can be read as a whole, kept
-// calm and kind, and translated (config/i18n.hpp). The constants are the English keys: pass
+// calm and kind, and translated (base/i18n.hpp). The constants are the English keys: pass
 // them through i18n::tr() where they are shown.
 namespace nocontact::daemon {
 enum class DiskTrouble : int;  // daemon/journal/store.hpp

@@ -145,7 +145,7 @@ struct DayCount {
     int attempts = 0;
 };
 
-// Maps an instant to the user's wall clock (config/local_time.hpp provides one).
+// Maps an instant to the user's wall clock (base/local_time.hpp provides one).
 using ToLocal = std::function<policy::LocalTime(policy::SysTime)>;
 
 // How the connection is set up, as SQLite reports it (for tests and diagnostics).

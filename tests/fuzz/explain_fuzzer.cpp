@@ -6,8 +6,8 @@
 #include <memory>
 #include <string_view>
 
+#include "base/local_time.hpp"
 #include "config/loader.hpp"
-#include "config/local_time.hpp"
 #include "ctl/explain.hpp"
 
 namespace {
@@ -25,7 +25,7 @@ std::unique_ptr<nocontact::ctl::Explainer> makeExplainer() {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static auto explainer = makeExplainer();
-    static const auto now = nocontact::config::momentAtLocal(
+    static const auto now = nocontact::local_time::momentAtLocal(
         *nocontact::policy::parseLocalDateTime("2026-11-27T23:30"));
     bool ok = true;
     explainer->explainLine(std::string_view(reinterpret_cast<const char*>(data), size), now, ok);

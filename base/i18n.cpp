@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "config/i18n.hpp"
+#include "base/i18n.hpp"
 
 #include <libintl.h>
 

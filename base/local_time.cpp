@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "config/local_time.hpp"
+#include "base/local_time.hpp"
 
 #include <ctime>
 
-namespace nocontact::config {
+namespace nocontact::local_time {
 
 policy::Moment momentNow() {
     auto utc = policy::SysTime{std::chrono::seconds{std::time(nullptr)}};
@@ -29,4 +29,4 @@ policy::Moment momentAtLocal(policy::LocalTime local) {
     return {toUtc(local), local};
 }
 
-}  // namespace nocontact::config
+}  // namespace nocontact::local_time

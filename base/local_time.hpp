@@ -3,7 +3,7 @@
 
 #include "policy/time.hpp"
 
-namespace nocontact::config {
+namespace nocontact::local_time {
 
 // The core reads no clock; the edges (nocontactd, nocontactctl) read it here, in the zone of
 // the process (TZ), and hand the core both readings of the same instant.
@@ -19,4 +19,4 @@ policy::LocalTime toLocal(policy::SysTime utc);
 // Converts a local wake-up time to an absolute one, for timers.
 policy::SysTime toUtc(policy::LocalTime local);
 
-}  // namespace nocontact::config
+}  // namespace nocontact::local_time
