@@ -21,9 +21,12 @@
 
 typedef struct _GMainLoop GMainLoop;
 
+namespace nocontact::dbus {
+struct DecideRequest;  // dbus/decide_request.hpp
+}  // namespace nocontact::dbus
+
 namespace nocontact::daemon {
 
-struct DecideRequest;    // daemon/decide_request.hpp
 struct JournalPlace;     // daemon/keeper.hpp
 struct JournalSetAside;  // daemon/keeper.hpp
 
@@ -163,7 +166,7 @@ class Daemon : public DaemonPort {
     // a notification, so the monitor leaves FDO and GTK notifications alone.
     bool extensionActive() const;
     // True when Decide's caller will have stopped waiting by the time the answer reaches it.
-    bool tooLate(const DecideRequest& request) const;
+    bool tooLate(const dbus::DecideRequest& request) const;
     // Logs the intervention (never the text) and emits Intervened.
     void announce(const dbus::Observed& observed, const policy::Event& event,
                   const policy::Decision& decision);

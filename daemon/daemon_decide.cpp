@@ -10,16 +10,16 @@
 
 #include "daemon/daemon.hpp"
 #include "daemon/daemon_impl.hpp"
-#include "daemon/decide_request.hpp"
 #include "daemon/log.hpp"
+#include "dbus/decide_request.hpp"
 
 namespace nocontact::daemon {
 
 bool Daemon::decide(const std::map<std::string, sdbus::Variant>& notification) {
-    auto decoded = decodeDecideRequest(notification);
+    auto decoded = dbus::decodeDecideRequest(notification);
     if (const auto* problem = std::get_if<std::string>(&decoded))
         throw std::invalid_argument("This is not a notification nocontact can read: " + *problem);
-    const DecideRequest& request = std::get<DecideRequest>(decoded);
+    const dbus::DecideRequest& request = std::get<dbus::DecideRequest>(decoded);
     const dbus::Observed& observed = request.observed;
     // Pauses and messages the person chose to read: GNOME's notification service tells the
     // sender's process in the sender-pid hint.
@@ -48,7 +48,7 @@ bool Daemon::decide(const std::map<std::string, sdbus::Variant>& notification) {
     return true;
 }
 
-bool Daemon::tooLate(const DecideRequest& request) const {
+bool Daemon::tooLate(const dbus::DecideRequest& request) const {
     // The answer still has to travel back and be read before the deadline.
     constexpr std::int64_t kAnswerMarginUsec = 50'000;
     return request.deadline_usec != 0 &&

@@ -8,10 +8,10 @@
 #include <variant>
 #include <vector>
 
-#include "daemon/decide_request.hpp"
+#include "dbus/decide_request.hpp"
 #include "dbus/decode.hpp"
 
-namespace nocontact::daemon {
+namespace nocontact::dbus {
 namespace {
 
 using Request = std::map<std::string, sdbus::Variant>;
@@ -112,4 +112,4 @@ TEST(ADecideRequest, IsRefusedWithASentenceWhenMalformed) {
 }
 
 }  // namespace
-}  // namespace nocontact::daemon
+}  // namespace nocontact::dbus

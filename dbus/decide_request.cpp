@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "daemon/decide_request.hpp"
+#include "dbus/decide_request.hpp"
 
 #include <utility>
 
 #include "dbus/decode.hpp"
 
-namespace nocontact::daemon {
+namespace nocontact::dbus {
 
 namespace {
 
@@ -70,4 +70,4 @@ std::variant<DecideRequest, std::string> decodeDecideRequest(const Request& requ
     return decided;
 }
 
-}  // namespace nocontact::daemon
+}  // namespace nocontact::dbus

@@ -10,7 +10,7 @@
 
 #include "dbus/observed.hpp"
 
-namespace nocontact::daemon {
+namespace nocontact::dbus {
 
 // The argument of Decide (dbus/org.nocontact.Daemon1.xml), a notification as GNOME Shell
 // received it, decoded into what the monitor would have seen: pure, no I/O. Every known key is
@@ -27,4 +27,4 @@ struct DecideRequest {
 std::variant<DecideRequest, std::string> decodeDecideRequest(
     const std::map<std::string, sdbus::Variant>& request);
 
-}  // namespace nocontact::daemon
+}  // namespace nocontact::dbus
