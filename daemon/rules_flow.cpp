@@ -67,8 +67,8 @@ void RulesFlow::serverChanged(const dbus::ServerInfo& info) {
 
 bool RulesFlow::refreshShapes() {
     if (shapes_fresh_) return false;
-    shapes_fresh_ = true;
     auto shapes = shapes_of_();
+    shapes_fresh_ = true;  // only once they are known: a throw leaves them to be worked out again
     bool same = shapes.size() == shapes_.size() &&
                 std::equal(shapes.begin(), shapes.end(), shapes_.begin(),
                            [](const config::RuleShape& a, const config::RuleShape& b) {

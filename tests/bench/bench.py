@@ -8,7 +8,8 @@
 # (their reloads taken in turns), so that the two figures share the machine's load. With
 # --rules, each daemon's server is dunst as far as it can tell (python3-dbusmock answering
 # GetServerInformation) and setup has put rules in place, so each reload works out the rule
-# shapes too.
+# shapes too. Each daemon has a config folder of its own: the first reload writes the new
+# contacts' rules; later ones find the shapes unchanged and write nothing.
 # The intercept figures come from tests/bench/intercept_latency.sh (real dunst under Xvfb),
 # the decision figures from Google Benchmark, the rest from private buses made here (the flood
 # with a notification server that only answers and writes down: dunst cannot keep up with it).
@@ -100,17 +101,18 @@ def pss_kb(pid):
         return int(re.search(r'^Pss:\s+(\d+)', f.read(), re.M).group(1))
 
 
-def start_daemon(bus, policy_file, state, program=None):
-    """Starts nocontactd (or `program`) on `bus` and waits for READY=1 on its notify socket;
-    returns the process and the milliseconds from exec to READY."""
+def start_daemon(bus, policy_file, state, program=None, more_env=None):
+    """Starts nocontactd (or `program`) on `bus`, with `more_env` added to its environment, and
+    waits for READY=1 on its notify socket; returns the process and the milliseconds from exec
+    to READY."""
     path = os.path.join(work, f'notify-{time.monotonic_ns()}')
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind(path)
     sock.settimeout(60)  # a loaded machine; READY usually comes within a second
     t0 = time.perf_counter()
     proc = subprocess.Popen([program or daemon, '--policy', policy_file, '--state-dir', state],
-                            env=dict(env, DBUS_SESSION_BUS_ADDRESS=bus.address,
-                                     NOTIFY_SOCKET=path),
+                            env=dict(env, **(more_env or {}),
+                                     DBUS_SESSION_BUS_ADDRESS=bus.address, NOTIFY_SOCKET=path),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while True:
         if b'READY=1' in sock.recv(4096):
@@ -169,10 +171,10 @@ def reloader(bus, policy_file):
     return reload
 
 
-def pose_as_dunst(bus):
+def pose_as_dunst(bus, name):
     """A notification server on `bus` that says it is dunst 1.9.0 (python3-dbusmock), and
-    setup's dunst rules in place for daemons started after it: returns the mock's process."""
-    global env
+    setup's dunst rules in place in a config folder for `name`'s daemon alone: returns the
+    mock's process and the environment that daemon is to be started with."""
     mock = subprocess.Popen(['/usr/bin/python3', '-m', 'dbusmock', 'org.freedesktop.Notifications',
                              '/org/freedesktop/Notifications', 'org.freedesktop.Notifications'],
                             env=dict(os.environ, DBUS_SESSION_BUS_ADDRESS=bus.address),
@@ -186,11 +188,11 @@ def pose_as_dunst(bus):
     dbus.Interface(conn.get_object('org.freedesktop.Notifications', '/org/freedesktop/Notifications'),
                    'org.freedesktop.DBus.Mock').AddMethod(
         '', 'GetServerInformation', '', 'ssss', 'ret = ("dunst", "knopwob", "1.9.0", "1.2")')
-    config = os.path.join(work, 'config')
+    config = os.path.join(work, name + '-config')
     os.makedirs(os.path.join(config, 'dunst', 'dunstrc.d'), exist_ok=True)
     write(os.path.join(config, 'dunst', 'dunstrc.d', '90-nocontact.conf'), '')
-    env = dict(env, XDG_CONFIG_HOME=config, XDG_STATE_HOME=os.path.join(work, 'xdg-state'))
-    return mock
+    return mock, {'XDG_CONFIG_HOME': config,
+                  'XDG_STATE_HOME': os.path.join(work, name + '-xdg-state')}
 
 
 def reload_side_by_side(rounds=11):
@@ -199,12 +201,13 @@ def reload_side_by_side(rounds=11):
     try:
         for name, program in (('baseline', baseline), ('current', daemon)):
             run = runs[name] = {'bus': PrivateBus(), 'times': []}
+            more_env = None
             if with_rules:
-                run['mock'] = pose_as_dunst(run['bus'])
+                run['mock'], more_env = pose_as_dunst(run['bus'], name)
             policy_file = os.path.join(work, name + '.yaml')
             write(policy_file, policy(RELOAD_CONTACTS))
             run['proc'], _ = start_daemon(run['bus'], policy_file,
-                                          os.path.join(work, name + '-state'), program)
+                                          os.path.join(work, name + '-state'), program, more_env)
             run['reload'] = reloader(run['bus'], policy_file)
         for _ in range(rounds):
             for run in runs.values():
