@@ -25,13 +25,17 @@ struct BusSource::Impl {
     int fd = -1;
     int event_fd = -1;
     short events = 0;
+    std::uint64_t deadline_usec = UINT64_MAX;  // the connection's, CLOCK_MONOTONIC
     bool lost = false;
+    bool dispatching = false;
 
     void refresh(GSource* s);
+    gboolean prepare(GSource* s, gint* timeout);
     void watchEventFd(GSource* s, int fd);
     void dispatch();
     static Impl* of(GSource* s);
     static gboolean prepareCb(GSource* s, gint* timeout);
+    static gboolean checkCb(GSource* s);
     static gboolean dispatchCb(GSource* s, GSourceFunc, gpointer);
 };
 
@@ -50,8 +54,15 @@ BusSource::Impl* BusSource::Impl::of(GSource* s) {
 
 gboolean BusSource::Impl::prepareCb(GSource* s, gint* timeout) {
     *timeout = -1;
-    if (Impl* impl = of(s)) impl->refresh(s);
-    return FALSE;  // GLib itself checks the fd and the ready time set by refresh()
+    Impl* impl = of(s);
+    return impl ? impl->prepare(s, timeout) : FALSE;
+}
+
+// The fds GLib checks itself; this is the connection's own deadline (a call's timeout).
+gboolean BusSource::Impl::checkCb(GSource* s) {
+    Impl* impl = of(s);
+    return impl && impl->deadline_usec != UINT64_MAX &&
+           impl->deadline_usec <= static_cast<std::uint64_t>(g_source_get_time(s));
 }
 
 gboolean BusSource::Impl::dispatchCb(GSource* s, GSourceFunc, gpointer) {
@@ -59,9 +70,25 @@ gboolean BusSource::Impl::dispatchCb(GSource* s, GSourceFunc, gpointer) {
     return G_SOURCE_CONTINUE;
 }
 
-// Only what changed is passed on: GLib wakes its context up on every g_source_modify_unix_fd
-// and g_source_set_ready_time, so calling them unconditionally from prepare() would spin the
-// loop at full CPU.
+// The deadline goes back to GLib as prepare()'s timeout, never as a ready time: GLib wakes its
+// context up on every g_source_set_ready_time, and a connection's deadline changes with every
+// message (queued: now; a call on its way: its timeout; neither: none), so each message would
+// cost the loop an extra turn. Only what changed of the fds is passed on, for the same reason
+// (g_source_modify_unix_fd wakes the context too).
+gboolean BusSource::Impl::prepare(GSource* s, gint* timeout) {
+    refresh(s);
+    if (deadline_usec == UINT64_MAX) return FALSE;
+    // sd-bus and GLib both count CLOCK_MONOTONIC microseconds.
+    auto now = static_cast<std::uint64_t>(g_source_get_time(s));
+    if (deadline_usec <= now) {
+        *timeout = 0;
+        return TRUE;  // messages are queued, or a call has timed out: dispatch now
+    }
+    std::uint64_t ms = (deadline_usec - now + 999) / 1000;
+    *timeout = ms > G_MAXINT ? G_MAXINT : static_cast<gint>(ms);
+    return FALSE;
+}
+
 void BusSource::Impl::refresh(GSource* s) {
     PollData p = poll();
     if (p.fd != fd) {  // first time, or the connection was replaced (reconnect)
@@ -75,10 +102,7 @@ void BusSource::Impl::refresh(GSource* s) {
         events = p.events;
     }
     if (p.event_fd != event_fd) watchEventFd(s, p.event_fd);
-    // sd-bus and GLib both count CLOCK_MONOTONIC microseconds: the value passes as it is.
-    bool none = p.timeout_usec == UINT64_MAX || p.timeout_usec > G_MAXINT64;
-    gint64 ready = none ? -1 : static_cast<gint64>(p.timeout_usec);
-    if (ready != g_source_get_ready_time(s)) g_source_set_ready_time(s, ready);
+    deadline_usec = p.timeout_usec;
 }
 
 void BusSource::Impl::watchEventFd(GSource* s, int new_fd) {
@@ -88,10 +112,18 @@ void BusSource::Impl::watchEventFd(GSource* s, int new_fd) {
 }
 
 void BusSource::Impl::dispatch() {
+    if (dispatching) return;  // a loop run from inside a handler: the outer turn goes on
     int r = 0;
-    for (int i = 0; i < kMaxMessagesPerDispatch; ++i) {
-        r = process();
-        if (r <= 0) break;
+    {
+        struct Busy {
+            bool& flag;
+            explicit Busy(bool& f) : flag(f) { flag = true; }
+            ~Busy() { flag = false; }
+        } busy(dispatching);
+        for (int i = 0; i < kMaxMessagesPerDispatch; ++i) {
+            r = process();
+            if (r <= 0) break;
+        }
     }
     if (r >= 0) {
         lost = false;  // working (again, after a reconnect behind `process`)
@@ -106,11 +138,15 @@ void BusSource::Impl::dispatch() {
 
 BusSource::BusSource(Poll poll, Process process, std::function<void()> on_lost)
     : impl_(new Impl{std::move(poll), std::move(process), std::move(on_lost)}) {
-    static GSourceFuncs funcs = {&Impl::prepareCb, nullptr, &Impl::dispatchCb,
-                                 nullptr,          nullptr, nullptr};
+    static GSourceFuncs funcs = {&Impl::prepareCb, &Impl::checkCb, &Impl::dispatchCb,
+                                 nullptr,          nullptr,        nullptr};
     impl_->source = g_source_new(&funcs, sizeof(SourceWithImpl));
     reinterpret_cast<SourceWithImpl*>(impl_->source)->impl = impl_;
     g_source_set_name(impl_->source, "nocontact D-Bus connection");
+    // GLib takes a source that may not recurse off the poll for its dispatch and puts it back
+    // after, waking its context both times (two eventfd writes and one more turn per message).
+    // dispatch() keeps itself from recursing instead.
+    g_source_set_can_recurse(impl_->source, TRUE);
 }
 
 BusSource::~BusSource() {

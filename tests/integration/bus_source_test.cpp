@@ -158,5 +158,38 @@ TEST(ABusSource, DispatchesWhenTheConnectionsTimeoutComes) {
     EXPECT_GE(dispatched_at, due);
 }
 
+// Each call on its way gives the connection a deadline, and each reply takes it away; each reply
+// is dispatched. A source that passed deadlines to GLib as ready times, or that GLib takes off
+// its poll while it dispatches, wakes its own loop each time (an eventfd write, a poll, a read):
+// extra turns on the path of every withheld message.
+TEST(ABusSource, TakesOneLoopTurnPerReply) {
+    testing::PrivateBus bus;
+    sd_bus* conn = connect(bus.address());
+    auto source = BusSource::forSdBus(conn, [] {});
+    source->attach();
+    int replies = 0;
+    auto call = [&] {
+        return sd_bus_call_method_async(conn, nullptr, "org.freedesktop.DBus",
+                                        "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetId",
+                                        countReply, &replies, "");
+    };
+    constexpr int kCalls = 40;
+    int turns = 0;
+    for (int i = 0; i < kCalls; ++i) {
+        ASSERT_GE(call(), 0);
+        int before = replies;
+        for (int spins = 0; replies == before && spins < 1000; ++spins) {
+            g_main_context_iteration(nullptr, TRUE);
+            ++turns;
+        }
+        ASSERT_EQ(replies, before + 1);
+    }
+    // One turn a reply is the least; taking the source off the poll while it dispatched, and
+    // passing deadlines as ready times, cost two or more.
+    EXPECT_LE(turns, kCalls * 3 / 2) << turns << " loop turns for " << kCalls << " calls";
+    source.reset();
+    sd_bus_flush_close_unref(conn);
+}
+
 }  // namespace
 }  // namespace nocontact::daemon
