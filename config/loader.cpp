@@ -29,13 +29,12 @@ namespace {
 // Parses `text` after the guards; null (with one error) when it cannot be parsed.
 std::unique_ptr<YamlDocument> parse(Reporter& rep, std::string_view text) {
     if (!checkText(rep, text)) return nullptr;
-    // libphonenumber's first use reads its metadata (a few milliseconds and about a megabyte):
-    // when the policy has numbers or a region, on a machine with two cores, that happens while
-    // the YAML is parsed rather than after it.
+    // libphonenumber's first use loads it and reads its metadata (a few milliseconds and about
+    // three megabytes): when the policy has numbers, on a machine with two cores, that happens
+    // while the YAML is parsed rather than after it. A policy without them never loads it.
     static std::once_flag once;
     std::optional<std::jthread> prepare;  // joined before the document is handed on
-    const bool numbers =
-        text.find("phones") != std::string_view::npos || text.find("region") != text.npos;
+    const bool numbers = text.find("phones") != std::string_view::npos;
     if (numbers && std::thread::hardware_concurrency() > 1) {
         try {
             std::call_once(once, [&] { prepare.emplace(policy::prepareNumbers); });

@@ -1,34 +1,79 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "policy/normalise.hpp"
 
-#include <phonenumbers/logger.h>
-#include <phonenumbers/phonenumberutil.h>
+#include <dlfcn.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <mutex>
 #include <set>
 #include <unordered_map>
+#include <vector>
 
+#include "policy/phone_module.hpp"
+#include "policy/phone_regions.hpp"
 #include "policy/two_threads.hpp"
+
+#ifndef NOCONTACT_PHONE_MODULE_DIR
+#error "NOCONTACT_PHONE_MODULE_DIR: where the package installs nocontact-phone.so"
+#endif
 
 namespace nocontact::policy {
 namespace {
 
-using i18n::phonenumbers::PhoneNumber;
-using i18n::phonenumbers::PhoneNumberUtil;
+// Where nocontact-phone.so may be: only NOCONTACT_PHONE_MODULE when it is set; else beside the
+// program or one folder up (a build tree: its programs at the top, its tests below), then where
+// the package installs it.
+std::vector<std::filesystem::path> moduleCandidates() {
+    if (const char* forced = std::getenv("NOCONTACT_PHONE_MODULE"); forced && *forced)
+        return {forced};
+    std::vector<std::filesystem::path> out;
+    std::error_code ec;
+    std::filesystem::path program = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        out.push_back(program.parent_path() / phone::kModuleFile);
+        out.push_back(program.parent_path().parent_path() / phone::kModuleFile);
+    }
+    out.push_back(std::filesystem::path(NOCONTACT_PHONE_MODULE_DIR) / phone::kModuleFile);
+    return out;
+}
 
-// libphonenumber prints parse failures to stderr by default; a daemon that reads untrusted
-// text must not, so the util is fetched once with a logger that drops everything.
-const PhoneNumberUtil& phoneUtil() {
-    static PhoneNumberUtil* util = [] {
-        PhoneNumberUtil* u = PhoneNumberUtil::GetInstance();
-        u->SetLogger(new i18n::phonenumbers::NullLogger());  // takes ownership
-        return u;
-    }();
-    return *util;
+// Loads the module once; it stays loaded. Null when there is none that fits: every number then
+// reads as no number, and the reason is said once on stderr (the daemon's log).
+const phone::Module* loadModule() {
+    std::string why;
+    std::string looked;
+    for (const auto& path : moduleCandidates()) {
+        std::error_code ec;
+        if (!std::filesystem::exists(path, ec)) {
+            looked += (looked.empty() ? "" : ", ") + path.string();
+            continue;
+        }
+        void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+        if (!handle) {
+            why = dlerror();
+            continue;
+        }
+        using Get = const phone::Module* (*)();
+        auto get = reinterpret_cast<Get>(dlsym(handle, phone::kModuleSymbol));
+        const phone::Module* module = get ? get() : nullptr;
+        if (module && module->version == phone::kModuleVersion) return module;
+        why = path.string() + " belongs to another build of nocontact";
+        dlclose(handle);
+    }
+    if (why.empty()) why = "nocontact-phone.so was not found (looked for " + looked + ")";
+    std::fprintf(stderr, "nocontact: phone numbers cannot be read: %s\n", why.c_str());
+    return nullptr;
+}
+
+const phone::Module* phones() {
+    static const phone::Module* module = loadModule();
+    return module;
 }
 
 bool isAscii(std::string_view s) {
@@ -181,47 +226,27 @@ std::string plainNumber(std::string_view text) {
     return plain;
 }
 
-namespace {
-
-// Parses a plain number in `region` into `pn`; false when libphonenumber cannot, or finds it
-// impossible. (An out-parameter: a PhoneNumber copied by value would need protobuf linked in.)
-bool parsePossible(const std::string& plain, const std::string& region, PhoneNumber* pn) {
-    const PhoneNumberUtil& util = phoneUtil();
-    auto error = util.Parse(plain, region, pn);
-    return error == PhoneNumberUtil::NO_PARSING_ERROR && util.IsPossibleNumber(*pn);
-}
-
-}  // namespace
-
 std::optional<std::string> toE164(std::string_view number, std::string_view region) {
-    PhoneNumber pn;
-    if (!parsePossible(plainNumber(number), std::string(region), &pn)) return std::nullopt;
+    const phone::Module* module = phones();
     std::string out;
-    phoneUtil().Format(pn, PhoneNumberUtil::E164, &out);
+    if (!module || !module->toE164(plainNumber(number), std::string(region), out))
+        return std::nullopt;
     return out;
 }
 
 bool isValidNumber(std::string_view e164) {
-    const PhoneNumberUtil& util = phoneUtil();
-    PhoneNumber pn;
-    auto error = util.Parse(std::string(e164), "ZZ", &pn);
-    return error == PhoneNumberUtil::NO_PARSING_ERROR && util.IsValidNumber(pn);
+    const phone::Module* module = phones();
+    return module && module->isValid(std::string(e164));
 }
 
 namespace {
 
-// One parse: the E.164 form, and whether the number is in an assigned range. A number of the
-// policy's own region is checked against that region first, which spares IsValidNumber's search
-// through the 25 regions that share +1 (most numbers in a policy are local).
+// One parse: the E.164 form, and whether the number is in an assigned range.
 std::optional<PolicyNumber> parsePolicyNumber(const std::string& plain, const std::string& region) {
-    PhoneNumber pn;
-    if (!parsePossible(plain, region, &pn)) return std::nullopt;
-    const PhoneNumberUtil& util = phoneUtil();
+    const phone::Module* module = phones();
     PolicyNumber out;
-    util.Format(pn, PhoneNumberUtil::E164, &out.e164);
-    out.valid = (pn.country_code() == util.GetCountryCodeForRegion(region) &&
-                 util.IsValidNumberForRegion(pn, region)) ||
-                util.IsValidNumber(pn);
+    if (!module || !module->readPolicyNumber(plain, region, out.e164, out.valid))
+        return std::nullopt;
     return out;
 }
 
@@ -312,7 +337,8 @@ void rememberPolicyNumbers(const std::vector<std::string_view>& numbers, std::st
 }
 
 void prepareNumbers() {
-    phoneUtil();
+    // Any question reads the metadata.
+    if (const phone::Module* module = phones()) module->isValid("+12025550123");
 }
 
 bool isPlainE164(std::string_view text) {
@@ -321,12 +347,22 @@ bool isPlainE164(std::string_view text) {
 }
 
 bool isKnownRegion(std::string_view region) {
-    static const std::set<std::string, std::less<>> regions = [] {
+    // The usual regions are known without loading the module: a policy of names with a region
+    // never needs it. Another is asked of the module, which a newer libphonenumber may know.
+    if (isBuiltInRegion(region)) return true;
+    if (region.size() != 2) return false;
+    static const std::set<std::string, std::less<>> more = [] {
         std::set<std::string> r;
-        phoneUtil().GetSupportedRegions(&r);
+        if (const phone::Module* module = phones()) module->regions(r);
         return std::set<std::string, std::less<>>(r.begin(), r.end());
     }();
-    return regions.find(region) != regions.end();
+    return more.find(region) != more.end();
+}
+
+std::vector<std::string> phoneRegions() {
+    std::set<std::string> r;
+    if (const phone::Module* module = phones()) module->regions(r);
+    return {r.begin(), r.end()};
 }
 
 bool looksLikePhoneNumber(std::string_view text) {

@@ -54,8 +54,11 @@ void prepareNumbers();
 // first not 0. Such a number needs no parse to be looked up.
 bool isPlainE164(std::string_view text);
 
-// Whether libphonenumber knows the region code ("US", "DE").
+// Whether libphonenumber knows the region code ("US", "DE"). The usual codes are known without
+// loading libphonenumber (see policy/phone_module.hpp).
 bool isKnownRegion(std::string_view region);
+// The regions libphonenumber knows, as it says (empty when it cannot be loaded).
+std::vector<std::string> phoneRegions();
 
 // A cheap test, without libphonenumber, that a text could be a phone number: only digits,
 // spaces and + ( ) - . /, with at least five digits.

@@ -55,6 +55,13 @@ result $? "check accepts the example policy"
 check missing 1 "$ctl" check "$tmp/nowhere.yaml" && contains err 'no policy at'
 result $? "check explains a missing file kindly"
 
+# libphonenumber is a module loaded when a number is read (policy/phone_module.hpp): without it
+# the numbers cannot be read, and the reason is said, not only the numbers refused.
+check no-phone-module 1 env NOCONTACT_PHONE_MODULE="$tmp/nowhere.so" "$ctl" check "$example" &&
+    contains err 'phone numbers cannot be read: nocontact-phone.so was not found \(looked for .*nowhere.so\)' &&
+    contains err 'as a phone number'
+result $? "check says why numbers cannot be read when the phone module is missing"
+
 cat >"$tmp/bad.yaml" <<'YAML'
 version: 1
 defaults:

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -47,6 +48,23 @@ contacts:
     strictness: sometimes
     match: { names: ["Jordan Lee"] }
 )";
+
+// Alex by name and by number.
+const char* const kAlexWithANumberPolicy = R"(version: 1
+defaults: { strictness: pause, region: US }
+contacts:
+  - name: Alex
+    since: 2024-12-10
+    match: { names: ["Alex Morgan"], phones: ["+1 202 555 0143"] }
+)";
+
+// What the process has mapped: its libraries among them.
+std::string mapsOf(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/maps");
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
 
 // "FILE:LINE:COL: error:" for the policy at `path`.
 bool namesAPosition(const std::string& text, const std::string& path) {
@@ -190,4 +208,22 @@ TEST_F(DaemonReload, KeepsTheLastPolicyAndSaysSoWhenTheFileIsDeleted) {
     EXPECT_TRUE(field<bool>(s, "policy_loaded"));
     EXPECT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "after the file was deleted"))))
         << "an accidental deletion must not drop the person's protection";
+}
+
+// libphonenumber, with protobuf and ICU's i18n library, is ~3 MB of the daemon's memory: a
+// policy of names (with a region) never loads it, and the first number does.
+TEST_F(DaemonReload, LoadsLibphonenumberOnlyOnceAPolicyHasANumber) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "known by name"))));
+    std::string maps = mapsOf(daemon_->pid());
+    ASSERT_NE(maps.find("libsqlite3"), std::string::npos) << "the maps were not read";
+    EXPECT_EQ(maps.find("libphonenumber"), std::string::npos);
+    EXPECT_EQ(maps.find("nocontact-phone.so"), std::string::npos);
+
+    daemon_->writePolicy(kAlexWithANumberPolicy);
+    ASSERT_TRUE(waitReloads(1));
+    EXPECT_TRUE(client_->reloads[0].first) << client_->reloads[0].second;
+    maps = mapsOf(daemon_->pid());
+    EXPECT_NE(maps.find("nocontact-phone.so"), std::string::npos);
+    EXPECT_NE(maps.find("libphonenumber"), std::string::npos);
 }

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "policy/normalise.hpp"
+#include "policy/phone_regions.hpp"
+
+#include <algorithm>
 
 #include <gtest/gtest.h>
 
@@ -172,6 +175,17 @@ TEST(IsKnownRegion, KnowsCountryCodes) {
     EXPECT_FALSE(isKnownRegion("XX"));
     EXPECT_FALSE(isKnownRegion("us"));
     EXPECT_FALSE(isKnownRegion(""));
+}
+
+// The regions known without loading libphonenumber must all be libphonenumber's own: a policy
+// whose region is accepted that way must read its numbers in that region too.
+TEST(IsKnownRegion, KnowsWithoutLibphonenumberOnlyWhatLibphonenumberKnows) {
+    std::vector<std::string> known = phoneRegions();
+    ASSERT_GT(known.size(), 200u) << "libphonenumber (nocontact-phone.so) did not answer";
+    std::vector<std::string_view> built_in = builtInRegions();
+    ASSERT_TRUE(std::is_sorted(built_in.begin(), built_in.end()));
+    for (std::string_view region : built_in)
+        EXPECT_TRUE(std::binary_search(known.begin(), known.end(), std::string(region))) << region;
 }
 
 TEST(LooksLikePhoneNumber, AcceptsNumberPunctuationOnly) {
