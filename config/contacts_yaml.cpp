@@ -81,6 +81,11 @@ struct ContactReader {
         for (auto& item : readList(rep, e).value_or(std::vector<Item>{})) {
             ++seen;
             auto number = policy::readPolicyNumber(item.text, region);
+            if (!number && !policy::phoneTrouble().empty()) {
+                rep.error(item.pos, fill(tr("phone numbers cannot be read on this computer: {why}"),
+                                         {{"why", policy::phoneTrouble()}}));
+                continue;
+            }
             if (!number) {
                 rep.error(item.pos, fill(tr("cannot read {number} as a phone number (numbers "
                                             "without a country code are read in region {region})"),

@@ -21,7 +21,11 @@ struct PollData {
 
 // A GSource that drives a D-Bus connection from GLib's main loop: before each poll it asks the
 // connection for its fd, events and timeout; when ready it processes messages until none is
-// left. `on_lost` runs once if processing reports the connection gone.
+// left. `on_lost` runs once if processing reports the connection gone. It stays on the poll
+// while it dispatches (GLib would wake the loop twice to take it off and put it back), so no
+// handler may run the same context's loop: a nested loop would find it ready and go round
+// without sleeping (its dispatch refuses to recurse). The daemon never does; libnotify's calls
+// run on a context of their own (daemon/pause/libnotify_worker).
 class BusSource {
   public:
     using Poll = std::function<PollData()>;

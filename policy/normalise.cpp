@@ -1,79 +1,25 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "policy/normalise.hpp"
 
-#include <dlfcn.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <mutex>
 #include <set>
 #include <unordered_map>
 #include <vector>
 
-#include "policy/phone_module.hpp"
+#include "policy/phone_loader.hpp"
 #include "policy/phone_regions.hpp"
 #include "policy/two_threads.hpp"
-
-#ifndef NOCONTACT_PHONE_MODULE_DIR
-#error "NOCONTACT_PHONE_MODULE_DIR: where the package installs nocontact-phone.so"
-#endif
 
 namespace nocontact::policy {
 namespace {
 
-// Where nocontact-phone.so may be: only NOCONTACT_PHONE_MODULE when it is set; else beside the
-// program or one folder up (a build tree: its programs at the top, its tests below), then where
-// the package installs it.
-std::vector<std::filesystem::path> moduleCandidates() {
-    if (const char* forced = std::getenv("NOCONTACT_PHONE_MODULE"); forced && *forced)
-        return {forced};
-    std::vector<std::filesystem::path> out;
-    std::error_code ec;
-    std::filesystem::path program = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        out.push_back(program.parent_path() / phone::kModuleFile);
-        out.push_back(program.parent_path().parent_path() / phone::kModuleFile);
-    }
-    out.push_back(std::filesystem::path(NOCONTACT_PHONE_MODULE_DIR) / phone::kModuleFile);
-    return out;
-}
-
-// Loads the module once; it stays loaded. Null when there is none that fits: every number then
-// reads as no number, and the reason is said once on stderr (the daemon's log).
-const phone::Module* loadModule() {
-    std::string why;
-    std::string looked;
-    for (const auto& path : moduleCandidates()) {
-        std::error_code ec;
-        if (!std::filesystem::exists(path, ec)) {
-            looked += (looked.empty() ? "" : ", ") + path.string();
-            continue;
-        }
-        void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-        if (!handle) {
-            why = dlerror();
-            continue;
-        }
-        using Get = const phone::Module* (*)();
-        auto get = reinterpret_cast<Get>(dlsym(handle, phone::kModuleSymbol));
-        const phone::Module* module = get ? get() : nullptr;
-        if (module && module->version == phone::kModuleVersion) return module;
-        why = path.string() + " belongs to another build of nocontact";
-        dlclose(handle);
-    }
-    if (why.empty()) why = "nocontact-phone.so was not found (looked for " + looked + ")";
-    std::fprintf(stderr, "nocontact: phone numbers cannot be read: %s\n", why.c_str());
-    return nullptr;
-}
-
 const phone::Module* phones() {
-    static const phone::Module* module = loadModule();
-    return module;
+    return phone::module();
 }
 
 bool isAscii(std::string_view s) {
@@ -306,7 +252,8 @@ NumberText numberText(std::string_view number, std::string_view region) {
 
 std::optional<PolicyNumber> readAndRemember(const NumberText& text, const std::string& region) {
     auto number = parsePolicyNumber(text.plain, region);
-    remembered().add(text.key, number);
+    // Without the module nothing was read: it is asked again when the number comes again.
+    if (number || phones()) remembered().add(text.key, number);
     return number;
 }
 
@@ -351,12 +298,13 @@ bool isKnownRegion(std::string_view region) {
     // never needs it. Another is asked of the module, which a newer libphonenumber may know.
     if (isBuiltInRegion(region)) return true;
     if (region.size() != 2) return false;
-    static const std::set<std::string, std::less<>> more = [] {
-        std::set<std::string> r;
-        if (const phone::Module* module = phones()) module->regions(r);
-        return std::set<std::string, std::less<>>(r.begin(), r.end());
-    }();
-    return more.find(region) != more.end();
+    std::set<std::string> more;
+    if (const phone::Module* module = phones()) module->regions(more);
+    return more.contains(std::string(region));
+}
+
+std::string phoneTrouble() {
+    return phone::trouble();
 }
 
 std::vector<std::string> phoneRegions() {

@@ -59,6 +59,8 @@ bool isPlainE164(std::string_view text);
 bool isKnownRegion(std::string_view region);
 // The regions libphonenumber knows, as it says (empty when it cannot be loaded).
 std::vector<std::string> phoneRegions();
+// Why numbers cannot be read on this computer (libphonenumber's module would not load), or empty.
+std::string phoneTrouble();
 
 // A cheap test, without libphonenumber, that a text could be a phone number: only digits,
 // spaces and + ( ) - . /, with at least five digits.

@@ -57,7 +57,7 @@ void regions(std::set<std::string>& out) {
     util().GetSupportedRegions(&out);
 }
 
-const Module kModule{kModuleVersion, &toE164, &isValid, &readPolicyNumber, &regions};
+const Module kModule{kModuleVersion, kModuleAbi, &toE164, &isValid, &readPolicyNumber, &regions};
 
 }  // namespace
 }  // namespace nocontact::policy::phone

@@ -12,11 +12,25 @@
 
 namespace nocontact::policy::phone {
 
-// Bumped whenever the table changes: a module of another build is refused, not trusted.
-inline constexpr int kModuleVersion = 1;
+// Bumped whenever the table changes.
+inline constexpr int kModuleVersion = 2;
+
+#define NOCONTACT_PHONE_TEXT2(x) #x
+#define NOCONTACT_PHONE_TEXT(x) NOCONTACT_PHONE_TEXT2(x)
+#ifdef _GLIBCXX_DEBUG
+#define NOCONTACT_PHONE_DEBUG " debug"
+#else
+#define NOCONTACT_PHONE_DEBUG ""
+#endif
+// What the table's std::string and std::set need to mean the same on both sides: the same
+// compiler and the same standard library ABI. A module whose text differs is refused.
+inline constexpr const char* kModuleAbi =
+    "compiler " __VERSION__ " cxx11-abi " NOCONTACT_PHONE_TEXT(_GLIBCXX_USE_CXX11_ABI)
+        NOCONTACT_PHONE_DEBUG;
 
 struct Module {
-    int version;
+    int version;      // first, and `abi` second, in every version
+    const char* abi;  // kModuleAbi as the module was built
     // `plain` in `region` as E.164 when libphonenumber finds it a possible number.
     bool (*toE164)(const std::string& plain, const std::string& region, std::string& e164);
     // Whether an E.164 number is in an assigned range.
@@ -32,8 +46,8 @@ struct Module {
 // What the module exports, by this name, with C linkage so dlsym finds it.
 inline constexpr const char* kModuleSymbol = "nocontact_phone_module";
 
-// The file's name: next to the program in a build tree, in the package's library folder when
-// installed.
+// The file's name: at the top of a build tree, in the package's library folder when installed
+// (policy/phone_loader.cpp finds it).
 inline constexpr const char* kModuleFile = "nocontact-phone.so";
 
 }  // namespace nocontact::policy::phone

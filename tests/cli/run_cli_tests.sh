@@ -55,12 +55,17 @@ result $? "check accepts the example policy"
 check missing 1 "$ctl" check "$tmp/nowhere.yaml" && contains err 'no policy at'
 result $? "check explains a missing file kindly"
 
-# libphonenumber is a module loaded when a number is read (policy/phone_module.hpp): without it
-# the numbers cannot be read, and the reason is said, not only the numbers refused.
+# libphonenumber is a module loaded when a number is read (policy/phone_loader.cpp): without it
+# the numbers cannot be read, and each says why, not that the number is wrong.
 check no-phone-module 1 env NOCONTACT_PHONE_MODULE="$tmp/nowhere.so" "$ctl" check "$example" &&
-    contains err 'phone numbers cannot be read: nocontact-phone.so was not found \(looked for .*nowhere.so\)' &&
-    contains err 'as a phone number'
+    contains err ':[0-9]+:[0-9]+: error: phone numbers cannot be read on this computer: ' &&
+    contains err 'nocontact-phone.so was not found \(looked for .*/nowhere\.so\)' &&
+    ! grep -q 'as a phone number' "$tmp/err"
 result $? "check says why numbers cannot be read when the phone module is missing"
+
+check relative-phone-module 1 env NOCONTACT_PHONE_MODULE=nocontact-phone.so "$ctl" check "$example" &&
+    contains err 'NOCONTACT_PHONE_MODULE must be an absolute path'
+result $? "a relative NOCONTACT_PHONE_MODULE is refused, not looked for in the working folder"
 
 cat >"$tmp/bad.yaml" <<'YAML'
 version: 1
