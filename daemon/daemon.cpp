@@ -89,7 +89,7 @@ void Daemon::start(GMainLoop* loop) {
         impl_->rules = std::make_unique<RulesFlow>(
             impl_->withholder->bus(), options_.state_dir,
             [this](const std::vector<dbus::Observed>& found) { onRecovered(found); },
-            [this] { return config::ruleShapes(impl_->engine.policy(), impl_->profiles); });
+            [this] { return impl_->shapes_memo.shapes(impl_->engine.policy(), impl_->profiles); });
         if (impl_->keeper) impl_->keeper->markReposts([this] { return impl_->rules->active(); });
     }
     // After the withholder, so a broken policy at start can be told as a notification too;
@@ -107,6 +107,7 @@ void Daemon::start(GMainLoop* loop) {
     impl_->monitor = std::make_unique<dbus::Monitor>(
         options_.bus_address, [this](dbus::Observed& o) { return needsId(o); },
         [this](const dbus::Observed& o) { onObserved(o); });
+    impl_->monitor->skipSenders([this](std::string_view sender) { return isOwnSender(sender); });
     impl_->monitor->start();
     watchMonitor();
 

@@ -6,9 +6,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "config/withdrawal.hpp"
 #include "daemon/clock.hpp"
+#include "daemon/keeper.hpp"
 #include "daemon/pause/pause.hpp"
 #include "daemon/phone_events.hpp"
 #include "daemon/service.hpp"
@@ -104,9 +106,12 @@ class Daemon : public DaemonPort {
     // At the Notify call itself, before any reply: will its id be needed to withhold it? Names
     // the app of a portal's copy that names none (PortalCopies).
     bool needsId(dbus::Observed& observed);
-    // A contact's message whose id will never be known: kept, counted, and said in Status.
-    void keepUnanswerable(const dbus::Observed& observed, const policy::Event& event,
-                          const policy::Decision& decision);
+    // A contact's message kept before anything is done on screen (when it can be, at the Notify
+    // call itself, while the server draws it). A message whose id will never come keeps no pause
+    // (it stays in view): `judged` then loses it.
+    Keeper::Kept keepFirst(const dbus::Observed& observed, Judged& judged);
+    // A contact's message whose id will never be known: counted, and said in Status.
+    void keepUnanswerable(const dbus::Observed& observed, Judged& judged, Keeper::Kept& kept);
     // Reaching out (daemon_reaching.cpp): apps started in their own systemd units.
     void watchReachingOut();
     void onAppLaunch(const dbus::AppUnit& unit);
@@ -161,7 +166,7 @@ class Daemon : public DaemonPort {
     void onServerChanged(const dbus::ServerInfo& info);
     bool isOwnNotification(const dbus::Observed& observed) const;
     // Our own connections' unique names (the keeper's, the withholder's).
-    bool isOwnSender(const std::string& sender) const;
+    bool isOwnSender(std::string_view sender) const;
     // True while the GNOME Shell extension is running: it asks Decide before GNOME Shell shows
     // a notification, so the monitor leaves FDO and GTK notifications alone.
     bool extensionActive() const;
@@ -170,8 +175,8 @@ class Daemon : public DaemonPort {
     // Logs the intervention (never the text) and emits Intervened.
     void announce(const dbus::Observed& observed, const policy::Event& event,
                   const policy::Decision& decision);
-    void act(const dbus::Observed& observed, const policy::Event& event,
-             const policy::Decision& decision);
+    // Carries out a decision about a message `kept` already: on screen, then the pause.
+    void act(const dbus::Observed& observed, Judged& judged, Keeper::Kept& kept);
     // Takes a kept message off the screen, counting how it went.
     void withhold(const dbus::Observed& observed);
     // The server's own rules (daemon/rules_flow.hpp): written for who is held now, and

@@ -55,7 +55,7 @@ bool Daemon::tooLate(const dbus::DecideRequest& request) const {
            impl_->clock->monotonicUsec() + kAnswerMarginUsec >= request.deadline_usec;
 }
 
-bool Daemon::isOwnSender(const std::string& sender) const {
+bool Daemon::isOwnSender(std::string_view sender) const {
     if (sender.empty()) return false;
     // Pauses and re-posted messages (a message the person chose to read must not be taken
     // away again) come from the keeper's connection; placeholders from the withholder's.

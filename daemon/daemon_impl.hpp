@@ -15,9 +15,11 @@
 #include <tuple>
 #include <vector>
 
+#include "config/rule_shapes_memo.hpp"
 #include "daemon/bus_source.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/keeper.hpp"
+#include "daemon/kept_early.hpp"
 #include "daemon/phone_events.hpp"
 #include "daemon/policy_watcher.hpp"
 #include "daemon/portal_copies.hpp"
@@ -50,11 +52,13 @@ struct Daemon::Impl {
     std::string policy_message;
 
     std::unique_ptr<dbus::Monitor> monitor;
-    PortalCopies portal_copies;  // what programs asked the desktop portal to show, lately
+    PortalCopies portal_copies;   // what programs asked the desktop portal to show, lately
+    KeptEarly kept_early{16384};  // kept at the Notify call, waiting for its id (one per call)
     std::unique_ptr<dbus::Withholder> withholder;
     // The notification server's own rules, where setup put them (none in a dry run).
     std::unique_ptr<RulesFlow> rules;
-    guint rules_timer = 0;  // the next moment someone's level changes by itself
+    config::RuleShapesMemo shapes_memo;  // the rules' shapes, kept across reloads
+    guint rules_timer = 0;               // the next moment someone's level changes by itself
     std::unique_ptr<sdbus::IConnection> service_bus;
     std::unique_ptr<Service> service;
     std::unique_ptr<BusSource> monitor_source, actor_source, service_source;

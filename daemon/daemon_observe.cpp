@@ -40,11 +40,17 @@ void Daemon::onObserved(const dbus::Observed& observed) {
         impl_->portal_copies.sent(observed.notification, dbus::senderProgram(bus, observed.sender));
         return;
     }
+    // Judged and kept at its Notify call (needsId): only the screen is left.
+    if (auto early = impl_->kept_early.take(observed.ticket)) {
+        Judged judged{.event = std::move(early->event), .decision = std::move(early->decision)};
+        return act(observed, judged, early->kept);
+    }
     // GNOME Shell asks Decide about each one before showing it: kept there, exactly once.
     if (extensionActive()) return;
-    const Judged judged = judge(observed);
+    Judged judged = judge(observed);
     if (!judged.decision.contact) return;  // strangers are not our business, not even in the log
-    act(observed, judged.event, judged.decision);
+    Keeper::Kept kept = keepFirst(observed, judged);
+    act(observed, judged, kept);
 }
 
 policy::Decision Daemon::judge(const policy::Event& event) {
@@ -52,7 +58,8 @@ policy::Decision Daemon::judge(const policy::Event& event) {
 }
 
 policy::Decision Daemon::judge(const policy::Event& event, const policy::Moment& now) {
-    return impl_->engine.handle(event, now);
+    // The daemon acts on decisions and reads none of their sentences (nocontactctl explain does).
+    return impl_->engine.handle(event, now, policy::Engine::Say::Nothing);
 }
 
 Daemon::Judged Daemon::judge(const dbus::Observed& observed) {
@@ -67,16 +74,22 @@ Daemon::Judged Daemon::judge(const dbus::Observed& observed) {
     return judged;
 }
 
-// Judged again when the reply brings the id (the policy may have changed in between); this
-// first look only spares the monitor from waiting for anyone else's replies.
+// At the call, before the server has drawn anything: a contact's message is judged and kept
+// here, once, so that when the reply brings its id only the withholding call is left to make.
 bool Daemon::needsId(dbus::Observed& observed) {
     if (isOwnNotification(observed)) return false;
     impl_->portal_copies.name(observed.notification);
     ++impl_->seen;  // another app's notification, whoever it is from
     if (extensionActive()) return false;
-    policy::Event event = impl_->profiles.toEvent(observed.notification);
-    if (event.app == phone::kKdeConnect && impl_->kdeconnect) return true;  // see takeKdeHalf
-    return judge(event).contact.has_value();
+    Judged judged{.event = impl_->profiles.toEvent(observed.notification), .decision = {}};
+    // KDE Connect's copy is judged with the phone's own half, when the reply comes.
+    if (judged.event.app == phone::kKdeConnect && impl_->kdeconnect) return true;
+    judged.decision = judge(judged.event);
+    if (!judged.decision.contact) return false;
+    Keeper::Kept kept = keepFirst(observed, judged);
+    observed.ticket = impl_->kept_early.put(
+        {.event = std::move(judged.event), .decision = std::move(judged.decision), .kept = kept});
+    return true;
 }
 
 bool Daemon::isOwnNotification(const dbus::Observed& observed) const {
@@ -104,28 +117,40 @@ void Daemon::announce(const dbus::Observed& observed, const policy::Event& event
                                    std::string(policy::kindName(event.kind)), level, action);
 }
 
-void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
-                 const policy::Decision& decision) {
-    if (options_.dry_run) return announce(observed, event, decision);
+Keeper::Kept Daemon::keepFirst(const dbus::Observed& observed, Judged& judged) {
+    // Nothing is kept in a dry run; everything is kept nowhere without a Keeper.
+    if (options_.dry_run || !impl_->keeper) return {.ok = true, .nudge = {}, .pause = {}};
+    const bool hidden = impl_->rules && impl_->rules->hides(observed.notification);
+    // Its id will never come, so it stays on screen: no pause over a message already in view.
+    if (observed.unanswerable && !hidden && withholds(judged.decision))
+        std::erase(judged.decision.actions, policy::Action::Pause);
+    // When the disk cannot take it, it is kept in memory (and the person told); a message that
+    // could be kept nowhere stays where it is.
+    return impl_->keeper->store(impl_->engine, observed, judged.event, judged.decision);
+}
+
+void Daemon::act(const dbus::Observed& observed, Judged& judged, Keeper::Kept& kept) {
+    const policy::Decision& decision = judged.decision;
+    if (options_.dry_run) return announce(observed, judged.event, decision);
     // Found in the server when nocontactd started, and dealt with then.
     if (impl_->rules && impl_->rules->alreadyTaken(observed)) return;
     // The server's own rule hid it: it was never drawn, and nothing is put in its place.
     const bool hidden = impl_->rules && impl_->rules->hides(observed.notification);
     if (observed.unanswerable && !hidden && withholds(decision))
-        return keepUnanswerable(observed, event, decision);
-    // Kept on disk before it is taken off the screen: a crash in between loses nothing. When the
-    // disk cannot take it, it is kept in memory (and the person told); a message that could be
-    // kept nowhere stays where it is.
-    // The log line, the Intervened signal and the pause (a blocking libnotify call, from the
-    // loop's next turn) all come after the withholding call is on its way: the message is on
-    // screen no longer than it must be.
-    if (impl_->keeper && !impl_->keeper->keep(impl_->engine, observed, event, decision, true)) {
+        return keepUnanswerable(observed, judged, kept);
+    // Kept on disk before it is taken off the screen: a crash in between loses nothing.
+    if (!kept.ok) {
         // Left on screen, not an intervention: the Keeper logged why, Status counts it.
         ++impl_->unkept;
         if (hidden) showHidden(observed);
         return;
     }
-    if (hidden && !withholds(decision)) {
+    // The log line, the Intervened signal and the pause (a blocking libnotify call) all come
+    // after the withholding calls are on their way (sd-bus writes a call when it is sent): the
+    // message is on screen no longer than it must be, and no loop turn is spent waiting.
+    if (observed.refused) {
+        // The server showed nothing: there is nothing to take back.
+    } else if (hidden && !withholds(decision)) {
         showHidden(observed);  // nobody holds it now (a soften, a snooze): shown at once
     } else if (hidden) {
         ++impl_->withheld;
@@ -133,25 +158,27 @@ void Daemon::act(const dbus::Observed& observed, const policy::Event& event,
     } else if (withholds(decision)) {
         withhold(observed);
     }
-    announce(observed, event, decision);
+    announce(observed, judged.event, decision);
+    if (impl_->keeper) impl_->keeper->show(kept, false);
 }
 
-// Its id will never come (the app asked for no reply), so it stays on screen: kept all the same,
-// with no pause over a message already in view, and counted for Status.
-void Daemon::keepUnanswerable(const dbus::Observed& observed, const policy::Event& event,
-                              const policy::Decision& decision) {
-    policy::Decision kept = decision;
-    std::erase(kept.actions, policy::Action::Pause);
-    if (impl_->keeper && !impl_->keeper->keep(impl_->engine, observed, event, kept, true)) {
+// Its id will never come (the app asked for no reply, or the reply said nothing), so it stays on
+// screen: kept all the same, with no pause over a message already in view, and counted for
+// Status. (One whose reply was waited for too long was kept with its pause in the journal's row.)
+void Daemon::keepUnanswerable(const dbus::Observed& observed, Judged& judged, Keeper::Kept& kept) {
+    if (!kept.ok) {
         ++impl_->unkept;
         return;
     }
+    kept.pause = nullptr;
+    std::erase(judged.decision.actions, policy::Action::Pause);
     if (impl_->unanswerable++ == 0) {
         log::write(log::Priority::Warning,
                    "A contact's message came without asking for a reply, so the notification "
                    "server never said which one to close; it is kept, but it was shown.");
     }
-    announce(observed, event, kept);
+    announce(observed, judged.event, judged.decision);
+    if (impl_->keeper) impl_->keeper->show(kept, false);
 }
 
 void Daemon::showHidden(const dbus::Observed& observed) {

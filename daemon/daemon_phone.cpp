@@ -306,7 +306,10 @@ void Daemon::meetKdeCopy(Half half) {
         const bool judged = it->judged;
         dbus::Observed copy = std::move(it->observed);
         copies.erase(it);
-        if (!judged) act(copy, half.event, half.decision);
+        if (judged) return;
+        Judged pair{.event = std::move(half.event), .decision = std::move(half.decision)};
+        Keeper::Kept kept = keepFirst(copy, pair);
+        act(copy, pair, kept);
         return;
     }
     half.source = kKdeConnect;

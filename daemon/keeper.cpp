@@ -128,25 +128,34 @@ void Keeper::present(std::function<void()> show, bool later) {
 
 bool Keeper::keep(const policy::Engine& engine, const dbus::Observed& observed,
                   const policy::Event& event, const policy::Decision& decision, bool show_later) {
+    Kept kept = store(engine, observed, event, decision);
+    if (kept.ok) show(kept, show_later);
+    return kept.ok;
+}
+
+Keeper::Kept Keeper::store(const policy::Engine& engine, const dbus::Observed& observed,
+                           const policy::Event& event, const policy::Decision& decision) {
     const auto& contact = engine.policy().contacts[*decision.contact];
     auto now = clock_.now();
     const EventRow row = eventFrom(observed, event, decision, contact.name, now.utc);
+    Kept kept{.ok = true, .nudge = {}, .pause = {}};
     if (decision.has(policy::Action::Nudge))
-        present([this, name = contact.name, hour = localHour(now)] { pause_->nudge(name, hour); },
-                show_later);
+        kept.nudge = [this, name = contact.name, hour = localHour(now)] {
+            pause_->nudge(name, hour);
+        };
     if (!decision.has(policy::Action::Withhold)) {
         if (!store_->recordEvent(row))
             log::write(log::Priority::Warning, "The journal did not take an event");
-        return true;
+        return kept;
     }
     auto id = store_->keepWithheld(row, heldFrom(observed, contact.name, now.utc));
     if (!id) {
         log::detail(log::Priority::Error, "A withheld message could not be kept",
                     id.error.value_or(StoreError{}).message);
-        return false;
+        return {};
     }
     if (store_->inMemory()) tryDiskSoon();
-    if (!decision.has(policy::Action::Pause)) return true;  // firm and strict: kept, no pause
+    if (!decision.has(policy::Action::Pause)) return kept;  // firm and strict: kept, no pause
     PauseRequest request;
     request.contact = contact.name;
     request.day_count = engine.dayCount(*decision.contact, now);
@@ -154,8 +163,15 @@ bool Keeper::keep(const policy::Engine& engine, const dbus::Observed& observed,
     request.held_ids = {*id};
     request.seconds = static_cast<int>(engine.policy().defaults.pause.count());
     request.app_name = observed.notification.app_name;
-    present([this, request] { pause_->open(request); }, show_later);
-    return true;
+    kept.pause = [this, request = std::move(request)] { pause_->open(request); };
+    return kept;
+}
+
+void Keeper::show(Kept& kept, bool later) {
+    if (kept.nudge) present(std::move(kept.nudge), later);
+    if (kept.pause) present(std::move(kept.pause), later);
+    kept.nudge = nullptr;
+    kept.pause = nullptr;
 }
 
 void Keeper::onChoice(const PauseChoice& choice) {

@@ -66,6 +66,15 @@ class Keeper {
     bool keep(const policy::Engine& engine, const dbus::Observed& observed,
               const policy::Event& event, const policy::Decision& decision,
               bool show_later = false);
+    // keep() in two steps, for a message kept before it is taken off the screen: store() keeps
+    // it, show() posts the nudge or pause it asked for (`later`: from the loop's next turn).
+    struct Kept {
+        bool ok = false;  // false: a message to withhold could be kept nowhere
+        std::function<void()> nudge, pause;
+    };
+    Kept store(const policy::Engine& engine, const dbus::Observed& observed,
+               const policy::Event& event, const policy::Decision& decision);
+    void show(Kept& kept, bool later);
 
     // After a start (a restart, a crash): messages that were waiting behind a pause get their
     // pause again, one per contact, for contacts still at `pause`.

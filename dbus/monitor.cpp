@@ -57,6 +57,7 @@ struct Monitor::Impl {
     std::string address;
     NeedsId needs_id;
     Callback on_notification;
+    std::function<bool(std::string_view)> own;
     sd_bus* bus = nullptr;
     std::string fdo_owner;
     Counters counters;
@@ -144,6 +145,7 @@ void Monitor::Impl::onNotify(sd_bus_message* m) {
         return;
     std::uint64_t serial = 0;
     const char* sender = sd_bus_message_get_sender(m);
+    if (sender && own && own(sender)) return;
     auto n = decodeNotify(m);
     if (!n || !sender || sd_bus_message_get_cookie(m, &serial) < 0) {
         ++counters.malformed;
@@ -151,9 +153,9 @@ void Monitor::Impl::onNotify(sd_bus_message* m) {
     }
     ++counters.seen;
     Observed o{std::move(*n), sender, 0, 0, {}};
+    o.unanswerable = sd_bus_message_get_expect_reply(m) <= 0;  // no reply will bring its id
     if (!needs_id || !needs_id(o)) return;  // shown as it came: nothing to wait for
-    if (sd_bus_message_get_expect_reply(m) <= 0) {
-        o.unanswerable = true;  // no reply will bring its id
+    if (o.unanswerable) {
         o.received_usec = monotonicUsec();
         return report(o);
     }
@@ -171,16 +173,20 @@ void Monitor::Impl::onReply(sd_bus_message* m, bool error) {
     if (!dest || sd_bus_message_get_reply_cookie(m, &serial) < 0) return;
     auto o = pending.answer({dest, serial});
     if (!o) return;
-    if (error) return;  // the server refused it: nothing is shown
-    auto id = decodeNotifyReply(m);
-    if (!id) {
-        ++counters.malformed;
-        return;
-    }
-    o->fdo_id = *id;
     o->received_usec = monotonicUsec();
     const char* server = sd_bus_message_get_sender(m);
     o->server = server ? server : "";
+    if (error) {
+        o->refused = true;  // nothing is shown; what NeedsId did for it is still answered
+        return report(*o);
+    }
+    auto id = decodeNotifyReply(m);
+    if (!id) {  // the server showed it, and said nothing that would take it back
+        ++counters.malformed;
+        o->unanswerable = true;
+        return report(*o);
+    }
+    o->fdo_id = *id;
     report(*o);
 }
 
@@ -208,6 +214,10 @@ sd_bus* Monitor::bus() const {
 
 const Monitor::Counters& Monitor::counters() const {
     return impl_->counters;
+}
+
+void Monitor::skipSenders(std::function<bool(std::string_view)> own) {
+    impl_->own = std::move(own);
 }
 
 void Monitor::setFdoOwner(std::string unique_name) {

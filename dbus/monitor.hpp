@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "dbus/observed.hpp"
 
@@ -22,7 +23,7 @@ namespace nocontact::dbus {
 class Monitor {
   public:
     struct Counters {
-        std::uint64_t seen = 0;       // notifications sent to a server, of any app
+        std::uint64_t seen = 0;       // notifications sent to a server, of any app but ours
         std::uint64_t malformed = 0;  // calls that did not decode
         std::uint64_t restarts = 0;   // times the bus dropped us and we came back
     };
@@ -33,8 +34,9 @@ class Monitor {
     using NeedsId = std::function<bool(Observed&)>;
 
     // `address` empty = the session bus of the environment. `on_notification` gets the calls
-    // `needs_id` wanted, once their id is known (or known never to come: Observed::unanswerable),
-    // and every GTK and portal notification at once.
+    // `needs_id` wanted, once their id is known (or known never to come: Observed::unanswerable;
+    // or the server refused the call: Observed::refused), and every GTK and portal notification
+    // at once. `needs_id` sees Observed::unanswerable already set.
     Monitor(std::string address, NeedsId needs_id, Callback on_notification);
     ~Monitor();
     Monitor(const Monitor&) = delete;
@@ -44,6 +46,10 @@ class Monitor {
     void start();
     sd_bus* bus() const;
     const Counters& counters() const;
+
+    // Notify calls from these senders (unique names: the daemon's own placeholders and pauses)
+    // are passed over before they are read.
+    void skipSenders(std::function<bool(std::string_view)> own);
 
     // Tells the monitor who owns org.freedesktop.Notifications now (unique name), so that
     // copies of a call forwarded by intermediaries are not judged twice.

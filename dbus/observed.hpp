@@ -21,6 +21,11 @@ struct Observed {
     // asking for no reply (NO_REPLY_EXPECTED), or it waited for a reply longer than any server
     // takes while thousands of others waited too.
     bool unanswerable = false;
+    // FDO: the server answered the call with an error, so nothing was shown.
+    bool refused = false;
+    // Whatever the monitor's NeedsId put here, handed back unchanged with the reply (the
+    // daemon's mark for what it already did at the call).
+    std::uint64_t ticket = 0;
 };
 
 }  // namespace nocontact::dbus

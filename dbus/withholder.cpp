@@ -158,14 +158,17 @@ int Withholder::Impl::onCapabilities(sd_bus_message* m, void* userdata, sd_bus_e
     return 1;
 }
 
-// Step 1 of an FDO withhold: put the placeholder in the notification's place, so a server that
-// keeps a history of closed notifications (dunst) keeps only the placeholder.
+// An FDO withhold with a placeholder: put it in the notification's place, so a server that keeps
+// a history of closed notifications (dunst) keeps only the placeholder, then close it. The close
+// is sent at once, not after the reply: one connection's calls reach the server in the order they
+// were sent, and a server answers them in that order, so it still closes the placeholder.
 void Withholder::Impl::replace(Call* c) {
-    std::uint32_t id = c->observed.fdo_id;
-    std::string placeholder = c->placeholder;
-    send(serverOf(c->observed), names::kFdoPath, names::kFdoInterface, "Notify", &onReplaced, c,
-         "susssasa{sv}i", "nocontact", id, "", placeholder.c_str(), "", 0, 2, "transient", "b", 1,
-         "urgency", "y", 0, kPlaceholderExpireMs);
+    const Observed& o = c->observed;
+    send(serverOf(o), names::kFdoPath, names::kFdoInterface, "Notify", &onReplaced,
+         new Call{this, c->generation, o, {}, {}}, "susssasa{sv}i", "nocontact", o.fdo_id, "",
+         c->placeholder.c_str(), "", 0, 2, "transient", "b", 1, "urgency", "y", 0,
+         kPlaceholderExpireMs);
+    close(c, o, o.fdo_id);
 }
 
 int Withholder::Impl::onReplaced(sd_bus_message* m, void* userdata, sd_bus_error*) {
@@ -175,8 +178,6 @@ int Withholder::Impl::onReplaced(sd_bus_message* m, void* userdata, sd_bus_error
               sd_bus_message_read_basic(m, 'u', &new_id) > 0;
     // A server that did not replace by id made a new placeholder notification: ours, close it.
     if (ok && new_id != c->observed.fdo_id) c->impl->close(nullptr, c->observed, new_id);
-    auto* next = new Call{c->impl, c->generation, c->observed, std::move(c->done), {}};
-    c->impl->close(next, next->observed, next->observed.fdo_id);
     return 1;
 }
 

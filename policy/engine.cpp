@@ -93,29 +93,31 @@ Action Decision::primary() const {
 
 Engine::Engine(Policy policy) : policy_(std::move(policy)), matcher_(policy_) {}
 
-Decision Engine::handle(const Event& event, const Moment& now) {
+Decision Engine::handle(const Event& event, const Moment& now, Say say) {
     if (event.kind == Kind::AppLaunch) return decideReachingOut(event, now);
+    const bool why = say == Say::Why;
     // Without a sender or an identifier nobody can be recognised: do not guess.
     if (event.sender.empty() && event.identifiers.empty())
-        return leftAlone(words_.tr("The app hid who this is from, so it is left alone."));
+        return leftAlone(why ? words_.tr("The app hid who this is from, so it is left alone.")
+                             : "");
     std::optional<Match> match = matcher_.match(event);
-    if (!match) return leftAlone(words_.tr("Not from anyone in your policy."));
+    if (!match) return leftAlone(why ? words_.tr("Not from anyone in your policy.") : "");
     bool ringing = event.kind == Kind::Call && event.direction == Direction::Incoming;
-    return ringing ? decideCall(event, *match, now) : decideIncoming(event, *match, now);
+    return ringing ? decideCall(event, *match, now, say) : decideIncoming(event, *match, now, say);
 }
 
 namespace {
 
 // The parts every decision about a known contact shares: who, the level, when it may
 // change, and the sentence, with what the contact was recognised by.
-Decision aboutContact(const Engine& engine, const Match& m, const Moment& now, bool& snoozed) {
-    Explained ex = engine.explain(m.contact, now);
+Decision aboutContact(const Engine& engine, const Match& m, const Moment& now, Engine::Say say,
+                      bool& snoozed) {
+    Explained ex = engine.explain(m.contact, now, say);
     Decision d;
     d.contact = m.contact;
     d.level = ex.level;
     d.wake_at = ex.changes_at;
-    d.why = std::move(ex.why);
-    d.why += " " + recognisedBy(m, engine.words());
+    if (say == Engine::Say::Why) d.why = std::move(ex.why) + " " + recognisedBy(m, engine.words());
     snoozed = ex.snoozed;
     d.snoozed = ex.snoozed;
     return d;
@@ -123,9 +125,9 @@ Decision aboutContact(const Engine& engine, const Match& m, const Moment& now, b
 
 }  // namespace
 
-Decision Engine::decideIncoming(const Event& e, const Match& m, const Moment& now) const {
+Decision Engine::decideIncoming(const Event& e, const Match& m, const Moment& now, Say say) const {
     bool snoozed = false;
-    Decision d = aboutContact(*this, m, now, snoozed);
+    Decision d = aboutContact(*this, m, now, say, snoozed);
     const Contact& c = policy_.contacts[m.contact];
     if (snoozed) {
         d.actions = {Action::Show, Action::Count};
@@ -133,7 +135,9 @@ Decision Engine::decideIncoming(const Event& e, const Match& m, const Moment& no
         d.actions = outgoingActions(*d.level);
     } else if (e.kind == Kind::GroupMessage && c.groups == GroupRule::Show) {
         d.actions = {Action::Show, Action::Count};
-        d.why += std::string(" ") + words_.tr("Their messages in groups are shown (groups: show).");
+        if (say == Say::Why)
+            d.why +=
+                std::string(" ") + words_.tr("Their messages in groups are shown (groups: show).");
     } else {
         d.actions = incomingActions(*d.level);
     }
@@ -143,9 +147,9 @@ Decision Engine::decideIncoming(const Event& e, const Match& m, const Moment& no
     return d;
 }
 
-Decision Engine::decideCall(const Event&, const Match& m, const Moment& now) const {
+Decision Engine::decideCall(const Event&, const Match& m, const Moment& now, Say say) const {
     bool snoozed = false;
-    Decision d = aboutContact(*this, m, now, snoozed);
+    Decision d = aboutContact(*this, m, now, say, snoozed);
     const Contact& c = policy_.contacts[m.contact];
     auto last = last_call_.find(c.name);
     const bool repeat = last != last_call_.end() && now.utc - last->second < kRepeatCallWindow &&
@@ -156,13 +160,14 @@ Decision Engine::decideCall(const Event&, const Match& m, const Moment& now) con
     }
     if (repeat && c.repeat_calls_break_through) {
         d.actions = {Action::Ring, Action::Count};
-        d.why += std::string(" ") + words_.tr(
-                                        "A second call within 15 minutes rings through "
-                                        "(repeat_calls_break_through).");
+        if (say == Say::Why)
+            d.why += std::string(" ") + words_.tr(
+                                            "A second call within 15 minutes rings through "
+                                            "(repeat_calls_break_through).");
         return d;
     }
     d.actions = callActions(*d.level, c.calls);
-    if (c.calls != CallRule::Auto) {
+    if (c.calls != CallRule::Auto && say == Say::Why) {
         d.why += " " + fillIn(words_.tr("Their calls are set to {rule}."),
                               {{"rule", callRuleName(c.calls)}});
     }

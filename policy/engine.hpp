@@ -87,10 +87,14 @@ class Engine {
     const Policy& policy() const { return policy_; }
     const Matcher& matcher() const { return matcher_; }
 
-    Decision handle(const Event& event, const Moment& now);
+    // Whether a decision comes with its sentence (Decision::why, Explained::why). The daemon acts
+    // on decisions and never reads it, so its monitor does not have it built for every message.
+    enum class Say { Why, Nothing };
 
-    // The contact's level at `now`, with the sentence that explains it.
-    Explained explain(std::size_t contact, const Moment& now) const;
+    Decision handle(const Event& event, const Moment& now, Say say = Say::Why);
+
+    // The contact's level at `now`, with the sentence that explains it (unless Say::Nothing).
+    Explained explain(std::size_t contact, const Moment& now, Say say = Say::Why) const;
 
     // The contact's level at `now` with a snooze set aside: where soften and harden step from.
     Level ownLevel(std::size_t contact, const Moment& now) const;
@@ -132,8 +136,8 @@ class Engine {
     const Override* activeSnooze(const Moment& now) const;
 
   private:
-    Decision decideIncoming(const Event& e, const Match& m, const Moment& now) const;
-    Decision decideCall(const Event& e, const Match& m, const Moment& now) const;
+    Decision decideIncoming(const Event& e, const Match& m, const Moment& now, Say say) const;
+    Decision decideCall(const Event& e, const Match& m, const Moment& now, Say say) const;
     Decision decideReachingOut(const Event& e, const Moment& now);
     // The contact with the highest effective level (the first of equals); contacts not empty.
     std::size_t strictestContact(const Moment& now) const;

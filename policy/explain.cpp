@@ -74,20 +74,21 @@ const Override* Engine::activeSnooze(const Moment& now) const {
     return nullptr;
 }
 
-Explained Engine::explain(std::size_t contact, const Moment& now) const {
+Explained Engine::explain(std::size_t contact, const Moment& now, Say say) const {
     const Contact& c = policy_.contacts.at(contact);
     Explained out;
+    const bool why = say == Say::Why;
     if (const Override* snooze = activeSnooze(now)) {
         out.level = Level::Open;
         out.snoozed = true;
-        out.why = explainSnooze(*snooze, now, words_);
+        if (why) out.why = explainSnooze(*snooze, now, words_);
         if (snooze->until) out.changes_at.atUtc(*snooze->until);
         return out;
     }
     Effective e = effectiveLevel(policy_, c, activeOverride(c.name, now), now);
     out.level = e.level;
     out.changed = e.change != nullptr;
-    out.why = explainLevel(policy_, c, e, now, words_);
+    if (why) out.why = explainLevel(policy_, c, e, now, words_);
     out.changes_at = changesAt(policy_, e, now);
     return out;
 }

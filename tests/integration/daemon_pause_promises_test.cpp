@@ -103,6 +103,20 @@ TEST_F(DaemonPausePromises, AnswersStatusPromptlyWhileTheServerHangsAndRecordsNo
     EXPECT_EQ(held(), 1u);
 }
 
+TEST_F(DaemonPausePromises, KeepsAMessageBeforeTheServerHasAnsweredIt) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kPausePolicy));
+    server_->hang(true);  // the server has the call (dunst draws it then) and has not answered
+    std::uint32_t* slot = signalFrom("Alex Morgan", "kept before its id is known");
+    // Kept while the server draws it: once the id comes, only the withholding calls are left.
+    ASSERT_TRUE(waitFor([&] { return held() == 1; })) << "kept only once the server answered";
+    EXPECT_EQ(*slot, 0u);
+    EXPECT_EQ(pauseId(), 0u) << "a pause before the message is off the screen";
+    server_->hang(false);
+    ASSERT_TRUE(waitWithheld(idOf(slot)));
+    ASSERT_TRUE(waitFor([&] { return pauseId() != 0; })) << "no pause opened";
+    EXPECT_EQ(held(), 1u) << "kept more than once";
+}
+
 TEST_F(DaemonPausePromises, KeepsThePauseUntilAChoiceAndSaysSoWhenTheServerEndsItAnyway) {
     ASSERT_NO_FATAL_FAILURE(startDaemon(kPausePolicy));
     ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "one the server times out"))));

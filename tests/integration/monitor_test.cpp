@@ -47,9 +47,14 @@ class AMonitor : public ::testing::Test {
     testing::PrivateBus bus_;
     testing::FakeFdoServer server_{bus_.address()};
     std::vector<Observed> seen_;
-    // As the daemon judges: here, every call's id is needed but a stranger's.
+    // As the daemon judges: here, every call's id is needed but a stranger's; each gets a
+    // ticket of its own, to be handed back with the reply.
+    std::uint64_t tickets_ = 0;
     Monitor monitor_{bus_.address(),
-                     [](const Observed& o) { return o.notification.summary != kStranger; },
+                     [this](Observed& o) {
+                         o.ticket = ++tickets_ + 1000;
+                         return o.notification.summary != kStranger;
+                     },
                      [this](const Observed& o) { seen_.push_back(o); }};
     std::unique_ptr<daemon::BusSource> source_;
     int lost_ = 0;
@@ -69,6 +74,8 @@ TEST_F(AMonitor, ReportsANotifyWithTheIdTheServerReturned) {
     EXPECT_EQ(o.notification.body, "Dinner at 7?");
     EXPECT_EQ(o.notification.hints.at("desktop-entry"), "signal");
     EXPECT_GT(o.received_usec, 0u);
+    EXPECT_EQ(o.ticket, 1001u);
+    EXPECT_FALSE(o.refused);
     EXPECT_EQ(monitor_.counters().seen, 1u);
     EXPECT_EQ(lost_, 0);
 }
@@ -137,19 +144,26 @@ TEST_F(AMonitor, IgnoresACopyForwardedToAnotherDestination) {
     EXPECT_EQ(seen_[0].fdo_id, direct_id);
 }
 
-TEST_F(AMonitor, ForgetsANotifyTheServerRefused) {
+TEST_F(AMonitor, HandsBackANotifyTheServerRefusedAsRefused) {
     Client app(bus_.address());
     std::uint32_t id = 0;
     // Nobody serves this path: the server's sd-bus answers with an error, which the monitor
-    // pairs with the call and drops.
+    // pairs with the call and hands back as refused (what NeedsId did for it is answered too).
     send(app.bus(), "org.freedesktop.Notifications", "/wrong/path", "org.freedesktop.Notifications",
          "Notify", [](sd_bus_message* m) {
              return sd_bus_message_append(m, "susssasa{sv}i", "A", 0u, "", "Refused", "", 0, 0, -1);
          });
     app.notify("Signal", 0, "Accepted", "x", {}, &id);
-    ASSERT_TRUE(sawAtLeast(1));
-    EXPECT_EQ(seen_.size(), 1u);
-    EXPECT_EQ(seen_[0].notification.summary, "Accepted");
+    ASSERT_TRUE(sawAtLeast(2));
+    ASSERT_EQ(seen_.size(), 2u);
+    const auto& refused = seen_[0].notification.summary == "Refused" ? seen_[0] : seen_[1];
+    const auto& accepted = seen_[0].notification.summary == "Refused" ? seen_[1] : seen_[0];
+    EXPECT_EQ(refused.notification.summary, "Refused");
+    EXPECT_TRUE(refused.refused);
+    EXPECT_EQ(refused.fdo_id, 0u);
+    EXPECT_EQ(accepted.notification.summary, "Accepted");
+    EXPECT_FALSE(accepted.refused);
+    EXPECT_EQ(accepted.fdo_id, id);
 }
 
 TEST_F(AMonitor, MissesNoneOfAThousandNotificationsFromFourClients) {

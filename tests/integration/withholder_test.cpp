@@ -149,12 +149,16 @@ TEST_F(AWithholder, AlsoClosesTheNewNotificationOfAServerThatDidNotReplaceInPlac
     Observed gone;
     gone.fdo_id = 4242;  // not shown: the fake server makes a new notification instead
     withhold(gone);
+    // The close follows the placeholder at once; the placeholder's reply brings its new id.
+    ASSERT_TRUE(waitUntil([&] { return callsFromUs().size() >= 3; }, 5s, iterate));
     auto calls = callsFromUs();
     ASSERT_EQ(calls.size(), 3u);
+    EXPECT_EQ(calls[0].member, "Notify");
     EXPECT_EQ(calls[1].member, "CloseNotification");
-    EXPECT_NE(calls[1].id, 4242u);  // the placeholder the server made for us
-    EXPECT_EQ(calls[2].id, 4242u);
-    EXPECT_TRUE(server_.shown().empty());
+    EXPECT_EQ(calls[1].id, 4242u);
+    EXPECT_EQ(calls[2].member, "CloseNotification");
+    EXPECT_NE(calls[2].id, 4242u);  // the placeholder the server made for us
+    ASSERT_TRUE(waitUntil([&] { return server_.shown().empty(); }, 5s, iterate));
 }
 
 TEST_F(AWithholder, ReportsAGnomeLikeRefusalAndRemembersIt) {

@@ -150,7 +150,17 @@ Fields runStep(Engine& engine, const Step& s) {
         if (w.size() > 3 && w[2] == "as") e.sender = w[3];
         return decisionFields(engine, engine.handle(e, s.at));
     }
-    return decisionFields(engine, engine.handle(eventOf(w), s.at));
+    const Event event = eventOf(w);
+    // Without its sentence (as the daemon asks), a decision is the same decision.
+    const Decision quiet = engine.handle(event, s.at, Engine::Say::Nothing);
+    Fields said = decisionFields(engine, engine.handle(event, s.at));
+    Fields unsaid = decisionFields(engine, quiet);
+    EXPECT_TRUE(quiet.why.empty()) << quiet.why;
+    unsaid.erase("why");
+    Fields rest = said;
+    rest.erase("why");
+    EXPECT_EQ(rest, unsaid);
+    return said;
 }
 
 // --- comparing ---------------------------------------------------------------------------
