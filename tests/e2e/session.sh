@@ -136,6 +136,16 @@ session_as_wayland_user() {
         WAYLAND_DISPLAY="${WAYLAND_DISPLAY:-}" DBUS_SESSION_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS" \
         "$@"
 }
+# The same in the background, with $! the program itself: a function run with & is a subshell
+# that only starts it, and killing that subshell left the program running after session_stop.
+session_as_wayland_user_bg() {
+    (
+        exec setpriv --reuid="$session_wayland_uid" --regid="$session_wayland_uid" \
+            --clear-groups env -u DISPLAY HOME="$session_wayland_runtime" \
+            XDG_RUNTIME_DIR="$session_wayland_runtime" WAYLAND_DISPLAY="${WAYLAND_DISPLAY:-}" \
+            DBUS_SESSION_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS" "$@"
+    ) &
+}
 
 session_wayland_socket() { compgen -G "$session_wayland_runtime/wayland-[0-9]"; }
 session_start_sway() {
@@ -148,9 +158,8 @@ session_start_sway() {
 output HEADLESS-1 resolution 1280x800
 CONF
     chmod 0644 "$session_dir/sway.conf"
-    session_as_wayland_user env WLR_BACKENDS=headless WLR_LIBINPUT_NO_DEVICES=1 \
-        WLR_RENDERER=pixman sway --config "$session_dir/sway.conf" \
-        >"$session_dir/sway.log" 2>&1 &
+    session_as_wayland_user_bg env WLR_BACKENDS=headless WLR_LIBINPUT_NO_DEVICES=1 \
+        WLR_RENDERER=pixman sway --config "$session_dir/sway.conf" >"$session_dir/sway.log" 2>&1
     session_pids+=($!)
     wait_for 15 session_wayland_socket || return 1
     local sockets=("$session_wayland_runtime"/wayland-[0-9])
