@@ -102,6 +102,8 @@ Keeper::Keeper(const std::filesystem::path& state_dir, std::chrono::seconds retr
 }
 
 Keeper::~Keeper() {
+    recordPending();
+    if (pending_timer_) g_source_remove(pending_timer_);
     if (idle_) g_source_remove(idle_);
     if (retry_timer_) g_source_remove(retry_timer_);
     if (purge_timer_) g_source_remove(purge_timer_);
@@ -148,7 +150,8 @@ Keeper::Kept Keeper::store(const policy::Engine& engine, const dbus::Observed& o
             log::write(log::Priority::Warning, "The journal did not take an event");
         return kept;
     }
-    auto id = store_->keepWithheld(row, heldFrom(observed, contact.name, now.utc));
+    auto id = store_->holdMessage(heldFrom(observed, contact.name, now.utc));
+    if (id) recordSoon(row);
     if (!id) {
         log::detail(log::Priority::Error, "A withheld message could not be kept",
                     id.error.value_or(StoreError{}).message);

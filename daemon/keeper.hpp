@@ -42,6 +42,9 @@ inline constexpr std::chrono::seconds kJournalRetry{30};
 // hour past their 30 days is soon enough, and the purge is one indexed delete.
 inline constexpr std::chrono::seconds kPurgeEvery{3600};
 
+// How long a withheld message's event may wait to be written with the events after it.
+inline constexpr std::chrono::milliseconds kEventsWithin{1000};
+
 // What happens to a message once the engine has decided about it: a withheld message is kept
 // in the journal (on disk before anything else happens), a pause is opened when the level asks
 // for one, a gentle nudge follows at `gentle`, and the person's choice is carried out and
@@ -132,7 +135,8 @@ class Keeper {
     // The app went away before an answer.
     void reachGone(const std::string& unit) { pause_->closeReach(unit); }
     // The journal itself, for the person's questions about it (stats, journal, export).
-    JournalStore& journal() { return *store_; }
+    // (Events kept for a moment are written first: the journal read is complete.)
+    JournalStore& journal();
     // Where the journal is kept now.
     JournalPlace journalPlace() const;
     // The last unreadable or damaged journal file set aside (a new one was started), if any.
@@ -205,6 +209,12 @@ class Keeper {
     bool readIt(std::int64_t id);
     // Runs `show` now, or from the loop's next idle turn when `later`.
     void present(std::function<void()> show, bool later);
+    // A withheld message's event (without text), written within kEventsWithin together with the
+    // others of that moment: only the message must be on disk before it leaves the screen, and
+    // one commit for a burst is cheaper than one each. A crash in between loses the event, never
+    // the message.
+    void recordSoon(EventRow row);
+    void recordPending();
 
     // GIO's shared session connection, which libnotify uses: held for our whole life, so it
     // stays the one our own notifications come from (and can be told apart).
@@ -218,10 +228,12 @@ class Keeper {
     unsigned idle_ = 0;                           // that turn's GLib source, 0 when none
     std::chrono::seconds retry_;
     const Clock& clock_;
-    unsigned retry_timer_ = 0;      // trying the disk again, only while in memory
-    unsigned purge_timer_ = 0;      // forgetting let-go messages every kPurgeEvery
-    std::int64_t last_try_us_ = 0;  // clock_.monotonicUsec() of the last try
-    std::string last_refusal_;      // said once: why the disk refused the last time
+    unsigned retry_timer_ = 0;       // trying the disk again, only while in memory
+    unsigned purge_timer_ = 0;       // forgetting let-go messages every kPurgeEvery
+    std::vector<EventRow> pending_;  // recordSoon()'s events, not yet written
+    unsigned pending_timer_ = 0;     // writing them
+    std::int64_t last_try_us_ = 0;   // clock_.monotonicUsec() of the last try
+    std::string last_refusal_;       // said once: why the disk refused the last time
     std::function<void(const JournalPlace&)> on_journal_;
     std::optional<JournalSetAside> set_aside_;
     std::function<void(const JournalSetAside&)> on_set_aside_;

@@ -146,4 +146,31 @@ void Keeper::giveBackUnsaved(std::size_t kept) {
     notifier_.post(notice);
 }
 
+JournalStore& Keeper::journal() {
+    recordPending();
+    return *store_;
+}
+
+void Keeper::recordSoon(EventRow row) {
+    pending_.push_back(std::move(row));
+    if (pending_timer_) return;
+    pending_timer_ = g_timeout_add(
+        static_cast<guint>(kEventsWithin.count()),
+        [](gpointer self) -> gboolean {
+            auto* keeper = static_cast<Keeper*>(self);
+            keeper->pending_timer_ = 0;
+            keeper->recordPending();
+            return G_SOURCE_REMOVE;
+        },
+        this);
+}
+
+void Keeper::recordPending() {
+    if (pending_.empty()) return;
+    std::vector<EventRow> rows = std::move(pending_);
+    pending_.clear();
+    if (!store_->recordEvents(rows))
+        log::write(log::Priority::Warning, "The journal did not take an event");
+}
+
 }  // namespace nocontact::daemon

@@ -209,6 +209,18 @@ Result<std::int64_t> JournalStore::recordEvent(const EventRow& e) {
     });
 }
 
+Status JournalStore::recordEvents(const std::vector<EventRow>& events) {
+    return writing([&] {
+        return inTransaction("recording events", [&] {
+            for (const EventRow& e : events) {
+                Use use{stmts_->insertEvent.get()};
+                if (!bindEvent(use, e).run()) return false;
+            }
+            return true;
+        });
+    });
+}
+
 Result<std::vector<EventRow>> JournalStore::eventsSince(SysTime since) {
     return reading([&] {
         Use use{stmts_->eventsSince.get()};

@@ -31,7 +31,7 @@ namespace nocontact::daemon {
 // DESIGN.md §4: let-go messages stay retrievable for 30 days, then are purged.
 inline constexpr int kLetGoKeepDays = 30;
 // The schema this build writes. Older files are migrated up; newer ones are left untouched.
-inline constexpr int kJournalSchemaVersion = 4;
+inline constexpr int kJournalSchemaVersion = 5;
 inline constexpr const char* kJournalFileName = "journal.sqlite3";
 
 // A failed store operation: what failed and SQLite's own words (sqlite3_errmsg), which name
@@ -236,6 +236,8 @@ class JournalStore {
 
     // Appends one event; returns its id.
     Result<std::int64_t> recordEvent(const EventRow& event);
+    // Appends several, in one transaction: all or none.
+    Status recordEvents(const std::vector<EventRow>& events);
     // Events at or after `since`, oldest first (`nocontactctl journal --since`).
     Result<std::vector<EventRow>> eventsSince(policy::SysTime since);
     // The last time the person reached out to each contact: a message or a call to them

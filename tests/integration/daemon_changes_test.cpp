@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -261,6 +262,34 @@ TEST_F(DaemonJournal, SpeaksGermanToAGermanSpeaker) {
     EXPECT_NE(status.out.find("1 Nachricht wartet auf dich."), std::string::npos) << status.out;
     EXPECT_NE(nothing.err.find("Unter 'Jordan' wartet nichts."), std::string::npos) << nothing.err;
     EXPECT_NE(help.out.find("Was nocontact gerade tut, und warum."), std::string::npos) << help.out;
+}
+
+// Only the message must be on disk before it leaves the screen; its event (no text) is written a
+// moment later with the others of that moment (daemon::kEventsWithin), unasked, and at once
+// when the journal is read.
+TEST_F(DaemonJournal, WritesAWithheldMessagesEventSoonAfterAndBeforeItIsRead) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(nocontact::testing::alexPolicy("firm")));
+    const std::string journal = daemon_->stateDir() + "/journal.sqlite3";
+    auto events = [&] {
+        sqlite3* db = nullptr;
+        int n = -1;
+        if (sqlite3_open_v2(journal.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK)
+            sqlite3_exec(
+                db, "SELECT count(*) FROM events WHERE action = 'hold-for-digest'",
+                [](void* out, int, char** values, char**) {
+                    *static_cast<int*>(out) = values[0] ? std::atoi(values[0]) : -1;
+                    return 0;
+                },
+                &n, nullptr);
+        sqlite3_close(db);
+        return n;
+    };
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "its event follows it"))));
+    ASSERT_TRUE(waitFor([&] { return events() == 1; }, 10s)) << "its event was never written";
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "and this one's is read at once"))));
+    Run read = ctl({"journal", "--json"});
+    ASSERT_EQ(read.status, 0) << read.err;
+    EXPECT_EQ(events(), 2) << "the journal was read before the event was written";
 }
 
 }  // namespace
