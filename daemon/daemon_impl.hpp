@@ -52,8 +52,9 @@ struct Daemon::Impl {
     std::string policy_message;
 
     std::unique_ptr<dbus::Monitor> monitor;
-    PortalCopies portal_copies;   // what programs asked the desktop portal to show, lately
-    KeptEarly kept_early{16384};  // kept at the Notify call, waiting for its id (one per call)
+    PortalCopies portal_copies;          // what programs asked the desktop portal to show, lately
+    KeptEarly kept_early{2 * 16384};     // kept at the Notify call, waiting for its id
+    std::uint64_t policies_applied = 0;  // a KeptEarly entry's decision was by policy number…
     std::unique_ptr<dbus::Withholder> withholder;
     // The notification server's own rules, where setup put them (none in a dry run).
     std::unique_ptr<RulesFlow> rules;

@@ -43,13 +43,23 @@ void Daemon::onObserved(const dbus::Observed& observed) {
     // Judged and kept at its Notify call (needsId): only the screen is left.
     if (auto early = impl_->kept_early.take(observed.ticket)) {
         Judged judged{.event = std::move(early->event), .decision = std::move(early->decision)};
+        // A policy applied since numbers its contacts its own way (or no longer has this one:
+        // kept and withheld all the same, and not announced under someone else's name).
+        if (early->policy != impl_->policies_applied)
+            judged.decision.contact = impl_->engine.matcher().byContactName(early->contact);
         return act(observed, judged, early->kept);
     }
+    // Kept at its call, and what was decided then is forgotten (thousands waited meanwhile):
+    // judged again, never kept twice.
+    const bool kept_at_call = observed.ticket != 0;
+    // The server showed nothing and nothing was kept: there is nothing to do.
+    if (observed.refused && !kept_at_call) return;
     // GNOME Shell asks Decide about each one before showing it: kept there, exactly once.
     if (extensionActive()) return;
     Judged judged = judge(observed);
     if (!judged.decision.contact) return;  // strangers are not our business, not even in the log
-    Keeper::Kept kept = keepFirst(observed, judged);
+    Keeper::Kept kept = kept_at_call ? Keeper::Kept{.ok = true, .nudge = {}, .pause = {}}
+                                     : keepFirst(observed, judged);
     act(observed, judged, kept);
 }
 
@@ -87,8 +97,12 @@ bool Daemon::needsId(dbus::Observed& observed) {
     judged.decision = judge(judged.event);
     if (!judged.decision.contact) return false;
     Keeper::Kept kept = keepFirst(observed, judged);
-    observed.ticket = impl_->kept_early.put(
-        {.event = std::move(judged.event), .decision = std::move(judged.decision), .kept = kept});
+    std::string contact = impl_->engine.policy().contacts[*judged.decision.contact].name;
+    observed.ticket = impl_->kept_early.put({.event = std::move(judged.event),
+                                             .decision = std::move(judged.decision),
+                                             .kept = std::move(kept),
+                                             .policy = impl_->policies_applied,
+                                             .contact = std::move(contact)});
     return true;
 }
 
@@ -131,7 +145,10 @@ Keeper::Kept Daemon::keepFirst(const dbus::Observed& observed, Judged& judged) {
 
 void Daemon::act(const dbus::Observed& observed, Judged& judged, Keeper::Kept& kept) {
     const policy::Decision& decision = judged.decision;
-    if (options_.dry_run) return announce(observed, judged.event, decision);
+    if (options_.dry_run) {
+        if (decision.contact) announce(observed, judged.event, decision);
+        return;
+    }
     // Found in the server when nocontactd started, and dealt with then.
     if (impl_->rules && impl_->rules->alreadyTaken(observed)) return;
     // The server's own rule hid it: it was never drawn, and nothing is put in its place.
@@ -146,8 +163,9 @@ void Daemon::act(const dbus::Observed& observed, Judged& judged, Keeper::Kept& k
         return;
     }
     // The log line, the Intervened signal and the pause (a blocking libnotify call) all come
-    // after the withholding calls are on their way (sd-bus writes a call when it is sent): the
-    // message is on screen no longer than it must be, and no loop turn is spent waiting.
+    // after the withholding calls are on their way (sd-bus writes a call at once unless calls
+    // sent before still wait to be written): the message is on screen no longer than it must
+    // be, and no loop turn is spent waiting.
     if (observed.refused) {
         // The server showed nothing: there is nothing to take back.
     } else if (hidden && !withholds(decision)) {
@@ -158,7 +176,7 @@ void Daemon::act(const dbus::Observed& observed, Judged& judged, Keeper::Kept& k
     } else if (withholds(decision)) {
         withhold(observed);
     }
-    announce(observed, judged.event, decision);
+    if (decision.contact) announce(observed, judged.event, decision);
     if (impl_->keeper) impl_->keeper->show(kept, false);
 }
 
@@ -174,10 +192,11 @@ void Daemon::keepUnanswerable(const dbus::Observed& observed, Judged& judged, Ke
     std::erase(judged.decision.actions, policy::Action::Pause);
     if (impl_->unanswerable++ == 0) {
         log::write(log::Priority::Warning,
-                   "A contact's message came without asking for a reply, so the notification "
-                   "server never said which one to close; it is kept, but it was shown.");
+                   "The notification server never said which notification a contact's message "
+                   "became (the app asked for no reply, or the reply never came), so it could "
+                   "not be closed; it is kept, but it was shown.");
     }
-    announce(observed, judged.event, judged.decision);
+    if (judged.decision.contact) announce(observed, judged.event, judged.decision);
     if (impl_->keeper) impl_->keeper->show(kept, false);
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "daemon/keeper.hpp"
@@ -17,14 +18,19 @@ namespace nocontact::daemon {
 // server draws, and once the id comes only the withholding call is left on the path. Each is
 // found again by the ticket the monitor hands back with the reply (dbus::Observed::ticket).
 //
-// A reply that never comes (the monitor reconnected meanwhile) leaves its message kept, to be
-// offered like any other; the oldest of those are forgotten here past `limit`.
+// A call whose reply will never come (pushed out of the monitor's waiting calls, or waiting
+// when the monitor reconnected) is handed back as unanswerable, with its ticket; past `limit`
+// (more than the monitor ever waits for) the oldest are forgotten here.
 class KeptEarly {
   public:
     struct Entry {
         policy::Event event;
         policy::Decision decision;
         Keeper::Kept kept;
+        // Which policy decided (Daemon's count of policies applied), and about whom: a policy
+        // applied before the reply may number its contacts differently.
+        std::uint64_t policy = 0;
+        std::string contact;
     };
 
     explicit KeptEarly(std::size_t limit) : limit_(limit) {}

@@ -31,4 +31,13 @@ void CallPairing::clear() {
     by_key_.clear();
 }
 
+std::vector<Observed> CallPairing::drain() {
+    std::vector<Observed> out;
+    out.reserve(calls_.size());
+    for (Call& call : calls_)
+        out.push_back(std::move(call.observed));
+    clear();
+    return out;
+}
+
 }  // namespace nocontact::dbus

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "dbus/observed.hpp"
 
@@ -37,6 +38,8 @@ class CallPairing {
 
     std::size_t size() const { return calls_.size(); }
     void clear();
+    // Every call still waiting, oldest first; none waits any more.
+    std::vector<Observed> drain();
 
   private:
     struct Call {

@@ -226,6 +226,13 @@ void Monitor::setFdoOwner(std::string unique_name) {
 
 void Monitor::restart() {
     ++impl_->counters.restarts;
+    // No reply reaches a new connection: the calls still waiting are handed back as
+    // unanswerable (what was done at each call is carried through; they stay on screen).
+    for (Observed& o : impl_->pending.drain()) {
+        o.unanswerable = true;
+        o.received_usec = monotonicUsec();
+        impl_->report(o);
+    }
     start();
 }
 

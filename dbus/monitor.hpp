@@ -55,7 +55,8 @@ class Monitor {
     // copies of a call forwarded by intermediaries are not judged twice.
     void setFdoOwner(std::string unique_name);
 
-    // Called by the loop when the connection is lost: reconnect (counted in restarts).
+    // Called by the loop when the connection is lost: the calls still waiting for a reply are
+    // handed back as unanswerable, then it reconnects (counted in restarts).
     void restart();
 
   private:

@@ -18,8 +18,9 @@ struct Observed {
     // server counts from 1 again), so the id is only ever used with this server.
     std::string server;
     // FDO: the id will never be known, so it cannot be taken off the screen: the app sent it
-    // asking for no reply (NO_REPLY_EXPECTED), or it waited for a reply longer than any server
-    // takes while thousands of others waited too.
+    // asking for no reply (NO_REPLY_EXPECTED), it waited for a reply longer than any server
+    // takes while thousands of others waited too, the monitor reconnected before the reply, or
+    // the reply did not say an id.
     bool unanswerable = false;
     // FDO: the server answered the call with an error, so nothing was shown.
     bool refused = false;

@@ -93,8 +93,9 @@ static_assert(std::size(kMigrations) == kJournalSchemaVersion);
 //   so a held message that holdMessage() reported kept survives nocontactd crashing or being
 //   killed; the WAL is fsynced at checkpoints. Only a power loss or kernel crash can take the
 //   last commits, and it takes the notification server's copy with them (the apps keep their
-//   messages). FULL would fsync every commit, on the path between the server's reply and the
-//   withholding call: measured side by side it doubled that path's median (900 vs 400 µs).
+//   messages). FULL would fsync every commit before a message can be withheld (then between
+//   the server's reply and the withholding call): measured side by side it doubled that path's
+//   median (900 vs 400 µs).
 // - secure_delete: deleted and overwritten content is zeroed in the file, so cleared text is gone
 //   from the bytes on disk, not just unlinked.
 // - foreign_keys: choices.held_id is checked and set to NULL when a held row is purged.

@@ -252,9 +252,9 @@ class JournalStore {
 
     // Keeps a withheld message durably (committed to disk before it returns); returns its id.
     Result<std::int64_t> holdMessage(const HeldMessage& message);
-    // The event of a withheld message and the message, in one transaction (one commit, on the
-    // path between the server showing the message and nocontact withholding it); returns the
-    // message's id. Neither is kept when either fails.
+    // The event of a withheld message and the message, in one transaction; returns the
+    // message's id. Neither is kept when either fails. (The daemon keeps the message alone at
+    // the Notify call and writes its event a moment later: Keeper::recordSoon.)
     Result<std::int64_t> keepWithheld(const EventRow& event, const HeldMessage& message);
     // Held messages matching `filter`, oldest first.
     Result<std::vector<HeldMessage>> held(const HeldFilter& filter = {});

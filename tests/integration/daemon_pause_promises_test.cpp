@@ -117,6 +117,25 @@ TEST_F(DaemonPausePromises, KeepsAMessageBeforeTheServerHasAnsweredIt) {
     EXPECT_EQ(held(), 1u) << "kept more than once";
 }
 
+TEST_F(DaemonPausePromises, NamesTheContactStillWhenThePolicyChangesBeforeTheServerAnswers) {
+    // Sam first: Alex is the policy's second contact, then its only one.
+    std::string sam_first = kPausePolicy;
+    sam_first.replace(sam_first.find("contacts:\n") + 10, 0,
+                      "  - name: Sam\n    match: { names: [\"Sam Lee\"] }\n");
+    ASSERT_NO_FATAL_FAILURE(startDaemon(sam_first));
+    server_->hang(true);
+    std::uint32_t* slot =
+        signalFrom("Alex Morgan", "kept under one policy, withheld under the next");
+    ASSERT_TRUE(waitFor([&] { return held() == 1; }));
+    daemon_->writePolicy(kPausePolicy);
+    ASSERT_TRUE(reload().first);
+    server_->hang(false);
+    ASSERT_TRUE(waitWithheld(idOf(slot)));
+    ASSERT_TRUE(waitFor([&] { return !client_->intervened.empty(); }));
+    EXPECT_EQ(client_->intervened, std::vector<std::string>{"Alex"});
+    EXPECT_EQ(held(), 1u);
+}
+
 TEST_F(DaemonPausePromises, KeepsThePauseUntilAChoiceAndSaysSoWhenTheServerEndsItAnyway) {
     ASSERT_NO_FATAL_FAILURE(startDaemon(kPausePolicy));
     ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "one the server times out"))));

@@ -250,6 +250,24 @@ TEST_F(AMonitor, PairsAContactsCallThroughAFloodWhileTheServerIsStopped) {
     EXPECT_FALSE(seen_[0].unanswerable);
 }
 
+TEST_F(AMonitor, HandsBackTheCallsStillWaitingWhenItRestarts) {
+    server_.stop();  // the call is seen, and no reply comes
+    Client app(bus_.address());
+    std::uint32_t id = 0;
+    app.notify("Signal", 0, "Alex Morgan", "waiting", {}, &id);
+    ASSERT_TRUE(waitUntil([&] { return monitor_.counters().seen == 1; }, 5s, iterate));
+    EXPECT_TRUE(seen_.empty());
+    source_.reset();
+    monitor_.restart();  // a new connection never sees that reply
+    ASSERT_EQ(seen_.size(), 1u);
+    EXPECT_EQ(seen_[0].notification.body, "waiting");
+    EXPECT_TRUE(seen_[0].unanswerable);
+    EXPECT_EQ(seen_[0].ticket, 1001u) << "what was done at the call comes back with it";
+    source_ = daemon::BusSource::forSdBus(monitor_.bus(), [this] { ++lost_; });
+    source_->attach();
+    server_.resume();
+}
+
 TEST_F(AMonitor, ComesBackAfterARestart) {
     source_.reset();
     monitor_.restart();
