@@ -186,6 +186,20 @@ print(sum(len(sites.notifications(s)) for s in sites.order()))")
 fi
 wait_for 20 python3 "$here/verdict.py" "$d/state" --held-only
 result $? "nocontactd keeps every one of the contact's messages"
+# Kept when the Notify call is seen, withheld once the server's reply brings the id: before
+# anything still on screen goes to the history, every one of them is withheld.
+contact_messages=$(python3 -c "import sys; sys.path.insert(0, '$here'); import sites
+print(sum(1 for s in sites.order() for n in sites.notifications(s) if n[1]))")
+withheld_all() {
+    /usr/bin/python3 - "$contact_messages" <<'PY'
+import sys, dbus
+status = dbus.SessionBus().get_object('org.nocontact.Daemon1', '/org/nocontact/Daemon1').Status(
+    dbus_interface='org.nocontact.Daemon1')
+sys.exit(0 if int(status['withheld']) >= int(sys.argv[1]) else 1)
+PY
+}
+wait_for 20 withheld_all
+result $? "nocontactd withholds every one of the contact's messages"
 # Everything still on screen goes to dunst's history, where the verdict reads it.
 dunstctl close-all
 python3 "$here/verdict.py" "$d/state"
