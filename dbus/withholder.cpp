@@ -54,16 +54,27 @@ struct Withholder::Impl {
     };
     using Handler = sd_bus_message_handler_t;
 
+    // Whether a call's reply is asked for. Each reply is one more message for the server to
+    // write and for both of nocontactd's connections to read (the monitor gets a copy), on the
+    // path of every kept message; once the server has shown what it answers, nobody reads it.
+    enum class Answer { Wanted, Unwanted };
+
     std::string address;
     ServerChanged on_server_changed;
     sd_bus* bus = nullptr;
     std::unique_ptr<NameFollower> follower;  // made once there is a bus
     ServerInfo info;
     std::uint64_t generation = 0;  // bumped whenever the server changes
+    // Learnt from this server's own answers, forgotten when the server changes:
+    bool replaces_in_place = false;  // a placeholder took the id it was given
+    bool closes_reliably = false;    // a close was answered with success, by a server that
+                                     // does not refuse some closes (see trustsCloses)
 
     ~Impl();
-    int send(const char* dest, const char* path, const char* iface, const char* member, Handler h,
-             Call* call, const char* types, ...);
+    int send(Answer answer, const char* dest, const char* path, const char* iface,
+             const char* member, Handler h, Call* call, const char* types, ...);
+    bool current(const Call& c) const;
+    bool trustsCloses() const;
     void changed() {
         if (on_server_changed) on_server_changed(info);
     }
@@ -77,7 +88,6 @@ struct Withholder::Impl {
     static int onReplaced(sd_bus_message* m, void* userdata, sd_bus_error*);
     static int onClosed(sd_bus_message* m, void* userdata, sd_bus_error*);
     static int onRemoved(sd_bus_message* m, void* userdata, sd_bus_error*);
-    static int ignore(sd_bus_message*, void*, sd_bus_error*) { return 1; }
 };
 
 Withholder::Impl::~Impl() {
@@ -85,8 +95,10 @@ Withholder::Impl::~Impl() {
     if (bus) sd_bus_flush_close_unref(bus);
 }
 
-// Sends a call whose slot floats (lives until the reply) and frees `call` with it.
-int Withholder::Impl::send(const char* dest, const char* path, const char* iface,
+// Sends a call. Answer::Wanted: its slot floats (lives until the reply) and frees `call` with it.
+// Answer::Unwanted: sent with NO_REPLY_EXPECTED (the server carries it out and answers nothing),
+// and `call`, done once the call is on its way, is freed at once.
+int Withholder::Impl::send(Answer answer, const char* dest, const char* path, const char* iface,
                            const char* member, Handler h, Call* call, const char* types, ...) {
     sd_bus_slot* slot = nullptr;
     sd_bus_message* m = nullptr;
@@ -97,13 +109,16 @@ int Withholder::Impl::send(const char* dest, const char* path, const char* iface
         r = sd_bus_message_appendv(m, types, ap);
         va_end(ap);
     }
-    if (r >= 0)
+    if (r >= 0 && answer == Answer::Unwanted) r = sd_bus_message_set_expect_reply(m, 0);
+    if (r >= 0 && answer == Answer::Unwanted) r = sd_bus_send(bus, m, nullptr);
+    if (r >= 0 && answer == Answer::Wanted)
         r = sd_bus_call_async(bus, &slot, m, h, call ? static_cast<void*>(call) : this,
                               kAnswerTimeoutUsec);
     sd_bus_message_unref(m);
-    if (r < 0) {
+    if (r < 0 || answer == Answer::Unwanted) {
         if (call && call->done)
-            call->done(Outcome::Failed, std::string("not sent: ") + strerror(-r));
+            call->done(r < 0 ? Outcome::Failed : Outcome::Withheld,
+                       r < 0 ? std::string("not sent: ") + strerror(-r) : std::string());
         delete call;
         return r;
     }
@@ -113,17 +128,33 @@ int Withholder::Impl::send(const char* dest, const char* path, const char* iface
     return r;
 }
 
+// Whether a call is for the server whose answers were learnt: the same owner, and a notification
+// that owner gave (one from a server before it is never trusted to its answers).
+bool Withholder::Impl::current(const Call& c) const {
+    const std::string& server = c.observed.server;
+    return c.generation == generation && !info.unique_name.empty() &&
+           (server.empty() || server == info.unique_name);
+}
+
+// A close may go unanswered only on a server that has said who it is and whose answer depends on
+// nothing but the id: GNOME Shell refuses a foreign close while its sender is still connected,
+// so the same server answers some closes with an error and others not.
+bool Withholder::Impl::trustsCloses() const {
+    return !info.name.empty() && info.name != kGnomeShell && !info.refuses_foreign_close;
+}
+
 void Withholder::Impl::setOwner(const std::string& unique_name) {
     ++generation;
     info = ServerInfo{};
+    replaces_in_place = closes_reliably = false;
     info.unique_name = unique_name;
     changed();
     if (unique_name.empty()) return;
     const char* dest = unique_name.c_str();
-    send(dest, names::kFdoPath, names::kFdoInterface, "GetServerInformation", &onServerInformation,
-         new Call{this, generation, {}, {}, {}}, "");
-    send(dest, names::kFdoPath, names::kFdoInterface, "GetCapabilities", &onCapabilities,
-         new Call{this, generation, {}, {}, {}}, "");
+    send(Answer::Wanted, dest, names::kFdoPath, names::kFdoInterface, "GetServerInformation",
+         &onServerInformation, new Call{this, generation, {}, {}, {}}, "");
+    send(Answer::Wanted, dest, names::kFdoPath, names::kFdoInterface, "GetCapabilities",
+         &onCapabilities, new Call{this, generation, {}, {}, {}}, "");
 }
 
 int Withholder::Impl::onServerInformation(sd_bus_message* m, void* userdata, sd_bus_error*) {
@@ -162,29 +193,41 @@ int Withholder::Impl::onCapabilities(sd_bus_message* m, void* userdata, sd_bus_e
 // a history of closed notifications (dunst) keeps only the placeholder, then close it. The close
 // is sent at once, not after the reply: one connection's calls reach the server in the order they
 // were sent, and a server answers them in that order, so it still closes the placeholder.
+// The placeholder's reply says whether the server replaced in place or made a new notification
+// (then ours to close too); once this server has replaced in place, it is not asked again. (A
+// server that makes a new one for an id already gone, as mako does, then shows the placeholder
+// until its 1 ms expiry.)
 void Withholder::Impl::replace(Call* c) {
     const Observed& o = c->observed;
-    send(serverOf(o), names::kFdoPath, names::kFdoInterface, "Notify", &onReplaced,
-         new Call{this, c->generation, o, {}, {}}, "susssasa{sv}i", "nocontact", o.fdo_id, "",
-         c->placeholder.c_str(), "", 0, 2, "transient", "b", 1, "urgency", "y", 0,
+    const bool known = replaces_in_place && current(*c);
+    send(known ? Answer::Unwanted : Answer::Wanted, serverOf(o), names::kFdoPath,
+         names::kFdoInterface, "Notify", &onReplaced,
+         known ? nullptr : new Call{this, c->generation, o, {}, {}}, "susssasa{sv}i", "nocontact",
+         o.fdo_id, "", c->placeholder.c_str(), "", 0, 2, "transient", "b", 1, "urgency", "y", 0,
          kPlaceholderExpireMs);
     close(c, o, o.fdo_id);
 }
 
 int Withholder::Impl::onReplaced(sd_bus_message* m, void* userdata, sd_bus_error*) {
     auto* c = static_cast<Call*>(userdata);
+    Impl* self = c->impl;
     std::uint32_t new_id = 0;
     bool ok = !sd_bus_message_is_method_error(m, nullptr) &&
               sd_bus_message_read_basic(m, 'u', &new_id) > 0;
+    if (ok && new_id == c->observed.fdo_id && self->current(*c)) self->replaces_in_place = true;
     // A server that did not replace by id made a new placeholder notification: ours, close it.
-    if (ok && new_id != c->observed.fdo_id) c->impl->close(nullptr, c->observed, new_id);
+    if (ok && new_id != c->observed.fdo_id) self->close(nullptr, c->observed, new_id);
     return 1;
 }
 
-// Step 2: close it. `c` null = nobody waits for the outcome.
+// Step 2: close it. `c` null = nobody waits for the outcome, and nobody asks for the answer. The
+// answer is asked for until this server has answered a close with success and is one whose
+// answer depends only on the id (trustsCloses); after that, the close is counted as done once
+// it is on its way.
 void Withholder::Impl::close(Call* c, const Observed& o, std::uint32_t id) {
-    send(serverOf(o), names::kFdoPath, names::kFdoInterface, "CloseNotification",
-         c ? &onClosed : &ignore, c, "u", id);
+    const bool ask = c && !(closes_reliably && trustsCloses() && current(*c));
+    send(ask ? Answer::Wanted : Answer::Unwanted, serverOf(o), names::kFdoPath,
+         names::kFdoInterface, "CloseNotification", &onClosed, c, "u", id);
 }
 
 int Withholder::Impl::onClosed(sd_bus_message* m, void* userdata, sd_bus_error*) {
@@ -196,6 +239,7 @@ int Withholder::Impl::onClosed(sd_bus_message* m, void* userdata, sd_bus_error*)
 void Withholder::Impl::finish(Call* c, sd_bus_message* reply) {
     Done done = std::move(c->done);
     if (!sd_bus_message_is_method_error(reply, nullptr)) {
+        if (current(*c)) closes_reliably = true;
         if (done) done(Outcome::Withheld, "");
         return;
     }
@@ -267,8 +311,8 @@ void Withholder::withhold(const Observed& n, const std::optional<std::string>& p
         new Impl::Call{&impl, impl.generation, n, std::move(done), placeholder.value_or("")};
     if (n.notification.interface == Interface::Fdo && placeholder) return impl.replace(call);
     if (n.notification.interface == Interface::Fdo) return impl.close(call, n, n.fdo_id);
-    impl.send(names::kGtkService, names::kGtkPath, names::kGtkInterface, "RemoveNotification",
-              &Impl::onRemoved, call, "ss", n.notification.app_id.c_str(),
+    impl.send(Impl::Answer::Wanted, names::kGtkService, names::kGtkPath, names::kGtkInterface,
+              "RemoveNotification", &Impl::onRemoved, call, "ss", n.notification.app_id.c_str(),
               n.notification.id.c_str());
 }
 

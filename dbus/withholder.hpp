@@ -27,6 +27,10 @@ struct ServerInfo {
 //    (Notify with replaces_id, so servers with a history such as dunst keep no text), then
 //    CloseNotification(id); without one, CloseNotification(id) at once (config/withdrawal.hpp
 //    says which a server needs).
+//    Each FDO reply is asked for only until this server has shown what it answers (a
+//    placeholder that took its id; a close answered with success, on a server that does not
+//    refuse some closes): after that, the calls go with NO_REPLY_EXPECTED and a close counts
+//    as Withheld once it is on its way.
 //  - GTK: org.gtk.Notifications.RemoveNotification(app_id, id).
 //  - Follows who owns org.freedesktop.Notifications (a NameFollower), and reads
 //    GetServerInformation/GetCapabilities whenever the owner changes.

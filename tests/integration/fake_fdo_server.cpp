@@ -81,6 +81,7 @@ FakeFdoServer::Call called(const char* member, sd_bus_message* m) {
     call.member = member;
     const char* sender = sd_bus_message_get_sender(m);
     call.sender = sender ? sender : "";
+    call.wants_reply = sd_bus_message_get_expect_reply(m) > 0;
     return call;
 }
 
@@ -211,6 +212,8 @@ int FakeFdoServer::answer(sd_bus_message* reply) {
 
 template <typename... Values>
 int FakeFdoServer::reply(sd_bus_message* m, const char* types, Values... values) {
+    // Like a real server: a call sent with NO_REPLY_EXPECTED is carried out and not answered.
+    if (!sd_bus_message_get_expect_reply(m)) return 1;
     sd_bus_message* message = nullptr;
     int r = sd_bus_message_new_method_return(m, &message);
     if (r >= 0 && types[0] != '\0') r = sd_bus_message_append(message, types, values...);

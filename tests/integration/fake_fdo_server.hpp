@@ -53,6 +53,7 @@ class FakeFdoServer {
         std::map<std::string, std::string> hints;  // s, b, y, u, i values as text
         std::vector<std::string> actions;          // Notify: key, label, key, label, ...
         std::int32_t expire_timeout = -1;          // Notify: ms; 0 never, -1 the server's own
+        bool wants_reply = true;  // false: sent with NO_REPLY_EXPECTED, and answered with nothing
     };
     struct Shown {
         std::string sender, summary, body;
@@ -74,6 +75,8 @@ class FakeFdoServer {
     // org.freedesktop.DBus.Error.InvalidArgs "Invalid notification ID".
     void refuseForeignClose(bool refuse) { refuse_foreign_close_ = refuse; }
     void setCapabilities(std::vector<std::string> caps) { capabilities_ = std::move(caps); }
+    // The name GetServerInformation gives from the next restart on ("gnome-shell", "dunst", ...).
+    void setName(std::string name) { server_name_ = std::move(name); }
     void restart();
     // As a server under `kill -STOP`: reads nothing (calls queue up on the bus) until resumed.
     void stop() { source_.reset(); }

@@ -127,6 +127,7 @@ TEST_F(AWithholder, ReplacesTheTextWithThePlaceholderThenClosesTheNotification) 
     EXPECT_EQ(calls[0].hints.at("urgency"), "0");
     EXPECT_EQ(calls[1].member, "CloseNotification");
     EXPECT_EQ(calls[1].id, o.fdo_id);
+    EXPECT_TRUE(calls[0].wants_reply && calls[1].wants_reply) << "a new server's answers are read";
     for (const auto& c : calls) {
         EXPECT_EQ(c.summary.find("Alex"), std::string::npos);
         EXPECT_EQ(c.body.find("Dinner"), std::string::npos);
@@ -159,6 +160,44 @@ TEST_F(AWithholder, AlsoClosesTheNewNotificationOfAServerThatDidNotReplaceInPlac
     EXPECT_EQ(calls[2].member, "CloseNotification");
     EXPECT_NE(calls[2].id, 4242u);  // the placeholder the server made for us
     ASSERT_TRUE(waitUntil([&] { return server_.shown().empty(); }, 5s, iterate));
+    // Such a server is asked again for the next placeholder's id.
+    withhold(shown("Alex Morgan", "the next one"));
+    ASSERT_TRUE(waitUntil([&] { return callsFromUs().size() == 5; }, 5s, iterate));
+    EXPECT_EQ(callsFromUs()[3].member, "Notify");
+    EXPECT_TRUE(callsFromUs()[3].wants_reply);
+}
+
+TEST_F(AWithholder, AsksForNoAnswerOnceTheServerHasShownWhatItAnswers) {
+    Observed first = shown("Alex Morgan", "one");
+    EXPECT_EQ(withhold(first).outcome, Withholder::Outcome::Withheld);
+    Observed second = shown("Alex Morgan", "two");
+    Observed third = shown("Alex Morgan", "three");
+    EXPECT_EQ(withhold(second).outcome, Withholder::Outcome::Withheld);
+    EXPECT_EQ(withhold(third).outcome, Withholder::Outcome::Withheld);
+    ASSERT_TRUE(waitUntil([&] { return callsFromUs().size() == 6; }, 5s, iterate));
+    auto calls = callsFromUs();
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+        EXPECT_EQ(calls[i].member, i % 2 == 0 ? "Notify" : "CloseNotification") << i;
+        EXPECT_EQ(calls[i].wants_reply, i < 2) << calls[i].member << " " << i;
+    }
+    EXPECT_EQ(calls[2].id, second.fdo_id);
+    EXPECT_EQ(calls[5].id, third.fdo_id);
+    EXPECT_EQ(calls[4].summary, kPlaceholder);
+    EXPECT_TRUE(server_.shown().empty()) << "every one still replaced, then closed";
+}
+
+TEST_F(AWithholder, KeepsReadingEveryCloseAnswerOfAGnomeShell) {
+    // GNOME Shell answers a close by who sent the notification, so no answer stands for the next.
+    server_.setName("gnome-shell");
+    server_.restart();
+    ASSERT_TRUE(waitUntil([&] { return withholder_.server().name == "gnome-shell"; }, 5s, iterate));
+    for (const char* body : {"one", "two", "three"})
+        EXPECT_EQ(withhold(shown("Alex Morgan", body), std::nullopt).outcome,
+                  Withholder::Outcome::Withheld);
+    auto calls = callsFromUs();
+    ASSERT_EQ(calls.size(), 3u);
+    for (const auto& c : calls)
+        EXPECT_TRUE(c.wants_reply);
 }
 
 TEST_F(AWithholder, ReportsAGnomeLikeRefusalAndRemembersIt) {
@@ -227,9 +266,14 @@ TEST_F(AWithholder, NeverTouchesARestartedServersNotificationThatHasTheSameId) {
                           5s, iterate));
     // The new server counts its ids afresh: a stranger's notification may now have the same id.
     Observed stranger = shown("Sam Rivera", "a new notification on the new server");
+    // Even once the new server is trusted to answer as it always does, what it would answer
+    // says nothing of a call for the old one.
+    for (const char* body : {"one", "two"})
+        EXPECT_EQ(withhold(shown("Alex Morgan", body)).outcome, Withholder::Outcome::Withheld);
+    ASSERT_TRUE(waitUntil([&] { return callsFromUs().size() == 4; }, 5s, iterate));
     Result r = withhold(o);
     EXPECT_EQ(r.outcome, Withholder::Outcome::Failed) << "the old server is gone";
-    EXPECT_TRUE(callsFromUs().empty()) << "nothing may reach the new server for an old id";
+    EXPECT_EQ(callsFromUs().size(), 4u) << "nothing may reach the new server for an old id";
     EXPECT_EQ(server_.shown().count(stranger.fdo_id), 1u);
 }
 
