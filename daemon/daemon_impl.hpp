@@ -114,6 +114,9 @@ struct Daemon::Impl {
     guint kde_timer = 0;
 
     std::uint64_t withheld = 0, refused = 0, failed = 0;
+    // What a kept message's placeholder says, in the language nocontactd started in: looked
+    // up once (a catalogue lookup takes locks and walks the locale's folders every time).
+    std::optional<std::string> placeholder;
     // Other apps' notifications the monitor saw (never nocontact's own pauses and notices).
     std::uint64_t seen = 0;
     // Contact messages left on screen: kept nowhere, not even in memory.

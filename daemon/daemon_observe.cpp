@@ -243,11 +243,11 @@ void Daemon::withhold(const dbus::Observed& observed) {
     // A placeholder only where it shows less of the message than a close alone (a history
     // that keeps closed text, or a server that draws before any close arrives): anywhere else
     // it is one more thing drawn, and the close should come as early as it can.
-    std::optional<std::string> placeholder;
-    if (withdrawal() == config::Withdrawal::ReplaceThenClose)
-        placeholder = i18n::tr(strings::kWithheldPlaceholder);
+    static const std::optional<std::string> kNone;
+    if (!impl_->placeholder) impl_->placeholder = i18n::tr(strings::kWithheldPlaceholder);
+    const bool replace = withdrawal() == config::Withdrawal::ReplaceThenClose;
     impl_->withholder->withhold(
-        observed, placeholder,
+        observed, replace ? impl_->placeholder : kNone,
         [this](dbus::Withholder::Outcome outcome, const std::string& detail) {
             switch (outcome) {
                 case dbus::Withholder::Outcome::Withheld:

@@ -56,7 +56,13 @@ Use& Use::bind(std::int64_t v) {
 }
 
 Use& Use::bind(const std::string& v) {
-    // SQLITE_TRANSIENT: SQLite copies the bytes, so the caller's string may go away.
+    // SQLITE_STATIC: the bytes are read where they are, until ~Use clears the bindings.
+    check(sqlite3_bind_text(s_, next_++, v.data(), static_cast<int>(v.size()), SQLITE_STATIC));
+    return *this;
+}
+
+Use& Use::bind(std::string&& v) {
+    // SQLITE_TRANSIENT: SQLite copies the bytes before the temporary goes.
     check(sqlite3_bind_text(s_, next_++, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
     return *this;
 }

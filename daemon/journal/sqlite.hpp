@@ -92,7 +92,10 @@ class Use {
     Use& operator=(const Use&) = delete;
 
     Use& bind(std::int64_t v);
+    // A named string is bound without a copy, so it must live until the Use goes (SQLite then
+    // keeps no copy of a message's text in its own memory); a temporary is copied.
     Use& bind(const std::string& v);
+    Use& bind(std::string&& v);
     Use& bind(std::optional<std::int64_t> v);
 
     // SQLITE_ROW, SQLITE_DONE, or the error code (a failed bind is reported here).
