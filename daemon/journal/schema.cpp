@@ -84,6 +84,25 @@ constexpr const char* kMigrations[] = {
     R"sql(
     DROP INDEX held_by_contact;
     )sql",
+    // v5 -> v6. The same table of held messages, its state checked by comparisons instead of
+    // IN (four values): SQLite builds a temporary table for such an IN on every insert and
+    // update, in the commit that keeps a message before its notification can be withheld.
+    // SQLite changes a constraint by copying the table (foreign keys off: see migrate()).
+    R"sql(
+    CREATE TABLE held_v6(
+        id INTEGER PRIMARY KEY, received_utc INTEGER NOT NULL, contact TEXT NOT NULL,
+        app_name TEXT NOT NULL, app_id TEXT NOT NULL, app_icon TEXT NOT NULL,
+        desktop_entry TEXT NOT NULL, summary TEXT NOT NULL, body TEXT NOT NULL,
+        state TEXT NOT NULL
+            CHECK(state = 'held' OR state = 'later' OR state = 'read' OR state = 'let_go'),
+        let_go_utc INTEGER,
+        CHECK((state = 'let_go') = (let_go_utc IS NOT NULL)),
+        CHECK(state <> 'read' OR (summary = '' AND body = '')));
+    INSERT INTO held_v6 SELECT id, received_utc, contact, app_name, app_id, app_icon,
+        desktop_entry, summary, body, state, let_go_utc FROM held;
+    DROP TABLE held;
+    ALTER TABLE held_v6 RENAME TO held;
+    )sql",
 };
 static_assert(std::size(kMigrations) == kJournalSchemaVersion);
 
@@ -206,13 +225,23 @@ Status checkNotNewer(sqlite3* db) {
                        std::to_string(*version) + "); it was left as it is"}};
 }
 
+// Foreign keys are off while migrating (the pragma cannot change inside a transaction): a
+// migration that copies a table drops the old one, and with them on, that drop would first set
+// every choice's held_id to NULL. The copy keeps every id, so each reference holds again after.
 Status migrate(sqlite3* db) {
     auto version = userVersion(db);
     if (!version) return {version.error};
-    for (int v = *version; v < kJournalSchemaVersion; ++v) {
-        if (Status s = migrateOnce(db, v); !s) return s;
+    if (*version >= kJournalSchemaVersion) return {};
+    auto keys = pragma(db, "foreign_keys");
+    if (!keys) return {keys.error};
+    Status s = sql::exec(db, "PRAGMA foreign_keys=OFF", "migrating the journal");
+    for (int v = *version; s && v < kJournalSchemaVersion; ++v)
+        s = migrateOnce(db, v);
+    if (*keys == "1") {
+        Status on = sql::exec(db, "PRAGMA foreign_keys=ON", "migrating the journal");
+        if (s) s = on;
     }
-    return {};
+    return s;
 }
 
 }  // namespace

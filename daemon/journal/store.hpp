@@ -31,7 +31,7 @@ namespace nocontact::daemon {
 // DESIGN.md §4: let-go messages stay retrievable for 30 days, then are purged.
 inline constexpr int kLetGoKeepDays = 30;
 // The schema this build writes. Older files are migrated up; newer ones are left untouched.
-inline constexpr int kJournalSchemaVersion = 5;
+inline constexpr int kJournalSchemaVersion = 6;
 inline constexpr const char* kJournalFileName = "journal.sqlite3";
 
 // A failed store operation: what failed and SQLite's own words (sqlite3_errmsg), which name
