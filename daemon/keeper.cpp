@@ -151,12 +151,12 @@ Keeper::Kept Keeper::store(const policy::Engine& engine, const dbus::Observed& o
         return kept;
     }
     auto id = store_->holdMessage(heldFrom(observed, contact.name, now.utc));
-    if (id) recordSoon(row);
     if (!id) {
         log::detail(log::Priority::Error, "A withheld message could not be kept",
                     id.error.value_or(StoreError{}).message);
         return {};
     }
+    recordSoon(row);
     if (store_->inMemory()) tryDiskSoon();
     if (!decision.has(policy::Action::Pause)) return kept;  // firm and strict: kept, no pause
     PauseRequest request;

@@ -67,8 +67,8 @@ struct Withholder::Impl {
     std::uint64_t generation = 0;  // bumped whenever the server changes
     // Learnt from this server's own answers, forgotten when the server changes:
     bool replaces_in_place = false;  // a placeholder took the id it was given
-    bool closes_reliably = false;    // a close was answered with success, by a server that
-                                     // does not refuse some closes (see trustsCloses)
+    bool closes_reliably = false;    // a close was answered with success (relied on only
+                                     // where trustsCloses())
 
     ~Impl();
     int send(Answer answer, const char* dest, const char* path, const char* iface,

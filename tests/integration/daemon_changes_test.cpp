@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -21,6 +20,7 @@
 
 #include "dbus/sdbus_compat.hpp"
 #include "tests/integration/daemon_held.hpp"
+#include "tests/integration/journal_test_util.hpp"
 
 namespace {
 
@@ -271,18 +271,8 @@ TEST_F(DaemonJournal, WritesAWithheldMessagesEventSoonAfterAndBeforeItIsRead) {
     ASSERT_NO_FATAL_FAILURE(startDaemon(nocontact::testing::alexPolicy("firm")));
     const std::string journal = daemon_->stateDir() + "/journal.sqlite3";
     auto events = [&] {
-        sqlite3* db = nullptr;
-        int n = -1;
-        if (sqlite3_open_v2(journal.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK)
-            sqlite3_exec(
-                db, "SELECT count(*) FROM events WHERE action = 'hold-for-digest'",
-                [](void* out, int, char** values, char**) {
-                    *static_cast<int*>(out) = values[0] ? std::atoi(values[0]) : -1;
-                    return 0;
-                },
-                &n, nullptr);
-        sqlite3_close(db);
-        return n;
+        return nocontact::testing::journal::countRows(
+            journal, "SELECT count(*) FROM events WHERE action = 'hold-for-digest'");
     };
     ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "its event follows it"))));
     ASSERT_TRUE(waitFor([&] { return events() == 1; }, 10s)) << "its event was never written";

@@ -117,6 +117,24 @@ TEST_F(DaemonPausePromises, KeepsAMessageBeforeTheServerHasAnsweredIt) {
     EXPECT_EQ(held(), 1u) << "kept more than once";
 }
 
+// A server may answer a Notify with an error (Plasma does, for one like the last within a
+// second): nothing was drawn, so nothing is taken back; the message, kept at its call, is offered
+// behind the pause like any other.
+TEST_F(DaemonPausePromises, OffersAMessageTheServerRefusedAndTakesNothingBack) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kPausePolicy));
+    server_->refuseSummary("Alex Morgan");
+    std::uint32_t* slot = signalFrom("Alex Morgan", "refused by the server");
+    ASSERT_TRUE(waitFor([&] { return *slot != 0; })) << "the server never answered";
+    ASSERT_TRUE(waitFor([&] { return pauseId() != 0; })) << "no pause for the refused message";
+    EXPECT_EQ(held(), 1u);
+    ASSERT_TRUE(waitFor([&] { return !client_->intervened.empty(); }));
+    EXPECT_EQ(client_->intervened, std::vector<std::string>{"Alex"});
+    for (const auto& call : server_->calls()) {
+        EXPECT_NE(call.member, "CloseNotification") << "closed " << call.id;
+        EXPECT_NE(call.summary, "nocontact kept a message for you") << "a placeholder for it";
+    }
+}
+
 TEST_F(DaemonPausePromises, NamesTheContactStillWhenThePolicyChangesBeforeTheServerAnswers) {
     // Sam first: Alex is the policy's second contact, then its only one.
     std::string sam_first = kPausePolicy;

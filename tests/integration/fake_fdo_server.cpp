@@ -234,7 +234,7 @@ void FakeFdoServer::emitActionInvoked(std::uint32_t id, const std::string& actio
                        "ActionInvoked", "us", id, action.c_str());
 }
 
-int FakeFdoServer::onNotify(sd_bus_message* m, void* userdata, sd_bus_error*) {
+int FakeFdoServer::onNotify(sd_bus_message* m, void* userdata, sd_bus_error* e) {
     auto* self = static_cast<FakeFdoServer*>(userdata);
     Call call = called("Notify", m);
     const char *app = nullptr, *icon = nullptr, *summary = nullptr, *body = nullptr;
@@ -246,6 +246,12 @@ int FakeFdoServer::onNotify(sd_bus_message* m, void* userdata, sd_bus_error*) {
     call.app_name = app;
     call.summary = summary;
     call.body = body;
+    if (!self->refused_summary_.empty() && call.summary == self->refused_summary_) {
+        self->calls_.push_back(std::move(call));
+        return sd_bus_error_set(e,
+                                "org.freedesktop.Notifications.Error.ExcessNotificationGeneration",
+                                "Created too many similar notifications in quick succession");
+    }
     // Like dunst: an existing id is replaced in place, whoever asks.
     // The notification stays its creator's (GNOME checks that on CloseNotification).
     auto it = self->shown_.find(call.id);

@@ -84,6 +84,9 @@ class FakeFdoServer {
     // While hanging, calls are taken and recorded as they come, but not answered, as by a server
     // that is stopped (kill -STOP) or stuck; hang(false) sends every answer kept, in order.
     void hang(bool hanging);
+    // Answers a Notify with this summary with an error instead of showing it, as Plasma does a
+    // notification like the one before it within a second (ExcessNotificationGeneration).
+    void refuseSummary(std::string summary) { refused_summary_ = std::move(summary); }
     void emitClosed(std::uint32_t id, std::uint32_t reason);
     // As when a person presses a button (`action` "default": clicks the notification).
     void emitActionInvoked(std::uint32_t id, const std::string& action);
@@ -103,6 +106,7 @@ class FakeFdoServer {
 
     std::string address_;
     std::string server_name_;
+    std::string refused_summary_;
     sd_bus* bus_ = nullptr;
     sd_bus_slot* vtable_slot_ = nullptr;
     std::unique_ptr<daemon::BusSource> source_;

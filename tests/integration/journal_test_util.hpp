@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -43,6 +44,24 @@ class TempFolder {
 inline std::string bytesOf(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The one number `sql` (a SELECT count(*) ...) answers on the journal file, read by a
+// connection of the test's own; -1 when it cannot be read.
+inline long countRows(const std::filesystem::path& file, const char* sql) {
+    sqlite3* db = nullptr;
+    long n = -1;
+    if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_exec(
+            db, sql,
+            [](void* out, int, char** values, char**) {
+                *static_cast<long*>(out) = values[0] ? std::atol(values[0]) : -1;
+                return 0;
+            },
+            &n, nullptr);
+    }
+    sqlite3_close(db);
+    return n;
 }
 
 // Whether SQLite finds the journal file sound.
