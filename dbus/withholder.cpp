@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 
 #include "dbus/name_follower.hpp"
 #include "dbus/names.hpp"
@@ -30,6 +31,15 @@ constexpr const char* kGnomeShell = "gnome-shell";
 // The replacing notification asks to expire after 1 ms: it is closed right away anyway, and if
 // the close is refused it should at least not linger on screen.
 constexpr std::int32_t kPlaceholderExpireMs = 1;
+
+// KDE Plasma refuses a Notify just like the one it took last, within a second (its
+// "ExcessNotificationGeneration": same app, summary, body, desktop entry and x-kde-eventId). Two
+// placeholders back to back, as in a burst of a contact's messages, would be just alike, and the
+// second message's text would stay until the close. Each placeholder's event id is its own; no
+// server shows it.
+std::string placeholderEventId(std::uint32_t id) {
+    return "nocontact-withheld-" + std::to_string(id);
+}
 
 // How long a server may take to answer: a server busy drawing a flood of other apps'
 // notifications (dunst draws each inside its Notify handler), or stopped for a while, answers
@@ -200,11 +210,12 @@ int Withholder::Impl::onCapabilities(sd_bus_message* m, void* userdata, sd_bus_e
 void Withholder::Impl::replace(Call* c) {
     const Observed& o = c->observed;
     const bool known = replaces_in_place && current(*c);
+    const std::string event_id = placeholderEventId(o.fdo_id);
     send(known ? Answer::Unwanted : Answer::Wanted, serverOf(o), names::kFdoPath,
          names::kFdoInterface, "Notify", &onReplaced,
          known ? nullptr : new Call{this, c->generation, o, {}, {}}, "susssasa{sv}i", "nocontact",
-         o.fdo_id, "", c->placeholder.c_str(), "", 0, 2, "transient", "b", 1, "urgency", "y", 0,
-         kPlaceholderExpireMs);
+         o.fdo_id, "", c->placeholder.c_str(), "", 0, 3, "transient", "b", 1, "urgency", "y", 0,
+         "x-kde-eventId", "s", event_id.c_str(), kPlaceholderExpireMs);
     close(c, o, o.fdo_id);
 }
 

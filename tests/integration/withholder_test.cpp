@@ -183,6 +183,8 @@ TEST_F(AWithholder, AsksForNoAnswerOnceTheServerHasShownWhatItAnswers) {
     EXPECT_EQ(calls[2].id, second.fdo_id);
     EXPECT_EQ(calls[5].id, third.fdo_id);
     EXPECT_EQ(calls[4].summary, kPlaceholder);
+    // Plasma refuses a Notify just like the last one within a second: no two placeholders are.
+    EXPECT_NE(calls[2].hints.at("x-kde-eventId"), calls[4].hints.at("x-kde-eventId"));
     EXPECT_TRUE(server_.shown().empty()) << "every one still replaced, then closed";
 }
 
