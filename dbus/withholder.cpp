@@ -54,7 +54,8 @@ std::string errorName(sd_bus_message* m) {
 }  // namespace
 
 struct Withholder::Impl {
-    // One asynchronous call in flight; freed by sd-bus when its slot goes (reply or close).
+    // One call in flight: freed by sd-bus when its slot goes (reply or close), or by send()
+    // once it is on its way when no reply is asked for.
     struct Call {
         Impl* impl;
         std::uint64_t generation;  // of the server the call was meant for

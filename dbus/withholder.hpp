@@ -22,7 +22,8 @@ struct ServerInfo {
 };
 
 // The daemon's ordinary connection ("actor", raw sd-bus): carries out decisions and follows
-// the notification server. All calls are asynchronous; results come back as callbacks.
+// the notification server. No call waits: a result comes back as a callback when the reply
+// does, or at once, inside withhold(), for a call that asks for none (below).
 //  - FDO: where a placeholder is given, first replaces the notification's content in place
 //    (Notify with replaces_id, so servers with a history such as dunst keep no text), then
 //    CloseNotification(id); without one, CloseNotification(id) at once (config/withdrawal.hpp

@@ -92,8 +92,9 @@ class Use {
     Use& operator=(const Use&) = delete;
 
     Use& bind(std::int64_t v);
-    // A named string is bound without a copy, so it must live until the Use goes (SQLite then
-    // keeps no copy of a message's text in its own memory); a temporary is copied.
+    // A named string is bound without a copy, so it must live until the Use goes (one copy
+    // fewer of a message's text in SQLite's memory, besides its record and page); a temporary
+    // is copied.
     Use& bind(const std::string& v);
     Use& bind(std::string&& v);
     Use& bind(std::optional<std::int64_t> v);

@@ -187,7 +187,10 @@ fi
 wait_for 20 python3 "$here/verdict.py" "$d/state" --held-only
 result $? "nocontactd keeps every one of the contact's messages"
 # Kept when the Notify call is seen, withheld once the server's reply brings the id: before
-# anything still on screen goes to the history, every one of them is withheld.
+# anything still on screen goes to the history, every one of them is withheld. Status counts a
+# close once it is written to the bus (dunst has carried out every close so far, so it is not
+# asked to answer): the bus reads it long before dunstctl below, on a new connection, can reach
+# dunst, and dunst carries out its calls in the order the bus hands them over.
 contact_messages=$(python3 -c "import sys; sys.path.insert(0, '$here'); import sites
 print(sum(1 for s in sites.order() for n in sites.notifications(s) if n[1]))")
 withheld_all() {
