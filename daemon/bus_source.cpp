@@ -2,6 +2,7 @@
 #include "daemon/bus_source.hpp"
 
 #include <glib.h>
+#include <poll.h>
 #include <systemd/sd-bus.h>
 
 namespace nocontact::daemon {
@@ -162,18 +163,31 @@ void BusSource::attach() {
     g_main_context_unref(context);
 }
 
+namespace {
+
+PollData sdBusPoll(sd_bus* bus, bool listens) {
+    PollData p;
+    p.fd = sd_bus_get_fd(bus);
+    int events = sd_bus_get_events(bus);
+    if (!listens && events > 0) events &= ~POLLIN;
+    p.events = static_cast<short>(events > 0 ? events : 0);
+    if (p.fd < 0 || sd_bus_get_timeout(bus, &p.timeout_usec) < 0) p.timeout_usec = UINT64_MAX;
+    if (p.fd < 0) p.fd = -1;
+    return p;
+}
+
+}  // namespace
+
 std::unique_ptr<BusSource> BusSource::forSdBus(sd_bus* bus, std::function<void()> on_lost) {
-    auto poll = [bus] {
-        PollData p;
-        p.fd = sd_bus_get_fd(bus);
-        int events = sd_bus_get_events(bus);
-        p.events = static_cast<short>(events > 0 ? events : 0);
-        if (p.fd < 0 || sd_bus_get_timeout(bus, &p.timeout_usec) < 0) p.timeout_usec = UINT64_MAX;
-        if (p.fd < 0) p.fd = -1;
-        return p;
-    };
     auto process = [bus] { return sd_bus_process(bus, nullptr); };
-    return std::make_unique<BusSource>(poll, process, std::move(on_lost));
+    return std::make_unique<BusSource>([bus] { return sdBusPoll(bus, true); }, process,
+                                       std::move(on_lost));
+}
+
+std::unique_ptr<BusSource> BusSource::forSdBusSender(sd_bus* bus, std::function<void()> on_lost) {
+    auto process = [bus] { return sd_bus_process(bus, nullptr); };
+    return std::make_unique<BusSource>([bus] { return sdBusPoll(bus, false); }, process,
+                                       std::move(on_lost));
 }
 
 }  // namespace nocontact::daemon

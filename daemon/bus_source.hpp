@@ -39,6 +39,11 @@ class BusSource {
 
     // A source for a raw sd-bus connection.
     static std::unique_ptr<BusSource> forSdBus(sd_bus* bus, std::function<void()> on_lost);
+    // A source for a connection that only sends, and is read by its owner when it next sends
+    // (dbus::Withholder::quietBus): polled only for room to write when its messages queue, and
+    // for hanging up (poll reports that whatever it is asked). What comes to it never wakes
+    // the loop.
+    static std::unique_ptr<BusSource> forSdBusSender(sd_bus* bus, std::function<void()> on_lost);
 
   private:
     struct Impl;

@@ -101,6 +101,9 @@ void Daemon::start(GMainLoop* loop) {
     impl_->actor_source =
         BusSource::forSdBus(impl_->withholder->bus(), [this] { busLost("actor"); });
     impl_->actor_source->attach();
+    impl_->quiet_source =
+        BusSource::forSdBusSender(impl_->withholder->quietBus(), [this] { busLost("quiet"); });
+    impl_->quiet_source->attach();
     watchReachingOut();
     followPhones();
 

@@ -58,13 +58,9 @@ bool Daemon::tooLate(const dbus::DecideRequest& request) const {
 bool Daemon::isOwnSender(std::string_view sender) const {
     if (sender.empty()) return false;
     // Pauses and re-posted messages (a message the person chose to read must not be taken
-    // away again) come from the keeper's connection; placeholders from the withholder's.
+    // away again) come from the keeper's connection; placeholders from the withholder's two.
     if (sender == impl_->keeper_bus_name) return true;
-    const char* own = nullptr;
-    if (!impl_->withholder || sd_bus_get_unique_name(impl_->withholder->bus(), &own) < 0) {
-        return false;
-    }
-    return own && sender == own;
+    return impl_->withholder && impl_->withholder->own(sender);
 }
 
 bool Daemon::extensionActive() const {

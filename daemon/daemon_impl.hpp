@@ -62,7 +62,7 @@ struct Daemon::Impl {
     guint rules_timer = 0;               // the next moment someone's level changes by itself
     std::unique_ptr<sdbus::IConnection> service_bus;
     std::unique_ptr<Service> service;
-    std::unique_ptr<BusSource> monitor_source, actor_source, service_source;
+    std::unique_ptr<BusSource> monitor_source, actor_source, quiet_source, service_source;
     std::unique_ptr<PolicyWatcher> watcher;
     // Who owns org.nocontact.ShellExtension1 (followed on the actor connection).
     std::unique_ptr<ShellExtensionWatch> extension;

@@ -73,6 +73,13 @@ struct Withholder::Impl {
     std::string address;
     ServerChanged on_server_changed;
     sd_bus* bus = nullptr;
+    // The calls that ask for no answer go on a connection of their own that nobody listens to
+    // (quiet()): a server tells the owner of a notification it closes (dunst sends
+    // NotificationClosed to the sender of the placeholder), and on the actor's connection each
+    // such signal would wake the daemon once more per kept message, only to be dropped. What
+    // comes to it is read, all at once, just before it is next used.
+    sd_bus* quiet_bus = nullptr;
+    std::string bus_name, quiet_name;        // unique names, for own()
     std::unique_ptr<NameFollower> follower;  // made once there is a bus
     ServerInfo info;
     std::uint64_t generation = 0;  // bumped whenever the server changes
@@ -82,7 +89,8 @@ struct Withholder::Impl {
                                      // where trustsCloses())
 
     ~Impl();
-    int send(Answer answer, const char* dest, const char* path, const char* iface,
+    sd_bus* quiet();
+    int send(Answer answer, sd_bus* via, const char* dest, const char* path, const char* iface,
              const char* member, Handler h, Call* call, const char* types, ...);
     bool current(const Call& c) const;
     bool trustsCloses() const;
@@ -91,7 +99,8 @@ struct Withholder::Impl {
     }
     void setOwner(const std::string& unique_name);
     void replace(Call* c);
-    void close(Call* c, const Observed& o, std::uint32_t id);
+    bool asksClose(const Call* c) const;
+    void close(Call* c, const Observed& o, std::uint32_t id, sd_bus* via);
     void finish(Call* c, sd_bus_message* reply);
 
     static int onServerInformation(sd_bus_message* m, void* userdata, sd_bus_error*);
@@ -104,16 +113,27 @@ struct Withholder::Impl {
 Withholder::Impl::~Impl() {
     follower.reset();  // its slots before the bus
     if (bus) sd_bus_flush_close_unref(bus);
+    if (quiet_bus) sd_bus_flush_close_unref(quiet_bus);
 }
 
-// Sends a call. Answer::Wanted: its slot floats (lives until the reply) and frees `call` with it.
-// Answer::Unwanted: sent with NO_REPLY_EXPECTED (the server carries it out and answers nothing),
-// and `call`, done once the call is on its way, is freed at once.
-int Withholder::Impl::send(Answer answer, const char* dest, const char* path, const char* iface,
-                           const char* member, Handler h, Call* call, const char* types, ...) {
+// The quiet connection, with what came to it since it was last used read and dropped (the
+// bus's NameAcquired, servers' NotificationClosed): nothing there is for us, and a reader that
+// never reads would only make the bus keep it.
+sd_bus* Withholder::Impl::quiet() {
+    while (sd_bus_process(quiet_bus, nullptr) > 0) {
+    }
+    return quiet_bus;
+}
+
+// Sends a call on `via`. Answer::Wanted: its slot floats (lives until the reply) and frees `call`
+// with it. Answer::Unwanted: sent with NO_REPLY_EXPECTED (the server carries it out and answers
+// nothing), and `call`, done once the call is on its way, is freed at once.
+int Withholder::Impl::send(Answer answer, sd_bus* via, const char* dest, const char* path,
+                           const char* iface, const char* member, Handler h, Call* call,
+                           const char* types, ...) {
     sd_bus_slot* slot = nullptr;
     sd_bus_message* m = nullptr;
-    int r = sd_bus_message_new_method_call(bus, &m, dest, path, iface, member);
+    int r = sd_bus_message_new_method_call(via, &m, dest, path, iface, member);
     if (r >= 0) {
         va_list ap;
         va_start(ap, types);
@@ -121,9 +141,9 @@ int Withholder::Impl::send(Answer answer, const char* dest, const char* path, co
         va_end(ap);
     }
     if (r >= 0 && answer == Answer::Unwanted) r = sd_bus_message_set_expect_reply(m, 0);
-    if (r >= 0 && answer == Answer::Unwanted) r = sd_bus_send(bus, m, nullptr);
+    if (r >= 0 && answer == Answer::Unwanted) r = sd_bus_send(via, m, nullptr);
     if (r >= 0 && answer == Answer::Wanted)
-        r = sd_bus_call_async(bus, &slot, m, h, call ? static_cast<void*>(call) : this,
+        r = sd_bus_call_async(via, &slot, m, h, call ? static_cast<void*>(call) : this,
                               kAnswerTimeoutUsec);
     sd_bus_message_unref(m);
     if (r < 0 || answer == Answer::Unwanted) {
@@ -162,9 +182,9 @@ void Withholder::Impl::setOwner(const std::string& unique_name) {
     changed();
     if (unique_name.empty()) return;
     const char* dest = unique_name.c_str();
-    send(Answer::Wanted, dest, names::kFdoPath, names::kFdoInterface, "GetServerInformation",
+    send(Answer::Wanted, bus, dest, names::kFdoPath, names::kFdoInterface, "GetServerInformation",
          &onServerInformation, new Call{this, generation, {}, {}, {}}, "");
-    send(Answer::Wanted, dest, names::kFdoPath, names::kFdoInterface, "GetCapabilities",
+    send(Answer::Wanted, bus, dest, names::kFdoPath, names::kFdoInterface, "GetCapabilities",
          &onCapabilities, new Call{this, generation, {}, {}, {}}, "");
 }
 
@@ -208,16 +228,19 @@ int Withholder::Impl::onCapabilities(sd_bus_message* m, void* userdata, sd_bus_e
 // (then ours to close too); once this server has replaced in place, it is not asked again. (A
 // server that makes a new one for an id already gone, as mako does, then shows the placeholder
 // until its 1 ms expiry.)
+//
+// Both calls go on one connection, for that order: the quiet one when neither asks for an answer.
 void Withholder::Impl::replace(Call* c) {
     const Observed& o = c->observed;
     const bool known = replaces_in_place && current(*c);
+    sd_bus* via = known && !asksClose(c) ? quiet() : bus;
     const std::string event_id = placeholderEventId(o.fdo_id);
-    send(known ? Answer::Unwanted : Answer::Wanted, serverOf(o), names::kFdoPath,
+    send(known ? Answer::Unwanted : Answer::Wanted, via, serverOf(o), names::kFdoPath,
          names::kFdoInterface, "Notify", &onReplaced,
          known ? nullptr : new Call{this, c->generation, o, {}, {}}, "susssasa{sv}i", "nocontact",
          o.fdo_id, "", c->placeholder.c_str(), "", 0, 3, "transient", "b", 1, "urgency", "y", 0,
          "x-kde-eventId", "s", event_id.c_str(), kPlaceholderExpireMs);
-    close(c, o, o.fdo_id);
+    close(c, o, o.fdo_id, via);
 }
 
 int Withholder::Impl::onReplaced(sd_bus_message* m, void* userdata, sd_bus_error*) {
@@ -228,7 +251,8 @@ int Withholder::Impl::onReplaced(sd_bus_message* m, void* userdata, sd_bus_error
               sd_bus_message_read_basic(m, 'u', &new_id) > 0;
     if (ok && new_id == c->observed.fdo_id && self->current(*c)) self->replaces_in_place = true;
     // A server that did not replace by id made a new placeholder notification: ours, close it.
-    if (ok && new_id != c->observed.fdo_id) self->close(nullptr, c->observed, new_id);
+    if (ok && new_id != c->observed.fdo_id)
+        self->close(nullptr, c->observed, new_id, self->quiet());
     return 1;
 }
 
@@ -236,9 +260,12 @@ int Withholder::Impl::onReplaced(sd_bus_message* m, void* userdata, sd_bus_error
 // answer is asked for until this server has answered a close with success and is one whose
 // answer depends only on the id (trustsCloses); after that, the close is counted as done once
 // it is on its way.
-void Withholder::Impl::close(Call* c, const Observed& o, std::uint32_t id) {
-    const bool ask = c && !(closes_reliably && trustsCloses() && current(*c));
-    send(ask ? Answer::Wanted : Answer::Unwanted, serverOf(o), names::kFdoPath,
+bool Withholder::Impl::asksClose(const Call* c) const {
+    return c && !(closes_reliably && trustsCloses() && current(*c));
+}
+
+void Withholder::Impl::close(Call* c, const Observed& o, std::uint32_t id, sd_bus* via) {
+    send(asksClose(c) ? Answer::Wanted : Answer::Unwanted, via, serverOf(o), names::kFdoPath,
          names::kFdoInterface, "CloseNotification", &onClosed, c, "u", id);
 }
 
@@ -282,26 +309,47 @@ Withholder::Withholder(std::string address, ServerChanged on_server_changed)
 
 Withholder::~Withholder() = default;
 
-void Withholder::start() {
-    std::string where = sessionAddress(impl_->address);
+namespace {
+
+// A started client connection to `where` (its unique name known, so the bus has answered).
+sd_bus* connect(const std::string& where, std::string& unique_name) {
     sd_bus* bus = nullptr;
+    const char* name = nullptr;
     int r = sd_bus_new(&bus);
     if (r >= 0) r = sd_bus_set_address(bus, where.c_str());
     if (r >= 0) r = sd_bus_set_bus_client(bus, 1);
     if (r >= 0) r = sd_bus_start(bus);
+    if (r >= 0) r = sd_bus_get_unique_name(bus, &name);
     if (r < 0) {
         sd_bus_unref(bus);
         throw std::runtime_error(std::string("cannot connect the withholder: ") + strerror(-r));
     }
-    impl_->bus = bus;
+    unique_name = name;
+    return bus;
+}
+
+}  // namespace
+
+void Withholder::start() {
+    std::string where = sessionAddress(impl_->address);
     Impl* impl = impl_.get();
+    impl->bus = connect(where, impl->bus_name);
+    impl->quiet_bus = connect(where, impl->quiet_name);
     impl->follower = std::make_unique<NameFollower>(
-        bus, names::kFdoService, [impl](const std::string& owner) { impl->setOwner(owner); });
+        impl->bus, names::kFdoService, [impl](const std::string& owner) { impl->setOwner(owner); });
     impl->follower->start();
 }
 
 sd_bus* Withholder::bus() const {
     return impl_->bus;
+}
+
+sd_bus* Withholder::quietBus() const {
+    return impl_->quiet_bus;
+}
+
+bool Withholder::own(std::string_view sender) const {
+    return !sender.empty() && (sender == impl_->bus_name || sender == impl_->quiet_name);
 }
 
 const ServerInfo& Withholder::server() const {
@@ -322,10 +370,11 @@ void Withholder::withhold(const Observed& n, const std::optional<std::string>& p
     auto* call =
         new Impl::Call{&impl, impl.generation, n, std::move(done), placeholder.value_or("")};
     if (n.notification.interface == Interface::Fdo && placeholder) return impl.replace(call);
-    if (n.notification.interface == Interface::Fdo) return impl.close(call, n, n.fdo_id);
-    impl.send(Impl::Answer::Wanted, names::kGtkService, names::kGtkPath, names::kGtkInterface,
-              "RemoveNotification", &Impl::onRemoved, call, "ss", n.notification.app_id.c_str(),
-              n.notification.id.c_str());
+    if (n.notification.interface == Interface::Fdo)
+        return impl.close(call, n, n.fdo_id, impl.asksClose(call) ? impl.bus : impl.quiet());
+    impl.send(Impl::Answer::Wanted, impl.bus, names::kGtkService, names::kGtkPath,
+              names::kGtkInterface, "RemoveNotification", &Impl::onRemoved, call, "ss",
+              n.notification.app_id.c_str(), n.notification.id.c_str());
 }
 
 }  // namespace nocontact::dbus

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dbus/observed.hpp"
@@ -31,7 +32,9 @@ struct ServerInfo {
 //    Each FDO reply is asked for only until this server has shown what it answers (a
 //    placeholder that took its id; a close answered with success, on a server that does not
 //    refuse some closes): after that, the calls go with NO_REPLY_EXPECTED and a close counts
-//    as Withheld once it is on its way.
+//    as Withheld once it is on its way. Such calls go on a second, quiet connection
+//    (quietBus()), so that what a server then tells the sender (dunst's NotificationClosed)
+//    never wakes the daemon.
 //  - GTK: org.gtk.Notifications.RemoveNotification(app_id, id).
 //  - Follows who owns org.freedesktop.Notifications (a NameFollower), and reads
 //    GetServerInformation/GetCapabilities whenever the owner changes.
@@ -46,8 +49,13 @@ class Withholder {
     Withholder(const Withholder&) = delete;
     Withholder& operator=(const Withholder&) = delete;
 
-    void start();  // connects, and follows the notification server from now on
-    sd_bus* bus() const;
+    void start();         // connects, and follows the notification server from now on
+    sd_bus* bus() const;  // the actor's connection
+    // The connection the calls that ask for no answer go on. Nothing on it is for us, and it is
+    // read only when it is next used: a source for it watches only for it going away (or for
+    // room to write).
+    sd_bus* quietBus() const;
+    bool own(std::string_view sender) const;  // whether a message came from either connection
     const ServerInfo& server() const;
 
     // Withholds one observed notification. `placeholder` is the text put in its place before
