@@ -8,6 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "dbus/name_follower.hpp"
 #include "dbus/names.hpp"
@@ -74,12 +75,13 @@ struct Withholder::Impl {
     ServerChanged on_server_changed;
     sd_bus* bus = nullptr;
     // The calls that ask for no answer go on a connection of their own that nobody listens to
-    // (quiet()): a server tells the owner of a notification it closes (dunst sends
+    // (drainQuiet()): a server tells the owner of a notification it closes (dunst sends
     // NotificationClosed to the sender of the placeholder), and on the actor's connection each
     // such signal would wake the daemon once more per kept message, only to be dropped. What
     // comes to it is read, all at once, just before it is next used.
     sd_bus* quiet_bus = nullptr;
     std::string bus_name, quiet_name;        // unique names, for own()
+    bool quiet_sent = false;                 // since drainQuiet() last ran
     std::unique_ptr<NameFollower> follower;  // made once there is a bus
     ServerInfo info;
     std::uint64_t generation = 0;  // bumped whenever the server changes
@@ -89,7 +91,7 @@ struct Withholder::Impl {
                                      // where trustsCloses())
 
     ~Impl();
-    sd_bus* quiet();
+    void drainQuiet();
     int send(Answer answer, sd_bus* via, const char* dest, const char* path, const char* iface,
              const char* member, Handler h, Call* call, const char* types, ...);
     bool current(const Call& c) const;
@@ -116,13 +118,14 @@ Withholder::Impl::~Impl() {
     if (quiet_bus) sd_bus_flush_close_unref(quiet_bus);
 }
 
-// The quiet connection, with what came to it since it was last used read and dropped (the
-// bus's NameAcquired, servers' NotificationClosed): nothing there is for us, and a reader that
-// never reads would only make the bus keep it.
-sd_bus* Withholder::Impl::quiet() {
+// Reads and drops what came to the quiet connection since it was last used (the bus's
+// NameAcquired, servers' NotificationClosed): nothing there is for us, and a reader that never
+// reads would only make the bus keep it. Called after its calls are on their way, so this is
+// never between a reply and a withholding call.
+void Withholder::Impl::drainQuiet() {
+    if (!std::exchange(quiet_sent, false)) return;
     while (sd_bus_process(quiet_bus, nullptr) > 0) {
     }
-    return quiet_bus;
 }
 
 // Sends a call on `via`. Answer::Wanted: its slot floats (lives until the reply) and frees `call`
@@ -133,6 +136,7 @@ int Withholder::Impl::send(Answer answer, sd_bus* via, const char* dest, const c
                            const char* types, ...) {
     sd_bus_slot* slot = nullptr;
     sd_bus_message* m = nullptr;
+    quiet_sent |= via == quiet_bus;
     int r = sd_bus_message_new_method_call(via, &m, dest, path, iface, member);
     if (r >= 0) {
         va_list ap;
@@ -233,7 +237,7 @@ int Withholder::Impl::onCapabilities(sd_bus_message* m, void* userdata, sd_bus_e
 void Withholder::Impl::replace(Call* c) {
     const Observed& o = c->observed;
     const bool known = replaces_in_place && current(*c);
-    sd_bus* via = known && !asksClose(c) ? quiet() : bus;
+    sd_bus* via = known && !asksClose(c) ? quiet_bus : bus;
     const std::string event_id = placeholderEventId(o.fdo_id);
     send(known ? Answer::Unwanted : Answer::Wanted, via, serverOf(o), names::kFdoPath,
          names::kFdoInterface, "Notify", &onReplaced,
@@ -251,8 +255,10 @@ int Withholder::Impl::onReplaced(sd_bus_message* m, void* userdata, sd_bus_error
               sd_bus_message_read_basic(m, 'u', &new_id) > 0;
     if (ok && new_id == c->observed.fdo_id && self->current(*c)) self->replaces_in_place = true;
     // A server that did not replace by id made a new placeholder notification: ours, close it.
-    if (ok && new_id != c->observed.fdo_id)
-        self->close(nullptr, c->observed, new_id, self->quiet());
+    if (ok && new_id != c->observed.fdo_id) {
+        self->close(nullptr, c->observed, new_id, self->quiet_bus);
+        self->drainQuiet();
+    }
     return 1;
 }
 
@@ -369,9 +375,13 @@ void Withholder::withhold(const Observed& n, const std::optional<std::string>& p
     }
     auto* call =
         new Impl::Call{&impl, impl.generation, n, std::move(done), placeholder.value_or("")};
-    if (n.notification.interface == Interface::Fdo && placeholder) return impl.replace(call);
-    if (n.notification.interface == Interface::Fdo)
-        return impl.close(call, n, n.fdo_id, impl.asksClose(call) ? impl.bus : impl.quiet());
+    if (n.notification.interface == Interface::Fdo) {
+        if (placeholder)
+            impl.replace(call);
+        else
+            impl.close(call, n, n.fdo_id, impl.asksClose(call) ? impl.bus : impl.quiet_bus);
+        return impl.drainQuiet();
+    }
     impl.send(Impl::Answer::Wanted, impl.bus, names::kGtkService, names::kGtkPath,
               names::kGtkInterface, "RemoveNotification", &Impl::onRemoved, call, "ss",
               n.notification.app_id.c_str(), n.notification.id.c_str());

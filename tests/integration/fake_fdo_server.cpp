@@ -224,9 +224,14 @@ int FakeFdoServer::reply(sd_bus_message* m, const char* types, Values... values)
     return answer(message);
 }
 
-void FakeFdoServer::emitClosed(std::uint32_t id, std::uint32_t reason) {
-    sd_bus_emit_signal(bus_, "/org/freedesktop/Notifications", "org.freedesktop.Notifications",
-                       "NotificationClosed", "uu", id, reason);
+void FakeFdoServer::emitClosed(std::uint32_t id, std::uint32_t reason, const std::string& to) {
+    sd_bus_message* m = nullptr;
+    int r = sd_bus_message_new_signal(bus_, &m, "/org/freedesktop/Notifications",
+                                      "org.freedesktop.Notifications", "NotificationClosed");
+    if (r >= 0) r = sd_bus_message_append(m, "uu", id, reason);
+    if (r >= 0 && !to.empty()) r = sd_bus_message_set_destination(m, to.c_str());
+    if (r >= 0) sd_bus_send(bus_, m, nullptr);
+    sd_bus_message_unref(m);
 }
 
 void FakeFdoServer::emitActionInvoked(std::uint32_t id, const std::string& action) {
@@ -257,7 +262,7 @@ int FakeFdoServer::onNotify(sd_bus_message* m, void* userdata, sd_bus_error* e) 
     auto it = self->shown_.find(call.id);
     std::uint32_t id = it != self->shown_.end() ? call.id : self->next_id_++;
     std::string owner = it != self->shown_.end() ? it->second.sender : call.sender;
-    self->shown_[id] = Shown{owner, call.summary, call.body};
+    self->shown_[id] = Shown{owner, call.summary, call.body, call.sender};
     self->calls_.push_back(std::move(call));
     return self->reply(m, "u", id);
 }
@@ -273,8 +278,9 @@ int FakeFdoServer::onClose(sd_bus_message* m, void* userdata, sd_bus_error* e) {
         (it == self->shown_.end() || it->second.sender != call.sender))
         return sd_bus_error_set(e, SD_BUS_ERROR_INVALID_ARGS, "Invalid notification ID");
     if (it != self->shown_.end()) {
+        std::string to = self->tell_only_the_sender_ ? it->second.last_sender : std::string();
         self->shown_.erase(it);
-        self->emitClosed(call.id, 3);  // 3: closed by a call to CloseNotification
+        self->emitClosed(call.id, 3, to);  // 3: closed by a call to CloseNotification
     }
     return self->reply(m, "");
 }

@@ -57,6 +57,7 @@ class FakeFdoServer {
     };
     struct Shown {
         std::string sender, summary, body;
+        std::string last_sender;  // of the Notify that last showed or replaced it
     };
 
     explicit FakeFdoServer(const std::string& address, std::string server_name = "fake-fdo");
@@ -87,7 +88,10 @@ class FakeFdoServer {
     // Answers a Notify with this summary with an error instead of showing it, as Plasma does a
     // notification like the one before it within a second (ExcessNotificationGeneration).
     void refuseSummary(std::string summary) { refused_summary_ = std::move(summary); }
-    void emitClosed(std::uint32_t id, std::uint32_t reason);
+    // Like dunst: NotificationClosed goes only to the sender of the Notify that last showed or
+    // replaced the notification (by default it is broadcast, as GNOME Shell does).
+    void tellOnlyTheSender(bool only) { tell_only_the_sender_ = only; }
+    void emitClosed(std::uint32_t id, std::uint32_t reason, const std::string& to = {});
     // As when a person presses a button (`action` "default": clicks the notification).
     void emitActionInvoked(std::uint32_t id, const std::string& action);
 
@@ -114,6 +118,7 @@ class FakeFdoServer {
     std::map<std::uint32_t, Shown> shown_;
     std::uint32_t next_id_ = 1;
     bool refuse_foreign_close_ = false;
+    bool tell_only_the_sender_ = false;
     bool hanging_ = false;
     std::vector<sd_bus_message*> unanswered_;
     std::vector<std::string> capabilities_{"body", "actions", "persistence"};
