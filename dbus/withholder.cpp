@@ -21,8 +21,8 @@ namespace {
 // Where an FDO notification's calls go: the very server that gave its id, so that a restarted
 // server (whose ids start again at 1) never has someone else's notification closed. Without a
 // known server (tests building an Observed by hand), the well-known name.
-const char* serverOf(const Observed& o) {
-    return o.server.empty() ? names::kFdoService : o.server.c_str();
+const char* serverOf(const std::string& server) {
+    return server.empty() ? names::kFdoService : server.c_str();
 }
 
 // GNOME Shell (>= 42) answers a foreign CloseNotification with this error.
@@ -60,9 +60,9 @@ struct Withholder::Impl {
     struct Call {
         Impl* impl;
         std::uint64_t generation;  // of the server the call was meant for
-        Observed observed;
+        std::string server;        // Observed::server: the server that gave the id
+        std::uint32_t fdo_id = 0;  // Observed::fdo_id
         Done done;
-        std::string placeholder;
     };
     using Handler = sd_bus_message_handler_t;
 
@@ -100,9 +100,9 @@ struct Withholder::Impl {
         if (on_server_changed) on_server_changed(info);
     }
     void setOwner(const std::string& unique_name);
-    void replace(Call* c);
+    void replace(Call* c, const std::string& placeholder);
     bool asksClose(const Call* c) const;
-    void close(Call* c, const Observed& o, std::uint32_t id, sd_bus* via);
+    void close(Call* c, const std::string& server, std::uint32_t id, sd_bus* via);
     void finish(Call* c, sd_bus_message* reply);
 
     static int onServerInformation(sd_bus_message* m, void* userdata, sd_bus_error*);
@@ -166,7 +166,7 @@ int Withholder::Impl::send(Answer answer, sd_bus* via, const char* dest, const c
 // Whether a call is for the server whose answers were learnt: the same owner, and a notification
 // that owner gave (one from a server before it is never trusted to its answers).
 bool Withholder::Impl::current(const Call& c) const {
-    const std::string& server = c.observed.server;
+    const std::string& server = c.server;
     return c.generation == generation && !info.unique_name.empty() &&
            (server.empty() || server == info.unique_name);
 }
@@ -187,9 +187,9 @@ void Withholder::Impl::setOwner(const std::string& unique_name) {
     if (unique_name.empty()) return;
     const char* dest = unique_name.c_str();
     send(Answer::Wanted, bus, dest, names::kFdoPath, names::kFdoInterface, "GetServerInformation",
-         &onServerInformation, new Call{this, generation, {}, {}, {}}, "");
+         &onServerInformation, new Call{this, generation, {}, 0, {}}, "");
     send(Answer::Wanted, bus, dest, names::kFdoPath, names::kFdoInterface, "GetCapabilities",
-         &onCapabilities, new Call{this, generation, {}, {}, {}}, "");
+         &onCapabilities, new Call{this, generation, {}, 0, {}}, "");
 }
 
 int Withholder::Impl::onServerInformation(sd_bus_message* m, void* userdata, sd_bus_error*) {
@@ -234,17 +234,16 @@ int Withholder::Impl::onCapabilities(sd_bus_message* m, void* userdata, sd_bus_e
 // until its 1 ms expiry.)
 //
 // Both calls go on one connection, for that order: the quiet one when neither asks for an answer.
-void Withholder::Impl::replace(Call* c) {
-    const Observed& o = c->observed;
+void Withholder::Impl::replace(Call* c, const std::string& placeholder) {
     const bool known = replaces_in_place && current(*c);
     sd_bus* via = known && !asksClose(c) ? quiet_bus : bus;
-    const std::string event_id = placeholderEventId(o.fdo_id);
-    send(known ? Answer::Unwanted : Answer::Wanted, via, serverOf(o), names::kFdoPath,
+    const std::string event_id = placeholderEventId(c->fdo_id);
+    send(known ? Answer::Unwanted : Answer::Wanted, via, serverOf(c->server), names::kFdoPath,
          names::kFdoInterface, "Notify", &onReplaced,
-         known ? nullptr : new Call{this, c->generation, o, {}, {}}, "susssasa{sv}i", "nocontact",
-         o.fdo_id, "", c->placeholder.c_str(), "", 0, 3, "transient", "b", 1, "urgency", "y", 0,
-         "x-kde-eventId", "s", event_id.c_str(), kPlaceholderExpireMs);
-    close(c, o, o.fdo_id, via);
+         known ? nullptr : new Call{this, c->generation, c->server, c->fdo_id, {}}, "susssasa{sv}i",
+         "nocontact", c->fdo_id, "", placeholder.c_str(), "", 0, 3, "transient", "b", 1, "urgency",
+         "y", 0, "x-kde-eventId", "s", event_id.c_str(), kPlaceholderExpireMs);
+    close(c, c->server, c->fdo_id, via);
 }
 
 int Withholder::Impl::onReplaced(sd_bus_message* m, void* userdata, sd_bus_error*) {
@@ -253,10 +252,10 @@ int Withholder::Impl::onReplaced(sd_bus_message* m, void* userdata, sd_bus_error
     std::uint32_t new_id = 0;
     bool ok = !sd_bus_message_is_method_error(m, nullptr) &&
               sd_bus_message_read_basic(m, 'u', &new_id) > 0;
-    if (ok && new_id == c->observed.fdo_id && self->current(*c)) self->replaces_in_place = true;
+    if (ok && new_id == c->fdo_id && self->current(*c)) self->replaces_in_place = true;
     // A server that did not replace by id made a new placeholder notification: ours, close it.
-    if (ok && new_id != c->observed.fdo_id) {
-        self->close(nullptr, c->observed, new_id, self->quiet_bus);
+    if (ok && new_id != c->fdo_id) {
+        self->close(nullptr, c->server, new_id, self->quiet_bus);
         self->drainQuiet();
     }
     return 1;
@@ -270,8 +269,8 @@ bool Withholder::Impl::asksClose(const Call* c) const {
     return c && !(closes_reliably && trustsCloses() && current(*c));
 }
 
-void Withholder::Impl::close(Call* c, const Observed& o, std::uint32_t id, sd_bus* via) {
-    send(asksClose(c) ? Answer::Wanted : Answer::Unwanted, via, serverOf(o), names::kFdoPath,
+void Withholder::Impl::close(Call* c, const std::string& server, std::uint32_t id, sd_bus* via) {
+    send(asksClose(c) ? Answer::Wanted : Answer::Unwanted, via, serverOf(server), names::kFdoPath,
          names::kFdoInterface, "CloseNotification", &onClosed, c, "u", id);
 }
 
@@ -373,13 +372,12 @@ void Withholder::withhold(const Observed& n, const std::optional<std::string>& p
                  "forwarded copy");
         return;
     }
-    auto* call =
-        new Impl::Call{&impl, impl.generation, n, std::move(done), placeholder.value_or("")};
+    auto* call = new Impl::Call{&impl, impl.generation, n.server, n.fdo_id, std::move(done)};
     if (n.notification.interface == Interface::Fdo) {
         if (placeholder)
-            impl.replace(call);
+            impl.replace(call, *placeholder);
         else
-            impl.close(call, n, n.fdo_id, impl.asksClose(call) ? impl.bus : impl.quiet_bus);
+            impl.close(call, n.server, n.fdo_id, impl.asksClose(call) ? impl.bus : impl.quiet_bus);
         return impl.drainQuiet();
     }
     impl.send(Impl::Answer::Wanted, impl.bus, names::kGtkService, names::kGtkPath,
