@@ -25,6 +25,17 @@ const char* serverOf(const std::string& server) {
     return server.empty() ? names::kFdoService : server.c_str();
 }
 
+// Where a call goes: a name, and the object and interface there.
+struct Object {
+    const char* dest;
+    const char* path;
+    const char* iface;
+};
+
+Object fdoAt(const char* dest) {
+    return {dest, names::kFdoPath, names::kFdoInterface};
+}
+
 // GNOME Shell (>= 42) answers a foreign CloseNotification with this error.
 constexpr const char* kInvalidArgs = "org.freedesktop.DBus.Error.InvalidArgs";
 constexpr const char* kGnomeShell = "gnome-shell";
@@ -92,8 +103,8 @@ struct Withholder::Impl {
 
     ~Impl();
     void drainQuiet();
-    int send(Answer answer, sd_bus* via, const char* dest, const char* path, const char* iface,
-             const char* member, Handler h, Call* call, const char* types, ...);
+    int send(Answer answer, sd_bus* via, Object to, const char* member, Handler h, Call* call,
+             const char* types, ...);
     bool current(const Call& c) const;
     bool trustsCloses() const;
     void changed() {
@@ -131,13 +142,12 @@ void Withholder::Impl::drainQuiet() {
 // Sends a call on `via`. Answer::Wanted: its slot floats (lives until the reply) and frees `call`
 // with it. Answer::Unwanted: sent with NO_REPLY_EXPECTED (the server carries it out and answers
 // nothing), and `call`, done once the call is on its way, is freed at once.
-int Withholder::Impl::send(Answer answer, sd_bus* via, const char* dest, const char* path,
-                           const char* iface, const char* member, Handler h, Call* call,
-                           const char* types, ...) {
+int Withholder::Impl::send(Answer answer, sd_bus* via, Object to, const char* member, Handler h,
+                           Call* call, const char* types, ...) {
     sd_bus_slot* slot = nullptr;
     sd_bus_message* m = nullptr;
     quiet_sent |= via == quiet_bus;
-    int r = sd_bus_message_new_method_call(via, &m, dest, path, iface, member);
+    int r = sd_bus_message_new_method_call(via, &m, to.dest, to.path, to.iface, member);
     if (r >= 0) {
         va_list ap;
         va_start(ap, types);
@@ -186,10 +196,10 @@ void Withholder::Impl::setOwner(const std::string& unique_name) {
     changed();
     if (unique_name.empty()) return;
     const char* dest = unique_name.c_str();
-    send(Answer::Wanted, bus, dest, names::kFdoPath, names::kFdoInterface, "GetServerInformation",
-         &onServerInformation, new Call{this, generation, {}, 0, {}}, "");
-    send(Answer::Wanted, bus, dest, names::kFdoPath, names::kFdoInterface, "GetCapabilities",
-         &onCapabilities, new Call{this, generation, {}, 0, {}}, "");
+    send(Answer::Wanted, bus, fdoAt(dest), "GetServerInformation", &onServerInformation,
+         new Call{this, generation, {}, 0, {}}, "");
+    send(Answer::Wanted, bus, fdoAt(dest), "GetCapabilities", &onCapabilities,
+         new Call{this, generation, {}, 0, {}}, "");
 }
 
 int Withholder::Impl::onServerInformation(sd_bus_message* m, void* userdata, sd_bus_error*) {
@@ -238,11 +248,10 @@ void Withholder::Impl::replace(Call* c, const std::string& placeholder) {
     const bool known = replaces_in_place && current(*c);
     sd_bus* via = known && !asksClose(c) ? quiet_bus : bus;
     const std::string event_id = placeholderEventId(c->fdo_id);
-    send(known ? Answer::Unwanted : Answer::Wanted, via, serverOf(c->server), names::kFdoPath,
-         names::kFdoInterface, "Notify", &onReplaced,
-         known ? nullptr : new Call{this, c->generation, c->server, c->fdo_id, {}}, "susssasa{sv}i",
-         "nocontact", c->fdo_id, "", placeholder.c_str(), "", 0, 3, "transient", "b", 1, "urgency",
-         "y", 0, "x-kde-eventId", "s", event_id.c_str(), kPlaceholderExpireMs);
+    send(known ? Answer::Unwanted : Answer::Wanted, via, fdoAt(serverOf(c->server)), "Notify",
+         &onReplaced, known ? nullptr : new Call{this, c->generation, c->server, c->fdo_id, {}},
+         "susssasa{sv}i", "nocontact", c->fdo_id, "", placeholder.c_str(), "", 0, 3, "transient",
+         "b", 1, "urgency", "y", 0, "x-kde-eventId", "s", event_id.c_str(), kPlaceholderExpireMs);
     close(c, c->server, c->fdo_id, via);
 }
 
@@ -270,8 +279,8 @@ bool Withholder::Impl::asksClose(const Call* c) const {
 }
 
 void Withholder::Impl::close(Call* c, const std::string& server, std::uint32_t id, sd_bus* via) {
-    send(asksClose(c) ? Answer::Wanted : Answer::Unwanted, via, serverOf(server), names::kFdoPath,
-         names::kFdoInterface, "CloseNotification", &onClosed, c, "u", id);
+    send(asksClose(c) ? Answer::Wanted : Answer::Unwanted, via, fdoAt(serverOf(server)),
+         "CloseNotification", &onClosed, c, "u", id);
 }
 
 int Withholder::Impl::onClosed(sd_bus_message* m, void* userdata, sd_bus_error*) {
@@ -380,9 +389,10 @@ void Withholder::withhold(const Observed& n, const std::optional<std::string>& p
             impl.close(call, n.server, n.fdo_id, impl.asksClose(call) ? impl.bus : impl.quiet_bus);
         return impl.drainQuiet();
     }
-    impl.send(Impl::Answer::Wanted, impl.bus, names::kGtkService, names::kGtkPath,
-              names::kGtkInterface, "RemoveNotification", &Impl::onRemoved, call, "ss",
-              n.notification.app_id.c_str(), n.notification.id.c_str());
+    impl.send(Impl::Answer::Wanted, impl.bus,
+              {names::kGtkService, names::kGtkPath, names::kGtkInterface}, "RemoveNotification",
+              &Impl::onRemoved, call, "ss", n.notification.app_id.c_str(),
+              n.notification.id.c_str());
 }
 
 }  // namespace nocontact::dbus
