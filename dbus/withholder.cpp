@@ -85,11 +85,12 @@ struct Withholder::Impl {
     std::string address;
     ServerChanged on_server_changed;
     sd_bus* bus = nullptr;
-    // The calls that ask for no answer go on a connection of their own that nobody listens to
-    // (drainQuiet()): a server tells the owner of a notification it closes (dunst sends
-    // NotificationClosed to the sender of the placeholder), and on the actor's connection each
-    // such signal would wake the daemon once more per kept message, only to be dropped. What
-    // comes to it is read, all at once, just before it is next used.
+    // Calls that ask for no answer go on a connection of their own that nobody listens to: a
+    // placeholder and its close when neither asks, a close alone when it does not. A server
+    // tells the sender of a notification it closes (dunst sends NotificationClosed to whoever
+    // sent the placeholder), and on the actor's connection each such signal would wake the
+    // daemon once more per kept message, only to be dropped. What comes to it is read, all at
+    // once, right after it is next used (drainQuiet()).
     sd_bus* quiet_bus = nullptr;
     std::string bus_name, quiet_name;        // unique names, for own()
     bool quiet_sent = false;                 // since drainQuiet() last ran
@@ -133,9 +134,10 @@ Withholder::Impl::~Impl() {
 // NameAcquired, servers' NotificationClosed): nothing there is for us, and a reader that never
 // reads would only make the bus keep it. Called after its calls are on their way, so this is
 // never between a reply and a withholding call.
+// Stops at a connection that is closing: its source then finds it so, and reports it lost.
 void Withholder::Impl::drainQuiet() {
     if (!std::exchange(quiet_sent, false)) return;
-    while (sd_bus_process(quiet_bus, nullptr) > 0) {
+    while (sd_bus_is_open(quiet_bus) > 0 && sd_bus_process(quiet_bus, nullptr) > 0) {
     }
 }
 
@@ -262,11 +264,9 @@ int Withholder::Impl::onReplaced(sd_bus_message* m, void* userdata, sd_bus_error
     bool ok = !sd_bus_message_is_method_error(m, nullptr) &&
               sd_bus_message_read_basic(m, 'u', &new_id) > 0;
     if (ok && new_id == c->fdo_id && self->current(*c)) self->replaces_in_place = true;
-    // A server that did not replace by id made a new placeholder notification: ours, close it.
-    if (ok && new_id != c->fdo_id) {
-        self->close(nullptr, c->server, new_id, self->quiet_bus);
-        self->drainQuiet();
-    }
+    // A server that did not replace by id made a new placeholder notification: ours, close it,
+    // from the connection that made it (GNOME Shell refuses a close from anyone else).
+    if (ok && new_id != c->fdo_id) self->close(nullptr, c->server, new_id, self->bus);
     return 1;
 }
 

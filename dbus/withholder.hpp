@@ -32,9 +32,10 @@ struct ServerInfo {
 //    Each FDO reply is asked for only until this server has shown what it answers (a
 //    placeholder that took its id; a close answered with success, on a server that does not
 //    refuse some closes): after that, the calls go with NO_REPLY_EXPECTED and a close counts
-//    as Withheld once it is on its way. Such calls go on a second, quiet connection
-//    (quietBus()), so that what a server then tells the sender (dunst's NotificationClosed)
-//    never wakes the daemon.
+//    as Withheld once it is on its way. Such calls (a placeholder and its close when neither
+//    asks, a close alone when it does not) go on a second, quiet connection (quietBus()), so
+//    that what a server then tells their sender (dunst's NotificationClosed) never wakes the
+//    daemon.
 //  - GTK: org.gtk.Notifications.RemoveNotification(app_id, id).
 //  - Follows who owns org.freedesktop.Notifications (a NameFollower), and reads
 //    GetServerInformation/GetCapabilities whenever the owner changes.

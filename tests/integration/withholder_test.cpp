@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <gtest/gtest.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <systemd/sd-bus.h>
 
 #include <optional>
@@ -52,7 +53,8 @@ class AWithholder : public ::testing::Test {
         withholder_.start();
         source_ = daemon::BusSource::forSdBus(withholder_.bus(), [] {});
         source_->attach();
-        quiet_source_ = daemon::BusSource::forSdBusSender(withholder_.quietBus(), [] {});
+        quiet_source_ = daemon::BusSource::forSdBusSender(withholder_.quietBus(),
+                                                          [this] { quiet_lost_ = true; });
         quiet_source_->attach();
         ASSERT_TRUE(
             waitUntil([&] { return !withholder_.server().capabilities.empty(); }, 5s, iterate));
@@ -111,6 +113,7 @@ class AWithholder : public ::testing::Test {
     std::vector<ServerInfo> changes_;
     Withholder withholder_{bus_.address(), [this](const ServerInfo& s) { changes_.push_back(s); }};
     std::unique_ptr<daemon::BusSource> source_, quiet_source_;
+    bool quiet_lost_ = false;
 };
 
 TEST_F(AWithholder, ReadsTheServersNameOwnerAndCapabilities) {
@@ -177,6 +180,17 @@ TEST_F(AWithholder, AlsoClosesTheNewNotificationOfAServerThatDidNotReplaceInPlac
     EXPECT_TRUE(callsFromUs()[3].wants_reply);
 }
 
+TEST_F(AWithholder, ClosesANewPlaceholderFromTheConnectionThatMadeIt) {
+    // GNOME Shell refuses a close from anyone but the notification's sender.
+    server_.refuseForeignClose(true);
+    Observed gone;
+    gone.fdo_id = 4242;  // not shown: the fake server makes a new notification instead
+    withhold(gone);
+    ASSERT_TRUE(waitUntil([&] { return callsFromUs().size() >= 3; }, 5s, iterate));
+    EXPECT_TRUE(waitUntil([&] { return server_.shown().empty(); }, 5s, iterate))
+        << "the placeholder the server made is still shown";
+}
+
 TEST_F(AWithholder, AsksForNoAnswerOnceTheServerHasShownWhatItAnswers) {
     Observed first = shown("Alex Morgan", "one");
     EXPECT_EQ(withhold(first).outcome, Withholder::Outcome::Withheld);
@@ -230,6 +244,16 @@ TEST_F(AWithholder, ReadsWhatComesToItsQuietConnectionWhenItNextUsesIt) {
                          [&](Withholder::Outcome o, const std::string&) { outcome = o; });
     EXPECT_EQ(outcome, Withholder::Outcome::Withheld);
     EXPECT_EQ(unread(withholder_.quietBus()), 0);
+}
+
+TEST_F(AWithholder, HasItsQuietConnectionReportedLostWhenASendFindsItGone) {
+    EXPECT_EQ(withhold(shown("Alex Morgan", "one")).outcome, Withholder::Outcome::Withheld);
+    Observed two = shown("Alex Morgan", "two");
+    // Gone under it, and used before the loop turns: the send finds out, and the drain after it
+    // must leave the connection for its source to report.
+    ASSERT_EQ(::shutdown(sd_bus_get_fd(withholder_.quietBus()), SHUT_RDWR), 0);
+    withholder_.withhold(two, kPlaceholder, [](Withholder::Outcome, const std::string&) {});
+    EXPECT_TRUE(waitUntil([&] { return quiet_lost_; }, 5s, iterate));
 }
 
 TEST_F(AWithholder, KeepsReadingEveryCloseAnswerOfAGnomeShell) {
