@@ -333,6 +333,7 @@ OpenResult JournalStore::open(const std::filesystem::path& folder, policy::SysTi
     // Closes the connection from here.
     std::unique_ptr<JournalStore> store{new JournalStore(disk.db, folder / kJournalFileName)};
     if (Status s = store->prepareAll(); !s) return {nullptr, s.error, disk.moved_aside};
+    store->takeKeepLog(folder);
     return {std::move(store), std::nullopt, disk.moved_aside, disk.salvaged};
 }
 

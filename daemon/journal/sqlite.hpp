@@ -199,6 +199,7 @@ auto JournalStore::writing(Op op) -> decltype(op()) {
 
 template <typename Op>
 auto JournalStore::reading(Op op) -> decltype(op()) {
+    if (!kept_.empty()) (void)flushKept();  // every call sees the messages kept before it
     auto result = op();
     // A memory journal is never damaged: only a file can be.
     if (result.error && !memory_ && isDamaged(*result.error) && setAsideDamaged()) result = op();

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "daemon/journal/store.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
+#include "daemon/journal/keep_log.hpp"
 #include "daemon/journal/sqlite.hpp"
 
 namespace nocontact::daemon {
@@ -67,6 +69,7 @@ JournalStore::JournalStore(sqlite3* db, std::filesystem::path path)
     : db_(db), path_(std::move(path)), stmts_(std::make_unique<Statements>()) {}
 
 JournalStore::~JournalStore() {
+    if (!kept_.empty()) (void)flushKept();
     stmts_.reset();  // statements first: sqlite3_close refuses while any is alive
     sqlite3_close(db_);
 }
@@ -101,6 +104,7 @@ Status JournalStore::prepareAll() {
     // Every connection the store adopts (the file's, a memory copy's) reports its commits here;
     // this replaces SQLite's automatic checkpoint.
     sqlite3_wal_hook(db_, &onWalCommit, this);
+    next_held_id_ = std::max(next_held_id_, lastHeldId(db_) + 1);
     Statements& s = *stmts_;
     const std::string held = std::string{"SELECT "} + kHeldColumns + " FROM held";
     const std::pair<sql::Stmt*, std::string> all[] = {
@@ -123,8 +127,8 @@ Status JournalStore::prepareAll() {
         {&s.eventTimes,
          "SELECT time_utc FROM events WHERE contact = ? AND time_utc >= ? AND time_utc <= ?"},
         {&s.insertHeld,
-         "INSERT INTO held(received_utc, contact, app_name, app_id, app_icon, desktop_entry, "
-         "summary, body, state) VALUES(?, ?, ?, ?, ?, ?, ?, ?, 'held')"},
+         "INSERT INTO held(id, received_utc, contact, app_name, app_id, app_icon, "
+         "desktop_entry, summary, body, state) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, 'held')"},
         {&s.selectHeld, held + " WHERE (?1 = '' OR contact = ?1) AND (?2 & " + kStateBit +
                             ") <> 0 ORDER BY received_utc, id"},
         {&s.heldById, held + " WHERE id = ?"},
@@ -194,11 +198,6 @@ Use& bindEvent(Use& use, const EventRow& e) {
     return use.bind(e.until ? std::optional{toSql(*e.until)} : std::nullopt).bind(e.note);
 }
 
-Use& bindHeld(Use& use, const HeldMessage& m) {
-    use.bind(toSql(m.received)).bind(m.contact).bind(m.app_name).bind(m.app_id);
-    return use.bind(m.app_icon).bind(m.desktop_entry).bind(m.summary).bind(m.body);
-}
-
 }  // namespace
 
 Result<std::int64_t> JournalStore::recordEvent(const EventRow& e) {
@@ -262,17 +261,6 @@ Result<std::vector<DayCount>> JournalStore::countsByDay(const std::string& conta
     return ok(std::move(counts));
 }
 
-Result<std::int64_t> JournalStore::holdMessage(const HeldMessage& m) {
-    // One INSERT is one transaction; in the WAL when step returns, so a crash cannot lose it.
-    auto id = writing([&] {
-        Use use{stmts_->insertHeld.get()};
-        if (!bindHeld(use, m).run()) return fail<std::int64_t>(db_, "keeping a held message");
-        return ok<std::int64_t>(sqlite3_last_insert_rowid(db_));
-    });
-    if (id && memory_) ++memory_->held;
-    return id;
-}
-
 Result<std::int64_t> JournalStore::keepWithheld(const EventRow& e, const HeldMessage& m) {
     std::int64_t id = 0;
     Status done = writing([&] {
@@ -283,10 +271,9 @@ Result<std::int64_t> JournalStore::keepWithheld(const EventRow& e, const HeldMes
                 Use event{stmts_->insertEvent.get()};
                 if (!bindEvent(event, e).run()) return false;
             }
-            Use held{stmts_->insertHeld.get()};
-            if (!bindHeld(held, m).run()) return false;
-            id = sqlite3_last_insert_rowid(db_);
-            return true;
+            auto got = insertHeld(m, 0);
+            id = got.value_or(0);
+            return got.has_value();
         });
     });
     if (!done) return {.value = std::nullopt, .error = done.error};

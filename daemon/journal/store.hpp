@@ -17,9 +17,15 @@
 
 struct sqlite3;
 
+namespace nocontact::daemon {
+class KeepLog;
+}
+
 // The journal (DESIGN.md §1, §4, §6): a SQLite file in the user's state folder that keeps every
 // contact attempt, held message, choice, note and temporary change. Message text lives in one
-// place only, held.summary and held.body, and only while the user may still want it:
+// place only, held.summary and held.body (after a moment in the keep log, daemon/journal/
+// keep_log.hpp, between a message's arrival and the journal's next write), and only while the
+// user may still want it:
 //   - held / later: text kept (it is a promise: the message is never silently lost);
 //   - read:         text cleared at once, the row's facts stay (when, who, which app);
 //   - let go:       text kept kLetGoKeepDays for "I changed my mind", then the row is purged.
@@ -250,8 +256,13 @@ class JournalStore {
     Result<std::vector<DayCount>> countsByDay(const std::string& contact, int days,
                                               policy::SysTime now, const ToLocal& toLocal);
 
-    // Keeps a withheld message durably (committed to disk before it returns); returns its id.
+    // Keeps a withheld message so that a crash cannot lose it; returns its id. It goes to the
+    // keep log (one write) and into the journal with the next call that reads or writes it;
+    // without a keep log (another process has it, or it cannot be written), straight into the
+    // journal, committed before this returns.
     Result<std::int64_t> holdMessage(const HeldMessage& message);
+    // How many messages the keep log holds that the journal has yet to take.
+    std::size_t keptInLog() const { return kept_.size(); }
     // The event of a withheld message and the message, in one transaction; returns the
     // message's id. Neither is kept when either fails. (The daemon keeps the message alone at
     // the Notify call and writes its event a moment later: Keeper::recordSoon.)
@@ -324,6 +335,16 @@ class JournalStore {
     Status adopt(sqlite3* db);
     Status scrub();
     Status setState(std::int64_t id, HeldState state, std::optional<policy::SysTime> letGoAt);
+    // Inserts `message` as `id` (0: a new id); the id it got, or nullopt on failure. An id that
+    // another program took meanwhile (a second nocontact on the same folder, without the keep
+    // log) is given up for a new one rather than the message.
+    std::optional<std::int64_t> insertHeld(const HeldMessage& message, std::int64_t id);
+    // Opens the keep log and puts the messages it still holds (a crash came before the journal
+    // took them) into the journal, under their ids.
+    void takeKeepLog(const std::filesystem::path& folder);
+    // Writes the messages of the keep log into the journal, in one transaction, and clears the
+    // log. On failure they stay in the log and in kept_, for the next call.
+    Status flushKept();
     bool insertOverride(const policy::Override& change);
     template <typename Body>
     Status inTransaction(std::string_view what, Body body);
@@ -337,6 +358,9 @@ class JournalStore {
     SetAside on_set_aside_{};
     std::function<void()> on_checkpoint_{};
     bool checkpoint_due_ = false;  // scheduled, not yet run
+    std::unique_ptr<KeepLog> keep_log_{};
+    std::vector<HeldMessage> kept_{};  // in the keep log, not yet in the journal
+    std::int64_t next_held_id_ = 1;    // above every held id the journal has had
 };
 
 }  // namespace nocontact::daemon

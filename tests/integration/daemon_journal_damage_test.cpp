@@ -78,6 +78,8 @@ TEST_F(ADaemonWithADamagedJournal, FoundAtStartIsSetAsideSaysWhatWasSavedAndStil
 TEST_F(ADaemonWithADamagedJournal, FoundWhileRunningIsSetAsideAndTheNextMessageIsStillWithheld) {
     ASSERT_NO_FATAL_FAILURE(startPrepared(nocontact::testing::alexPolicy("firm"), [](auto&) {}));
     ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "kept before the damage"))));
+    // Asking for it puts it into the file from the keep log, so that the damage can take it.
+    ASSERT_EQ(heldIds().size(), 1u);
     ASSERT_TRUE(damageRootPage(journalFile(), "held"));
 
     const std::string kAfter = "arrives after the damage";

@@ -148,6 +148,8 @@ TEST_F(AJournalInMemory, GoesBackToDiskAsASupersetWithTheSameIds) {
     ASSERT_EQ(::stat(file().c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
     EXPECT_EQ(*store.holdMessage(message("on disk again")), 4);
+    EXPECT_EQ(store.keptInLog(), 1u) << "the keep log is written to again";
+    ASSERT_TRUE(store.held());  // the next call puts it into the file
     EXPECT_EQ(bodiesIn(file()).size(), 4u);
 }
 

@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/journal/keep_log.hpp"
 #include "daemon/journal/store.hpp"
 #include "tests/integration/journal_test_util.hpp"
 
@@ -80,7 +81,11 @@ class AJournal : public ::testing::Test {
         return dir_.path() / "nocontact" / daemon::kJournalFileName;
     }
     // The journal's bytes on disk: the main file and the write-ahead log.
-    std::string diskBytes() const { return bytesOf(file()) + bytesOf(file().string() + "-wal"); }
+    // Every file of the journal: the database, its write-ahead log and the keep log.
+    std::string diskBytes() const {
+        return bytesOf(file()) + bytesOf(file().string() + "-wal") +
+               bytesOf(file().parent_path() / daemon::kKeepLogFileName);
+    }
 
     TempFolder dir_;
     std::unique_ptr<JournalStore> store_;

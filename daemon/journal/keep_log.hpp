@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "daemon/journal/store.hpp"
+
+namespace nocontact::daemon {
+
+inline constexpr const char* kKeepLogFileName = "journal.keep";
+
+// The keep log: where a withheld message is kept at the moment it arrives, before it can leave
+// the screen, until the journal takes it with the next write (within kEventsWithin, together
+// with the events). Keeping it is one write(2) of one record, where a commit to SQLite costs a
+// transaction, the write-ahead log and its index: about 150 µs of CPU on the path of every
+// withheld message (BENCHMARKS.md, "Kept at the call"). Like a commit with synchronous=NORMAL,
+// the record is in the kernel's page cache when append() returns, so it survives nocontactd
+// crashing or being killed; JournalStore::open() puts what it finds there into the journal.
+//
+// A record is a header (magic, payload length, FNV-1a 64 checksum of the payload) and the
+// message, ids included. Reading stops at the first record that is torn or damaged: a write cut
+// short by a full disk or a power loss is never taken for a message.
+//
+// The file is 0600 in the journal's folder and holds message text only until the journal has
+// it: clear() overwrites what was written with zeros, so the text is not left in the file's
+// blocks. The log belongs to one store at a time: open() takes the file's lock (flock), and a
+// second nocontact on the same folder keeps its messages straight in SQLite.
+class KeepLog {
+  public:
+    // Opens (creating, 0600) `folder`/journal.keep and takes its lock; null when the file cannot
+    // be opened or another process holds the lock.
+    static std::unique_ptr<KeepLog> open(const std::filesystem::path& folder);
+    ~KeepLog();
+    KeepLog(const KeepLog&) = delete;
+    KeepLog& operator=(const KeepLog&) = delete;
+
+    // The messages written since the log was last cleared, oldest first: every whole record
+    // from the start of the file up to the first that is not.
+    std::vector<HeldMessage> read() const;
+    // Writes `message` (its id set) after the last record: true once it is all written. A
+    // record cut short is overwritten by the next one, and never read as a message.
+    bool append(const HeldMessage& message);
+    // Overwrites everything written with zeros and starts again at the beginning of the file
+    // (which is truncated once it has grown past kKeepLogShrinkAt).
+    bool clear();
+
+    static constexpr off_t kKeepLogShrinkAt = 1 << 20;
+
+  private:
+    // Overwrites [from, to) with zeros, as far as the file goes.
+    bool zero(off_t from, off_t to);
+    KeepLog(int fd, off_t size) : fd_(fd), end_(size), written_(size) {}
+    int fd_;
+    off_t end_;      // where the next record goes
+    off_t written_;  // the end of what may hold text: the file's size at open, then what was
+                     // written since (a record cut short included)
+};
+
+}  // namespace nocontact::daemon
