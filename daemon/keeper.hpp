@@ -42,7 +42,8 @@ inline constexpr std::chrono::seconds kJournalRetry{30};
 // hour past their 30 days is soon enough, and the purge is one indexed delete.
 inline constexpr std::chrono::seconds kPurgeEvery{3600};
 
-// How long a withheld message's event may wait to be written with the events after it.
+// How long a withheld message's event may wait to be written with the events after it (and the
+// message, in the keep log meanwhile, to be taken into the journal).
 inline constexpr std::chrono::milliseconds kEventsWithin{1000};
 
 // What happens to a message once the engine has decided about it: a withheld message is kept
@@ -211,8 +212,8 @@ class Keeper {
     void present(std::function<void()> show, bool later);
     // A withheld message's event (without text), written within kEventsWithin together with the
     // others of that moment: only the message must be on disk before it leaves the screen, and
-    // one commit for a burst is cheaper than one each. A crash in between loses the event, never
-    // the message.
+    // one commit for a burst is cheaper than one each. The message goes along from the keep log
+    // (JournalStore::holdMessage). A crash in between loses the event, never the message.
     void recordSoon(EventRow row);
     void recordPending();
 

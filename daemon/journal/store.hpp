@@ -174,8 +174,10 @@ struct OpenResult {
     Salvaged salvaged{};  // what the new journal took from the file moved aside
 };
 
-// One connection, used from the daemon's one thread. Writes wait for fsync (a few milliseconds
-// on a disk): the price of a promise that survives power loss.
+// One connection, used from the daemon's one thread. A commit is in the kernel's page cache when
+// it returns (synchronous=NORMAL, daemon/journal/schema.cpp): it survives nocontactd crashing,
+// and the write-ahead log is fsynced at checkpoints. A withheld message is kept the same way,
+// with one write, in the keep log first (holdMessage).
 //
 // When the disk cannot take a write (full, read-only, failing), the store moves to an SQLite
 // database in memory with the same schema: a copy of the file, so history and waiting messages
