@@ -25,7 +25,10 @@ Use& bindHeld(Use& use, const HeldMessage& m) {
 }  // namespace
 
 std::optional<std::int64_t> JournalStore::insertHeld(const HeldMessage& m, std::int64_t id) {
-    for (bool own : {id > 0, false}) {
+    // Ids come from next_held_id_, above every id the keep log has given (SQLite's own choice,
+    // one past the largest row, could be one of those).
+    if (id <= 0) id = next_held_id_;
+    for (bool own : {true, false}) {
         Use use{stmts_->insertHeld.get()};
         use.bind(own ? std::optional{id} : std::nullopt);
         if (bindHeld(use, m).run()) {
@@ -39,7 +42,13 @@ std::optional<std::int64_t> JournalStore::insertHeld(const HeldMessage& m, std::
 }
 
 Result<std::int64_t> JournalStore::holdMessage(const HeldMessage& m) {
-    if (keep_log_ && !memory_) {
+    // Another nocontact keeps messages in this folder (it holds the keep log): ids given here
+    // could be the ones it has given, so nothing is kept here.
+    if (log_taken_elsewhere_) {
+        return {.value = std::nullopt,
+                .error = StoreError{"another nocontact keeps messages in this journal", 0}};
+    }
+    if (keep_log_ && !memory_ && (!log_dirty_ || clearKeepLog())) {
         HeldMessage kept = m;
         kept.id = next_held_id_;
         kept.state = HeldState::Held;
@@ -61,35 +70,47 @@ Result<std::int64_t> JournalStore::holdMessage(const HeldMessage& m) {
     return id;
 }
 
+bool JournalStore::clearKeepLog() {
+    log_dirty_ = !keep_log_ || !keep_log_->clear();
+    return !log_dirty_;
+}
+
 Status JournalStore::flushKept() {
     std::vector<HeldMessage> kept = std::move(kept_);
     kept_.clear();  // so that the write below does not come back here
     Status done = writing([&] {
         return inTransaction("keeping held messages", [&] {
             return std::all_of(kept.begin(), kept.end(), [&](const HeldMessage& m) {
+                // A clash (another program wrote this journal meanwhile) costs the id, never
+                // the message.
                 return insertHeld(m, m.id).has_value();
             });
         });
     });
     if (!done) {
-        kept_ = std::move(kept);
+        kept_ = std::move(kept);  // still in the log too: the next call tries again
         return done;
     }
+    // The journal has them (in a new file when the old one was found damaged, or in memory when
+    // the disk could not take them): the log's copy goes, its text with it. One that cannot be
+    // cleared now is cleared before the log takes anything more (a restart meanwhile would find
+    // these again, and skip those the journal has).
+    const bool cleared = clearKeepLog();
     if (memory_) {
-        // The journal went to memory (now, or before these were kept in the log at start). The
-        // log still keeps them on disk, as the file keeps its own rows: they are not "only in
-        // memory", and the log is cleared once the journal is back on disk (backToDisk).
-        memory_->last_disk_id = std::max(memory_->last_disk_id, next_held_id_ - 1);
-        return {};
+        if (cleared) {
+            memory_->held += kept.size();  // in memory only, as any message kept there now
+        } else {
+            // Still in a log that cannot be cleared (a read-only folder): on disk, and taken
+            // from there again at the next start, as a row of the file would be.
+            for (const HeldMessage& m : kept)
+                memory_->last_disk_id = std::max(memory_->last_disk_id, m.id);
+        }
     }
-    // A log that cannot be cleared would give these messages again at the next start (where
-    // the journal knows them and skips them): it is not written to again.
-    if (keep_log_ && !keep_log_->clear()) keep_log_.reset();
     return {};
 }
 
 void JournalStore::takeKeepLog(const std::filesystem::path& folder) {
-    keep_log_ = KeepLog::open(folder);
+    keep_log_ = KeepLog::open(folder, &log_taken_elsewhere_);
     if (!keep_log_) return;
     std::vector<HeldMessage> missing;
     for (HeldMessage& m : keep_log_->read()) {
@@ -103,7 +124,7 @@ void JournalStore::takeKeepLog(const std::filesystem::path& folder) {
     }
     kept_ = std::move(missing);
     if (kept_.empty()) {
-        if (!keep_log_->clear()) keep_log_.reset();
+        (void)clearKeepLog();
         return;
     }
     (void)flushKept();

@@ -125,17 +125,28 @@ bool writeAll(int fd, const char* data, std::size_t size, off_t offset) {
 
 }  // namespace
 
-std::unique_ptr<KeepLog> KeepLog::open(const std::filesystem::path& folder) {
+std::unique_ptr<KeepLog> KeepLog::open(const std::filesystem::path& folder, bool* taken_elsewhere) {
+    if (taken_elsewhere) *taken_elsewhere = false;
     const std::filesystem::path file = folder / kKeepLogFileName;
+    bool writable = true;
     int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && (errno == EROFS || errno == EACCES)) {
+        // What a crash left there can still be read.
+        writable = false;
+        fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    }
     if (fd < 0) return nullptr;
-    struct stat st {};
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || ::fchmod(fd, 0600) != 0 || ::fstat(fd, &st) != 0 ||
-        !S_ISREG(st.st_mode)) {
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (taken_elsewhere) *taken_elsewhere = errno == EWOULDBLOCK;
         ::close(fd);
         return nullptr;
     }
-    return std::unique_ptr<KeepLog>(new KeepLog(fd, st.st_size));
+    struct stat st {};
+    if ((writable && ::fchmod(fd, 0600) != 0) || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return nullptr;
+    }
+    return std::unique_ptr<KeepLog>(new KeepLog(fd, st.st_size, writable));
 }
 
 KeepLog::~KeepLog() {
@@ -150,17 +161,23 @@ std::vector<HeldMessage> KeepLog::read() const {
     ssize_t got = ::pread(fd_, bytes.data(), bytes.size(), 0);
     if (got <= 0) return messages;
     bytes.resize(static_cast<std::size_t>(got));
+    // A record is taken only whole, its checksum right; past anything else, the next byte is
+    // tried (a damaged record must not cost the whole ones after it).
     std::size_t at = 0;
     while (bytes.size() - at >= kHeaderSize) {
         Reader header{bytes.data() + at, kHeaderSize};
         const auto magic = header.get<std::uint32_t>();
         const auto size = header.get<std::uint32_t>();
         const auto sum = header.get<std::uint64_t>();
-        if (magic != kMagic || size > kMaxPayload || bytes.size() - at - kHeaderSize < size) break;
         const char* payload = bytes.data() + at + kHeaderSize;
-        if (fnv1a(payload, size) != sum) break;
-        auto message = messageOf(payload, size);
-        if (!message) break;
+        std::optional<HeldMessage> message;
+        if (magic == kMagic && size <= kMaxPayload && bytes.size() - at - kHeaderSize >= size &&
+            fnv1a(payload, size) == sum)
+            message = messageOf(payload, size);
+        if (!message) {
+            ++at;
+            continue;
+        }
         messages.push_back(std::move(*message));
         at += kHeaderSize + size;
     }
@@ -168,6 +185,7 @@ std::vector<HeldMessage> KeepLog::read() const {
 }
 
 bool KeepLog::append(const HeldMessage& message) {
+    if (!writable_) return false;
     const std::string record = recordOf(message);
     const off_t after = end_ + static_cast<off_t>(record.size());
     written_ = std::max(written_, after);  // what clear() overwrites, even of a record cut short
@@ -196,7 +214,7 @@ bool KeepLog::zero(off_t from, off_t to) {
 }
 
 bool KeepLog::clear() {
-    if (!zero(0, written_)) return false;
+    if (!writable_ || !zero(0, written_)) return false;
     if (written_ > kKeepLogShrinkAt && ::ftruncate(fd_, 0) != 0) return false;
     end_ = 0;
     written_ = 0;

@@ -31,15 +31,19 @@ inline constexpr const char* kKeepLogFileName = "journal.keep";
 // second nocontact on the same folder keeps its messages straight in SQLite.
 class KeepLog {
   public:
-    // Opens (creating, 0600) `folder`/journal.keep and takes its lock; null when the file cannot
-    // be opened or another process holds the lock.
-    static std::unique_ptr<KeepLog> open(const std::filesystem::path& folder);
+    // Opens (creating, 0600) `folder`/journal.keep and takes its lock. Null when another process
+    // holds the lock (`taken_elsewhere` then set), or when the file can be neither written nor
+    // read. A file that can only be read (a read-only folder) opens for read() alone: append()
+    // and clear() then fail.
+    static std::unique_ptr<KeepLog> open(const std::filesystem::path& folder,
+                                         bool* taken_elsewhere = nullptr);
     ~KeepLog();
     KeepLog(const KeepLog&) = delete;
     KeepLog& operator=(const KeepLog&) = delete;
 
-    // The messages written since the log was last cleared, oldest first: every whole record
-    // from the start of the file up to the first that is not.
+    // The messages written since the log was last cleared, oldest first: every whole record in
+    // the file. A record that is damaged or cut short is passed over, and the search goes on
+    // for the next whole one.
     std::vector<HeldMessage> read() const;
     // Writes `message` (its id set) after the last record: true once it is all written. A
     // record cut short is overwritten by the next one, and never read as a message.
@@ -53,11 +57,13 @@ class KeepLog {
   private:
     // Overwrites [from, to) with zeros, as far as the file goes.
     bool zero(off_t from, off_t to);
-    KeepLog(int fd, off_t size) : fd_(fd), end_(size), written_(size) {}
+    KeepLog(int fd, off_t size, bool writable)
+        : fd_(fd), end_(size), written_(size), writable_(writable) {}
     int fd_;
     off_t end_;      // where the next record goes
     off_t written_;  // the end of what may hold text: the file's size at open, then what was
                      // written since (a record cut short included)
+    bool writable_;
 };
 
 }  // namespace nocontact::daemon

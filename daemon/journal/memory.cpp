@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <string>
 
-#include "daemon/journal/keep_log.hpp"
 #include "daemon/journal/sqlite.hpp"
 #include "daemon/journal/store.hpp"
 
@@ -202,7 +201,7 @@ OpenResult JournalStore::openInMemory(const fs::path& folder, const StoreError& 
     store->memory_ = Memory{
         .why = troubleOf(why), .held = 0, .copied = copied, .last_disk_id = lastHeldId(store->db_)};
     // Messages a crash left in the keep log come into memory with the rest (and the log, when
-    // it can be opened, is written to again once the journal is back on disk).
+    // it can be written, takes messages again once the journal is back on disk).
     store->takeKeepLog(folder);
     return {std::move(store), std::nullopt, std::nullopt};
 }
@@ -255,8 +254,6 @@ Status JournalStore::backToDisk(policy::SysTime now) {
     if (Status s = adopt(owned.get()); !s) return s;
     owned.release();
     memory_.reset();
-    // The file has what the keep log kept while the journal was in memory.
-    if (keep_log_ && !keep_log_->clear()) keep_log_.reset();
     sql::fixPermissions(path_);
     // The copy went through the WAL: into the file now, so no old page lingers there.
     (void)scrub();

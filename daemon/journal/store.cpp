@@ -69,7 +69,8 @@ JournalStore::JournalStore(sqlite3* db, std::filesystem::path path)
     : db_(db), path_(std::move(path)), stmts_(std::make_unique<Statements>()) {}
 
 JournalStore::~JournalStore() {
-    if (!kept_.empty()) (void)flushKept();
+    // What the keep log still holds stays there for the next start, which takes it (the daemon
+    // writes it into the journal before it stops: Keeper::recordPending).
     stmts_.reset();  // statements first: sqlite3_close refuses while any is alive
     sqlite3_close(db_);
 }

@@ -347,6 +347,9 @@ class JournalStore {
     // Writes the messages of the keep log into the journal, in one transaction, and clears the
     // log. On failure they stay in the log and in kept_, for the next call.
     Status flushKept();
+    // Overwrites the keep log's records with zeros; false (and tried again before the log takes
+    // the next message) when it cannot.
+    bool clearKeepLog();
     bool insertOverride(const policy::Override& change);
     template <typename Body>
     Status inTransaction(std::string_view what, Body body);
@@ -361,8 +364,10 @@ class JournalStore {
     std::function<void()> on_checkpoint_{};
     bool checkpoint_due_ = false;  // scheduled, not yet run
     std::unique_ptr<KeepLog> keep_log_{};
-    std::vector<HeldMessage> kept_{};  // in the keep log, not yet in the journal
-    std::int64_t next_held_id_ = 1;    // above every held id the journal has had
+    std::vector<HeldMessage> kept_{};   // in the keep log, not yet in the journal
+    bool log_dirty_ = false;            // the log still holds what the journal has taken
+    bool log_taken_elsewhere_ = false;  // another process holds the keep log's lock
+    std::int64_t next_held_id_ = 1;     // above every held id the journal has had
 };
 
 }  // namespace nocontact::daemon

@@ -35,12 +35,6 @@ namespace strings = nocontact::daemon::strings;
 
 // Large enough for the journal to open; the rest is filled by the test.
 constexpr std::size_t kTinyDisk = 1024 * 1024;
-
-// A message longer than the room the keep log had before the disk filled (a page): it can only
-// be kept in memory. (A shorter one goes to the keep log, on disk: JournalKeepLog's tests.)
-std::string pastTheKeepLog(const std::string& words) {
-    return words + "\n" + std::string(8 * 1024, '~');
-}
 // The daemon tries the disk again every second here (30 s by default), so a test waits briefly.
 const std::vector<std::string> kQuickRetry = {"--journal-retry", "1"};
 // Long enough for a retry on 2 slow, shared cores.
@@ -188,8 +182,8 @@ TEST_F(ADaemonThatCannotSave, WithholdsOnAFullDiskKeepsItInMemoryAndWritesItBack
 
     const std::string filler = daemon_->stateDirAsSeen() + "/filler";
     ASSERT_TRUE(fill(filler)) << "the state folder never filled up";
-    const std::string kRead = pastTheKeepLog("arrives on a full disk and is read 🌧");
-    const std::string kWaits = pastTheKeepLog("arrives on a full disk and waits");
+    const std::string kRead = "arrives on a full disk and is read 🌧";
+    const std::string kWaits = "arrives on a full disk and waits";
     ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", kRead))))
         << "a full disk cost the intervention";
     ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", kWaits))));
@@ -251,8 +245,9 @@ TEST_F(ADaemonThatCannotSave, GivesBackWhatOnlyMemoryHeldWhenItStopsBeforeTheDis
     }));
     const std::string kOnDisk = "kept before the disk filled";
     ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", kOnDisk))));
+    ASSERT_EQ(place(), "disk");  // and asking put it into the file, from the keep log
     ASSERT_TRUE(fill(daemon_->stateDirAsSeen() + "/filler")) << "the state folder never filled";
-    const std::string kOnlyInMemory = pastTheKeepLog("kept only in memory when nocontactd stops");
+    const std::string kOnlyInMemory = "kept only in memory when nocontactd stops";
     ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", kOnlyInMemory))));
     ASSERT_EQ(place(), "memory");
     auto posted = [&](const std::string& body) {

@@ -2,6 +2,7 @@
 // The keep log (daemon/journal/keep_log.hpp): a withheld message is kept with one write and
 // reaches the journal with its next call; what a crash leaves there reaches it at the next start,
 // once, whole records only; its text does not outlive that; one store at a time writes it.
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -98,7 +99,8 @@ TEST_F(AKeepLog, GivesWhatACrashLeftInItToTheJournalAtTheNextStartUnderTheSameId
     EXPECT_EQ(rowsInFile(), 1);
     ASSERT_NO_FATAL_FAILURE(reopen());
     EXPECT_EQ(rowsInFile(), 3) << "the start put them into the file";
-    EXPECT_EQ(bodies(), (std::vector<std::string>{"taken before the crash", secret, "the last one"}));
+    EXPECT_EQ(bodies(),
+              (std::vector<std::string>{"taken before the crash", secret, "the last one"}));
     EXPECT_EQ((*store_->held())[1].id, 2);
     EXPECT_TRUE(allZero(bytesOf(log())));
     auto next = store_->holdMessage(message("after the start"));
@@ -117,7 +119,7 @@ TEST_F(AKeepLog, TakesTheWholeRecordsBeforeOneCutShort) {
     EXPECT_EQ(bodies(), (std::vector<std::string>{"first", "second"}));
 }
 
-TEST_F(AKeepLog, TakesNothingFromADamagedRecordOnward) {
+TEST_F(AKeepLog, PassesOverADamagedRecordAndTakesTheWholeOnesAfterIt) {
     inACrashingChild([&](JournalStore& store) {
         for (const char* body : {"first", "second", "third"})
             (void)store.holdMessage(message(body));
@@ -130,8 +132,9 @@ TEST_F(AKeepLog, TakesNothingFromADamagedRecordOnward) {
         out << damaged;
     }
     ASSERT_NO_FATAL_FAILURE(reopen());
-    EXPECT_EQ(bodies(), (std::vector<std::string>{"first"}));
-    EXPECT_TRUE(allZero(bytesOf(log()))) << "the damaged records' text stayed in the log";
+    EXPECT_EQ(bodies(), (std::vector<std::string>{"first", "third"}));
+    EXPECT_EQ((*store_->held())[1].id, 3) << "a whole record keeps its id";
+    EXPECT_TRUE(allZero(bytesOf(log()))) << "the damaged record's text stayed in the log";
 }
 
 TEST_F(AKeepLog, GivesNothingTwiceWhenACrashCameBetweenTheJournalsCommitAndItsClearing) {
@@ -149,26 +152,112 @@ TEST_F(AKeepLog, GivesNothingTwiceWhenACrashCameBetweenTheJournalsCommitAndItsCl
     EXPECT_TRUE(allZero(bytesOf(log())));
 }
 
-TEST_F(AKeepLog, BelongsToOneStoreAndASecondOnTheSameFolderKeepsStraightInTheJournal) {
+TEST_F(AKeepLog, BelongsToOneStoreAndASecondOnTheSameFolderKeepsNothing) {
     OpenResult second = JournalStore::open(folder(), kT0);
     ASSERT_TRUE(second.store);
     auto first_id = store_->holdMessage(message("kept by the first, in its log"));
     ASSERT_TRUE(first_id);
-    // The second has no log: it commits at once, under the id the first had given its message.
-    auto second_id = second.store->holdMessage(message("kept by the second"));
-    ASSERT_TRUE(second_id);
-    EXPECT_EQ(second.store->keptInLog(), 0u);
-    EXPECT_EQ(rowsInFile(), 1);
-    EXPECT_EQ(*second_id, *first_id);
+    // Its ids could be the first's: it keeps nothing, and says why (the daemon leaves such a
+    // message on screen, counted as not kept).
+    auto refused = second.store->holdMessage(message("not kept by the second"));
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error->message.find("another nocontact"), std::string::npos);
+    EXPECT_EQ(rowsInFile(), 0);
+    EXPECT_EQ(bodies(), (std::vector<std::string>{"kept by the first, in its log"}));
+    EXPECT_EQ((*store_->held())[0].id, *first_id);
+}
 
-    // The first's message is not lost to the clash: it takes another id.
-    auto all = *store_->held();
-    ASSERT_EQ(all.size(), 2u);
-    std::vector<std::string> got{all[0].body, all[1].body};
-    std::sort(got.begin(), got.end());
-    EXPECT_EQ(got,
-              (std::vector<std::string>{"kept by the first, in its log", "kept by the second"}));
-    EXPECT_NE(all[0].id, all[1].id);
+TEST_F(AKeepLog, HandsWhatItHoldsToMemoryWhenTheDiskCannotTakeItAndKeepsNoCopy) {
+    const std::string secret = "the second-in-the-log-then-memory-3e7b";
+    ASSERT_TRUE(store_->holdMessage(message(std::string(secret.size(), 'f'))));
+    ASSERT_TRUE(store_->held());
+    const auto room = std::filesystem::file_size(log());
+    ASSERT_GT(room, 0u);
+    {
+        // Writes may reach only as far as the log already does: the log takes a message of
+        // the same size, the journal's write-ahead log nothing more.
+        nocontact::testing::journal::FileSizeLimit full{room};
+        ASSERT_TRUE(store_->holdMessage(message(secret)));
+        EXPECT_EQ(store_->keptInLog(), 1u);
+        auto held = store_->held();
+        ASSERT_TRUE(held);
+        EXPECT_EQ(held->size(), 2u);
+    }
+    ASSERT_TRUE(store_->inMemory());
+    EXPECT_EQ(store_->heldInMemory(), 1u) << "counted as kept only in memory";
+    auto only = store_->waitingOnlyInMemory();
+    ASSERT_TRUE(only);
+    ASSERT_EQ(only->size(), 1u) << "given back to the screen if nocontactd stops in memory";
+    EXPECT_EQ((*only)[0].body, secret);
+    EXPECT_TRUE(allZero(bytesOf(log()))) << "a copy on disk would come back after the read";
+}
+
+TEST_F(AKeepLog, GivesItsMessagesToTheNewJournalWhenTheFileIsFoundDamaged) {
+    ASSERT_TRUE(store_->holdMessage(message("in the file before the damage")));
+    ASSERT_TRUE(store_->held());
+    auto id = store_->holdMessage(message("in the log when the damage is found"));
+    ASSERT_TRUE(id);
+    ASSERT_TRUE(nocontact::testing::journal::damageRootPage(file(), "held"));
+    auto held = store_->held();
+    ASSERT_TRUE(held) << held.error->message;
+    ASSERT_EQ(held->size(), 1u);
+    EXPECT_EQ((*held)[0].body, "in the log when the damage is found");
+    EXPECT_EQ((*held)[0].id, *id);
+    EXPECT_FALSE(store_->inMemory()) << "the new file could be written";
+    EXPECT_TRUE(allZero(bytesOf(log())));
+    ASSERT_NO_FATAL_FAILURE(reopen());
+    EXPECT_EQ(bodies(), (std::vector<std::string>{"in the log when the damage is found"}));
+}
+
+// In a child that cannot write the folder (nobody's uid when the tests run as root): the
+// journal goes to memory, with what a crash left in the log; 0, or which check failed.
+int readOnlyStart(const std::filesystem::path& folder) {
+    if (::getuid() == 0 && ::setuid(65534) != 0) return 10;
+    OpenResult opened = JournalStore::open(folder, kT0);
+    if (opened.store || !opened.error || !cannotWrite(*opened.error)) return 11;
+    OpenResult memory = JournalStore::openInMemory(folder, *opened.error);
+    if (!memory.store) return 12;
+    auto held = memory.store->held();
+    if (!held) return 15;
+    if (held->size() != 1) return 20 + static_cast<int>(held->size());
+    if ((*held)[0].body != "left by a crash") return 13;
+    // Still in the log on disk, which cannot be cleared: not given back as "only in memory",
+    // and taken from the log again at the next start.
+    auto only = memory.store->waitingOnlyInMemory();
+    if (!only || !only->empty()) return 14;
+    return 0;
+}
+
+TEST_F(AKeepLog, IsReadFromAReadOnlyFolderAndItsMessagesWaitThereForTheNextStart) {
+    inACrashingChild(
+        [&](JournalStore& store) { (void)store.holdMessage(message("left by a crash")); });
+    const bool root = ::getuid() == 0;
+    std::vector<std::filesystem::path> paths{folder()};
+    for (const auto& entry : std::filesystem::directory_iterator(folder()))
+        paths.push_back(entry.path());
+    for (const auto& p : paths) {
+        if (root) {
+            ASSERT_EQ(::chown(p.c_str(), 65534, 65534), 0) << p;
+        }
+        ASSERT_EQ(::chmod(p.c_str(), p == folder() ? 0500 : 0400), 0) << p;
+    }
+    const auto above = folder().parent_path();  // the test's own folder: nobody may go through
+    ASSERT_EQ(::chmod(above.c_str(), 0711), 0);
+    pid_t child = ::fork();
+    if (child == 0) ::_exit(readOnlyStart(folder()));
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ::chmod(above.c_str(), 0700);
+    EXPECT_TRUE(WIFEXITED(status)) << status;
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "readOnlyStart's check " << WEXITSTATUS(status);
+    for (const auto& p : paths) {
+        if (root) {
+            ASSERT_EQ(::chown(p.c_str(), 0, 0), 0) << p;
+        }
+        ASSERT_EQ(::chmod(p.c_str(), p == folder() ? 0700 : 0600), 0) << p;
+    }
+    ASSERT_NO_FATAL_FAILURE(reopen());
+    EXPECT_EQ(bodies(), (std::vector<std::string>{"left by a crash"}));
 }
 
 }  // namespace
