@@ -45,8 +45,7 @@ Result<std::int64_t> JournalStore::holdMessage(const HeldMessage& m) {
     // Another nocontact keeps messages in this folder (it holds the keep log): ids given here
     // could be the ones it has given, so nothing is kept here.
     if (log_taken_elsewhere_) {
-        return {.value = std::nullopt,
-                .error = StoreError{"another nocontact keeps messages in this journal", 0}};
+        return {.value = std::nullopt, .error = sql::keptElsewhere()};
     }
     if (keep_log_ && !memory_ && (!log_dirty_ || clearKeepLog())) {
         HeldMessage kept = m;
@@ -71,6 +70,12 @@ Result<std::int64_t> JournalStore::holdMessage(const HeldMessage& m) {
 }
 
 bool JournalStore::clearKeepLog() {
+    // A log opened only to be read (a read-only folder at start) is opened again for writing
+    // once the journal is on disk: the file has its messages then.
+    if (keep_log_ && !keep_log_->writable() && !memory_) {
+        keep_log_.reset();  // its lock with it
+        keep_log_ = KeepLog::open(path_.parent_path(), &log_taken_elsewhere_);
+    }
     log_dirty_ = !keep_log_ || !keep_log_->clear();
     return !log_dirty_;
 }
@@ -95,15 +100,19 @@ Status JournalStore::flushKept() {
     // the disk could not take them): the log's copy goes, its text with it. One that cannot be
     // cleared now is cleared before the log takes anything more (a restart meanwhile would find
     // these again, and skip those the journal has).
-    const bool cleared = clearKeepLog();
+    const bool untouched = keep_log_ && !keep_log_->writable();
+    (void)clearKeepLog();
     if (memory_) {
-        if (cleared) {
-            memory_->held += kept.size();  // in memory only, as any message kept there now
-        } else {
-            // Still in a log that cannot be cleared (a read-only folder): on disk, and taken
-            // from there again at the next start, as a row of the file would be.
+        if (untouched) {
+            // Still whole in a log that cannot be written (a read-only folder): on disk, and
+            // taken from there again at the next start, as a row of the file would be.
             for (const HeldMessage& m : kept)
-                memory_->last_disk_id = std::max(memory_->last_disk_id, m.id);
+                memory_->in_log.push_back(m.id);
+        } else {
+            // In memory only, as any message kept there now. (A clear that failed half-way may
+            // leave some whole in the log too: given back at a stop and taken again at the next
+            // start is better than lost.)
+            memory_->held += kept.size();
         }
     }
     return {};

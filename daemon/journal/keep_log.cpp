@@ -105,7 +105,9 @@ std::optional<HeldMessage> messageOf(const char* payload, std::size_t size) {
     for (std::string* text :
          {&m.contact, &m.app_name, &m.app_id, &m.app_icon, &m.desktop_entry, &m.summary, &m.body})
         *text = in.text();
-    if (!in.whole() || m.id <= 0) return std::nullopt;
+    // An id no journal reaches (and one past it must still be an id).
+    constexpr std::int64_t kLargestId = std::int64_t{1} << 62;
+    if (!in.whole() || m.id <= 0 || m.id > kLargestId) return std::nullopt;
     m.state = HeldState::Held;
     return m;
 }
@@ -215,7 +217,8 @@ bool KeepLog::zero(off_t from, off_t to) {
 
 bool KeepLog::clear() {
     if (!writable_ || !zero(0, written_)) return false;
-    if (written_ > kKeepLogShrinkAt && ::ftruncate(fd_, 0) != 0) return false;
+    // Only to give the space back: every record is zeros already.
+    if (written_ > kKeepLogShrinkAt) (void)::ftruncate(fd_, 0);
     end_ = 0;
     written_ = 0;
     return true;

@@ -49,8 +49,11 @@ class KeepLog {
     // record cut short is overwritten by the next one, and never read as a message.
     bool append(const HeldMessage& message);
     // Overwrites everything written with zeros and starts again at the beginning of the file
-    // (which is truncated once it has grown past kKeepLogShrinkAt).
+    // (which is truncated, if it can be, once it has grown past kKeepLogShrinkAt). False when
+    // not all of it could be overwritten: some records may still be whole.
     bool clear();
+    // False for a log opened only to be read (a read-only folder).
+    bool writable() const { return writable_; }
 
     static constexpr off_t kKeepLogShrinkAt = 1 << 20;
 

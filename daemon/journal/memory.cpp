@@ -4,6 +4,7 @@
 // transaction on the destination: a copy that fails half-way leaves the destination as it was.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <string>
 
@@ -233,8 +234,11 @@ Result<std::vector<HeldMessage>> JournalStore::waitingOnlyInMemory() {
     if (!memory_) return sql::ok(std::vector<HeldMessage>{});
     auto waiting = held({.states = {HeldState::Held, HeldState::Later}});
     if (!waiting) return waiting;
-    std::erase_if(*waiting.value,
-                  [&](const HeldMessage& m) { return m.id <= memory_->last_disk_id; });
+    std::erase_if(*waiting.value, [&](const HeldMessage& m) {
+        return m.id <= memory_->last_disk_id ||
+               std::find(memory_->in_log.begin(), memory_->in_log.end(), m.id) !=
+                   memory_->in_log.end();
+    });
     return waiting;
 }
 
@@ -254,6 +258,8 @@ Status JournalStore::backToDisk(policy::SysTime now) {
     if (Status s = adopt(owned.get()); !s) return s;
     owned.release();
     memory_.reset();
+    // The file has what a log that could not be cleared still held: cleared now, if it can be.
+    if (log_dirty_) (void)clearKeepLog();
     sql::fixPermissions(path_);
     // The copy went through the WAL: into the file now, so no old page lingers there.
     (void)scrub();

@@ -154,6 +154,12 @@ Result<T> ok(T value) {
     return {.value = std::move(value), .error = std::nullopt};
 }
 
+// Why a store keeps no message while another process holds the journal's keep log: the ids it
+// gave could be the ones that process has given.
+inline StoreError keptElsewhere() {
+    return {"another nocontact keeps messages in this journal", 0};
+}
+
 inline Status failed(sqlite3* db, std::string_view what) {
     return {errorOf(db, what)};
 }
@@ -200,6 +206,8 @@ auto JournalStore::writing(Op op) -> decltype(op()) {
 template <typename Op>
 auto JournalStore::reading(Op op) -> decltype(op()) {
     if (!kept_.empty()) (void)flushKept();  // every call sees the messages kept before it
+    // Text the journal has taken is not left in the log longer than it must be.
+    if (log_dirty_ && !memory_) (void)clearKeepLog();
     auto result = op();
     // A memory journal is never damaged: only a file can be.
     if (result.error && !memory_ && isDamaged(*result.error) && setAsideDamaged()) result = op();

@@ -263,6 +263,9 @@ Result<std::vector<DayCount>> JournalStore::countsByDay(const std::string& conta
 }
 
 Result<std::int64_t> JournalStore::keepWithheld(const EventRow& e, const HeldMessage& m) {
+    if (log_taken_elsewhere_) {
+        return {.value = std::nullopt, .error = sql::keptElsewhere()};
+    }
     std::int64_t id = 0;
     Status done = writing([&] {
         return inTransaction("keeping a held message", [&] {

@@ -317,7 +317,9 @@ class JournalStore {
         DiskTrouble why = DiskTrouble::Unwritable;
         std::size_t held = 0;
         bool copied = false;
-        std::int64_t last_disk_id = 0;  // held ids above this one exist only in memory
+        std::int64_t last_disk_id = 0;       // held ids above this one exist only in memory...
+        std::vector<std::int64_t> in_log{};  // ...but for these, still in a log that could not
+                                             // be cleared (taken from it at the next start)
     };
     // The largest held id of `db`, 0 when none.
     static std::int64_t lastHeldId(sqlite3* db);
