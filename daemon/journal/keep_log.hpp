@@ -22,13 +22,14 @@ inline constexpr const char* kKeepLogFileName = "journal.keep";
 // crashing or being killed; JournalStore::open() puts what it finds there into the journal.
 //
 // A record is a header (magic, payload length, FNV-1a 64 checksum of the payload) and the
-// message, ids included. Reading stops at the first record that is torn or damaged: a write cut
-// short by a full disk or a power loss is never taken for a message.
+// message, ids included. Only whole records are read: one that is torn or damaged (a write cut
+// short by a full disk or a power loss) is never taken for a message, and the whole ones after
+// it are still found.
 //
 // The file is 0600 in the journal's folder and holds message text only until the journal has
 // it: clear() overwrites what was written with zeros, so the text is not left in the file's
 // blocks. The log belongs to one store at a time: open() takes the file's lock (flock), and a
-// second nocontact on the same folder keeps its messages straight in SQLite.
+// second nocontact on the same folder keeps no message (JournalStore::holdMessage).
 class KeepLog {
   public:
     // Opens (creating, 0600) `folder`/journal.keep and takes its lock. Null when another process

@@ -260,8 +260,9 @@ class JournalStore {
 
     // Keeps a withheld message so that a crash cannot lose it; returns its id. It goes to the
     // keep log (one write) and into the journal with the next call that reads or writes it;
-    // without a keep log (another process has it, or it cannot be written), straight into the
-    // journal, committed before this returns.
+    // without a keep log (it cannot be written) or while the journal is in memory, straight into
+    // the journal, committed before this returns. Fails while another process holds the keep log
+    // (its ids could be the ones given here).
     Result<std::int64_t> holdMessage(const HeldMessage& message);
     // How many messages the keep log holds that the journal has yet to take.
     std::size_t keptInLog() const { return kept_.size(); }
@@ -339,9 +340,9 @@ class JournalStore {
     Status adopt(sqlite3* db);
     Status scrub();
     Status setState(std::int64_t id, HeldState state, std::optional<policy::SysTime> letGoAt);
-    // Inserts `message` as `id` (0: a new id); the id it got, or nullopt on failure. An id that
-    // another program took meanwhile (a second nocontact on the same folder, without the keep
-    // log) is given up for a new one rather than the message.
+    // Inserts `message` as `id` (0: the next of next_held_id_); the id it got, or nullopt on
+    // failure. An id that another program took meanwhile (only one that ignores the keep log's
+    // lock can) is given up for a new one rather than the message.
     std::optional<std::int64_t> insertHeld(const HeldMessage& message, std::int64_t id);
     // Opens the keep log and puts the messages it still holds (a crash came before the journal
     // took them) into the journal, under their ids.

@@ -80,8 +80,7 @@ class AJournal : public ::testing::Test {
     std::filesystem::path file() const {
         return dir_.path() / "nocontact" / daemon::kJournalFileName;
     }
-    // The journal's bytes on disk: the main file and the write-ahead log.
-    // Every file of the journal: the database, its write-ahead log and the keep log.
+    // The journal's bytes on disk: the database, its write-ahead log and the keep log.
     std::string diskBytes() const {
         return bytesOf(file()) + bytesOf(file().string() + "-wal") +
                bytesOf(file().parent_path() / daemon::kKeepLogFileName);
