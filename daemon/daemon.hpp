@@ -58,9 +58,9 @@ class Daemon : public DaemonPort {
     // with a message for a person when the bus or the built-in profiles are unusable.
     void start(GMainLoop* loop);
 
-    std::map<std::string, sdbus::Variant> status() const override;
+    DaemonStatus status() const override;
     ReloadResult reload() override;
-    std::vector<HeldRow> listHeld() override;
+    std::vector<HeldEntry> listHeld() override;
     std::optional<ReadResult> readHeld(std::int64_t id) override;
     bool letGo(std::int64_t id) override;
     bool keepForLater(std::int64_t id) override;
@@ -69,11 +69,10 @@ class Daemon : public DaemonPort {
     std::string resetLevel(const std::string& contact) override;
     std::string endSnooze() override;
     void addNote(const std::string& contact, const std::string& text) override;
-    bool decide(const std::map<std::string, sdbus::Variant>& notification) override;
+    bool decide(const dbus::DecideRequest& request) override;
     void appStarted(const std::string& app_id, std::uint32_t pid) override;
-    std::vector<JournalRow> journal(std::int64_t since) override;
-    std::map<std::string, sdbus::Variant> stats(const std::string& contact,
-                                                std::uint32_t days) override;
+    std::vector<JournalEntry> journal(policy::SysTime since) override;
+    Stats stats(const std::string& contact, std::uint32_t days) override;
 
     // How the process should end: 0 after SIGTERM, non-zero when the bus went away.
     int exitCode() const { return exit_code_; }
@@ -193,9 +192,8 @@ class Daemon : public DaemonPort {
     void watchJournal();
     void journalPlaceChanged(const JournalPlace& place);
     void tellSetAside(const JournalSetAside& aside);
-    // Status's journal keys: journal ("disk", "memory", "none" in a dry run), journal_trouble,
-    // kept_in_memory.
-    void journalStatus(std::map<std::string, sdbus::Variant>& s) const;
+    // Where the journal is kept, for Status.
+    JournalStatus journalStatus() const;
     void busLost(const char* which);
     void prepareStateDir();
     // The person's temporary changes, from the journal, into a freshly built engine.
@@ -209,13 +207,13 @@ class Daemon : public DaemonPort {
     // How a kept message is taken back from the server running now (config/withdrawal.hpp).
     config::Withdrawal withdrawal() const;
     // Each contact's effective level and the sentence that explains it.
-    std::vector<sdbus::Struct<std::string, std::string, std::string>> levels() const;
+    std::vector<LevelRow> levels() const;
     // How many messages wait for the person, per contact (contacts with none left out).
-    std::vector<sdbus::Struct<std::string, std::uint32_t>> heldByContact() const;
-    // Each contact's day count (-1 without a day one), as the pause shows it.
-    std::vector<sdbus::Struct<std::string, std::int64_t>> dayCounts() const;
+    std::vector<ContactCount> heldByContact() const;
+    // Each contact's day count, as the pause shows it.
+    std::vector<ContactDay> dayCounts() const;
     // The phone sources not followed now, and why.
-    std::vector<sdbus::Struct<std::string, std::string>> notFollowed() const;
+    std::vector<NotFollowed> notFollowed() const;
     // The contacts whose level a change of the person's sets now (reset goes back).
     std::vector<std::string> changedLevels() const;
 

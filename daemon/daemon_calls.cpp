@@ -230,17 +230,17 @@ std::vector<std::string> Daemon::phoneProblems() const {
     return problems;
 }
 
-std::vector<sdbus::Struct<std::string, std::string>> Daemon::notFollowed() const {
+std::vector<NotFollowed> Daemon::notFollowed() const {
     // The words are the status command's to choose: these are the reasons, as keys.
     constexpr const char* kOff = "switched off in the policy";
-    std::vector<sdbus::Struct<std::string, std::string>> rows;
+    std::vector<NotFollowed> rows;
     const auto& on = impl_->engine.policy().sources;
-    if (!on.kdeconnect) rows.emplace_back(kKdeConnect, kOff);
-    if (!on.gnome_calls) rows.emplace_back(kGnomeCalls, kOff);
+    if (!on.kdeconnect) rows.push_back({kKdeConnect, kOff});
+    if (!on.gnome_calls) rows.push_back({kGnomeCalls, kOff});
     if (!on.modemmanager)
-        rows.emplace_back(kModemManager, kOff);
+        rows.push_back({kModemManager, kOff});
     else if (!impl_->modem_note.empty())
-        rows.emplace_back(kModemManager, impl_->modem_note);
+        rows.push_back({kModemManager, impl_->modem_note});
     return rows;
 }
 

@@ -5,9 +5,6 @@
 #include <systemd/sd-bus.h>
 #include <unistd.h>
 
-#include <stdexcept>
-#include <variant>
-
 #include "daemon/daemon.hpp"
 #include "daemon/daemon_impl.hpp"
 #include "daemon/log.hpp"
@@ -15,11 +12,7 @@
 
 namespace nocontact::daemon {
 
-bool Daemon::decide(const std::map<std::string, sdbus::Variant>& notification) {
-    auto decoded = dbus::decodeDecideRequest(notification);
-    if (const auto* problem = std::get_if<std::string>(&decoded))
-        throw std::invalid_argument("This is not a notification nocontact can read: " + *problem);
-    const dbus::DecideRequest& request = std::get<dbus::DecideRequest>(decoded);
+bool Daemon::decide(const dbus::DecideRequest& request) {
     const dbus::Observed& observed = request.observed;
     // Pauses and messages the person chose to read: GNOME's notification service tells the
     // sender's process in the sender-pid hint.

@@ -75,18 +75,16 @@ void Daemon::journalPlaceChanged(const JournalPlace& place) {
              strings::journalBackBody(place.kept_in_memory));
 }
 
-void Daemon::journalStatus(std::map<std::string, sdbus::Variant>& s) const {
-    const bool kept = impl_->keeper != nullptr;
-    JournalPlace place = kept ? impl_->keeper->journalPlace() : JournalPlace{};
-    s["journal"] = sdbus::Variant(std::string(!kept             ? "none"
-                                              : place.in_memory ? "memory"
-                                                                : "disk"));
-    s["journal_trouble"] =
-        sdbus::Variant(std::string(place.in_memory ? troubleName(place.why) : ""));
-    s["kept_in_memory"] = sdbus::Variant(static_cast<std::uint32_t>(place.kept_in_memory));
-    const auto* aside =
-        kept && impl_->keeper->journalSetAside() ? &*impl_->keeper->journalSetAside() : nullptr;
-    s["journal_set_aside"] = sdbus::Variant(aside ? aside->file.string() : std::string());
+JournalStatus Daemon::journalStatus() const {
+    JournalStatus status;
+    if (!impl_->keeper) return status;
+    const JournalPlace place = impl_->keeper->journalPlace();
+    status.place = place.in_memory ? JournalStatus::Place::Memory : JournalStatus::Place::Disk;
+    if (place.in_memory) status.trouble = troubleName(place.why);
+    status.kept_in_memory = static_cast<std::uint32_t>(place.kept_in_memory);
+    if (const auto& aside = impl_->keeper->journalSetAside())
+        status.set_aside = aside->file.string();
+    return status;
 }
 
 }  // namespace nocontact::daemon

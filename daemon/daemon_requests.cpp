@@ -16,29 +16,26 @@
 
 namespace nocontact::daemon {
 
-std::vector<DaemonPort::HeldRow> Daemon::listHeld() {
-    std::vector<HeldRow> rows;
+std::vector<HeldEntry> Daemon::listHeld() {
+    std::vector<HeldEntry> rows;
     if (!impl_->keeper) return rows;
     impl_->keeper->purge();  // what is listed can be read
-    for (const auto& m : impl_->keeper->kept()) {
-        const char* state = m.state == HeldState::Held    ? "held"
-                            : m.state == HeldState::Later ? "later"
-                                                          : "let_go";
-        rows.emplace_back(m.id, m.contact, m.app_name,
-                          static_cast<std::int64_t>(m.received.time_since_epoch().count()),
-                          std::string(state));
-    }
+    for (const auto& m : impl_->keeper->kept())
+        rows.push_back({m.id, m.contact, m.app_name, m.received, m.state});
     return rows;
 }
 
-std::vector<sdbus::Struct<std::string, std::uint32_t>> Daemon::heldByContact() const {
+std::vector<ContactCount> Daemon::heldByContact() const {
     std::map<std::string, std::uint32_t> counts;
     if (impl_->keeper) {
         for (const auto& m : impl_->keeper->kept()) {
             if (m.state == HeldState::Held || m.state == HeldState::Later) ++counts[m.contact];
         }
     }
-    return {counts.begin(), counts.end()};
+    std::vector<ContactCount> rows;
+    for (const auto& [contact, count] : counts)
+        rows.push_back({contact, count});
+    return rows;
 }
 
 std::vector<std::string> Daemon::changedLevels() const {
@@ -81,12 +78,12 @@ std::optional<DaemonPort::TerminalPause> Daemon::pauseFor(const std::string& con
     return pause;
 }
 
-std::vector<sdbus::Struct<std::string, std::int64_t>> Daemon::dayCounts() const {
-    std::vector<sdbus::Struct<std::string, std::int64_t>> rows;
+std::vector<ContactDay> Daemon::dayCounts() const {
+    std::vector<ContactDay> rows;
     const auto& engine = impl_->engine;
     auto now = impl_->clock->now();
     for (std::size_t i = 0; i < engine.policy().contacts.size(); ++i)
-        rows.emplace_back(engine.policy().contacts[i].name, engine.dayCount(i, now).value_or(-1));
+        rows.push_back({engine.policy().contacts[i].name, engine.dayCount(i, now)});
     return rows;
 }
 
@@ -268,34 +265,30 @@ std::map<std::string, std::string> eventDetails(const EventRow& e,
 
 }  // namespace
 
-std::vector<DaemonPort::JournalRow> Daemon::journal(std::int64_t since) {
+std::vector<JournalEntry> Daemon::journal(policy::SysTime from) {
     if (!impl_->keeper) throw std::runtime_error(i18n::tr(strings::kDryRunKeepsNothing));
+    using What = JournalEntry::What;
     auto& store = impl_->keeper->journal();
-    const policy::SysTime from{std::chrono::seconds(since)};
-    std::vector<JournalRow> rows;
-    for (const auto& e : orThrow(store.eventsSince(from))) {
-        rows.emplace_back(unixSeconds(e.time), std::string("event"), e.contact,
-                          eventDetails(e, impl_->profiles));
-    }
+    std::vector<JournalEntry> rows;
+    for (const auto& e : orThrow(store.eventsSince(from)))
+        rows.push_back({e.time, What::Event, e.contact, eventDetails(e, impl_->profiles)});
     for (const auto& c : orThrow(store.choicesSince(from))) {
-        rows.emplace_back(unixSeconds(c.time), std::string("choice"), c.contact,
-                          std::map<std::string, std::string>{
-                              {"choice", kChoiceWords[static_cast<int>(c.choice)]},
-                              {"message", c.held_id ? std::to_string(*c.held_id) : std::string()}});
+        rows.push_back({c.time,
+                        What::Choice,
+                        c.contact,
+                        {{"choice", kChoiceWords[static_cast<int>(c.choice)]},
+                         {"message", c.held_id ? std::to_string(*c.held_id) : std::string()}}});
     }
     for (const auto& n : orThrow(store.notes())) {
         if (n.time < from) continue;
-        rows.emplace_back(unixSeconds(n.time), std::string("note"), n.contact,
-                          std::map<std::string, std::string>{{"text", n.text}});
+        rows.push_back({n.time, What::Note, n.contact, {{"text", n.text}}});
     }
-    std::stable_sort(rows.begin(), rows.end(), [](const JournalRow& a, const JournalRow& b) {
-        return std::get<0>(a) < std::get<0>(b);
-    });
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const JournalEntry& a, const JournalEntry& b) { return a.time < b.time; });
     return rows;
 }
 
-std::map<std::string, sdbus::Variant> Daemon::stats(const std::string& contact,
-                                                    std::uint32_t days) {
+Stats Daemon::stats(const std::string& contact, std::uint32_t days) {
     if (!impl_->keeper) throw std::runtime_error(i18n::tr(strings::kDryRunKeepsNothing));
     if (days < 1 || days > 366) {
         throw std::invalid_argument(i18n::tr(strings::kStatsDays));
@@ -323,32 +316,7 @@ std::map<std::string, sdbus::Variant> Daemon::stats(const std::string& contact,
     in.events = orThrow(store.eventsSince(from));
     in.choices = orThrow(store.choicesSince(from));
     in.last_reached = orThrow(store.lastReachedOut());
-    Stats st = computeStats(in);
-
-    std::map<std::string, sdbus::Variant> out;
-    out["contact"] = sdbus::Variant(st.contact);
-    out["days"] = sdbus::Variant(static_cast<std::uint32_t>(st.per_day.size()));
-    out["first_day"] = sdbus::Variant(policy::formatDate(st.per_day.front().day));
-    std::vector<sdbus::Struct<std::string, std::uint32_t, std::uint32_t>> per_day;
-    for (const auto& d : st.per_day) {
-        per_day.emplace_back(policy::formatDate(d.day), static_cast<std::uint32_t>(d.messages),
-                             static_cast<std::uint32_t>(d.reached));
-    }
-    out["per_day"] = sdbus::Variant(per_day);
-    std::vector<sdbus::Struct<std::string, std::int64_t, std::int64_t>> streaks;
-    for (const auto& s : st.streaks) {
-        streaks.emplace_back(s.contact, s.day ? std::int64_t{*s.day} : std::int64_t{-1},
-                             s.last_reached ? unixSeconds(*s.last_reached) : std::int64_t{0});
-    }
-    out["streaks"] = sdbus::Variant(streaks);
-    auto u = [](int n) { return sdbus::Variant(static_cast<std::uint32_t>(n)); };
-    out["honoured"] = u(st.honoured);
-    out["overridden"] = u(st.overridden);
-    out["read"] = u(st.read);
-    out["later"] = u(st.later);
-    out["let_go"] = u(st.let_go);
-    out["opened_anyway"] = u(st.opened_anyway);
-    return out;
+    return computeStats(in);
 }
 
 void Daemon::restoreOverrides() {

@@ -2,7 +2,6 @@
 // What the daemon reports over org.nocontact.Daemon1 about itself: Status, the contacts' levels,
 // and how it can take a message off the screen on this server. Part of Daemon (daemon/daemon.hpp).
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -31,13 +30,13 @@ bool isGnome42OrLater(const dbus::ServerInfo& server) {
 
 }  // namespace
 
-std::vector<sdbus::Struct<std::string, std::string, std::string>> Daemon::levels() const {
-    std::vector<sdbus::Struct<std::string, std::string, std::string>> rows;
+std::vector<LevelRow> Daemon::levels() const {
+    std::vector<LevelRow> rows;
     const auto& contacts = impl_->engine.policy().contacts;
     auto now = impl_->clock->now();
     for (std::size_t i = 0; i < contacts.size(); ++i) {
         auto ex = impl_->engine.explain(i, now);
-        rows.emplace_back(contacts[i].name, std::string(policy::levelName(ex.level)), ex.why);
+        rows.push_back({contacts[i].name, ex.level, ex.why});
     }
     return rows;
 }
@@ -58,61 +57,48 @@ config::Withdrawal Daemon::withdrawal() const {
     return config::withdrawalFor(impl_->withholder ? impl_->withholder->server().name : "");
 }
 
-std::map<std::string, sdbus::Variant> Daemon::status() const {
-    std::map<std::string, sdbus::Variant> s;
+DaemonStatus Daemon::status() const {
+    auto count = [](std::uint64_t n) { return static_cast<std::uint32_t>(n); };
     const auto& policy = impl_->engine.policy();
-    s["version"] = sdbus::Variant(std::string(NOCONTACT_VERSION));
-    s["policy_file"] = sdbus::Variant(impl_->policy_file);
-    s["policy_loaded"] = sdbus::Variant(impl_->policy_loaded);
-    s["policy_message"] = sdbus::Variant(impl_->policy_message);
-    s["policy_last_good"] = sdbus::Variant(impl_->policy_last_good);
-    s["contacts"] = sdbus::Variant(static_cast<std::uint32_t>(policy.contacts.size()));
-    s["dry_run"] = sdbus::Variant(options_.dry_run);
-    s["pause_seconds"] =
-        sdbus::Variant(static_cast<std::uint32_t>(impl_->engine.policy().defaults.pause.count()));
-    s["withholding"] = sdbus::Variant(withholdingPath());
-    s["withheld"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->withheld));
-    s["refused"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->refused));
-    s["held"] =
-        sdbus::Variant(static_cast<std::uint32_t>(impl_->keeper ? impl_->keeper->waiting() : 0));
-    s["failed"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->failed));
-    s["unkept"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->unkept));
-    s["unanswerable"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->unanswerable));
-    journalStatus(s);
-    s["levels"] = sdbus::Variant(levels());
-    s["changed_levels"] = sdbus::Variant(changedLevels());
-    s["held_by_contact"] = sdbus::Variant(heldByContact());
-    s["freezer"] = sdbus::Variant(impl_->freezer);
-    s["phones"] = sdbus::Variant(
-        std::vector<std::string>(impl_->phone_present.begin(), impl_->phone_present.end()));
-    s["phone_problems"] = sdbus::Variant(phoneProblems());
-    s["not_followed"] = sdbus::Variant(notFollowed());
-    s["day_counts"] = sdbus::Variant(dayCounts());
+    DaemonStatus s;
+    s.version = NOCONTACT_VERSION;
+    s.policy_file = impl_->policy_file;
+    s.policy_loaded = impl_->policy_loaded;
+    s.policy_message = impl_->policy_message;
+    s.policy_last_good = impl_->policy_last_good;
+    s.contacts = count(policy.contacts.size());
+    s.dry_run = options_.dry_run;
+    s.pause_seconds = count(policy.defaults.pause.count());
+    s.withholding = withholdingPath();
+    s.withheld = count(impl_->withheld);
+    s.refused = count(impl_->refused);
+    s.held = count(impl_->keeper ? impl_->keeper->waiting() : 0);
+    s.failed = count(impl_->failed);
+    s.unkept = count(impl_->unkept);
+    s.unanswerable = count(impl_->unanswerable);
+    s.journal = journalStatus();
+    s.levels = levels();
+    s.changed_levels = changedLevels();
+    s.held_by_contact = heldByContact();
+    s.freezer = impl_->freezer;
+    s.phones.assign(impl_->phone_present.begin(), impl_->phone_present.end());
+    s.phone_problems = phoneProblems();
+    s.not_followed = notFollowed();
+    s.day_counts = dayCounts();
     auto snooze = impl_->engine.activeSnooze(impl_->clock->now());
-    s["snoozed_until"] =
-        sdbus::Variant(snooze && snooze->until
-                           ? static_cast<std::int64_t>(snooze->until->time_since_epoch().count())
-                           : std::int64_t{0});
+    if (snooze) s.snoozed_until = snooze->until;
     if (impl_->withholder) {
         const auto& server = impl_->withholder->server();
-        s["server_name"] = sdbus::Variant(server.name);
-        s["server_vendor"] = sdbus::Variant(server.vendor);
-        s["server_version"] = sdbus::Variant(server.version);
-        s["server_capabilities"] = sdbus::Variant(server.capabilities);
-        s["withdrawal"] = sdbus::Variant(std::string(config::withdrawalName(withdrawal())));
+        s.server = ServerStatus{server.name, server.vendor, server.version, server.capabilities,
+                                std::string(config::withdrawalName(withdrawal()))};
     }
     if (impl_->rules) {
         auto rules = impl_->rules->report(policy, heldNow());
-        s["rules_server"] = sdbus::Variant(rules.server);
-        s["held_before_drawing"] = sdbus::Variant(rules.before);
-        s["held_after_drawing"] = sdbus::Variant(rules.after);
-        s["rules_problem"] = sdbus::Variant(rules.note);
+        s.rules = RulesStatus{rules.server, rules.before, rules.after, rules.note};
     }
     if (impl_->monitor) {
         const auto& c = impl_->monitor->counters();
-        s["seen"] = sdbus::Variant(static_cast<std::uint32_t>(impl_->seen));
-        s["malformed"] = sdbus::Variant(static_cast<std::uint32_t>(c.malformed));
-        s["monitor_restarts"] = sdbus::Variant(static_cast<std::uint32_t>(c.restarts));
+        s.monitor = MonitorStatus{count(impl_->seen), count(c.malformed), count(c.restarts)};
     }
     return s;
 }

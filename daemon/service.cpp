@@ -3,19 +3,173 @@
 
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdint>
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <tuple>
+#include <utility>
+#include <variant>
+#include <vector>
 
 #include "build_info.hpp"
 #include "daemon/strings.hpp"
 #include "daemon1_adaptor.h"
+#include "dbus/decide_request.hpp"
 #include "dbus/names.hpp"
 #include "dbus/sdbus_compat.hpp"
+#include "policy/level.hpp"
+#include "policy/time.hpp"
 
 namespace nocontact::daemon {
 
 namespace names = nocontact::dbus::names;
+
+namespace {
+
+using Dict = std::map<std::string, sdbus::Variant>;
+
+std::uint32_t u32(int n) {
+    return static_cast<std::uint32_t>(n);
+}
+
+std::int64_t unixSeconds(policy::SysTime t) {
+    return static_cast<std::int64_t>(t.time_since_epoch().count());
+}
+
+void encodeJournal(const JournalStatus& j, Dict& s) {
+    using Place = JournalStatus::Place;
+    s["journal"] = sdbus::Variant(std::string(j.place == Place::None     ? "none"
+                                              : j.place == Place::Memory ? "memory"
+                                                                         : "disk"));
+    s["journal_trouble"] = sdbus::Variant(j.trouble);
+    s["kept_in_memory"] = sdbus::Variant(j.kept_in_memory);
+    s["journal_set_aside"] = sdbus::Variant(j.set_aside);
+}
+
+// Status's rows, in the XML's struct signatures.
+void encodeRows(const DaemonStatus& status, Dict& s) {
+    std::vector<sdbus::Struct<std::string, std::string, std::string>> levels;
+    for (const auto& row : status.levels)
+        levels.emplace_back(row.contact, std::string(policy::levelName(row.level)), row.why);
+    s["levels"] = sdbus::Variant(levels);
+    std::vector<sdbus::Struct<std::string, std::uint32_t>> held;
+    for (const auto& row : status.held_by_contact)
+        held.emplace_back(row.contact, row.count);
+    s["held_by_contact"] = sdbus::Variant(held);
+    std::vector<sdbus::Struct<std::string, std::string>> not_followed;
+    for (const auto& row : status.not_followed)
+        not_followed.emplace_back(row.source, row.why);
+    s["not_followed"] = sdbus::Variant(not_followed);
+    std::vector<sdbus::Struct<std::string, std::int64_t>> days;
+    for (const auto& row : status.day_counts)
+        days.emplace_back(row.contact, row.day.value_or(-1));
+    s["day_counts"] = sdbus::Variant(days);
+}
+
+Dict encode(const DaemonStatus& status) {
+    Dict s;
+    s["version"] = sdbus::Variant(status.version);
+    s["policy_file"] = sdbus::Variant(status.policy_file);
+    s["policy_loaded"] = sdbus::Variant(status.policy_loaded);
+    s["policy_message"] = sdbus::Variant(status.policy_message);
+    s["policy_last_good"] = sdbus::Variant(status.policy_last_good);
+    s["contacts"] = sdbus::Variant(status.contacts);
+    s["dry_run"] = sdbus::Variant(status.dry_run);
+    s["pause_seconds"] = sdbus::Variant(status.pause_seconds);
+    s["withholding"] = sdbus::Variant(status.withholding);
+    s["withheld"] = sdbus::Variant(status.withheld);
+    s["refused"] = sdbus::Variant(status.refused);
+    s["held"] = sdbus::Variant(status.held);
+    s["failed"] = sdbus::Variant(status.failed);
+    s["unkept"] = sdbus::Variant(status.unkept);
+    s["unanswerable"] = sdbus::Variant(status.unanswerable);
+    encodeJournal(status.journal, s);
+    encodeRows(status, s);
+    s["changed_levels"] = sdbus::Variant(status.changed_levels);
+    s["freezer"] = sdbus::Variant(status.freezer);
+    s["phones"] = sdbus::Variant(status.phones);
+    s["phone_problems"] = sdbus::Variant(status.phone_problems);
+    s["snoozed_until"] =
+        sdbus::Variant(status.snoozed_until ? unixSeconds(*status.snoozed_until) : std::int64_t{0});
+    if (const auto& server = status.server) {
+        s["server_name"] = sdbus::Variant(server->name);
+        s["server_vendor"] = sdbus::Variant(server->vendor);
+        s["server_version"] = sdbus::Variant(server->version);
+        s["server_capabilities"] = sdbus::Variant(server->capabilities);
+        s["withdrawal"] = sdbus::Variant(server->withdrawal);
+    }
+    if (const auto& rules = status.rules) {
+        s["rules_server"] = sdbus::Variant(rules->server);
+        s["held_before_drawing"] = sdbus::Variant(rules->before);
+        s["held_after_drawing"] = sdbus::Variant(rules->after);
+        s["rules_problem"] = sdbus::Variant(rules->problem);
+    }
+    if (const auto& monitor = status.monitor) {
+        s["seen"] = sdbus::Variant(monitor->seen);
+        s["malformed"] = sdbus::Variant(monitor->malformed);
+        s["monitor_restarts"] = sdbus::Variant(monitor->restarts);
+    }
+    return s;
+}
+
+Dict encode(const Stats& st) {
+    Dict out;
+    out["contact"] = sdbus::Variant(st.contact);
+    out["days"] = sdbus::Variant(static_cast<std::uint32_t>(st.per_day.size()));
+    out["first_day"] = sdbus::Variant(
+        st.per_day.empty() ? std::string() : policy::formatDate(st.per_day.front().day));
+    std::vector<sdbus::Struct<std::string, std::uint32_t, std::uint32_t>> per_day;
+    for (const auto& d : st.per_day)
+        per_day.emplace_back(policy::formatDate(d.day), u32(d.messages), u32(d.reached));
+    out["per_day"] = sdbus::Variant(per_day);
+    std::vector<sdbus::Struct<std::string, std::int64_t, std::int64_t>> streaks;
+    for (const auto& s : st.streaks) {
+        streaks.emplace_back(s.contact, s.day ? std::int64_t{*s.day} : std::int64_t{-1},
+                             s.last_reached ? unixSeconds(*s.last_reached) : std::int64_t{0});
+    }
+    out["streaks"] = sdbus::Variant(streaks);
+    out["honoured"] = sdbus::Variant(u32(st.honoured));
+    out["overridden"] = sdbus::Variant(u32(st.overridden));
+    out["read"] = sdbus::Variant(u32(st.read));
+    out["later"] = sdbus::Variant(u32(st.later));
+    out["let_go"] = sdbus::Variant(u32(st.let_go));
+    out["opened_anyway"] = sdbus::Variant(u32(st.opened_anyway));
+    return out;
+}
+
+using HeldRow = sdbus::Struct<std::int64_t, std::string, std::string, std::int64_t, std::string>;
+
+const char* stateName(HeldState state) {
+    switch (state) {
+        case HeldState::Held:
+            return "held";
+        case HeldState::Later:
+            return "later";
+        case HeldState::Read:
+        case HeldState::LetGo:
+            break;
+    }
+    return "let_go";
+}
+
+using JournalRow =
+    sdbus::Struct<std::int64_t, std::string, std::string, std::map<std::string, std::string>>;
+
+const char* whatName(JournalEntry::What what) {
+    switch (what) {
+        case JournalEntry::What::Event:
+            return "event";
+        case JournalEntry::What::Choice:
+            return "choice";
+        case JournalEntry::What::Note:
+            break;
+    }
+    return "note";
+}
+
+}  // namespace
 
 bool callerAllowed(uid_t caller, uid_t owner) {
     // (uid_t)-1 is what an unknown uid looks like: never let it through.
@@ -57,7 +211,7 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
 
     std::map<std::string, sdbus::Variant> Status() override {
         requireOwner();
-        return daemon_.status();
+        return encode(daemon_.status());
     }
 
     std::tuple<bool, std::string> Reload() override {
@@ -66,9 +220,13 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
         return {result.applied, result.message};
     }
 
-    std::vector<DaemonPort::HeldRow> ListHeld() override {
+    std::vector<HeldRow> ListHeld() override {
         requireOwner();
-        return daemon_.listHeld();
+        std::vector<HeldRow> rows;
+        for (const auto& m : daemon_.listHeld())
+            rows.emplace_back(m.id, m.contact, m.app, unixSeconds(m.received),
+                              std::string(stateName(m.state)));
+        return rows;
     }
 
     std::tuple<std::string, std::string, std::string> ReadHeld(const int64_t& id) override {
@@ -142,11 +300,12 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
 
     std::string Decide(const std::map<std::string, sdbus::Variant>& notification) override {
         requireOwner();
-        try {
-            return daemon_.decide(notification) ? "hold" : "show";
-        } catch (const std::invalid_argument& e) {
-            throw dbus::sd::error(names::kErrorInvalidArgs, e.what());
+        auto decoded = dbus::decodeDecideRequest(notification);
+        if (const auto* problem = std::get_if<std::string>(&decoded)) {
+            throw dbus::sd::error(names::kErrorInvalidArgs,
+                                  "This is not a notification nocontact can read: " + *problem);
         }
+        return daemon_.decide(std::get<dbus::DecideRequest>(decoded)) ? "hold" : "show";
     }
 
     void AppStarted(const std::string& app_id, const uint32_t& pid) override {
@@ -154,10 +313,14 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
         daemon_.appStarted(app_id, pid);
     }
 
-    std::vector<DaemonPort::JournalRow> Journal(const int64_t& since) override {
+    std::vector<JournalRow> Journal(const int64_t& since) override {
         requireOwner();
         try {
-            return daemon_.journal(since);
+            std::vector<JournalRow> rows;
+            for (auto& entry : daemon_.journal(policy::SysTime{std::chrono::seconds(since)}))
+                rows.emplace_back(unixSeconds(entry.time), std::string(whatName(entry.what)),
+                                  entry.contact, std::move(entry.details));
+            return rows;
         } catch (const std::runtime_error& e) {
             throw dbus::sd::error(names::kErrorFailed, e.what());
         }
@@ -167,7 +330,7 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
                                                 const uint32_t& days) override {
         requireOwner();
         try {
-            return daemon_.stats(contact, days);
+            return encode(daemon_.stats(contact, days));
         } catch (const std::invalid_argument& e) {
             throw dbus::sd::error(names::kErrorInvalidArgs, e.what());
         } catch (const std::runtime_error& e) {

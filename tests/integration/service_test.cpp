@@ -37,11 +37,9 @@ constexpr guint kTickMs = 10;
 
 class FakeDaemon : public nocontact::daemon::DaemonPort {
   public:
-    std::map<std::string, sdbus::Variant> status() const override {
+    nocontact::daemon::DaemonStatus status() const override {
         ++status_calls;
-        return {{"version", sdbus::Variant(std::string("9.9-test"))},
-                {"policy_loaded", sdbus::Variant(true)},
-                {"contacts", sdbus::Variant(std::uint32_t{2})}};
+        return {.version = "9.9-test", .policy_loaded = true, .contacts = 2};
     }
     ReloadResult reload() override {
         ++reload_calls;
