@@ -48,6 +48,30 @@ std::string joinDiagnostics(const std::vector<config::Diagnostic>& diagnostics) 
     return out;
 }
 
+bool nameHasOwner(sdbus::IConnection& bus, const std::string& name) {
+    auto proxy = dbus::sd::proxy(bus, dbus::names::kBusService, dbus::names::kBusPath);
+    bool has = false;
+    proxy->callMethod("NameHasOwner")
+        .onInterface(dbus::names::kBusInterface)
+        .withArguments(name)
+        .storeResultsTo(has);
+    return has;
+}
+
+// The daemon's own name, before anything else: a second nocontactd in the same session (one
+// started by hand beside the service) stops here, before it reads the journal, keeps a policy
+// as the last that worked, writes a server's rules or shows anything.
+void claimName(sdbus::IConnection& bus) {
+    try {
+        dbus::sd::requestName(bus, dbus::names::kService);
+    } catch (const sdbus::Error&) {
+        if (!nameHasOwner(bus, dbus::names::kService)) throw;
+        throw std::runtime_error(
+            "nocontactd is already running in this session, so this one stops without changing "
+            "anything (nocontactctl status tells about the one running)");
+    }
+}
+
 }  // namespace
 
 Daemon::Daemon(Options options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
@@ -68,6 +92,10 @@ Daemon::~Daemon() {
 
 void Daemon::start(GMainLoop* loop) {
     impl_->loop = loop;
+    impl_->service_bus = options_.bus_address.empty()
+                             ? sdbus::createSessionBusConnection()
+                             : sdbus::createSessionBusConnectionWithAddress(options_.bus_address);
+    claimName(*impl_->service_bus);  // calls wait in the connection until start() is done
     prepareStateDir();
     if (!options_.dry_run) {
         impl_->keeper =
@@ -114,9 +142,6 @@ void Daemon::start(GMainLoop* loop) {
     impl_->monitor->start();
     watchMonitor();
 
-    impl_->service_bus = options_.bus_address.empty()
-                             ? sdbus::createSessionBusConnection()
-                             : sdbus::createSessionBusConnectionWithAddress(options_.bus_address);
     impl_->service = std::make_unique<Service>(*impl_->service_bus, *this);
     impl_->extension = std::make_unique<ShellExtensionWatch>(impl_->withholder->bus(), [this] {
         if (extensionActive())
@@ -126,7 +151,6 @@ void Daemon::start(GMainLoop* loop) {
         else
             log::write(log::Priority::Info, "The GNOME Shell extension stopped.");
     });
-    dbus::sd::requestName(*impl_->service_bus, dbus::names::kService);
     impl_->service_source = sdbusSource(*impl_->service_bus, [this] { busLost("service"); });
     impl_->service_source->attach();
 

@@ -75,8 +75,8 @@ sed "s|^ExecStart=.*|ExecStart=$tmp/missing/nocontactd|" "$unit" >"$bad"
 ! verify "$bad" >/dev/null
 result $? "systemd-analyze verify --user refuses a unit whose binary is missing"
 
-has "$unit" Type dbus && has "$unit" BusName org.nocontact.Daemon1
-result $? "the unit is Type=dbus with BusName=org.nocontact.Daemon1"
+has "$unit" Type notify && has "$unit" BusName org.nocontact.Daemon1
+result $? "the unit is Type=notify with BusName=org.nocontact.Daemon1"
 has "$unit" Restart on-failure && has "$unit" WatchdogSec 30s
 result $? "the unit restarts on failure and has a watchdog"
 has "$unit" ExecReload '/bin/kill -HUP $MAINPID'

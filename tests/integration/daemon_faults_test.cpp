@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <set>
 #include <string>
@@ -165,6 +167,45 @@ TEST_F(DaemonFaults, KeepsEveryWithheldMessageWhenStoppedInTheMiddleOfABurst) {
     auto kept = listHeld().size();
     EXPECT_GE(kept, static_cast<std::size_t>(closed)) << "a withheld message was lost";
     EXPECT_LE(kept, static_cast<std::size_t>(kBurst));
+}
+
+// A second nocontactd started by hand in the same session, on the same state folder and with a
+// policy of its own: it stops before it touches anything of the first one's. Its last good
+// policy would otherwise replace the first one's, and it would offer the first one's held
+// message again.
+TEST_F(DaemonFaults, ASecondCopyInTheSameSessionStopsBeforeTouchingAnything) {
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kLongPausePolicy));
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "kept by the first copy"))));
+    ASSERT_TRUE(waitFor([&] { return pauseOn(*server_) != 0; })) << "no pause opened";
+    const auto last_good = std::filesystem::path(daemon_->stateDir()) / "last-good-policy.yaml";
+    ASSERT_TRUE(waitFor([&] { return std::filesystem::exists(last_good); }));
+    auto read = [](const std::filesystem::path& file) {
+        std::ifstream in(file);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    const std::string kept_policy = read(last_good);
+    // The first copy keeps calling (its pause counts down): only a caller never seen is news.
+    auto callers = [&] {
+        std::set<std::string> senders;
+        for (const auto& call : server_->calls())
+            senders.insert(call.sender);
+        return senders;
+    };
+    const std::set<std::string> first_callers = callers();
+
+    nocontact::testing::DaemonProcess second(bus_.address(), false);
+    second.writePolicy(
+        "version: 1\ncontacts:\n  - name: Sam\n    match: { names: [\"Sam Lee\"] }\n");
+    second.shareStateDir(daemon_->stateDir());
+    second.start();
+    ASSERT_TRUE(waitFor([&] { return second.exitStatus().has_value(); }, 10s)) << second.log();
+    EXPECT_NE(*second.exitStatus(), 0);
+    EXPECT_NE(second.log().find("already running in this session"), std::string::npos)
+        << second.log();
+    EXPECT_EQ(read(last_good), kept_policy)
+        << "the second copy kept its own policy as the last one that worked";
+    EXPECT_EQ(held(), 1u);  // the first one answers, and still keeps the message
+    EXPECT_EQ(callers(), first_callers) << "the second copy called the notification server";
 }
 
 // 3. A flood with malformed calls mixed in.

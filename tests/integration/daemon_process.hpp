@@ -41,7 +41,11 @@ class DaemonProcess {
     // The daemon's XDG_CONFIG_HOME (where a notification server's settings would be).
     std::string configHome() const { return dir_ + "/config"; }
     // The folder given as --state-dir (the journal is in it once the daemon has started).
-    std::string stateDir() const { return dir_ + "/state" + state_below_; }
+    std::string stateDir() const {
+        return shared_state_.empty() ? dir_ + "/state" + state_below_ : shared_state_;
+    }
+    // Another daemon's state folder instead of one of its own (a second copy started by hand).
+    void shareStateDir(std::string dir) { shared_state_ = std::move(dir); }
     // The state folder becomes `below` (e.g. "/made/by/nocontactd") under the usual one, so the
     // daemon makes the folders between. Call before start().
     void nestStateDir(std::string below) { state_below_ = std::move(below); }
@@ -103,7 +107,7 @@ class DaemonProcess {
     unsigned journal_watch_ = 0;  // the GLib source that empties the socket
     std::vector<std::string> journal_entries_;
     std::string dir_, policy_path_, log_path_;
-    std::string state_below_;
+    std::string state_below_, shared_state_;
     pid_t pid_ = -1;
     std::optional<int> exit_status_;
 };
