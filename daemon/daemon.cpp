@@ -66,7 +66,7 @@ void claimName(sdbus::IConnection& bus) {
         dbus::sd::requestName(bus, dbus::names::kService);
     } catch (const sdbus::Error&) {
         if (!nameHasOwner(bus, dbus::names::kService)) throw;
-        throw std::runtime_error(
+        throw AlreadyRunning(
             "nocontactd is already running in this session, so this one stops without changing "
             "anything (nocontactctl status tells about the one running)");
     }
@@ -155,6 +155,7 @@ void Daemon::start(GMainLoop* loop) {
     impl_->service_source->attach();
 
     watchPolicy();
+    impl_->started = true;
     notify::startWatchdog();
     notify::ready(impl_->policy_loaded ? "watching over notifications"
                                        : "watching; no policy is in use yet");

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -45,6 +46,13 @@ struct Options {
     // Where the daemon reads the time; null: the machine's clocks (systemClock()).
     const Clock* clock = nullptr;
 };
+
+// Thrown by Daemon::start when another nocontactd already runs in the session (it owns the bus
+// name); nocontactd then exits with kExitAlreadyRunning, which its unit is not restarted on.
+struct AlreadyRunning : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+inline constexpr int kExitAlreadyRunning = 3;
 
 // The wiring: notifications seen by the monitor become events, the engine decides, the
 // withholder acts, the journal hears about it (never the text), and the D-Bus service answers

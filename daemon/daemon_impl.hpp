@@ -46,6 +46,9 @@ struct Daemon::Impl {
     policy::Engine engine{policy::Policy{}};
     policy::Profiles profiles;
     bool policy_loaded = false;
+    // start() has finished: from now on a reload tells systemd (RELOADING=1, then READY=1); the
+    // first READY=1 waits until everything watches.
+    bool started = false;
     // The policy in force is the last one that worked, kept in the state folder, because the
     // file was refused when nocontactd started.
     bool policy_last_good = false;

@@ -70,14 +70,15 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 }  // namespace
 
 DaemonPort::ReloadResult Daemon::reload() {
-    notify::reloading();
+    if (impl_->started) notify::reloading();
     ReloadResult r = readPolicy();
     impl_->policy_message = r.message;
     if (impl_->service) impl_->service->emitPolicyReloaded(r.applied, r.message);
     // RELOADING=1 must be answered with READY=1, or systemd waits for the reload to end.
-    notify::ready(r.applied              ? "watching over notifications"
-                  : impl_->policy_loaded ? "running with the last good policy"
-                                         : "watching; no policy is in use yet");
+    if (impl_->started)
+        notify::ready(r.applied              ? "watching over notifications"
+                      : impl_->policy_loaded ? "running with the last good policy"
+                                             : "watching; no policy is in use yet");
     // Reading a policy leaves its YAML tree and the parser's scraps as free heap (megabytes for
     // a large one), which malloc would keep: give it back once the answer is out.
     g_idle_add(

@@ -51,6 +51,10 @@ int main(int argc, char** argv) {
     nocontact::daemon::Daemon daemon(options);
     try {
         daemon.start(loop);
+    } catch (const nocontact::daemon::AlreadyRunning& e) {
+        std::cerr << "nocontactd: " << e.what() << '\n';
+        g_main_loop_unref(loop);
+        return nocontact::daemon::kExitAlreadyRunning;
     } catch (const std::exception& e) {
         std::cerr << "nocontactd: " << e.what() << '\n';
         g_main_loop_unref(loop);

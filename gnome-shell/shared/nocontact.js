@@ -193,8 +193,8 @@ export class Asker {
 
     /**
      * Asked even when nocontactd may not run: without it the bus says so at once
-     * (NO_AUTO_START: GNOME never starts nocontactd), and there is no moment when a starting
-     * nocontactd is not asked.
+     * (NO_AUTO_START: GNOME never starts nocontactd). A starting nocontactd owns its name first
+     * and answers once started: a question asked meanwhile waits, at most until the deadline.
      *
      * @param {Object<string, GLib.Variant>} question - from fdoRequest or gtkRequest
      * @param {function(string)} answer - called with 'hold' or 'show'

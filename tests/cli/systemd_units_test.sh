@@ -77,8 +77,9 @@ result $? "systemd-analyze verify --user refuses a unit whose binary is missing"
 
 has "$unit" Type notify && has "$unit" BusName org.nocontact.Daemon1
 result $? "the unit is Type=notify with BusName=org.nocontact.Daemon1"
-has "$unit" Restart on-failure && has "$unit" WatchdogSec 30s
-result $? "the unit restarts on failure and has a watchdog"
+has "$unit" Restart on-failure && has "$unit" WatchdogSec 30s &&
+    has "$unit" RestartPreventExitStatus 3
+result $? "the unit restarts on failure, but not beside a nocontactd already running, and has a watchdog"
 has "$unit" ExecReload '/bin/kill -HUP $MAINPID'
 result $? "reloading the unit sends SIGHUP"
 has "$unit" PartOf graphical-session.target && has "$unit" After graphical-session.target &&

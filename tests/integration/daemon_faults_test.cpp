@@ -16,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/daemon.hpp"
 #include "daemon/strings.hpp"
 #include "tests/integration/daemon_faults.hpp"
 
@@ -199,7 +200,7 @@ TEST_F(DaemonFaults, ASecondCopyInTheSameSessionStopsBeforeTouchingAnything) {
     second.shareStateDir(daemon_->stateDir());
     second.start();
     ASSERT_TRUE(waitFor([&] { return second.exitStatus().has_value(); }, 10s)) << second.log();
-    EXPECT_NE(*second.exitStatus(), 0);
+    EXPECT_EQ(*second.exitStatus(), nocontact::daemon::kExitAlreadyRunning);
     EXPECT_NE(second.log().find("already running in this session"), std::string::npos)
         << second.log();
     EXPECT_EQ(read(last_good), kept_policy)

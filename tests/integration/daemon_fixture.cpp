@@ -110,22 +110,32 @@ void DaemonTest::startDaemon(const std::string& policy, bool dry_run) {
 }
 
 void DaemonTest::waitReady() {
-    bool answered = false;
+    // Asked without blocking, again until it answers: before the daemon takes its name the bus
+    // answers ServiceUnknown at once; after, the call waits in the daemon's connection until it
+    // has started, while this thread's fake server must go on answering the daemon.
+    bool answered = false, asking = false;
+    sdbus::PendingAsyncCall pending;
     waitFor(
         [&] {
             if (daemon_->exitStatus()) return true;
-            try {
-                client_->Status();
-                client_->Subscribe();  // Intervened and PolicyReloaded come to subscribers only
-                answered = true;
-            } catch (const sdbus::Error&) {
-                // Not on the bus yet: the bus answers ServiceUnknown at once.
+            if (!asking) {
+                asking = true;
+                pending =
+                    client_->proxy()
+                        .callMethodAsync("Status")
+                        .onInterface(org::nocontact::Daemon1_proxy::INTERFACE_NAME)
+                        .uponReplyInvoke([&](nocontact::dbus::sd::ReplyError error, const Status&) {
+                            asking = false;
+                            answered = !error;
+                        });
             }
             return answered;
         },
         kStartDeadline);
+    if (asking) pending.cancel();
     ASSERT_TRUE(answered) << "nocontactd never answered Status; exit status "
                           << daemon_->exitStatus().value_or(-1);
+    client_->Subscribe();  // Intervened and PolicyReloaded come to subscribers only
 }
 
 void DaemonTest::dropClient() {

@@ -178,6 +178,7 @@ void DaemonProcess::start() {
         env.push_back("JOURNAL_STREAM=" + std::to_string(log_stat.st_dev) + ":" +
                       std::to_string(log_stat.st_ino));
     }
+    if (!notify_socket_.empty()) env.push_back("NOTIFY_SOCKET=" + notify_socket_);
     // Never the machine's system bus: a test's own, or one that is not there.
     env.push_back("DBUS_SYSTEM_BUS_ADDRESS=" +
                   (system_bus_.empty() ? "unix:path=" + dir_ + "/no-system-bus" : system_bus_));

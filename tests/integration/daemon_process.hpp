@@ -76,6 +76,8 @@ class DaemonProcess {
     std::vector<std::string> journalEntries();
     // The state folder as the running daemon sees it (through /proc/PID/root).
     std::string stateDirAsSeen() const;
+    // The daemon sends what it tells systemd (sd_notify) to this datagram socket.
+    void useNotifySocket(std::string path) { notify_socket_ = std::move(path); }
     // The system bus the daemon connects to (ModemManager's); by default none is there.
     void useSystemBus(std::string address) { system_bus_ = std::move(address); }
 
@@ -98,7 +100,7 @@ class DaemonProcess {
     std::string bus_address_;
     bool dry_run_;
     bool config_home_ = false;
-    std::string system_bus_;
+    std::string system_bus_, notify_socket_;
     std::size_t tiny_state_bytes_ = 0;
     bool read_only_state_ = false;
     std::vector<std::string> extra_args_;

@@ -2,6 +2,9 @@
 // The real nocontactd's reload paths: an edited policy file, a broken one, SIGHUP, the Reload
 // method, and a policy that does not exist yet.
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -9,6 +12,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -135,6 +139,50 @@ TEST_F(DaemonReload, ReloadsOnSighup) {
     daemon_->signal(SIGHUP);
     ASSERT_TRUE(waitReloads(2)) << "a second SIGHUP did not reload";
     EXPECT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "after two SIGHUPs"))));
+}
+
+// What systemd hears (the unit is Type=notify): ready once, when everything watches, before it
+// answers anyone; then RELOADING=1 and READY=1 around each reload.
+TEST_F(DaemonReload, TellsSystemdItIsReadyOnceItWatchesAndAroundEachReload) {
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("nocontact-notify-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string path = (dir / "notify").string();
+    const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    path.copy(address.sun_path, sizeof address.sun_path - 1);
+    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    std::vector<std::string> heard;
+    auto drain = [&] {
+        char buffer[4096];
+        for (ssize_t n; (n = recv(fd, buffer, sizeof buffer, 0)) > 0;)
+            heard.emplace_back(buffer, static_cast<std::size_t>(n));
+    };
+    auto says = [](const std::string& datagram, const char* what) {
+        return datagram.rfind(what, 0) == 0 ||
+               datagram.find(std::string("\n") + what) != std::string::npos;
+    };
+    before_start_ = [&](nocontact::testing::DaemonProcess& d) { d.useNotifySocket(path); };
+    ASSERT_NO_FATAL_FAILURE(startDaemon(kAlexPolicy));
+    drain();  // sent before the daemon answered Status, so all here now
+    ASSERT_FALSE(heard.empty()) << daemon_->log();
+    EXPECT_TRUE(says(heard.front(), "READY=1")) << heard.front();
+    EXPECT_EQ(std::count_if(heard.begin(), heard.end(),
+                            [&](const std::string& d) { return says(d, "RELOADING=1"); }),
+              0)
+        << "a reload while starting told systemd it was ready before it watched";
+    heard.clear();
+    daemon_->signal(SIGHUP);
+    ASSERT_TRUE(waitReloads(1));
+    ASSERT_TRUE(waitFor([&] {
+        drain();
+        return heard.size() >= 2;
+    }));
+    EXPECT_TRUE(says(heard[0], "RELOADING=1")) << heard[0];
+    EXPECT_TRUE(says(heard[1], "READY=1")) << heard[1];
+    close(fd);
+    std::filesystem::remove_all(dir);
 }
 
 TEST_F(DaemonReload, ReloadMethodReturnsTheDiagnosticsOfABrokenFile) {
