@@ -81,7 +81,7 @@ Daemon::Daemon(Options options) : options_(std::move(options)), impl_(std::make_
 }
 
 Daemon::~Daemon() {
-    thawAll();
+    if (impl_->reaching) impl_->reaching->thawAll();
     if (impl_->rules_timer) g_source_remove(impl_->rules_timer);
     if (impl_->kde_timer) g_source_remove(impl_->kde_timer);
     if (impl_->modem_idle) g_source_remove(impl_->modem_idle);
@@ -159,6 +159,37 @@ void Daemon::start(GMainLoop* loop) {
     notify::startWatchdog();
     notify::ready(impl_->policy_loaded ? "watching over notifications"
                                        : "watching; no policy is in use yet");
+}
+
+void Daemon::watchReachingOut() {
+    ReachingFlow::Context context{
+        .clock = *impl_->clock,
+        .engine = impl_->engine,
+        .profiles = impl_->profiles,
+        .state_dir = options_.state_dir,
+        .dry_run = options_.dry_run,
+        .keeper = impl_->keeper.get(),
+        .judge = [this](const policy::Event& event) { return judge(event); },
+        .intervened =
+            [this](const std::string& contact, const std::string& app, const std::string& kind,
+                   const std::string& level, const std::string& action) {
+                if (impl_->service)
+                    impl_->service->emitIntervened(contact, app, kind, level, action);
+            },
+    };
+    impl_->reaching = std::make_unique<ReachingFlow>(std::move(context), impl_->withholder->bus());
+    impl_->reaching->start();
+    // One answer for the pauses before an app and before a call: each goes back to its flow.
+    if (impl_->keeper) {
+        impl_->keeper->onReachAnswer([this](const ReachChoice& choice) {
+            if (choice.kind == ReachRequest::Kind::App) return impl_->reaching->answered(choice);
+            onCallAnswer(choice);
+        });
+    }
+}
+
+void Daemon::appStarted(const std::string& app_id, std::uint32_t pid) {
+    if (impl_->reaching) impl_->reaching->appStarted(app_id, pid);
 }
 
 void Daemon::scheduleDigest() {

@@ -15,7 +15,6 @@
 #include "daemon/pause/pause.hpp"
 #include "daemon/phone_events.hpp"
 #include "daemon/service.hpp"
-#include "dbus/app_unit.hpp"
 #include "dbus/monitor.hpp"
 #include "dbus/phone.hpp"
 #include "dbus/withholder.hpp"
@@ -119,19 +118,9 @@ class Daemon : public DaemonPort {
     Keeper::Kept keepFirst(const dbus::Observed& observed, Judged& judged);
     // A contact's message whose id will never be known: counted, and said in Status.
     void keepUnanswerable(const dbus::Observed& observed, Judged& judged, Keeper::Kept& kept);
-    // Reaching out (daemon_reaching.cpp): apps started in their own systemd units.
+    // Reaching out (daemon/reaching_flow.hpp): apps started in their own systemd units, or
+    // reported by GNOME Shell.
     void watchReachingOut();
-    void onAppLaunch(const dbus::AppUnit& unit);
-    // A messaging app starting: in `unit` (a systemd unit, which can be frozen), or reported
-    // by GNOME Shell only (`unit` is then shellLaunchKey()'s).
-    void reachOut(const policy::AppProfile& profile, const std::string& unit, bool in_unit);
-    void onReachAnswer(const ReachChoice& choice);
-    void onFrozen(const std::string& unit, const std::string& profile_id, const std::string& app,
-                  const std::string& contact, bool ok, const std::string& error);
-    void rememberFrozen(const std::string& unit, bool frozen);
-    void thawLeftFrozen();
-    // On the way out: no app stays frozen behind a pause nobody will answer.
-    void thawAll();
     // Phones (daemon_phone.cpp) and calls (daemon_calls.cpp).
     void followPhones();
     bool startWatch(const char* source, const std::function<void()>& start);

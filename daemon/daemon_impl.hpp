@@ -23,15 +23,14 @@
 #include "daemon/phone_events.hpp"
 #include "daemon/policy_watcher.hpp"
 #include "daemon/portal_copies.hpp"
+#include "daemon/reaching_flow.hpp"
 #include "daemon/rules_flow.hpp"
 #include "daemon/service.hpp"
 #include "daemon/shell_extension.hpp"
-#include "daemon/shell_launches.hpp"
 #include "dbus/calls_watch.hpp"
 #include "dbus/kdeconnect_watch.hpp"
 #include "dbus/modem_watch.hpp"
 #include "dbus/monitor.hpp"
-#include "dbus/units_watch.hpp"
 #include "dbus/withholder.hpp"
 #include "policy/engine.hpp"
 #include "policy/profile.hpp"
@@ -74,14 +73,7 @@ struct Daemon::Impl {
     guint digest_timer = 0;
     std::optional<policy::LocalTime> digest_due;      // the digest time the timer waits for
     std::optional<policy::LocalTime> digest_offered;  // the last digest time offered
-    std::unique_ptr<dbus::UnitsWatch> units;          // on the actor connection
-    // "untried", "available", or why freezing is not possible here (said once).
-    std::string freezer = "untried";
-    // Apps frozen behind a pause right now; also in the state folder's "frozen-apps", so a
-    // nocontactd that crashed thaws them when it starts again.
-    std::set<std::string> frozen;
-    // App starts GNOME Shell reported, beside those in units (daemon_reaching.cpp).
-    ShellLaunches shell_launches;
+    std::unique_ptr<ReachingFlow> reaching;           // on the actor connection
 
     // Phones and calls (daemon_phone.cpp), each while `sources:` has it on.
     std::unique_ptr<dbus::KdeConnectWatch> kdeconnect;

@@ -80,7 +80,7 @@ DaemonStatus Daemon::status() const {
     s.levels = levels();
     s.changed_levels = changedLevels();
     s.held_by_contact = heldByContact();
-    s.freezer = impl_->freezer;
+    s.freezer = impl_->reaching ? impl_->reaching->freezer() : std::string("untried");
     s.phones.assign(impl_->phone_present.begin(), impl_->phone_present.end());
     s.phone_problems = phoneProblems();
     s.not_followed = notFollowed();

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Reaching out (DESIGN.md §2–§4): the person opening a messaging app. The systemd user manager
-// starts desktop apps in units of their own; when one is a messaging app and a contact's level
-// asks for it, a pause comes first — with the app frozen while it lasts, when the policy says
-// so and the machine can. Part of Daemon (daemon/daemon.hpp).
+#include "daemon/reaching_flow.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -10,11 +8,9 @@
 #include <algorithm>
 #include <fstream>
 #include <string_view>
+#include <utility>
 #include <vector>
 
-#include "daemon/daemon.hpp"
-#include "daemon/daemon_impl.hpp"
-#include "daemon/keeper.hpp"
 #include "daemon/log.hpp"
 
 namespace nocontact::daemon {
@@ -23,16 +19,27 @@ namespace {
 constexpr const char* kFrozenFile = "frozen-apps";
 }  // namespace
 
+ReachingFlow::ReachingFlow(Context context, sd_bus* bus) : ctx_(std::move(context)) {
+    units_ = std::make_unique<dbus::UnitsWatch>(
+        bus, [this](const dbus::AppUnit& unit) { onAppLaunch(unit); },
+        [this](const std::string& unit) {
+            remember(unit, false);
+            if (ctx_.keeper) ctx_.keeper->reachGone(unit);
+        });
+}
+
+ReachingFlow::~ReachingFlow() = default;
+
 // Keeps the list of frozen apps on disk: written whole, then renamed into place.
-void Daemon::rememberFrozen(const std::string& unit, bool frozen) {
-    bool changed = frozen ? impl_->frozen.insert(unit).second : impl_->frozen.erase(unit) > 0;
-    if (!changed || options_.state_dir.empty()) return;
-    const std::string file = options_.state_dir + "/" + kFrozenFile;
+void ReachingFlow::remember(const std::string& unit, bool frozen) {
+    bool changed = frozen ? frozen_.insert(unit).second : frozen_.erase(unit) > 0;
+    if (!changed || ctx_.state_dir.empty()) return;
+    const std::string file = ctx_.state_dir + "/" + kFrozenFile;
     const std::string next = file + ".new";
     int fd = ::open(next.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) return;
     std::string text;
-    for (const auto& u : impl_->frozen)
+    for (const auto& u : frozen_)
         text += u + "\n";
     bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
     ok = ::fsync(fd) == 0 && ok;
@@ -44,42 +51,33 @@ void Daemon::rememberFrozen(const std::string& unit, bool frozen) {
 }
 
 // After a crash: apps the last nocontactd froze would wait forever. They open now.
-void Daemon::thawLeftFrozen() {
-    if (options_.state_dir.empty()) return;
-    std::ifstream in(options_.state_dir + "/" + kFrozenFile);
+void ReachingFlow::thawLeftFrozen() {
+    if (ctx_.state_dir.empty()) return;
+    std::ifstream in(ctx_.state_dir + "/" + kFrozenFile);
     std::string unit;
     while (std::getline(in, unit)) {
         if (unit.empty()) continue;
-        impl_->frozen.insert(unit);
-        impl_->units->thaw(unit, [this, unit](bool, const std::string&) {
+        frozen_.insert(unit);
+        units_->thaw(unit, [this, unit](bool, const std::string&) {
             // Gone meanwhile, or thawed: either way it no longer waits for us.
-            rememberFrozen(unit, false);
+            remember(unit, false);
         });
     }
 }
 
-void Daemon::thawAll() {
-    if (!impl_->units) return;
+void ReachingFlow::thawAll() {
     // Only what the manager confirms thawed is forgotten; the rest stays on the list, for the
     // next nocontactd to thaw (a lost bus is the likeliest reason to be stopping at all).
     std::vector<std::string> thawed;
-    for (const auto& unit : impl_->frozen)
-        if (impl_->units->thawNow(unit)) thawed.push_back(unit);
+    for (const auto& unit : frozen_)
+        if (units_->thawNow(unit)) thawed.push_back(unit);
     for (const auto& unit : thawed)
-        rememberFrozen(unit, false);
+        remember(unit, false);
 }
 
-void Daemon::watchReachingOut() {
-    impl_->units = std::make_unique<dbus::UnitsWatch>(
-        impl_->withholder->bus(), [this](const dbus::AppUnit& unit) { onAppLaunch(unit); },
-        [this](const std::string& unit) {
-            rememberFrozen(unit, false);
-            if (impl_->keeper) impl_->keeper->reachGone(unit);
-        });
-    impl_->units->start();
+void ReachingFlow::start() {
+    units_->start();
     thawLeftFrozen();
-    if (impl_->keeper)
-        impl_->keeper->onReachAnswer([this](const ReachChoice& c) { onReachAnswer(c); });
 }
 
 namespace {
@@ -124,42 +122,42 @@ std::string desktopId(std::string app_id) {
 
 }  // namespace
 
-void Daemon::onAppLaunch(const dbus::AppUnit& unit) {
-    const policy::AppProfile* profile = impl_->profiles.byDesktopId(unit.desktop_id);
+void ReachingFlow::onAppLaunch(const dbus::AppUnit& unit) {
+    const policy::AppProfile* profile = ctx_.profiles.byDesktopId(unit.desktop_id);
     if (!profile || !profile->messaging) return;  // not a way to write to anyone
-    impl_->shell_launches.unitLaunched(profile->id,
-                                       ShellLaunches::Instant{impl_->clock->monotonicUsec()});
+    shell_launches_.unitLaunched(profile->id, ShellLaunches::Instant{ctx_.clock.monotonicUsec()});
     reachOut(*profile, unit.unit, true);
 }
 
-void Daemon::appStarted(const std::string& app_id, std::uint32_t pid) {
+void ReachingFlow::appStarted(const std::string& app_id, std::uint32_t pid) {
     const std::string desktop_id = desktopId(app_id);
-    const policy::AppProfile* profile = impl_->profiles.byDesktopId(desktop_id);
+    const policy::AppProfile* profile = ctx_.profiles.byDesktopId(desktop_id);
     if (!profile || !profile->messaging) return;
     const std::string profile_id = profile->id;
-    if (impl_->shell_launches.unitLaunchedRecently(
-            profile_id, ShellLaunches::Instant{impl_->clock->monotonicUsec()}))
+    if (shell_launches_.unitLaunchedRecently(profile_id,
+                                             ShellLaunches::Instant{ctx_.clock.monotonicUsec()}))
         return;  // the start its unit told of, paused through the unit
-    impl_->shell_launches.waitForUnit(profile_id, kUnitWait, [this, profile_id, desktop_id, pid] {
-        if (impl_->shell_launches.unitLaunchedRecently(
-                profile_id, ShellLaunches::Instant{impl_->clock->monotonicUsec()}))
+    shell_launches_.waitForUnit(profile_id, kUnitWait, [this, profile_id, desktop_id, pid] {
+        if (shell_launches_.unitLaunchedRecently(
+                profile_id, ShellLaunches::Instant{ctx_.clock.monotonicUsec()}))
             return;  // its unit came meanwhile
         // Looked up again: a reload may have come while it waited.
-        const policy::AppProfile* again = impl_->profiles.byDesktopId(desktop_id);
+        const policy::AppProfile* again = ctx_.profiles.byDesktopId(desktop_id);
         if (again && again->messaging) reachOut(*again, shellLaunchKey(desktop_id, pid), false);
     });
 }
 
-void Daemon::reachOut(const policy::AppProfile& profile, const std::string& unit, bool in_unit) {
+void ReachingFlow::reachOut(const policy::AppProfile& profile, const std::string& unit,
+                            bool in_unit) {
     policy::Event event;
     event.source = policy::Source::Systemd;
     event.kind = policy::Kind::AppLaunch;
     event.direction = policy::Direction::Outgoing;
     event.app = profile.id;
     event.sender = profile.name;
-    policy::Decision decision = judge(event);
+    policy::Decision decision = ctx_.judge(event);
     if (!decision.contact) return;  // nobody in the policy
-    const auto& contact = impl_->engine.policy().contacts[*decision.contact];
+    const auto& contact = ctx_.engine.policy().contacts[*decision.contact];
     const std::string level = decision.level ? std::string(policy::levelName(*decision.level)) : "";
     const std::string action(policy::actionName(decision.primary()));
     log::write(log::Priority::Info, "The person reached for a messaging app.",
@@ -169,23 +167,23 @@ void Daemon::reachOut(const policy::AppProfile& profile, const std::string& unit
                 .level = level,
                 .kind = "app_launch",
                 .source = in_unit ? "systemd" : "gnome-shell"});
-    impl_->service->emitIntervened(contact.name, profile.id, "app_launch", level, action);
-    if (options_.dry_run || !impl_->keeper) return;
+    ctx_.intervened(contact.name, profile.id, "app_launch", level, action);
+    if (ctx_.dry_run || !ctx_.keeper) return;
 
     const std::string app = profile.name.empty() ? profile.id : profile.name;
     const bool freeze = in_unit && decision.has(policy::Action::Freeze) &&
-                        (impl_->freezer == "untried" || impl_->freezer == "available");
+                        (freezer_ == "untried" || freezer_ == "available");
     if (!freeze) {
         if (!in_unit)
             decision.actions.erase(std::remove(decision.actions.begin(), decision.actions.end(),
                                                policy::Action::Freeze),
                                    decision.actions.end());
-        impl_->keeper->reach(impl_->engine, unit, profile.id, app, decision, false);
+        ctx_.keeper->reach(ctx_.engine, unit, profile.id, app, decision, false);
         return;
     }
     // Frozen first, then the pause: the app does not get to draw a window in between.
-    impl_->units->freeze(unit, [this, unit, profile_id = profile.id, app, contact = contact.name](
-                                   bool ok, const std::string& error) {
+    units_->freeze(unit, [this, unit, profile_id = profile.id, app, contact = contact.name](
+                             bool ok, const std::string& error) {
         onFrozen(unit, profile_id, app, contact, ok, error);
     });
 }
@@ -212,41 +210,39 @@ bool noAnswer(const std::string& error) {
 
 // The manager answered FreezeUnit. The decision was made against the policy of that moment;
 // it is looked up again by the contact's name, as a reload may have come in between.
-void Daemon::onFrozen(const std::string& unit, const std::string& profile_id,
-                      const std::string& app, const std::string& contact, bool ok,
-                      const std::string& error) {
+void ReachingFlow::onFrozen(const std::string& unit, const std::string& profile_id,
+                            const std::string& app, const std::string& contact, bool ok,
+                            const std::string& error) {
     if (ok) {
-        impl_->freezer = "available";
-        rememberFrozen(unit, true);
+        freezer_ = "available";
+        remember(unit, true);
     } else if (noAnswer(error)) {
         // The freeze may still complete after the call gave up: undo it, whenever it lands.
-        impl_->units->thaw(unit, [](bool, const std::string&) {});
-    } else if (freezerMissing(error) &&
-               (impl_->freezer == "untried" || impl_->freezer == "available")) {
-        impl_->freezer = error;
+        units_->thaw(unit, [](bool, const std::string&) {});
+    } else if (freezerMissing(error) && (freezer_ == "untried" || freezer_ == "available")) {
+        freezer_ = error;
         log::detail(log::Priority::Notice,
                     "Apps cannot be frozen here; the pause before them comes without it", error);
     }
-    auto index = impl_->engine.matcher().byContactName(contact);
-    if (!impl_->keeper || !index) {
+    auto index = ctx_.engine.matcher().byContactName(contact);
+    if (!ctx_.keeper || !index) {
         if (ok)
-            impl_->units->thaw(unit, [this, unit](bool thawed, const std::string&) {
-                if (thawed) rememberFrozen(unit, false);
+            units_->thaw(unit, [this, unit](bool thawed, const std::string&) {
+                if (thawed) remember(unit, false);
             });
         return;
     }
     policy::Decision decision;
-    auto now = impl_->clock->now();
-    auto explained = impl_->engine.explain(*index, now);
+    auto now = ctx_.clock.now();
+    auto explained = ctx_.engine.explain(*index, now);
     decision.contact = *index;
     decision.level = explained.level;
     decision.actions = {policy::Action::PauseBeforeUse, policy::Action::Count};
     if (ok) decision.actions.push_back(policy::Action::Freeze);
-    impl_->keeper->reach(impl_->engine, unit, profile_id, app, decision, ok);
+    ctx_.keeper->reach(ctx_.engine, unit, profile_id, app, decision, ok);
 }
 
-void Daemon::onReachAnswer(const ReachChoice& choice) {
-    if (choice.kind != ReachRequest::Kind::App) return onCallAnswer(choice);
+void ReachingFlow::answered(const ReachChoice& choice) {
     const bool open = choice.which != ReachChoice::Which::LetGo;
     log::write(log::Priority::Info, "The pause before an app ended.",
                {.contact = choice.contact,
@@ -260,19 +256,18 @@ void Daemon::onReachAnswer(const ReachChoice& choice) {
         if (!open && pid > 0) ::kill(pid, SIGTERM);
         return;
     }
-    if (!impl_->units) return;
     auto thawed = [this, unit = choice.unit](bool ok, const std::string& error) {
         if (!ok) log::detail(log::Priority::Warning, "An app could not be thawed", error);
-        if (ok) rememberFrozen(unit, false);  // otherwise tried again at the next start
+        if (ok) remember(unit, false);  // otherwise tried again at the next start
     };
     if (open) {
-        if (choice.frozen) impl_->units->thaw(choice.unit, thawed);
+        if (choice.frozen) units_->thaw(choice.unit, thawed);
         return;
     }
     // Let it go: the app closes as it would from its own menu. A frozen app is thawed first,
     // so it can hear the request.
-    if (choice.frozen) impl_->units->thaw(choice.unit, thawed);
-    impl_->units->stop(choice.unit, [](bool ok, const std::string& error) {
+    if (choice.frozen) units_->thaw(choice.unit, thawed);
+    units_->stop(choice.unit, [](bool ok, const std::string& error) {
         if (!ok) log::detail(log::Priority::Warning, "An app could not be closed", error);
     });
 }
