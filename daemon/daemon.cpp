@@ -102,6 +102,7 @@ void Daemon::start(GMainLoop* loop) {
             std::make_unique<Keeper>(options_.state_dir, options_.journal_retry, *impl_->clock);
         impl_->keeper_bus_name = impl_->keeper->ownBusName();
     }
+    followCalls();
     auto builtin = config::loadProfilesFile(config::builtinProfilesPath());
     if (!builtin.ok()) {
         throw std::runtime_error("the built-in app profiles could not be read:\n" +
@@ -183,7 +184,7 @@ void Daemon::watchReachingOut() {
     if (impl_->keeper) {
         impl_->keeper->onReachAnswer([this](const ReachChoice& choice) {
             if (choice.kind == ReachRequest::Kind::App) return impl_->reaching->answered(choice);
-            onCallAnswer(choice);
+            impl_->calls->answered(choice);
         });
     }
 }

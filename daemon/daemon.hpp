@@ -127,24 +127,11 @@ class Daemon : public DaemonPort {
     void followModem(bool on);
     void dropModem(const std::string& why);
     void onPhoneSource(const std::string& source, bool present);
-    void onPhoneCall(const std::string& source, const dbus::PhoneCall& call);
-    bool seenThroughTheOther(const std::string& source, const dbus::PhoneCall& call,
-                             policy::SysTime now);
-    void logCall(const std::string& source, const phone::CallSeen& seen,
-                 const policy::Decision& decision);
-    void callConnected(const std::string& path, phone::CallSeen& seen);
-    void onPhoneCallGone(const std::string& path);
-    void forgetCalls(const std::string& source);
+    // Calls (daemon/calls_flow.hpp): the flow made, and the service that reported a call asked
+    // to do `what` to it.
+    void followCalls();
     void askCall(const std::string& source, const std::string& path, const char* what,
                  dbus::PhoneDone done);
-    void endCall(const std::string& path);
-    void hangUp(const std::string& source, const std::string& path, const std::string& contact,
-                std::function<void(bool ok)> then);
-    void refusedToEnd(const std::string& source, const std::string& contact,
-                      const std::string& error);
-    void quiet(const std::string& source, const std::string& path);
-    void cannotSilence(const std::string& source);
-    void onCallAnswer(const ReachChoice& choice);
     void onPhoneRing(const dbus::PhoneRing& ring);
     void onPhoneSms(const dbus::PhoneSms& sms);
     void onPhoneConversation(const dbus::PhoneConversationMessage& message);

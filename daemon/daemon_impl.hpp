@@ -17,6 +17,7 @@
 
 #include "config/rule_shapes_memo.hpp"
 #include "daemon/bus_source.hpp"
+#include "daemon/calls_flow.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/keeper.hpp"
 #include "daemon/kept_early.hpp"
@@ -75,24 +76,18 @@ struct Daemon::Impl {
     std::optional<policy::LocalTime> digest_offered;  // the last digest time offered
     std::unique_ptr<ReachingFlow> reaching;           // on the actor connection
 
+    // The calls GNOME Calls and ModemManager report. Declared before the watches, so that it
+    // outlives them.
+    std::unique_ptr<CallsFlow> calls;
     // Phones and calls (daemon_phone.cpp), each while `sources:` has it on.
     std::unique_ptr<dbus::KdeConnectWatch> kdeconnect;
     std::unique_ptr<dbus::CallsWatch> gnome_calls;
     sd_bus* system_bus = nullptr;  // ModemManager's; ours
     std::unique_ptr<BusSource> system_source;
     std::unique_ptr<dbus::ModemWatch> modem;
-    std::set<std::string> phone_present;    // the sources whose service is on the bus now
-    std::string modem_note;                 // why ModemManager is not followed, when it is not
-    std::string hangup_refused;             // "source: error" of the first refused hangup
-    std::set<std::string> silence_note;     // sources that were found unable to silence
-    std::set<std::string> cannot_end_note;  // sources found unable to end a call
-    guint modem_idle = 0;                   // dropping ModemManager after its bus went away
-    std::map<std::string, phone::CallSeen> calls;  // object path -> the call
-    struct RecentCall {
-        std::string source;
-        policy::SysTime at{};
-    };
-    std::map<std::string, RecentCall> recent_calls;  // "in:"/"out:" + digits -> first seen
+    std::set<std::string> phone_present;  // the sources whose service is on the bus now
+    std::string modem_note;               // why ModemManager is not followed, when it is not
+    guint modem_idle = 0;                 // dropping ModemManager after its bus went away
     // KDE Connect posts a phone's notification twice: on its own interface and as a desktop
     // notification. Each half waits here a little for the other.
     struct DesktopCopy {

@@ -115,8 +115,8 @@ void Daemon::followPhones() {
     }
     if (on.gnome_calls && !impl_->gnome_calls) {
         dbus::CallsWatch::Callbacks cb;
-        cb.call = [this](const dbus::PhoneCall& c) { onPhoneCall(kGnomeCalls, c); };
-        cb.gone = [this](const std::string& path) { onPhoneCallGone(path); };
+        cb.call = [this](const dbus::PhoneCall& c) { impl_->calls->changed(kGnomeCalls, c); };
+        cb.gone = [this](const std::string& path) { impl_->calls->gone(path); };
         cb.presence = [this](bool present) { onPhoneSource(kGnomeCalls, present); };
         impl_->gnome_calls = std::make_unique<dbus::CallsWatch>(actor, std::move(cb));
         if (!startWatch(kGnomeCalls, [&] { impl_->gnome_calls->start(); }))
@@ -155,8 +155,8 @@ void Daemon::followModem(bool on) {
         return;
     }
     dbus::ModemWatch::Callbacks cb;
-    cb.call = [this](const dbus::PhoneCall& c) { onPhoneCall(kModemManager, c); };
-    cb.gone = [this](const std::string& path) { onPhoneCallGone(path); };
+    cb.call = [this](const dbus::PhoneCall& c) { impl_->calls->changed(kModemManager, c); };
+    cb.gone = [this](const std::string& path) { impl_->calls->gone(path); };
     cb.sms = [this](const dbus::PhoneSms& s) { onPhoneSms(s); };
     cb.presence = [this](bool present) { onPhoneSource(kModemManager, present); };
     impl_->modem = std::make_unique<dbus::ModemWatch>(impl_->system_bus, std::move(cb));
@@ -197,7 +197,7 @@ void Daemon::onPhoneSource(const std::string& source, bool present) {
     }
     // Gone, restarting or switched off: its calls go with it (a new instance numbers its
     // calls from 1 again).
-    forgetCalls(source);
+    impl_->calls->forget(source);
     if (impl_->phone_present.erase(source) > 0)
         log::write(log::Priority::Info, "A phone source went away", {.source = source});
 }
@@ -218,11 +218,8 @@ void Daemon::onPhoneRing(const dbus::PhoneRing& ring) {
     if (!options_.dry_run) {
         // The ringer on the phone cannot be muted from here: KDE Connect keeps that to the
         // button on its own notification ("Incoming call from Alex"), the copy paired below.
-        if (decision.has(policy::Action::Silence)) cannotSilence(kKdeConnect);
-        if (decision.has(policy::Action::Reject) &&
-            impl_->cannot_end_note.insert(kKdeConnect).second)
-            log::write(log::Priority::Notice, "A call through KDE Connect cannot be ended here.",
-                       {.source = kKdeConnect});
+        if (decision.has(policy::Action::Silence)) impl_->calls->cannotSilence(kKdeConnect);
+        if (decision.has(policy::Action::Reject)) impl_->calls->cannotEnd(kKdeConnect);
     }
     Half half{.event = e, .decision = decision, .caller = ring.contact_name, .ring = true};
     half.action = doneAbout(decision, kKdeConnect);
