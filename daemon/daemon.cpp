@@ -30,6 +30,7 @@
 #include "daemon/sd_notify.hpp"
 #include "daemon/sdbus_source.hpp"
 #include "daemon/strings.hpp"
+#include "daemon/timer.hpp"
 #include "dbus/names.hpp"
 #include "dbus/sdbus_compat.hpp"
 #include "policy/ladder.hpp"
@@ -126,7 +127,7 @@ void Daemon::start(GMainLoop* loop) {
     reload();
     watchJournal();  // after the withholder too: a journal in memory from the start is told
     if (impl_->keeper) impl_->keeper->reoffer(impl_->engine);  // nothing waits unseen
-    scheduleDigest();
+    followDigests();
     impl_->actor_source =
         BusSource::forSdBus(impl_->withholder->bus(), [this] { busLost("actor"); });
     impl_->actor_source->attach();
@@ -193,29 +194,13 @@ void Daemon::appStarted(const std::string& app_id, std::uint32_t pid) {
     if (impl_->reaching) impl_->reaching->appStarted(app_id, pid);
 }
 
-void Daemon::scheduleDigest() {
-    if (impl_->digest_timer) g_source_remove(impl_->digest_timer);
-    impl_->digest_timer = 0;
-    if (!impl_->keeper) return;
-    auto now = impl_->clock->now();
-    const auto& digest = impl_->engine.policy().defaults.digest;
-    auto next = policy::digestAfter(digest, impl_->digest_offered, now.local);
-    impl_->digest_due = next;
-    if (!next) return;
-    auto delay = local_time::toUtc(*next) - now.utc;
-    // At least a second: a digest time that is "now" in a zone change must not spin.
-    guint seconds = static_cast<guint>(std::max<std::int64_t>(1, delay.count()));
-    impl_->digest_timer = g_timeout_add_seconds(
-        seconds,
-        [](gpointer self) -> gboolean {
-            auto* daemon = static_cast<Daemon*>(self);
-            daemon->impl_->digest_timer = 0;
-            daemon->impl_->digest_offered = daemon->impl_->digest_due;
-            daemon->impl_->keeper->offerDigest(daemon->impl_->engine);
-            daemon->scheduleDigest();
-            return G_SOURCE_REMOVE;
-        },
-        this);
+void Daemon::followDigests() {
+    if (!impl_->keeper) return;  // a dry run keeps nothing to offer
+    if (!impl_->digests) {
+        impl_->digests = std::make_unique<DigestFlow>(
+            *impl_->clock, loopTimer(), [this] { impl_->keeper->offerDigest(impl_->engine); });
+    }
+    impl_->digests->follow(impl_->engine.policy().defaults.digest);
 }
 
 void Daemon::prepareStateDir() {

@@ -121,7 +121,7 @@ class Daemon : public DaemonPort {
     // Reaching out (daemon/reaching_flow.hpp): apps started in their own systemd units, or
     // reported by GNOME Shell.
     void watchReachingOut();
-    // Phones (daemon_phone.cpp) and calls (daemon_calls.cpp).
+    // Phones (daemon_phone.cpp), and the daemon's side of calls (daemon_calls.cpp).
     void followPhones();
     bool startWatch(const char* source, const std::function<void()>& start);
     void followModem(bool on);
@@ -183,8 +183,9 @@ class Daemon : public DaemonPort {
     // The person's temporary changes, from the journal, into a freshly built engine.
     void restoreOverrides();
     policy::Override overrideFrom(const Change& change, std::size_t* contact) const;
-    // A timer for the next digest time of the policy in force after the last one offered.
-    void scheduleDigest();
+    // Digests (daemon/digest_flow.hpp): the policy's digest times, followed from start and
+    // again whenever a policy is applied.
+    void followDigests();
     void watchMonitor();
     void restartMonitor();
     std::string withholdingPath() const;

@@ -50,8 +50,10 @@ std::vector<std::string> Daemon::phoneProblems() const {
     std::vector<std::string> problems;
     if (!impl_->modem_note.empty())
         problems.push_back(std::string(kModemManager) + ": " + impl_->modem_note);
-    auto calls = impl_->calls->problems();
-    problems.insert(problems.end(), calls.begin(), calls.end());
+    if (impl_->calls) {
+        auto calls = impl_->calls->problems();
+        problems.insert(problems.end(), calls.begin(), calls.end());
+    }
     return problems;
 }
 

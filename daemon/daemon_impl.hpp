@@ -19,6 +19,7 @@
 #include "daemon/bus_source.hpp"
 #include "daemon/calls_flow.hpp"
 #include "daemon/daemon.hpp"
+#include "daemon/digest_flow.hpp"
 #include "daemon/keeper.hpp"
 #include "daemon/kept_early.hpp"
 #include "daemon/phone_events.hpp"
@@ -71,10 +72,8 @@ struct Daemon::Impl {
     std::unique_ptr<ShellExtensionWatch> extension;
     std::unique_ptr<Keeper> keeper;  // none in dry-run: nothing is kept or shown
     std::string keeper_bus_name;
-    guint digest_timer = 0;
-    std::optional<policy::LocalTime> digest_due;      // the digest time the timer waits for
-    std::optional<policy::LocalTime> digest_offered;  // the last digest time offered
-    std::unique_ptr<ReachingFlow> reaching;           // on the actor connection
+    std::unique_ptr<DigestFlow> digests;     // none in a dry run
+    std::unique_ptr<ReachingFlow> reaching;  // on the actor connection
 
     // The calls GNOME Calls and ModemManager report. Declared before the watches, so that it
     // outlives them.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Phones (DESIGN.md §2, §4): KDE Connect and GNOME Calls on the session bus, ModemManager on
-// the system bus, each followed while the policy's `sources:` has it on. Calls are in
-// daemon_calls.cpp; here are the sources themselves, SMS, and what a phone forwards through
+// the system bus, each followed while the policy's `sources:` has it on. Calls are
+// daemon/calls_flow.hpp's; here are the sources themselves, SMS, and what a phone forwards through
 // KDE Connect — which arrives twice, once on its own interface and once as a desktop
 // notification, and is judged once. Part of Daemon (daemon/daemon.hpp).
 #include <systemd/sd-bus.h>

@@ -125,9 +125,9 @@ void Daemon::applyPolicy(policy::Policy policy) {
     restoreOverrides();  // a new policy does not undo the person's own changes
     if (impl_->rules) impl_->rules->policyChanged();
     impl_->policy_loaded = true;
-    if (impl_->digest_timer) scheduleDigest();  // digest times may have changed
-    if (impl_->actor_source) followPhones();    // sources may have been switched on or off
-    refreshRules();                             // names, apps and levels may have changed
+    if (impl_->digests) followDigests();      // digest times may have changed
+    if (impl_->actor_source) followPhones();  // sources may have been switched on or off
+    refreshRules();                           // names, apps and levels may have changed
 }
 
 void Daemon::followPolicyPath() {

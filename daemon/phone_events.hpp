@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// What daemon_phone.cpp and daemon_calls.cpp share: the phone sources' names, what each can
+// What daemon_phone.cpp and daemon/calls_flow.cpp share: the phone sources' names, what each can
 // do, and how what they report becomes a policy event. Private to the daemon.
 
 #include <string>
