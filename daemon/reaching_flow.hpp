@@ -36,8 +36,10 @@ class ReachingFlow {
         const Clock& clock;
         const policy::Engine& engine;
         const policy::Profiles& profiles;
-        std::string state_dir;     // empty: nothing is listed on disk
-        bool dry_run = false;      // decide, log and tell; pause nothing
+        std::string state_dir;  // empty: nothing is listed on disk
+        // Decide, log and tell; pause and freeze nothing (what a crash left frozen is still
+        // thawed).
+        bool dry_run = false;
         Keeper* keeper = nullptr;  // none in a dry run
         // Judges an event by the policy in force, now (every door judges the same way).
         std::function<policy::Decision(const policy::Event&)> judge;
