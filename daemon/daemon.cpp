@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <map>
 #include <stdexcept>
+#include <utility>
 
 #include "base/local_time.hpp"
 #include "build_info.hpp"
@@ -83,7 +84,7 @@ Daemon::Daemon(Options options) : options_(std::move(options)), impl_(std::make_
 
 Daemon::~Daemon() {
     if (impl_->reaching) impl_->reaching->thawAll();
-    if (impl_->rules_timer) g_source_remove(impl_->rules_timer);
+    loopTimer().cancel(impl_->rules_timer);
     if (impl_->kde_timer) g_source_remove(impl_->kde_timer);
     if (impl_->modem_idle) g_source_remove(impl_->modem_idle);
     impl_->modem.reset();
@@ -273,8 +274,7 @@ void Daemon::refreshRules() {
     impl_->rules->update(heldNow());
     // Again at the next moment a level changes by itself (a schedule's edge, the end of a
     // soften or a snooze); nothing runs in between.
-    if (impl_->rules_timer) g_source_remove(impl_->rules_timer);
-    impl_->rules_timer = 0;
+    loopTimer().cancel(std::exchange(impl_->rules_timer, 0));
     auto now = impl_->clock->now();
     std::optional<policy::SysTime> next;
     for (std::size_t i = 0; i < impl_->engine.policy().contacts.size(); ++i) {
@@ -287,16 +287,12 @@ void Daemon::refreshRules() {
         if (t && (!next || *t < *next)) next = t;
     }
     if (!next) return;
-    auto delay = std::chrono::duration_cast<std::chrono::seconds>(*next - now.utc).count();
-    impl_->rules_timer = g_timeout_add_seconds(
-        static_cast<guint>(std::max<std::int64_t>(1, delay + 1)),
-        [](gpointer self) -> gboolean {
-            auto* daemon = static_cast<Daemon*>(self);
-            daemon->impl_->rules_timer = 0;
-            daemon->refreshRules();
-            return G_SOURCE_REMOVE;
-        },
-        this);
+    // A second past the change, and never sooner than a second from now.
+    const auto delay = std::max(*next - now.utc + std::chrono::seconds{1}, std::chrono::seconds{1});
+    impl_->rules_timer = loopTimer().after(delay, [this] {
+        impl_->rules_timer = 0;
+        refreshRules();
+    });
 }
 
 void Daemon::onServerChanged(const dbus::ServerInfo& info) {

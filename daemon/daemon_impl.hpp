@@ -29,6 +29,7 @@
 #include "daemon/rules_flow.hpp"
 #include "daemon/service.hpp"
 #include "daemon/shell_extension.hpp"
+#include "daemon/timer.hpp"
 #include "dbus/calls_watch.hpp"
 #include "dbus/kdeconnect_watch.hpp"
 #include "dbus/modem_watch.hpp"
@@ -63,7 +64,7 @@ struct Daemon::Impl {
     // The notification server's own rules, where setup put them (none in a dry run).
     std::unique_ptr<RulesFlow> rules;
     config::RuleShapesMemo shapes_memo;  // the rules' shapes, kept across reloads
-    guint rules_timer = 0;               // the next moment someone's level changes by itself
+    Timer::Id rules_timer = 0;           // the next moment someone's level changes by itself
     std::unique_ptr<sdbus::IConnection> service_bus;
     std::unique_ptr<Service> service;
     std::unique_ptr<BusSource> monitor_source, actor_source, quiet_source, service_source;
