@@ -97,7 +97,11 @@ void Daemon::start(GMainLoop* loop) {
     impl_->service_bus = options_.bus_address.empty()
                              ? sdbus::createSessionBusConnection()
                              : sdbus::createSessionBusConnectionWithAddress(options_.bus_address);
-    claimName(*impl_->service_bus);  // calls wait in the connection until start() is done
+    // The object and its watch on subscribers' connections before the name: every call then
+    // waits in the connection until start() is done, and finds them (a subscriber that has gone
+    // meanwhile is forgotten when the loop reads that it went).
+    impl_->service = std::make_unique<Service>(*impl_->service_bus, *this);
+    claimName(*impl_->service_bus);
     prepareStateDir();
     if (!options_.dry_run) {
         impl_->keeper =
@@ -145,7 +149,6 @@ void Daemon::start(GMainLoop* loop) {
     impl_->monitor->start();
     watchMonitor();
 
-    impl_->service = std::make_unique<Service>(*impl_->service_bus, *this);
     impl_->extension = std::make_unique<ShellExtensionWatch>(impl_->withholder->bus(), [this] {
         if (extensionActive())
             log::write(log::Priority::Info,
