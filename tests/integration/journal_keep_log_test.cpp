@@ -2,6 +2,7 @@
 // The keep log (daemon/journal/keep_log.hpp): a withheld message is kept with one write and
 // reaches the journal with its next call; what a crash leaves there reaches it at the next start,
 // once, whole records only; its text does not outlive that; one store at a time writes it.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -61,6 +62,40 @@ class AKeepLog : public AJournal {
 bool allZero(const std::string& bytes) {
     return std::all_of(bytes.begin(), bytes.end(), [](char c) { return c == '\0'; });
 }
+
+// While it lives, every write through this process's descriptor of `file` fails, as on a disk
+// that has started to fail, while reading it and asking its size still work: the descriptor is
+// pointed at a read-only one of the same file (EBADF), and pointed back when this goes. The
+// file stays open, and any lock on it stays held, through a copy of the descriptor.
+class FailingWrites {
+  public:
+    explicit FailingWrites(const std::filesystem::path& file) {
+        for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+            std::error_code ec;
+            if (std::filesystem::read_symlink(entry.path(), ec) == file)
+                fd_ = std::stoi(entry.path().filename().string());
+        }
+        if (fd_ < 0) return;
+        saved_ = ::dup(fd_);
+        const int read_only = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+        ::dup3(read_only, fd_, O_CLOEXEC);
+        ::close(read_only);
+    }
+    ~FailingWrites() { restore(); }
+    FailingWrites(const FailingWrites&) = delete;
+    FailingWrites& operator=(const FailingWrites&) = delete;
+
+    bool found() const { return fd_ >= 0 && saved_ >= 0; }
+    void restore() {
+        if (saved_ < 0) return;
+        ::dup3(saved_, fd_, O_CLOEXEC);
+        ::close(saved_);
+        saved_ = -1;
+    }
+
+  private:
+    int fd_ = -1, saved_ = -1;
+};
 
 TEST_F(AKeepLog, KeepsAMessageWithOneWriteAndTheJournalTakesItWithTheNextCall) {
     const std::string secret = "kept-in-the-log-before-the-journal-5d1e";
@@ -150,6 +185,29 @@ TEST_F(AKeepLog, GivesNothingTwiceWhenACrashCameBetweenTheJournalsCommitAndItsCl
     ASSERT_NO_FATAL_FAILURE(reopen());
     EXPECT_EQ(bodies(), (std::vector<std::string>{"one", "two"}));
     EXPECT_TRUE(allZero(bytesOf(log())));
+}
+
+// The journal took the log's message, but the log could not be cleared: its text stays there
+// only until a clear succeeds, which is tried before the log takes anything more (meanwhile
+// messages go straight to the journal) and at each call after; nothing is kept twice.
+TEST_F(AKeepLog, ClearsItselfOnceItCanAfterAFailedClearAndKeepsNothingTwice) {
+    const std::string first = "in-the-log-when-its-writes-failed-7a2c";
+    const std::string second = "kept-while-the-log-could-not-be-cleared-91e0";
+    ASSERT_TRUE(store_->holdMessage(message(first)));
+    FailingWrites failing(log());
+    ASSERT_TRUE(failing.found()) << "the store has no descriptor of " << log();
+    EXPECT_EQ(bodies(), (std::vector<std::string>{first}));  // taken by the journal
+    EXPECT_NE(bytesOf(log()).find(first), std::string::npos) << "the clear was to fail";
+    ASSERT_TRUE(store_->holdMessage(message(second)));
+    EXPECT_EQ(store_->keptInLog(), 0u) << "a log not cleared took another message";
+    EXPECT_EQ(rowsInFile(), 2);
+    EXPECT_EQ(bytesOf(log()).find(second), std::string::npos);
+
+    failing.restore();
+    EXPECT_EQ(bodies(), (std::vector<std::string>{first, second}));  // the next call clears it
+    EXPECT_TRUE(allZero(bytesOf(log()))) << "the first message's text outlived its clearing";
+    ASSERT_NO_FATAL_FAILURE(reopen());
+    EXPECT_EQ(bodies(), (std::vector<std::string>{first, second}));
 }
 
 TEST_F(AKeepLog, BelongsToOneStoreAndASecondOnTheSameFolderKeepsNothing) {
