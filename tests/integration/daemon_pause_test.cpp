@@ -130,16 +130,19 @@ std::string zoneJustBeforeNoon(std::chrono::seconds lead) {
     return zone;
 }
 
+// The digest time comes with an edit of a policy that had none (`digest: []`): it is followed
+// from that reload on, not only from the next start.
 TEST_F(DaemonPause, OffersFirmMessagesAgainAtTheDigestTimeNotBefore) {
-    const std::string kFirmPolicy = nocontact::testing::alexPolicy("firm", "digest: [\"12:00\"]");
     std::string zone = zoneJustBeforeNoon(std::chrono::seconds(8));
     const char* old_tz = std::getenv("TZ");
     std::string saved = old_tz ? old_tz : "";
     setenv("TZ", zone.c_str(), 1);  // inherited by the daemon
-    ASSERT_NO_FATAL_FAILURE(startDaemon(kFirmPolicy));
+    ASSERT_NO_FATAL_FAILURE(startDaemon(nocontact::testing::alexPolicy("firm", "digest: []")));
     old_tz ? setenv("TZ", saved.c_str(), 1) : unsetenv("TZ");
     ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", "for the digest"))));
     EXPECT_EQ(pauseId(), 0u) << "firm: no pause before the digest";
+    daemon_->writePolicy(nocontact::testing::alexPolicy("firm", "digest: [\"12:00\"]"));
+    ASSERT_TRUE(waitFor([&] { return !client_->reloads.empty(); })) << "the edit was not read";
     EXPECT_TRUE(waitFor([&] { return pauseId() != 0; }, 20s))
         << "the digest at 12:00 did not offer the kept message";
     EXPECT_EQ(held(), 1u);

@@ -70,22 +70,26 @@ bool allZero(const std::string& bytes) {
 class FailingWrites {
   public:
     explicit FailingWrites(const std::filesystem::path& file) {
+        struct stat want {};
+        if (::stat(file.c_str(), &want) != 0) return;
         for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
-            std::error_code ec;
-            if (std::filesystem::read_symlink(entry.path(), ec) == file)
-                fd_ = std::stoi(entry.path().filename().string());
+            const int fd = std::stoi(entry.path().filename().string());
+            struct stat st {};
+            if (::fstat(fd, &st) == 0 && st.st_dev == want.st_dev && st.st_ino == want.st_ino &&
+                (::fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDWR)
+                fd_ = fd;
         }
         if (fd_ < 0) return;
-        saved_ = ::dup(fd_);
         const int read_only = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-        ::dup3(read_only, fd_, O_CLOEXEC);
-        ::close(read_only);
+        saved_ = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+        swapped_ = read_only >= 0 && saved_ >= 0 && ::dup3(read_only, fd_, O_CLOEXEC) == fd_;
+        if (read_only >= 0) ::close(read_only);
     }
     ~FailingWrites() { restore(); }
     FailingWrites(const FailingWrites&) = delete;
     FailingWrites& operator=(const FailingWrites&) = delete;
 
-    bool found() const { return fd_ >= 0 && saved_ >= 0; }
+    bool found() const { return swapped_; }
     void restore() {
         if (saved_ < 0) return;
         ::dup3(saved_, fd_, O_CLOEXEC);
@@ -95,6 +99,7 @@ class FailingWrites {
 
   private:
     int fd_ = -1, saved_ = -1;
+    bool swapped_ = false;
 };
 
 TEST_F(AKeepLog, KeepsAMessageWithOneWriteAndTheJournalTakesItWithTheNextCall) {
@@ -195,7 +200,7 @@ TEST_F(AKeepLog, ClearsItselfOnceItCanAfterAFailedClearAndKeepsNothingTwice) {
     const std::string second = "kept-while-the-log-could-not-be-cleared-91e0";
     ASSERT_TRUE(store_->holdMessage(message(first)));
     FailingWrites failing(log());
-    ASSERT_TRUE(failing.found()) << "the store has no descriptor of " << log();
+    ASSERT_TRUE(failing.found()) << "no descriptor of " << log() << " could be made to fail";
     EXPECT_EQ(bodies(), (std::vector<std::string>{first}));  // taken by the journal
     EXPECT_NE(bytesOf(log()).find(first), std::string::npos) << "the clear was to fail";
     ASSERT_TRUE(store_->holdMessage(message(second)));

@@ -6,19 +6,28 @@
 #include <functional>
 #include <map>
 #include <utility>
+#include <vector>
 
+#include "base/local_time.hpp"
 #include "daemon/clock.hpp"
 #include "daemon/timer.hpp"
 
 namespace nocontact::testing {
 
-// A daemon::Clock that stands still until the test moves it, in a zone `offset` from UTC.
+// A daemon::Clock that stands still until the test moves it, in a zone `offset` from UTC, or
+// in the process's own zone (TZ, summer time and all) when made with inProcessZone().
 class TestClock final : public daemon::Clock {
   public:
     explicit TestClock(policy::SysTime at, std::chrono::seconds offset = {})
         : utc_(at), offset_(offset) {}
+    static TestClock inProcessZone(policy::SysTime at) {
+        TestClock clock(at);
+        clock.process_zone_ = true;
+        return clock;
+    }
 
     policy::Moment now() const override {
+        if (process_zone_) return {utc_, local_time::toLocal(utc_)};
         return {utc_, policy::LocalTime{utc_.time_since_epoch() + offset_}};
     }
     std::int64_t monotonicUsec() const override { return monotonic_.count(); }
@@ -32,6 +41,7 @@ class TestClock final : public daemon::Clock {
   private:
     policy::SysTime utc_;
     std::chrono::seconds offset_;
+    bool process_zone_ = false;
     std::chrono::microseconds monotonic_{1'000'000};
 };
 
@@ -62,13 +72,20 @@ class HandTimer final : public daemon::Timer {
         }
         if (end > clock_.now().utc) clock_.advance(end - clock_.now().utc);
     }
-    // Fires every timer now, however far off: a loop that wakes late (after a suspend, when
-    // the wall clock has moved on without it).
+    // Fires every timer pending now, however far off, in the order they were set (one that an
+    // earlier one cancels does not fire): a loop that wakes late, when the wall clock has moved
+    // on without it.
     void fireAll() {
-        auto pending = std::move(pending_);
-        pending_.clear();
-        for (auto& [id, timer] : pending)
-            timer.fire();
+        std::vector<Id> ids;
+        for (const auto& [id, timer] : pending_)
+            ids.push_back(id);
+        for (Id id : ids) {
+            auto it = pending_.find(id);
+            if (it == pending_.end()) continue;
+            auto fire = std::move(it->second.fire);
+            pending_.erase(it);
+            fire();
+        }
     }
     std::size_t pending() const { return pending_.size(); }
 

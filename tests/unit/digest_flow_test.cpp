@@ -76,8 +76,9 @@ TEST_F(ADigest, IsOfferedAtEachDigestTimeAndNotBefore) {
 
 TEST_F(ADigest, IsOfferedOnceWhenTheLoopWakesLongAfterItsTime) {
     digests_.follow({at(8, 30), at(19, 0)});
-    clock_.advance(13h);  // suspended from 08:00 to 21:00: both of today's times went by
-    timer_.fireAll();     // the loop wakes late
+    clock_.advance(13h);  // 21:00: both of today's times went by while the loop slept
+    timer_.fireAll();     // its timer comes late (GLib's runs on the monotonic clock, which a
+                          // suspend stops)
     EXPECT_EQ(offered_, 1) << "one offer covers what waits";
     EXPECT_EQ(digests_.due(), local(kEight + 24h + 30min));
 }
@@ -111,6 +112,23 @@ TEST_F(ADigest, FollowsANewTimeAndForgetsTheOldOne) {
     timer_.advance(4h);  // to 12:00
     EXPECT_EQ(offered_, 1) << "offered at 10:00 only";
     EXPECT_EQ(digests_.due(), local(kEight + 26h));
+}
+
+// A digest time is a local time: across the change to summer time (Sunday 2026-03-29, 02:00 in
+// Central Europe), Sunday's 08:30 comes 22 h 30 min after Saturday's 09:00, not 23 h 30 min.
+TEST_F(ADigest, ComesAtItsLocalTimeAcrossAChangeToSummerTime) {
+    setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", 1);
+    tzset();
+    const SysTime saturday_nine{std::chrono::seconds{1774656000 + 8 * 3600}};  // 09:00 CET
+    TestClock clock = TestClock::inProcessZone(saturday_nine);
+    HandTimer timer{clock};
+    int offered = 0;
+    DigestFlow digests{clock, timer, [&] { ++offered; }};
+    digests.follow({at(8, 30)});
+    timer.advance(22h + 29min);
+    EXPECT_EQ(offered, 0);
+    timer.advance(1min);
+    EXPECT_EQ(offered, 1) << "Sunday 08:30 CEST is 06:30 UTC";
 }
 
 TEST_F(ADigest, CancelsItsTimerWhenItGoes) {
