@@ -13,14 +13,14 @@ class Timer {
   public:
     using Id = std::uint64_t;  // 0: no timer
     virtual ~Timer() = default;
-    // Calls `fire` once, from the loop, `delay` from now (whole seconds: the loop may wake for
-    // several timers at once).
+    // Calls `fire` once, from the loop, `delay` from now (whole seconds), counting the time
+    // the machine sleeps.
     virtual Id after(std::chrono::seconds delay, std::function<void()> fire) = 0;
     // A timer that has not fired never will; one that has, or 0: nothing.
     virtual void cancel(Id id) = 0;
 };
 
-// The default GLib main context's timers (g_timeout_add_seconds), where the daemon's loop runs.
+// Timers on the default GLib main context, where the daemon's loop runs.
 Timer& loopTimer();
 
 }  // namespace nocontact::daemon
