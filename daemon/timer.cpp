@@ -28,7 +28,11 @@ class LoopTimer final : public Timer {
         itimerspec when{};
         when.it_value.tv_sec = static_cast<time_t>(seconds);
         when.it_value.tv_nsec = seconds == 0 ? 1 : 0;  // all zeros would disarm it
-        if (pending->fd >= 0 && ::timerfd_settime(pending->fd, 0, &when, nullptr) == 0) {
+        if (pending->fd >= 0 && ::timerfd_settime(pending->fd, 0, &when, nullptr) != 0) {
+            ::close(pending->fd);
+            pending->fd = -1;
+        }
+        if (pending->fd >= 0) {
             sources_[id] = g_unix_fd_add_full(G_PRIORITY_DEFAULT, pending->fd, G_IO_IN,
                                               &LoopTimer::onReady, pending, &LoopTimer::release);
         } else {
