@@ -345,7 +345,7 @@ int runJournal(const std::optional<std::string>& since_text, bool as_json, std::
         since = *parsed;
     }
     return withDaemon(err, [&](Client& client) {
-        auto rows = client.Journal(static_cast<std::int64_t>(since.time_since_epoch().count()));
+        auto rows = client.Journal(policy::unixSeconds(since));
         if (as_json) {
             out << journalJson(rows).dump(2) << '\n';
         } else if (rows.empty()) {

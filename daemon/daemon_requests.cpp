@@ -226,10 +226,6 @@ void Daemon::addNote(const std::string& contact, const std::string& text) {
 
 namespace {
 
-std::int64_t unixSeconds(policy::SysTime t) {
-    return static_cast<std::int64_t>(t.time_since_epoch().count());
-}
-
 template <typename T>
 T orThrow(Result<T> result) {
     if (!result) {
@@ -257,7 +253,7 @@ std::map<std::string, std::string> eventDetails(const EventRow& e,
                                          {"level", e.level},   {"action", e.action}};
     if (e.source != "user" && e.kind != "notice") d["direction"] = e.direction;
     if (e.kind == "change" && e.action != "reset" && e.action != "snooze-end") {
-        d["until"] = e.until ? std::to_string(unixSeconds(*e.until)) : std::string();
+        d["until"] = e.until ? std::to_string(policy::unixSeconds(*e.until)) : std::string();
         if (!e.note.empty()) d["note"] = e.note;
     }
     return d;

@@ -34,10 +34,6 @@ std::uint32_t u32(int n) {
     return static_cast<std::uint32_t>(n);
 }
 
-std::int64_t unixSeconds(policy::SysTime t) {
-    return static_cast<std::int64_t>(t.time_since_epoch().count());
-}
-
 void encodeJournal(const JournalStatus& j, Dict& s) {
     using Place = JournalStatus::Place;
     s["journal"] = sdbus::Variant(std::string(j.place == Place::None     ? "none"
@@ -91,8 +87,8 @@ Dict encode(const DaemonStatus& status) {
     s["freezer"] = sdbus::Variant(status.freezer);
     s["phones"] = sdbus::Variant(status.phones);
     s["phone_problems"] = sdbus::Variant(status.phone_problems);
-    s["snoozed_until"] =
-        sdbus::Variant(status.snoozed_until ? unixSeconds(*status.snoozed_until) : std::int64_t{0});
+    s["snoozed_until"] = sdbus::Variant(
+        status.snoozed_until ? policy::unixSeconds(*status.snoozed_until) : std::int64_t{0});
     if (const auto& server = status.server) {
         s["server_name"] = sdbus::Variant(server->name);
         s["server_vendor"] = sdbus::Variant(server->vendor);
@@ -126,8 +122,9 @@ Dict encode(const Stats& st) {
     out["per_day"] = sdbus::Variant(per_day);
     std::vector<sdbus::Struct<std::string, std::int64_t, std::int64_t>> streaks;
     for (const auto& s : st.streaks) {
-        streaks.emplace_back(s.contact, s.day ? std::int64_t{*s.day} : std::int64_t{-1},
-                             s.last_reached ? unixSeconds(*s.last_reached) : std::int64_t{0});
+        streaks.emplace_back(
+            s.contact, s.day ? std::int64_t{*s.day} : std::int64_t{-1},
+            s.last_reached ? policy::unixSeconds(*s.last_reached) : std::int64_t{0});
     }
     out["streaks"] = sdbus::Variant(streaks);
     out["honoured"] = sdbus::Variant(u32(st.honoured));
@@ -224,7 +221,7 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
         requireOwner();
         std::vector<HeldRow> rows;
         for (const auto& m : daemon_.listHeld())
-            rows.emplace_back(m.id, m.contact, m.app, unixSeconds(m.received),
+            rows.emplace_back(m.id, m.contact, m.app, policy::unixSeconds(m.received),
                               std::string(stateName(m.state)));
         return rows;
     }
@@ -318,8 +315,9 @@ struct Service::Impl : sdbus::AdaptorInterfaces<org::nocontact::Daemon1_adaptor>
         try {
             std::vector<JournalRow> rows;
             for (auto& entry : daemon_.journal(policy::SysTime{std::chrono::seconds(since)}))
-                rows.emplace_back(unixSeconds(entry.time), std::string(whatName(entry.what)),
-                                  entry.contact, std::move(entry.details));
+                rows.emplace_back(policy::unixSeconds(entry.time),
+                                  std::string(whatName(entry.what)), entry.contact,
+                                  std::move(entry.details));
             return rows;
         } catch (const std::runtime_error& e) {
             throw dbus::sd::error(names::kErrorFailed, e.what());

@@ -21,6 +21,11 @@ struct Moment {
     LocalTime local{};
 };
 
+// Seconds since the epoch, as D-Bus replies and the journal give an instant.
+inline std::int64_t unixSeconds(SysTime t) {
+    return static_cast<std::int64_t>(t.time_since_epoch().count());
+}
+
 // Minutes since local midnight, 0..1439.
 struct TimeOfDay {
     int minutes = 0;

@@ -119,7 +119,7 @@ class Use {
 
 // Seconds since the epoch, as the journal stores every time.
 inline std::int64_t toSql(policy::SysTime t) {
-    return t.time_since_epoch().count();
+    return policy::unixSeconds(t);
 }
 inline policy::SysTime fromSql(std::int64_t s) {
     return policy::SysTime{policy::Seconds{s}};
