@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Daemon (daemon/daemon.hpp) wired together: start and stop, the state folder, the monitor,
 // digests, the server's rules kept in step with the levels, and the notification server's
-// changes. What it does with each notification is in daemon_observe.cpp, Status in
+// changes. What it does with each notification is daemon/notifications_flow.hpp's, Status is in
 // daemon_status.cpp, the policy in daemon_policy.cpp; the other daemon_*.cpp say what they do.
 #include "daemon/daemon.hpp"
 
@@ -78,14 +78,15 @@ void claimName(sdbus::IConnection& bus) {
 
 Daemon::Daemon(Options options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
     if (options_.clock) impl_->clock = options_.clock;
+    if (options_.timer) impl_->timer = options_.timer;
     impl_->policy_file =
         options_.policy_file.empty() ? config::defaultPolicyPath() : options_.policy_file;
 }
 
 Daemon::~Daemon() {
     if (impl_->reaching) impl_->reaching->thawAll();
-    loopTimer().cancel(impl_->rules_timer);
-    if (impl_->kde_timer) g_source_remove(impl_->kde_timer);
+    impl_->timer->cancel(impl_->rules_timer);
+    impl_->timer->cancel(impl_->monitor_retry);
     if (impl_->modem_idle) g_source_remove(impl_->modem_idle);
     impl_->modem.reset();
     impl_->system_source.reset();
@@ -104,11 +105,12 @@ void Daemon::start(GMainLoop* loop) {
     claimName(*impl_->service_bus);
     prepareStateDir();
     if (!options_.dry_run) {
-        impl_->keeper =
-            std::make_unique<Keeper>(options_.state_dir, options_.journal_retry, *impl_->clock);
+        impl_->keeper = std::make_unique<Keeper>(options_.state_dir, options_.journal_retry,
+                                                 *impl_->clock, *impl_->timer);
         impl_->keeper_bus_name = impl_->keeper->ownBusName();
     }
     followCalls();
+    pairPhoneHalves();
     auto builtin = config::loadProfilesFile(config::builtinProfilesPath());
     if (!builtin.ok()) {
         throw std::runtime_error("the built-in app profiles could not be read:\n" +
@@ -123,10 +125,13 @@ void Daemon::start(GMainLoop* loop) {
     if (!options_.dry_run) {
         impl_->rules = std::make_unique<RulesFlow>(
             impl_->withholder->bus(), options_.state_dir,
-            [this](const std::vector<dbus::Observed>& found) { onRecovered(found); },
+            [this](const std::vector<dbus::Observed>& found) {
+                impl_->notifications->recovered(found);
+            },
             [this] { return impl_->shapes_memo.shapes(impl_->engine.policy(), impl_->profiles); });
         if (impl_->keeper) impl_->keeper->markReposts([this] { return impl_->rules->active(); });
     }
+    followNotifications();
     // After the withholder, so a broken policy at start can be told as a notification too;
     // before the monitor, so no notification is judged without the policy.
     reload();
@@ -143,8 +148,8 @@ void Daemon::start(GMainLoop* loop) {
     followPhones();
 
     impl_->monitor = std::make_unique<dbus::Monitor>(
-        options_.bus_address, [this](dbus::Observed& o) { return needsId(o); },
-        [this](const dbus::Observed& o) { onObserved(o); });
+        options_.bus_address, [this](dbus::Observed& o) { return impl_->notifications->called(o); },
+        [this](const dbus::Observed& o) { impl_->notifications->shown(o); });
     impl_->monitor->skipSenders([this](std::string_view sender) { return isOwnSender(sender); });
     impl_->monitor->start();
     watchMonitor();
@@ -179,8 +184,7 @@ void Daemon::watchReachingOut() {
         .intervened =
             [this](const std::string& contact, const std::string& app, const std::string& kind,
                    const std::string& level, const std::string& action) {
-                if (impl_->service)
-                    impl_->service->emitIntervened(contact, app, kind, level, action);
+                impl_->service->emitIntervened(contact, app, kind, level, action);
             },
     };
     impl_->reaching = std::make_unique<ReachingFlow>(std::move(context), impl_->withholder->bus());
@@ -195,14 +199,14 @@ void Daemon::watchReachingOut() {
 }
 
 void Daemon::appStarted(const std::string& app_id, std::uint32_t pid) {
-    if (impl_->reaching) impl_->reaching->appStarted(app_id, pid);
+    impl_->reaching->appStarted(app_id, pid);
 }
 
 void Daemon::followDigests() {
     if (!impl_->keeper) return;  // a dry run keeps nothing to offer
     if (!impl_->digests) {
         impl_->digests = std::make_unique<DigestFlow>(
-            *impl_->clock, loopTimer(), [this] { impl_->keeper->offerDigest(impl_->engine); });
+            *impl_->clock, *impl_->timer, [this] { impl_->keeper->offerDigest(impl_->engine); });
     }
     impl_->digests->follow(impl_->engine.policy().defaults.digest);
 }
@@ -248,14 +252,10 @@ void Daemon::restartMonitor() {
         watchMonitor();
     } catch (const std::exception&) {
         // The bus may be restarting too; try again shortly rather than spinning.
-        constexpr guint kRetryMs = 1000;
-        g_timeout_add(
-            kRetryMs,
-            [](gpointer self) -> gboolean {
-                static_cast<Daemon*>(self)->restartMonitor();
-                return G_SOURCE_REMOVE;
-            },
-            this);
+        impl_->monitor_retry = impl_->timer->after(std::chrono::seconds{1}, [this] {
+            impl_->monitor_retry = 0;
+            restartMonitor();
+        });
     }
 }
 
@@ -277,7 +277,7 @@ void Daemon::refreshRules() {
     impl_->rules->update(heldNow());
     // Again at the next moment a level changes by itself (a schedule's edge, the end of a
     // soften or a snooze); nothing runs in between.
-    loopTimer().cancel(std::exchange(impl_->rules_timer, 0));
+    impl_->timer->cancel(std::exchange(impl_->rules_timer, 0));
     auto now = impl_->clock->now();
     std::optional<policy::SysTime> next;
     for (std::size_t i = 0; i < impl_->engine.policy().contacts.size(); ++i) {
@@ -292,7 +292,7 @@ void Daemon::refreshRules() {
     if (!next) return;
     // A second past the change, and never sooner than a second from now.
     const auto delay = std::max(*next - now.utc + std::chrono::seconds{1}, std::chrono::seconds{1});
-    impl_->rules_timer = loopTimer().after(delay, [this] {
+    impl_->rules_timer = impl_->timer->after(delay, [this] {
         impl_->rules_timer = 0;
         refreshRules();
     });

@@ -15,6 +15,7 @@
 #include "daemon/pause/pause.hpp"
 #include "daemon/phone_events.hpp"
 #include "daemon/service.hpp"
+#include "daemon/timer.hpp"
 #include "dbus/monitor.hpp"
 #include "dbus/phone.hpp"
 #include "dbus/withholder.hpp"
@@ -44,6 +45,9 @@ struct Options {
     std::optional<config::Withdrawal> withdrawal;
     // Where the daemon reads the time; null: the machine's clocks (systemClock()).
     const Clock* clock = nullptr;
+    // What the daemon's waits of a second or more (digests, the rules' refresh, the journal's
+    // retry and purge, phone halves) are timed by; null: the loop's (loopTimer()).
+    Timer* timer = nullptr;
 };
 
 // Thrown by Daemon::start when another nocontactd already runs in the session (it owns the bus
@@ -100,29 +104,15 @@ class Daemon : public DaemonPort {
     // the policy in force, now (the daemon's clock) or at `now`.
     policy::Decision judge(const policy::Event& event);
     policy::Decision judge(const policy::Event& event, const policy::Moment& now);
-    // A notification's event and decision. KDE Connect's desktop copy of a phone's notification
-    // is placed by the phone's own half when only that half knew the contact (the half is
-    // taken; a copy no half has come for yet waits for one).
-    struct Judged {
-        policy::Event event;
-        policy::Decision decision;
-    };
-    Judged judge(const dbus::Observed& observed);
-    void onObserved(const dbus::Observed& observed);
-    // At the Notify call itself, before any reply: will its id be needed to withhold it? Names
-    // the app of a portal's copy that names none (PortalCopies).
-    bool needsId(dbus::Observed& observed);
-    // A contact's message kept before anything is done on screen (when it can be, at the Notify
-    // call itself, while the server draws it). A message whose id will never come keeps no pause
-    // (it stays in view): `judged` then loses it.
-    Keeper::Kept keepFirst(const dbus::Observed& observed, Judged& judged);
-    // A contact's message whose id will never be known: counted, and said in Status.
-    void keepUnanswerable(const dbus::Observed& observed, Judged& judged, Keeper::Kept& kept);
+    // Notifications (daemon/notifications_flow.hpp), through the monitor and Decide.
+    void followNotifications();
     // Reaching out (daemon/reaching_flow.hpp): apps started in their own systemd units, or
     // reported by GNOME Shell.
     void watchReachingOut();
     // Phones (daemon_phone.cpp), and the daemon's side of calls (daemon_calls.cpp).
     void followPhones();
+    // KDE Connect's two halves of what a phone sends, and SMS, met (daemon/phone_pairs.hpp).
+    void pairPhoneHalves();
     bool startWatch(const char* source, const std::function<void()>& start);
     void followModem(bool on);
     void dropModem(const std::string& why);
@@ -137,39 +127,18 @@ class Daemon : public DaemonPort {
     void onPhoneConversation(const dbus::PhoneConversationMessage& message);
     bool recordSms(const std::string& source, const policy::Event& event);
     void onPhoneNotification(const dbus::PhoneNotification& notification);
-    void meetKdeCopy(phone::Half half);
-    void waitForCopy(phone::Half half);
-    std::optional<phone::Half> takeKdeHalf(const dbus::Observed& observed, bool judged);
-    void expirePhoneHalves();
-    // A message from `contact` was counted now; an SMS waiting nearby may take it as its own.
-    void noteCounted(const std::string& contact);
-    bool takeCounted(const std::string& contact, policy::SysTime around);
     // What keeps a phone source from doing all it should ("modemmanager: ..."), for Status.
     std::vector<std::string> phoneProblems() const;
     void onServerChanged(const dbus::ServerInfo& info);
-    bool isOwnNotification(const dbus::Observed& observed) const;
     // Our own connections' unique names (the keeper's, the withholder's).
     bool isOwnSender(std::string_view sender) const;
     // True while the GNOME Shell extension is running: it asks Decide before GNOME Shell shows
     // a notification, so the monitor leaves FDO and GTK notifications alone.
     bool extensionActive() const;
-    // True when Decide's caller will have stopped waiting by the time the answer reaches it.
-    bool tooLate(const dbus::DecideRequest& request) const;
-    // Logs the intervention (never the text) and emits Intervened.
-    void announce(const dbus::Observed& observed, const policy::Event& event,
-                  const policy::Decision& decision);
-    // Carries out a decision about a message `kept` already: on screen, then the pause.
-    void act(const dbus::Observed& observed, Judged& judged, Keeper::Kept& kept);
-    // Takes a kept message off the screen, counting how it went.
-    void withhold(const dbus::Observed& observed);
     // The server's own rules (daemon/rules_flow.hpp): written for who is held now, and
     // written again when that changes by itself (a schedule, the end of a soften or snooze).
     void refreshRules();
     std::vector<bool> heldNow() const;
-    // A message the rules hid, shown as it came (nobody holds it, or it could not be kept).
-    void showHidden(const dbus::Observed& observed);
-    // Messages the rules hid while nocontactd was not running, found in the server.
-    void onRecovered(const std::vector<dbus::Observed>& found);
     void tellUser(const std::string& summary, const std::string& body);
     // The journal in memory or back on disk (daemon_journal.cpp): the person is told once each
     // way, in the log and in a notification.

@@ -1,51 +1,49 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Decide, asked by the GNOME Shell extension (gnome-shell/) before GNOME shows a notification,
-// and how the daemon tells its own notifications apart. Part of Daemon (daemon/daemon.hpp).
-#include <glib.h>
-#include <systemd/sd-bus.h>
-#include <unistd.h>
-
+// One judge for every door, the notifications flow wired to the monitor and to Decide (asked by
+// the GNOME Shell extension, gnome-shell/), and how the daemon tells its own notifications
+// apart. Part of Daemon (daemon/daemon.hpp).
 #include "daemon/daemon.hpp"
 #include "daemon/daemon_impl.hpp"
-#include "daemon/log.hpp"
 #include "dbus/decide_request.hpp"
 
 namespace nocontact::daemon {
 
-bool Daemon::decide(const dbus::DecideRequest& request) {
-    const dbus::Observed& observed = request.observed;
-    // Pauses and messages the person chose to read: GNOME's notification service tells the
-    // sender's process in the sender-pid hint.
-    if (request.sender_pid == static_cast<std::uint32_t>(getpid())) return false;
-    if (isOwnSender(observed.sender)) return false;
-    auto [event, decision] = judge(observed);
-    if (!decision.contact) return false;  // strangers are not our business
-    if (tooLate(request)) {
-        // GNOME Shell has stopped waiting and shown it: journaled as shown, never also held.
-        log::write(log::Priority::Warning,
-                   "GNOME Shell stopped waiting for nocontact's answer; a message was shown.");
-        decision.actions = {policy::Action::Show, policy::Action::Count};
-    }
-    if (options_.dry_run || !impl_->keeper) {
-        announce(observed, event, decision);
-        return false;
-    }
-    // On disk before the answer; the pause is posted after it, from the loop's next turn.
-    if (!impl_->keeper->keep(impl_->engine, observed, event, decision, true)) {
-        ++impl_->unkept;  // shown, never lost: the Keeper logged why, Status counts it
-        return false;
-    }
-    announce(observed, event, decision);
-    if (!decision.has(policy::Action::Withhold)) return false;
-    ++impl_->withheld;
-    return true;
+policy::Decision Daemon::judge(const policy::Event& event) {
+    return judge(event, impl_->clock->now());
 }
 
-bool Daemon::tooLate(const dbus::DecideRequest& request) const {
-    // The answer still has to travel back and be read before the deadline.
-    constexpr std::int64_t kAnswerMarginUsec = 50'000;
-    return request.deadline_usec != 0 &&
-           impl_->clock->monotonicUsec() + kAnswerMarginUsec >= request.deadline_usec;
+policy::Decision Daemon::judge(const policy::Event& event, const policy::Moment& now) {
+    // The daemon acts on decisions and reads none of their sentences (nocontactctl explain does).
+    return impl_->engine.handle(event, now, policy::Engine::Say::Nothing);
+}
+
+void Daemon::followNotifications() {
+    impl_->notifications = std::make_unique<NotificationsFlow>(NotificationsFlow::Context{
+        .clock = *impl_->clock,
+        .engine = impl_->engine,
+        .profiles = impl_->profiles,
+        .dry_run = options_.dry_run,
+        .keeper = impl_->keeper.get(),
+        .rules = impl_->rules.get(),
+        .withholder = *impl_->withholder,
+        .pairs = *impl_->phone_pairs,
+        .judge = [this](const policy::Event& event) { return judge(event); },
+        .pairing = [this] { return impl_->kdeconnect != nullptr; },
+        .extension_active = [this] { return extensionActive(); },
+        .own_sender = [this](std::string_view sender) { return isOwnSender(sender); },
+        .withdrawal = [this] { return withdrawal(); },
+        .intervened =
+            [this](const std::string& contact, const std::string& app, const std::string& kind,
+                   const std::string& level, const std::string& action) {
+                impl_->service->emitIntervened(contact, app, kind, level, action);
+            },
+        .tell = [this](const std::string& summary,
+                       const std::string& body) { tellUser(summary, body); },
+    });
+}
+
+bool Daemon::decide(const dbus::DecideRequest& request) {
+    return impl_->notifications->decide(request);
 }
 
 bool Daemon::isOwnSender(std::string_view sender) const {

@@ -6,13 +6,10 @@
 
 #include <glib.h>
 
-#include <deque>
-#include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "config/rule_shapes_memo.hpp"
@@ -21,10 +18,10 @@
 #include "daemon/daemon.hpp"
 #include "daemon/digest_flow.hpp"
 #include "daemon/keeper.hpp"
-#include "daemon/kept_early.hpp"
+#include "daemon/notifications_flow.hpp"
 #include "daemon/phone_events.hpp"
+#include "daemon/phone_pairs.hpp"
 #include "daemon/policy_watcher.hpp"
-#include "daemon/portal_copies.hpp"
 #include "daemon/reaching_flow.hpp"
 #include "daemon/rules_flow.hpp"
 #include "daemon/service.hpp"
@@ -43,6 +40,7 @@ namespace nocontact::daemon {
 struct Daemon::Impl {
     GMainLoop* loop = nullptr;
     const Clock* clock = &systemClock();  // the only way daemon/ reads the time
+    Timer* timer = &loopTimer();          // and waits for one
     std::string policy_file;
     std::vector<policy::AppProfile> builtin;
     policy::Engine engine{policy::Policy{}};
@@ -57,9 +55,7 @@ struct Daemon::Impl {
     std::string policy_message;
 
     std::unique_ptr<dbus::Monitor> monitor;
-    PortalCopies portal_copies;          // what programs asked the desktop portal to show, lately
-    KeptEarly kept_early{2 * 16384};     // kept at the Notify call, waiting for its id
-    std::uint64_t policies_applied = 0;  // a KeptEarly entry's decision was by policy number…
+    Timer::Id monitor_retry = 0;  // watching again after the bus dropped the monitor
     std::unique_ptr<dbus::Withholder> withholder;
     // The notification server's own rules, where setup put them (none in a dry run).
     std::unique_ptr<RulesFlow> rules;
@@ -75,6 +71,7 @@ struct Daemon::Impl {
     std::string keeper_bus_name;
     std::unique_ptr<DigestFlow> digests;     // none in a dry run
     std::unique_ptr<ReachingFlow> reaching;  // on the actor connection
+    std::unique_ptr<NotificationsFlow> notifications;
 
     // The calls GNOME Calls and ModemManager report. Declared before the watches, so that it
     // outlives them.
@@ -88,32 +85,9 @@ struct Daemon::Impl {
     std::set<std::string> phone_present;  // the sources whose service is on the bus now
     std::string modem_note;               // why ModemManager is not followed, when it is not
     guint modem_idle = 0;                 // dropping ModemManager after its bus went away
-    // KDE Connect posts a phone's notification twice: on its own interface and as a desktop
-    // notification. Each half waits here a little for the other.
-    struct DesktopCopy {
-        policy::SysTime at{};
-        dbus::Observed observed;
-        bool judged = false;  // its own profile already recognised the contact
-    };
-    std::deque<DesktopCopy> kde_copies;
-    std::deque<phone::Half> kde_waiting;
-    std::set<std::tuple<std::string, std::int64_t, std::int32_t>> kde_sms_seen;
-    // When messages from each contact were counted lately: an incoming SMS takes one of them
-    // as its own sighting (its messaging app's notification) instead of being counted again.
-    std::map<std::string, std::deque<policy::SysTime>> counted;
-    guint kde_timer = 0;
+    // KDE Connect's two halves of what a phone sends, and SMS waiting to be counted.
+    std::unique_ptr<PhonePairs> phone_pairs;
 
-    std::uint64_t withheld = 0, refused = 0, failed = 0;
-    // What a kept message's placeholder says, in the language nocontactd started in: looked
-    // up once (a catalogue lookup takes locks and walks the locale's folders every time).
-    std::optional<std::string> placeholder;
-    // Other apps' notifications the monitor saw (never nocontact's own pauses and notices).
-    std::uint64_t seen = 0;
-    // Contact messages left on screen: kept nowhere, not even in memory.
-    std::uint64_t unkept = 0;
-    // Contact messages that could not be taken off the screen because no reply brought their
-    // id (sent with NO_REPLY_EXPECTED): kept all the same.
-    std::uint64_t unanswerable = 0;
     // When the person was last told the journal went to memory (monotonic µs), and whether
     // that is still the last thing they were told about it.
     std::int64_t told_memory_us = 0;

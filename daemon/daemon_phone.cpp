@@ -3,7 +3,7 @@
 // the system bus, each followed while the policy's `sources:` has it on. Calls are
 // daemon/calls_flow.hpp's; here are the sources themselves, SMS, and what a phone forwards through
 // KDE Connect — which arrives twice, once on its own interface and once as a desktop
-// notification, and is judged once. Part of Daemon (daemon/daemon.hpp).
+// notification, and is judged once (daemon/phone_pairs.hpp). Part of Daemon (daemon/daemon.hpp).
 #include <systemd/sd-bus.h>
 
 #include <glib.h>
@@ -18,6 +18,8 @@
 #include "daemon/keeper.hpp"
 #include "daemon/log.hpp"
 #include "daemon/phone_events.hpp"
+#include "daemon/phone_pairs.hpp"
+#include "daemon/timer.hpp"
 
 namespace nocontact::daemon {
 
@@ -25,76 +27,26 @@ using namespace phone;
 
 namespace {
 
-// A phone's notification and its desktop copy (KDE Connect posts both) arrive within this
-// time of each other; an incoming SMS and its messaging app's notification too.
-constexpr auto kCopyWindow = std::chrono::seconds(10);
-constexpr guint kCopyCheckSeconds = 2;
 // An SMS the phone says was sent or received further from now than this is history, not news.
 constexpr auto kSmsFreshFor = std::chrono::minutes(10);
-constexpr std::size_t kMaxRemembered = 256;  // copies, halves, SMS: a bound, never reached
-
-template <typename Container>
-void bound(Container& c) {
-    if (c.size() > kMaxRemembered) c.clear();
-}
-
-// A notification body as a person reads it: <br/> as a new line, other tags dropped, the five
-// XML entities read.
-std::string plainBody(const std::string& body) {
-    std::string out;
-    for (std::size_t i = 0; i < body.size();) {
-        if (body[i] == '<') {
-            std::size_t end = body.find('>', i);
-            if (end == std::string::npos) break;
-            if (body.compare(i, 3, "<br") == 0) out += '\n';
-            i = end + 1;
-        } else if (body[i] == '&') {
-            static constexpr std::pair<const char*, char> kEntities[] = {
-                {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
-            bool read = false;
-            for (const auto& [entity, c] : kEntities) {
-                if (body.compare(i, std::strlen(entity), entity) != 0) continue;
-                out += c;
-                i += std::strlen(entity);
-                read = true;
-                break;
-            }
-            if (!read) out += body[i++];
-        } else {
-            out += body[i++];
-        }
-    }
-    return out;
-}
-
-bool endsWith(const std::string& s, const std::string& tail) {
-    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
-std::string hint(const dbus::Observed& o, const char* key) {
-    auto it = o.notification.hints.find(key);
-    return it == o.notification.hints.end() ? "" : it->second;
-}
-
-// Whether `copy` is KDE Connect's desktop copy of what the phone half says, in one of the
-// shapes KNotifications gives it (formats.md §8): the summary is the title (Plasma) or the
-// phone's app, the body is the text, "title: text", or a group's "<b>Sender</b><br/>text".
-// A call's copy is its telephony event naming the caller.
-bool isCopyOf(const dbus::Observed& copy, const Half& half) {
-    const std::string event = hint(copy, "x-kde-eventId");
-    const std::string body = plainBody(copy.notification.body);
-    if (half.ring) {
-        return (event == "callReceived" || event == "missedCall") && !half.caller.empty() &&
-               body.find(half.caller) != std::string::npos;
-    }
-    if (!event.empty() && event != "notification") return false;
-    const std::string& summary = copy.notification.summary;
-    if (summary != half.title && summary != half.app) return false;
-    return body == half.text || body == half.title + ": " + half.text ||
-           endsWith(body, "\n" + half.text);
-}
 
 }  // namespace
+
+void Daemon::pairPhoneHalves() {
+    impl_->phone_pairs = std::make_unique<PhonePairs>(PhonePairs::Context{
+        .clock = *impl_->clock,
+        .timer = *impl_->timer,
+        .engine = impl_->engine,
+        .place = [this](const dbus::Observed& copy,
+                        Half half) { impl_->notifications->place(copy, std::move(half)); },
+        .record =
+            [this](const Half& half) {
+                if (options_.dry_run || !impl_->keeper) return;
+                impl_->keeper->record(impl_->engine, half.source, half.event, half.decision,
+                                      half.action);
+            },
+    });
+}
 
 void Daemon::followPhones() {
     const policy::Sources& on = impl_->engine.policy().sources;
@@ -223,7 +175,7 @@ void Daemon::onPhoneRing(const dbus::PhoneRing& ring) {
     }
     Half half{.event = e, .decision = decision, .caller = ring.contact_name, .ring = true};
     half.action = doneAbout(decision, kKdeConnect);
-    meetKdeCopy(std::move(half));
+    impl_->phone_pairs->meet(std::move(half));
 }
 
 // --- Messages --------------------------------------------------------------------------------
@@ -246,8 +198,7 @@ void Daemon::onPhoneConversation(const dbus::PhoneConversationMessage& m) {
     if (m.type != dbus::PhoneConversationMessage::kInbox &&
         m.type != dbus::PhoneConversationMessage::kSent)
         return;  // drafts, the outbox, failed and queued: not (yet) sent to anyone
-    bound(impl_->kde_sms_seen);
-    if (!impl_->kde_sms_seen.insert({m.device, m.thread, m.uid}).second) return;
+    if (!impl_->phone_pairs->firstSight(m.device, m.thread, m.uid)) return;
     // The other party of a one-to-one conversation comes first; a group names everyone.
     for (const auto& address : m.addresses) {
         const bool incoming = m.type == dbus::PhoneConversationMessage::kInbox;
@@ -269,9 +220,9 @@ bool Daemon::recordSms(const std::string& source, const policy::Event& event) {
         impl_->keeper->record(impl_->engine, source, event, decision, "count");
         return true;
     }
-    Half half{.event = event, .decision = decision, .action = "count", .sms = true};
+    Half half{.event = event, .decision = decision, .action = "count"};
     half.source = source;
-    waitForCopy(std::move(half));
+    impl_->phone_pairs->waitForCount(std::move(half));
     return true;
 }
 
@@ -282,115 +233,12 @@ void Daemon::onPhoneNotification(const dbus::PhoneNotification& n) {
     policy::Event e = phoneEvent(kKdeConnect, policy::Kind::Message, true, n.title, "");
     e.text = n.text;
     policy::Decision decision = judge(e);
-    meetKdeCopy(Half{.event = std::move(e),
-                     .decision = std::move(decision),
-                     .action = "count",
-                     .title = n.title,
-                     .app = n.app,
-                     .text = n.text});
-}
-
-// Whichever of the two halves arrives second makes the pair, and the pair is judged once: by
-// the copy's own profile when it could place it, else with what the phone said. A phone half
-// whose copy never comes (the desktop shows none) is journaled alone after kCopyWindow.
-void Daemon::meetKdeCopy(Half half) {
-    const auto now = impl_->clock->now();
-    auto& copies = impl_->kde_copies;
-    std::erase_if(copies, [&](const auto& c) { return now.utc - c.at > kCopyWindow; });
-    if (!half.decision.contact) return;  // a stranger's half never takes a copy
-    for (auto it = copies.begin(); it != copies.end(); ++it) {
-        if (!isCopyOf(it->observed, half)) continue;
-        const bool judged = it->judged;
-        dbus::Observed copy = std::move(it->observed);
-        copies.erase(it);
-        if (judged) return;
-        Judged pair{.event = std::move(half.event), .decision = std::move(half.decision)};
-        Keeper::Kept kept = keepFirst(copy, pair);
-        act(copy, pair, kept);
-        return;
-    }
-    half.source = kKdeConnect;
-    waitForCopy(std::move(half));
-}
-
-void Daemon::waitForCopy(Half half) {
-    half.at = impl_->clock->now().utc;
-    bound(impl_->kde_waiting);
-    impl_->kde_waiting.push_back(std::move(half));
-    if (impl_->kde_timer) return;
-    impl_->kde_timer = g_timeout_add_seconds(
-        kCopyCheckSeconds,
-        [](gpointer self) -> gboolean {
-            auto* daemon = static_cast<Daemon*>(self);
-            daemon->expirePhoneHalves();
-            if (!daemon->impl_->kde_waiting.empty()) return G_SOURCE_CONTINUE;
-            daemon->impl_->kde_timer = 0;
-            return G_SOURCE_REMOVE;
-        },
-        this);
-}
-
-// For each desktop copy KDE Connect posts (`judged`: its profile recognised the contact), and
-// in the GNOME Shell extension's Decide. The phone half that was waiting for it, if any, now
-// taken; otherwise the copy waits for its half.
-std::optional<Half> Daemon::takeKdeHalf(const dbus::Observed& observed, bool judged) {
-    auto& waiting = impl_->kde_waiting;
-    for (auto it = waiting.begin(); it != waiting.end(); ++it) {
-        if (it->sms || !isCopyOf(observed, *it)) continue;
-        Half half = std::move(*it);
-        waiting.erase(it);
-        return half;
-    }
-    bound(impl_->kde_copies);
-    impl_->kde_copies.push_back({impl_->clock->now().utc, observed, judged});
-    return std::nullopt;
-}
-
-// Halves whose copy did not come are journaled alone; an incoming SMS only when no message
-// from the contact was counted around it (its app's notification, judged by the monitor).
-void Daemon::expirePhoneHalves() {
-    const auto now = impl_->clock->now();
-    auto& waiting = impl_->kde_waiting;
-    std::vector<Half> due;
-    for (auto it = waiting.begin(); it != waiting.end();) {
-        if (now.utc - it->at + std::chrono::seconds(kCopyCheckSeconds) <= kCopyWindow) {
-            ++it;
-            continue;
-        }
-        due.push_back(std::move(*it));
-        it = waiting.erase(it);
-    }
-    // Notifications first: an SMS's own notification counts for it.
-    std::stable_partition(due.begin(), due.end(), [](const Half& h) { return !h.sms; });
-    for (const Half& half : due) {
-        if (!impl_->keeper || options_.dry_run || !half.decision.contact) continue;
-        const std::string& contact = impl_->engine.policy().contacts[*half.decision.contact].name;
-        if (half.sms && takeCounted(contact, half.at)) continue;
-        impl_->keeper->record(impl_->engine, half.source, half.event, half.decision, half.action);
-        if (!half.sms) noteCounted(contact);
-    }
-}
-
-void Daemon::noteCounted(const std::string& contact) {
-    const auto now = impl_->clock->now().utc;
-    bound(impl_->counted);
-    auto& times = impl_->counted[contact];
-    while (!times.empty() && now - times.front() > 2 * kCopyWindow)
-        times.pop_front();
-    if (times.size() < kMaxRemembered) times.push_back(now);
-}
-
-// Takes one count of a message from `contact` within kCopyWindow of `around`, if there is one.
-bool Daemon::takeCounted(const std::string& contact, policy::SysTime around) {
-    auto it = impl_->counted.find(contact);
-    if (it == impl_->counted.end()) return false;
-    auto& times = it->second;
-    auto near = std::find_if(times.begin(), times.end(), [&](policy::SysTime t) {
-        return t >= around - kCopyWindow && t <= around + kCopyWindow;
-    });
-    if (near == times.end()) return false;
-    times.erase(near);
-    return true;
+    impl_->phone_pairs->meet(Half{.event = std::move(e),
+                                  .decision = std::move(decision),
+                                  .action = "count",
+                                  .title = n.title,
+                                  .app = n.app,
+                                  .text = n.text});
 }
 
 }  // namespace nocontact::daemon

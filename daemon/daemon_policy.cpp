@@ -120,7 +120,7 @@ DaemonPort::ReloadResult Daemon::readPolicy() {
 void Daemon::applyPolicy(policy::Policy policy) {
     impl_->profiles = policy::Profiles(policy.apps, impl_->builtin);
     impl_->engine = policy::Engine(std::move(policy));
-    ++impl_->policies_applied;
+    if (impl_->notifications) impl_->notifications->policyApplied();
     impl_->engine.useWords({.tr = &i18n::tr});
     restoreOverrides();  // a new policy does not undo the person's own changes
     if (impl_->rules) impl_->rules->policyChanged();

@@ -70,12 +70,13 @@ DaemonStatus Daemon::status() const {
     s.dry_run = options_.dry_run;
     s.pause_seconds = count(policy.defaults.pause.count());
     s.withholding = withholdingPath();
-    s.withheld = count(impl_->withheld);
-    s.refused = count(impl_->refused);
+    const NotificationsFlow::Counts& n = impl_->notifications->counts();
+    s.withheld = count(n.withheld);
+    s.refused = count(n.refused);
     s.held = count(impl_->keeper ? impl_->keeper->waiting() : 0);
-    s.failed = count(impl_->failed);
-    s.unkept = count(impl_->unkept);
-    s.unanswerable = count(impl_->unanswerable);
+    s.failed = count(n.failed);
+    s.unkept = count(n.unkept);
+    s.unanswerable = count(n.unanswerable);
     s.journal = journalStatus();
     s.levels = levels();
     s.changed_levels = changedLevels();
@@ -98,7 +99,7 @@ DaemonStatus Daemon::status() const {
     }
     if (impl_->monitor) {
         const auto& c = impl_->monitor->counters();
-        s.monitor = MonitorStatus{count(impl_->seen), count(c.malformed), count(c.restarts)};
+        s.monitor = MonitorStatus{count(n.seen), count(c.malformed), count(c.restarts)};
     }
     return s;
 }

@@ -63,21 +63,14 @@ bool isLetGo(const std::optional<HeldMessage>& m) {
 }  // namespace
 
 Keeper::Keeper(const std::filesystem::path& state_dir, std::chrono::seconds retry,
-               const Clock& clock)
-    : notifier_(kPauseAppName), retry_(retry), clock_(clock) {
+               const Clock& clock, Timer& timer)
+    : notifier_(kPauseAppName), retry_(retry), clock_(clock), timer_(timer) {
     openJournal(state_dir);
     bus_ = g_bus_get_sync(G_BUS_TYPE_SESSION, nullptr, nullptr);
     // GIO would raise SIGTERM when the bus goes away (exit 0); the daemon's own connections
     // notice it too and end it with an error, so that systemd restarts it.
     if (bus_) g_dbus_connection_set_exit_on_close(bus_, FALSE);
-    purge();
-    purge_timer_ = g_timeout_add_seconds(
-        static_cast<guint>(kPurgeEvery.count()),
-        [](gpointer self) -> gboolean {
-            static_cast<Keeper*>(self)->purge();
-            return G_SOURCE_CONTINUE;
-        },
-        this);
+    purgeNowAndLater();
     pause_ = std::make_unique<PausePresenter>(
         notifier_, ticker_, [this](const PauseChoice& c) { onChoice(c); },
         [](const std::string& entry) { launchDesktopEntry(entry); });
@@ -105,10 +98,15 @@ Keeper::~Keeper() {
     recordPending();
     if (pending_timer_) g_source_remove(pending_timer_);
     if (idle_) g_source_remove(idle_);
-    if (retry_timer_) g_source_remove(retry_timer_);
-    if (purge_timer_) g_source_remove(purge_timer_);
+    timer_.cancel(retry_timer_);
+    timer_.cancel(purge_timer_);
     if (store_) leaveMemory();
     if (bus_) g_object_unref(bus_);
+}
+
+void Keeper::purgeNowAndLater() {
+    purge();
+    purge_timer_ = timer_.after(kPurgeEvery, [this] { purgeNowAndLater(); });
 }
 
 void Keeper::present(std::function<void()> show, bool later) {

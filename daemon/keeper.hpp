@@ -12,6 +12,7 @@
 #include "daemon/journal/store.hpp"
 #include "daemon/pause/libnotify_notifier.hpp"
 #include "daemon/pause/pause.hpp"
+#include "daemon/timer.hpp"
 #include "dbus/observed.hpp"
 #include "policy/engine.hpp"
 
@@ -55,9 +56,11 @@ class Keeper {
     // Opens the journal in `state_dir`; when the folder cannot be written (full, read-only), the
     // journal is kept in memory and the disk tried again every `retry`. Throws
     // std::runtime_error with a readable message when the journal cannot be kept at all.
-    // Every time it reads or records comes from `clock`.
+    // Every time it reads or records comes from `clock`; its waits (the retry, the purge) are
+    // `timer`'s.
     explicit Keeper(const std::filesystem::path& state_dir,
-                    std::chrono::seconds retry = kJournalRetry, const Clock& clock = systemClock());
+                    std::chrono::seconds retry = kJournalRetry, const Clock& clock = systemClock(),
+                    Timer& timer = loopTimer());
     ~Keeper();
     Keeper(const Keeper&) = delete;
     Keeper& operator=(const Keeper&) = delete;
@@ -186,12 +189,16 @@ class Keeper {
     void serverChanged(bool restarted);
 
   private:
+    // purge() now, and again every kPurgeEvery.
+    void purgeNowAndLater();
     void openJournal(const std::filesystem::path& state_dir);
     // The journal went to memory: the disk is tried again from now on, and the daemon told.
     void journalMoved();
     // The journal file was found damaged and set aside (`file`: nullopt when it could not be).
     void journalDamaged(const std::optional<std::filesystem::path>& file, const Salvaged& saved);
     void tryDisk();
+    // Tries the disk again after `retry_`, and again after each try that fails.
+    void retryLater();
     // On the way out: one last try to take the journal home; the log says when it cannot.
     void leaveMemory();
     void giveBackUnsaved(std::size_t kept);
@@ -229,8 +236,9 @@ class Keeper {
     unsigned idle_ = 0;                           // that turn's GLib source, 0 when none
     std::chrono::seconds retry_;
     const Clock& clock_;
-    unsigned retry_timer_ = 0;       // trying the disk again, only while in memory
-    unsigned purge_timer_ = 0;       // forgetting let-go messages every kPurgeEvery
+    Timer& timer_;
+    Timer::Id retry_timer_ = 0;      // trying the disk again, only while in memory
+    Timer::Id purge_timer_ = 0;      // forgetting let-go messages every kPurgeEvery
     std::vector<EventRow> pending_;  // recordSoon()'s events, not yet written
     unsigned pending_timer_ = 0;     // writing them
     std::int64_t last_try_us_ = 0;   // clock_.monotonicUsec() of the last try

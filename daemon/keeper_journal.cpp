@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include <stdexcept>
+#include <utility>
 
 #include "base/i18n.hpp"
 #include "daemon/keeper.hpp"
@@ -59,15 +60,7 @@ JournalPlace Keeper::journalPlace() const {
 void Keeper::journalMoved() {
     last_try_us_ = clock_.monotonicUsec();
     last_refusal_.clear();
-    if (!retry_timer_) {
-        retry_timer_ = g_timeout_add_seconds(
-            static_cast<guint>(retry_.count()),
-            [](gpointer self) -> gboolean {
-                static_cast<Keeper*>(self)->tryDisk();
-                return G_SOURCE_CONTINUE;  // tryDisk removes it once the journal is on disk
-            },
-            this);
-    }
+    if (!retry_timer_) retryLater();
     // From the loop's next turn: this runs inside the write that failed, before the withholding
     // call of the message being kept (and before that write is done again in memory).
     if (on_journal_) present([this] { on_journal_(journalPlace()); }, true);
@@ -97,6 +90,14 @@ void Keeper::tryDiskSoon() {
     present([this] { tryDisk(); }, true);
 }
 
+void Keeper::retryLater() {
+    retry_timer_ = timer_.after(retry_, [this] {
+        retry_timer_ = 0;
+        tryDisk();
+        if (store_->inMemory() && !retry_timer_) retryLater();  // until the journal is on disk
+    });
+}
+
 void Keeper::tryDisk() {
     if (!store_->inMemory()) return;
     last_try_us_ = clock_.monotonicUsec();
@@ -111,8 +112,7 @@ void Keeper::tryDisk() {
         }
         return;
     }
-    if (retry_timer_) g_source_remove(retry_timer_);
-    retry_timer_ = 0;
+    timer_.cancel(std::exchange(retry_timer_, 0));
     if (on_journal_) on_journal_({.in_memory = false, .kept_in_memory = kept});
 }
 
