@@ -46,7 +46,8 @@ struct Options {
     // Where the daemon reads the time; null: the machine's clocks (systemClock()).
     const Clock* clock = nullptr;
     // What the daemon's waits of a second or more (digests, the rules' refresh, the journal's
-    // retry and purge, phone halves) are timed by; null: the loop's (loopTimer()).
+    // retry and purge, phone halves, watching again after the bus dropped the monitor) are
+    // timed by; null: the loop's (loopTimer()).
     Timer* timer = nullptr;
 };
 

@@ -71,10 +71,13 @@ struct Daemon::Impl {
     std::string keeper_bus_name;
     std::unique_ptr<DigestFlow> digests;     // none in a dry run
     std::unique_ptr<ReachingFlow> reaching;  // on the actor connection
-    std::unique_ptr<NotificationsFlow> notifications;
 
-    // The calls GNOME Calls and ModemManager report. Declared before the watches, so that it
-    // outlives them.
+    // The flows that hear from the phone sources. Declared before the watches, so that they
+    // outlive them, and the pairs before the notifications flow, which uses them.
+    // KDE Connect's two halves of what a phone sends, and SMS waiting to be counted:
+    std::unique_ptr<PhonePairs> phone_pairs;
+    std::unique_ptr<NotificationsFlow> notifications;
+    // The calls GNOME Calls and ModemManager report:
     std::unique_ptr<CallsFlow> calls;
     // Phones and calls (daemon_phone.cpp), each while `sources:` has it on.
     std::unique_ptr<dbus::KdeConnectWatch> kdeconnect;
@@ -85,8 +88,6 @@ struct Daemon::Impl {
     std::set<std::string> phone_present;  // the sources whose service is on the bus now
     std::string modem_note;               // why ModemManager is not followed, when it is not
     guint modem_idle = 0;                 // dropping ModemManager after its bus went away
-    // KDE Connect's two halves of what a phone sends, and SMS waiting to be counted.
-    std::unique_ptr<PhonePairs> phone_pairs;
 
     // When the person was last told the journal went to memory (monotonic µs), and whether
     // that is still the last thing they were told about it.

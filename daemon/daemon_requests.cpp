@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The person's requests over org.nocontact.Daemon1: kept messages and temporary changes.
-// Part of Daemon (daemon/daemon.hpp); the wiring of notifications lives in daemon.cpp.
+// Part of Daemon (daemon/daemon.hpp).
 #include <algorithm>
 #include <map>
 #include <stdexcept>

@@ -42,6 +42,8 @@ struct Half {
     bool sms = false;
     std::string source{};
     policy::SysTime at{};
+    // Whose it is, by name: a policy applied while it waits numbers its contacts its own way.
+    std::string contact{};
 };
 
 // A call GNOME Calls or ModemManager reported, as the daemon follows it.

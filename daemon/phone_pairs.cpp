@@ -87,7 +87,8 @@ PhonePairs::~PhonePairs() {
 // the copy's own profile when it could place it, else with what the phone said.
 void PhonePairs::meet(Half half) {
     const auto now = ctx_.clock.now().utc;
-    std::erase_if(copies_, [&](const Copy& c) { return now - c.at > kWindow; });
+    std::erase_if(copies_,
+                  [&](const Copy& c) { return now - c.at > kWindow || c.at - now > kWindow; });
     if (!half.decision.contact) return;  // a stranger's half never takes a copy
     half.source = phone::kKdeConnect;
     for (auto it = copies_.begin(); it != copies_.end(); ++it) {
@@ -106,7 +107,8 @@ std::optional<Half> PhonePairs::take(const dbus::Observed& copy, bool judged) {
         if (it->sms || !isCopyOf(copy, *it)) continue;
         Half half = std::move(*it);
         waiting_.erase(it);
-        return half;
+        if (current(half)) return half;
+        break;  // someone the policy in force no longer names: the copy is judged alone
     }
     bound(copies_);
     copies_.push_back({ctx_.clock.now().utc, copy, judged});
@@ -114,18 +116,21 @@ std::optional<Half> PhonePairs::take(const dbus::Observed& copy, bool judged) {
 }
 
 void PhonePairs::waitForCount(Half sms) {
+    if (!sms.decision.contact) return;  // only a contact's SMS is counted
     sms.sms = true;
     wait(std::move(sms));
 }
 
 void PhonePairs::wait(Half half) {
     half.at = ctx_.clock.now().utc;
+    half.contact = ctx_.engine.policy().contacts[*half.decision.contact].name;
     bound(waiting_);
     waiting_.push_back(std::move(half));
     arm();
 }
 
-// One timer, for the oldest half's end of window (the halves wait in the order they came).
+// One timer, for the first half's end of window (the halves wait in the order they came, unless
+// the wall clock was set back meanwhile: a later half's timer then comes, at most, a window on).
 void PhonePairs::arm() {
     if (timer_ != 0 || waiting_.empty()) return;
     const auto left = waiting_.front().at + kWindow - ctx_.clock.now().utc;
@@ -154,13 +159,17 @@ void PhonePairs::expire() {
     }
     // Notifications first: an SMS's own notification counts for it.
     std::stable_partition(due.begin(), due.end(), [](const Half& h) { return !h.sms; });
-    for (const Half& half : due) {
-        if (!half.decision.contact) continue;
-        const std::string& contact = ctx_.engine.policy().contacts[*half.decision.contact].name;
-        if (half.sms && takeCounted(contact, half.at)) continue;
+    for (Half& half : due) {
+        if (!current(half)) continue;
+        if (half.sms && takeCounted(half.contact, half.at)) continue;
         ctx_.record(half);
-        if (!half.sms) counted(contact);
+        if (!half.sms) counted(half.contact);
     }
+}
+
+bool PhonePairs::current(Half& half) const {
+    half.decision.contact = ctx_.engine.matcher().byContactName(half.contact);
+    return half.decision.contact.has_value();
 }
 
 void PhonePairs::counted(const std::string& contact) {

@@ -69,6 +69,9 @@ class PhonePairs {
         bool judged = false;
     };
     void wait(phone::Half half);
+    // Points a waiting half's decision at its contact in the policy in force now; false when
+    // that policy no longer has the contact.
+    bool current(phone::Half& half) const;
     void arm();
     void expire();
     bool takeCounted(const std::string& contact, policy::SysTime around);

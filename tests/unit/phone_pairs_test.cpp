@@ -97,6 +97,8 @@ TEST_F(PhoneHalves, HandTheWaitingHalfToItsCopy) {
     ASSERT_TRUE(half);
     EXPECT_EQ(half->text, "are you up?");
     EXPECT_EQ(half->source, "kdeconnect");
+    EXPECT_EQ(half->decision.contact, 0u);
+    EXPECT_TRUE(placed_.empty()) << "the copy's own judging places it, with the half handed back";
     timer_.advance(30s);
     EXPECT_TRUE(recorded_.empty()) << "a half that met its copy is not journaled alone";
 }
@@ -116,7 +118,7 @@ TEST_F(PhoneHalves, LeaveACopyItsOwnProfilePlacedToTheMonitor) {
     pairs_.meet(phoneNotification("Alex", "are you up?"));
     EXPECT_TRUE(placed_.empty());
     timer_.advance(30s);
-    EXPECT_TRUE(recorded_.empty()) << "the copy was judged and counted on its own";
+    EXPECT_TRUE(recorded_.empty()) << "the monitor judged the copy: the half is not counted again";
 }
 
 TEST_F(PhoneHalves, JournalAHalfWhoseCopyNeverCameAtTheEndOfTheWindowNotBefore) {
@@ -144,6 +146,67 @@ TEST_F(PhoneHalves, JournalEachOfSeveralHalvesAtItsOwnEndOfWindow) {
     timer_.advance(1s);
     ASSERT_EQ(recorded_.size(), 2u);
     EXPECT_EQ(recorded_[1].text, "two");
+}
+
+TEST_F(PhoneHalves, JournalTheNextHalfOnTimeWhenTheFirstMetItsCopy) {
+    pairs_.meet(phoneNotification("Alex", "one"));
+    timer_.advance(4s);
+    pairs_.meet(phoneNotification("Alex", "two"));
+    timer_.advance(1s);
+    ASSERT_TRUE(pairs_.take(copy("Alex", "one"), false));
+    timer_.advance(8s);  // 13 s after the first, 9 after the second
+    EXPECT_TRUE(recorded_.empty());
+    timer_.advance(1s);
+    ASSERT_EQ(recorded_.size(), 1u);
+    EXPECT_EQ(recorded_[0].text, "two");
+}
+
+TEST_F(PhoneHalves, JournalAHalfAtOnceWhenTheClockWasSetBackFurtherThanTheWindow) {
+    pairs_.meet(phoneNotification("Alex", "are you up?"));
+    clock_.advance(-30s);
+    timer_.fireAll();  // the loop's timer counts time passing, not the wall clock
+    EXPECT_EQ(recorded_.size(), 1u) << "it would wait for the wall clock to come back";
+    EXPECT_EQ(timer_.pending(), 0u);
+}
+
+TEST_F(PhoneHalves, NeverWaitLongerThanTheWindowForOneTimerWhenTheClockWasSetBackALittle) {
+    pairs_.meet(phoneNotification("Alex", "are you up?"));
+    clock_.advance(-5s);
+    timer_.fireAll();
+    EXPECT_TRUE(recorded_.empty()) << "five seconds of its window are left by the clock";
+    timer_.advance(4s);
+    EXPECT_TRUE(recorded_.empty());
+    timer_.advance(6s);
+    EXPECT_TRUE(recorded_.empty()) << "the clock says 5 s since it came";
+    timer_.advance(5s);
+    EXPECT_EQ(recorded_.size(), 1u);
+}
+
+TEST_F(PhoneHalves, FollowTheContactByNameThroughAPolicyAppliedWhileTheyWait) {
+    using nocontact::policy::testing::alex;
+    nocontact::policy::Contact robin = alex();
+    robin.name = "Robin";
+    robin.names = {"Robin"};
+    robin.phones = {"+14155550199"};
+    nocontact::policy::Policy both;
+    both.contacts = {robin, alex()};
+    pairs_.meet(phoneNotification("Alex", "one"));
+    pairs_.meet(phoneNotification("Alex", "two"));
+    engine_ = Engine(both);  // Alex is now the second contact
+    auto half = pairs_.take(copy("Alex", "one"), false);
+    ASSERT_TRUE(half);
+    EXPECT_EQ(half->decision.contact, 1u);
+    timer_.advance(10s);
+    ASSERT_EQ(recorded_.size(), 1u);
+    EXPECT_EQ(recorded_[0].decision.contact, 1u);
+
+    engine_ = Engine(nocontact::policy::testing::policyWith(alex()));  // Alex first again
+    pairs_.meet(phoneNotification("Alex", "three"));
+    pairs_.meet(phoneNotification("Alex", "four"));
+    engine_ = Engine(nocontact::policy::testing::policyWith(robin));  // Alex is gone
+    EXPECT_FALSE(pairs_.take(copy("Alex", "three"), false));
+    timer_.advance(10s);
+    EXPECT_EQ(recorded_.size(), 1u) << "nobody's half now";
 }
 
 TEST_F(PhoneHalves, DropAStrangersHalf) {
