@@ -137,7 +137,8 @@ void Keeper::giveBackUnsaved(std::size_t kept) {
     }
     log::detail(log::Priority::Warning,
                 "nocontactd stopped while its journal was in memory and the disk still could not "
-                "take it; messages kept only in memory, and of them given back to the screen",
+                "take it; messages kept since then, and of them given back to the screen (the "
+                "others wait in the keep log for the next start, or were read or let go)",
                 std::to_string(kept) + ", " + std::to_string(back));
     if (back == 0) return;
     NotificationContent notice{.app_name = kPauseAppName,

@@ -65,8 +65,41 @@ Result<std::int64_t> JournalStore::holdMessage(const HeldMessage& m) {
         if (!got) return fail<std::int64_t>(db_, "keeping a held message");
         return ok(*got);
     });
-    if (id && memory_) ++memory_->held;
+    if (id && memory_) {
+        ++memory_->held;
+        alsoInLog(m, *id);
+    }
     return id;
+}
+
+// In memory, a kept message goes to the keep log too, as far as the log's room goes (blocks it
+// already has, which a full disk cannot refuse): a crash then loses none of them, and the next
+// start takes them from there. They stay there until the journal is back on disk, or until
+// they no longer wait.
+void JournalStore::alsoInLog(const HeldMessage& m, std::int64_t id) {
+    if (!keep_log_ || !keep_log_->writable()) return;
+    forgetPending();
+    HeldMessage kept = m;
+    kept.id = id;
+    kept.state = HeldState::Held;
+    kept.let_go_at.reset();
+    if (!keep_log_->append(kept)) return;  // no room left: in memory alone
+    memory_->in_log.push_back(id);
+    log_dirty_ = true;
+}
+
+void JournalStore::noLongerWaits(std::int64_t id) {
+    if (!memory_ || !keep_log_) return;
+    memory_->unforgotten.push_back(id);
+    forgetPending();
+}
+
+void JournalStore::forgetPending() {
+    std::erase_if(memory_->unforgotten, [&](std::int64_t id) {
+        if (!keep_log_->forget(id)) return false;
+        std::erase(memory_->in_log, id);
+        return true;
+    });
 }
 
 bool JournalStore::clearKeepLog() {
@@ -96,25 +129,21 @@ Status JournalStore::flushKept() {
         kept_ = std::move(kept);  // still in the log too: the next call tries again
         return done;
     }
-    // The journal has them (in a new file when the old one was found damaged, or in memory when
-    // the disk could not take them): the log's copy goes, its text with it. One that cannot be
-    // cleared now is cleared before the log takes anything more (a restart meanwhile would find
-    // these again, and skip those the journal has).
-    const bool untouched = keep_log_ && !keep_log_->writable();
-    (void)clearKeepLog();
+    // The journal has them (in a new file when the old one was found damaged): the log's copy
+    // goes, its text with it. One that cannot be cleared now is cleared before the log takes
+    // anything more (a restart meanwhile would find these again, and skip those the journal
+    // has). In memory (the disk could not take them), they stay in the log as well, so that a
+    // crash loses none of them, until the journal is back on disk or they no longer wait.
     if (memory_) {
-        if (untouched) {
-            // Still whole in a log that cannot be written (a read-only folder): on disk, and
-            // taken from there again at the next start, as a row of the file would be.
-            for (const HeldMessage& m : kept)
-                memory_->in_log.push_back(m.id);
-        } else {
-            // In memory only, as any message kept there now. (A clear that failed half-way may
-            // leave some whole in the log too: given back at a stop and taken again at the next
-            // start is better than lost.)
-            memory_->held += kept.size();
-        }
+        for (const HeldMessage& m : kept)
+            memory_->in_log.push_back(m.id);
+        // Kept in memory from now on, as any message kept there now; those in a log that cannot
+        // be written (a read-only folder) were on disk, as a row of the file would be.
+        if (!keep_log_ || keep_log_->writable()) memory_->held += kept.size();
+        log_dirty_ = true;
+        return {};
     }
+    (void)clearKeepLog();
     return {};
 }
 

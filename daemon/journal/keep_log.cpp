@@ -148,14 +148,31 @@ std::unique_ptr<KeepLog> KeepLog::open(const std::filesystem::path& folder, bool
         ::close(fd);
         return nullptr;
     }
-    return std::unique_ptr<KeepLog>(new KeepLog(fd, st.st_size, writable));
+    std::unique_ptr<KeepLog> log(new KeepLog(fd, st.st_size, writable));
+    if (writable) log->makeRoom();
+    return log;
+}
+
+void KeepLog::makeRoom() {
+    static const std::array<char, 16 * 1024> kZeros{};
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) return;
+    // Zeros, not fallocate(): on a file system that writes in place (ext4, XFS, tmpfs), blocks
+    // written once are the file's for good. (Copy-on-write ones, btrfs and ZFS, need new blocks
+    // for every write: there a full disk can refuse the room too.)
+    for (off_t at = st.st_size; at < kKeepLogRoom;) {
+        const auto chunk = static_cast<std::size_t>(
+            std::min<off_t>(kKeepLogRoom - at, static_cast<off_t>(kZeros.size())));
+        if (!writeAll(fd_, kZeros.data(), chunk, at)) return;  // as much room as there was
+        at += static_cast<off_t>(chunk);
+    }
 }
 
 KeepLog::~KeepLog() {
     ::close(fd_);
 }
 
-std::vector<HeldMessage> KeepLog::read() const {
+std::vector<HeldMessage> KeepLog::read() {
     std::vector<HeldMessage> messages;
     // What a flood could leave there at most, and never more than that: a larger file is damage.
     constexpr off_t kMaxRead = off_t{1} << 30;
@@ -165,7 +182,7 @@ std::vector<HeldMessage> KeepLog::read() const {
     bytes.resize(static_cast<std::size_t>(got));
     // A record is taken only whole, its checksum right; past anything else, the next byte is
     // tried (a damaged record must not cost the whole ones after it).
-    std::size_t at = 0;
+    std::size_t at = 0, last_end = 0;
     while (bytes.size() - at >= kHeaderSize) {
         Reader header{bytes.data() + at, kHeaderSize};
         const auto magic = header.get<std::uint32_t>();
@@ -180,9 +197,15 @@ std::vector<HeldMessage> KeepLog::read() const {
             ++at;
             continue;
         }
-        messages.push_back(std::move(*message));
+        const auto begin = static_cast<off_t>(at);
         at += kHeaderSize + size;
+        records_[message->id] = {begin, static_cast<off_t>(at)};
+        last_end = at;
+        messages.push_back(std::move(*message));
     }
+    // The next record goes after the last whole one, into the room after it (over anything cut
+    // short), not after the room.
+    end_ = static_cast<off_t>(last_end);
     return messages;
 }
 
@@ -192,6 +215,7 @@ bool KeepLog::append(const HeldMessage& message) {
     const off_t after = end_ + static_cast<off_t>(record.size());
     written_ = std::max(written_, after);  // what clear() overwrites, even of a record cut short
     if (writeAll(fd_, record.data(), record.size(), end_)) {
+        records_[message.id] = {end_, after};
         end_ = after;
         return true;
     }
@@ -218,9 +242,18 @@ bool KeepLog::zero(off_t from, off_t to) {
 bool KeepLog::clear() {
     if (!writable_ || !zero(0, written_)) return false;
     // Only to give the space back: every record is zeros already, so a failure changes nothing.
-    [[maybe_unused]] const int shrunk = written_ > kKeepLogShrinkAt ? ::ftruncate(fd_, 0) : 0;
+    if (written_ > kKeepLogShrinkAt && ::ftruncate(fd_, 0) == 0) makeRoom();
     end_ = 0;
     written_ = 0;
+    records_.clear();
+    return true;
+}
+
+bool KeepLog::forget(std::int64_t id) {
+    auto record = records_.find(id);
+    if (record == records_.end()) return true;
+    if (!writable_ || !zero(record->second.first, record->second.second)) return false;
+    records_.erase(record);
     return true;
 }
 

@@ -320,6 +320,7 @@ Status JournalStore::markRead(std::int64_t id) {
         return {};
     });
     if (!done) return done;
+    noLongerWaits(id);
     // The message is read either way; when the disk cannot take the scrub, the journal goes on
     // in memory, and the scrub after writing it back clears the old text. A reader of the file
     // (SQLITE_BUSY) is no reason to leave the disk.
@@ -346,7 +347,9 @@ Status JournalStore::markLater(std::int64_t id) {
 }
 
 Status JournalStore::letGo(std::int64_t id, SysTime now) {
-    return setState(id, HeldState::LetGo, now);
+    Status done = setState(id, HeldState::LetGo, now);
+    if (done) noLongerWaits(id);
+    return done;
 }
 
 Result<std::int64_t> JournalStore::recordChoice(std::optional<std::int64_t> heldId, Choice choice,

@@ -183,6 +183,8 @@ struct OpenResult {
 // database in memory with the same schema: a copy of the file, so history and waiting messages
 // stay in view, and the failed write is done again there. Every call works as before, and the
 // ids stay the same. backToDisk() writes the memory journal back once the disk works again.
+// Meanwhile each message kept goes to the keep log's room too (blocks the log already has),
+// as long as it has room, so that a crash does not lose it.
 class JournalStore {
   public:
     // Opens (creating, 0700 / 0600 whatever the umask) `folder`/journal.sqlite3 and migrates it
@@ -193,7 +195,8 @@ class JournalStore {
     // A journal kept in memory from the start, for when open() failed because `folder` cannot be
     // written (`why`, an error for which cannotWrite() holds). It starts as a copy of the
     // journal file when that can still be read; nothing of it is written anywhere on disk until
-    // backToDisk(). Fails for a journal written by a newer nocontact, as open() does.
+    // backToDisk(), but for the messages kept meanwhile, in the keep log's room (holdMessage).
+    // Fails for a journal written by a newer nocontact, as open() does.
     static OpenResult openInMemory(const std::filesystem::path& folder, const StoreError& why);
     ~JournalStore();
     JournalStore(const JournalStore&) = delete;
@@ -209,7 +212,8 @@ class JournalStore {
     // How many messages were kept (holdMessage) since the journal went to memory.
     std::size_t heldInMemory() const { return memory_ ? memory_->held : 0; }
     // The messages still waiting that were kept after the journal went to memory (so the file
-    // does not have them), oldest first; none while on disk.
+    // does not have them) and that the keep log does not hold either (it had no room left),
+    // oldest first; none while on disk.
     Result<std::vector<HeldMessage>> waitingOnlyInMemory();
     // Called (once per move) right after a write found the disk unwritable and the journal moved
     // to memory, before that write is done again there.
@@ -261,8 +265,8 @@ class JournalStore {
     // Keeps a withheld message so that a crash cannot lose it; returns its id. It goes to the
     // keep log (one write) and into the journal with the next call that reads or writes it;
     // without a keep log (it cannot be written) or while the journal is in memory, straight into
-    // the journal, committed before this returns. Fails while another process holds the keep log
-    // (its ids could be the ones given here).
+    // the journal, committed before this returns (in memory, into the keep log's room as well).
+    // Fails while another process holds the keep log (its ids could be the ones given here).
     Result<std::int64_t> holdMessage(const HeldMessage& message);
     // How many messages the keep log holds that the journal has yet to take.
     std::size_t keptInLog() const { return kept_.size(); }
@@ -318,9 +322,10 @@ class JournalStore {
         DiskTrouble why = DiskTrouble::Unwritable;
         std::size_t held = 0;
         bool copied = false;
-        std::int64_t last_disk_id = 0;       // held ids above this one exist only in memory...
-        std::vector<std::int64_t> in_log{};  // ...but for these, still in a log that could not
-                                             // be cleared (taken from it at the next start)
+        std::int64_t last_disk_id = 0;            // held ids above this one exist only in memory...
+        std::vector<std::int64_t> in_log{};       // ...but for these, in the keep log too (taken
+                                                  // from it at the next start)
+        std::vector<std::int64_t> unforgotten{};  // read or let go, still whole in the log
     };
     // The largest held id of `db`, 0 when none.
     static std::int64_t lastHeldId(sqlite3* db);
@@ -348,11 +353,19 @@ class JournalStore {
     // took them) into the journal, under their ids.
     void takeKeepLog(const std::filesystem::path& folder);
     // Writes the messages of the keep log into the journal, in one transaction, and clears the
-    // log. On failure they stay in the log and in kept_, for the next call.
+    // log (in memory, it keeps them: alsoInLog). On failure they stay in the log and in kept_,
+    // for the next call.
     Status flushKept();
     // Overwrites the keep log's records with zeros; false (and tried again before the log takes
     // the next message) when it cannot.
     bool clearKeepLog();
+    // While in memory: `m`, kept there as `id`, written to the keep log too when it has room.
+    void alsoInLog(const HeldMessage& m, std::int64_t id);
+    // While in memory: the message `id` was read or let go, so its copy in the keep log goes
+    // (one that cannot be overwritten now is tried again with each message kept, and the whole
+    // log is cleared once the journal is back on disk).
+    void noLongerWaits(std::int64_t id);
+    void forgetPending();
     bool insertOverride(const policy::Override& change);
     template <typename Body>
     Status inTransaction(std::string_view what, Body body);

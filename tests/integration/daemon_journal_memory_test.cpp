@@ -21,7 +21,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "daemon/journal/keep_log.hpp"
 #include "daemon/strings.hpp"
+#include "dbus/decode.hpp"
 #include "tests/integration/daemon_faults.hpp"
 
 namespace {
@@ -213,6 +215,11 @@ TEST_F(ADaemonThatCannotSave, WithholdsOnAFullDiskKeepsItInMemoryAndWritesItBack
     auto ids = heldIds();
     ASSERT_EQ(ids.size(), 3u);
     EXPECT_EQ(readHeld(ids[1]), kRead);
+    // On the full disk all the same, in the keep log's room, so that a crash would lose neither;
+    // the one read has gone from there.
+    const std::string log = slurp(daemon_->stateDirAsSeen() + "/" + daemon::kKeepLogFileName);
+    EXPECT_NE(log.find(kWaits), std::string::npos);
+    EXPECT_EQ(log.find(kRead), std::string::npos);
 
     std::filesystem::remove(filler);
     ASSERT_TRUE(waitFor([&] { return place() == "disk"; }, kBackDeadline))
@@ -238,6 +245,12 @@ TEST_F(ADaemonThatCannotSave, WithholdsOnAFullDiskKeepsItInMemoryAndWritesItBack
     EXPECT_EQ(place(), "disk");
 }
 
+// The keep log's room takes the small message and the first large one; the second large one
+// is too much for it (a record is its body and at least 60 bytes more: a header, the id, the
+// time, the lengths of its seven texts).
+static_assert(2 * (nocontact::dbus::kMaxTextBytes + 60) > daemon::KeepLog::kKeepLogRoom);
+static_assert(nocontact::dbus::kMaxTextBytes + 1024 < daemon::KeepLog::kKeepLogRoom);
+
 TEST_F(ADaemonThatCannotSave, GivesBackWhatOnlyMemoryHeldWhenItStopsBeforeTheDiskHasRoom) {
     ASSERT_NO_FATAL_FAILURE(startPrepared(nocontact::testing::alexPolicy("firm"), [](auto& d) {
         d.useTinyStateDisk(kTinyDisk);
@@ -247,18 +260,29 @@ TEST_F(ADaemonThatCannotSave, GivesBackWhatOnlyMemoryHeldWhenItStopsBeforeTheDis
     ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", kOnDisk))));
     ASSERT_EQ(place(), "disk");  // and asking put it into the file, from the keep log
     ASSERT_TRUE(fill(daemon_->stateDirAsSeen() + "/filler")) << "the state folder never filled";
-    const std::string kOnlyInMemory = "kept only in memory when nocontactd stops";
-    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", kOnlyInMemory))));
+    const std::string kInLog = "kept in memory and in the keep log's room when nocontactd stops";
+    const std::string kLarge(nocontact::dbus::kMaxTextBytes, 'a');
+    const std::string kTooLarge(nocontact::dbus::kMaxTextBytes, 'b');
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", kInLog))));
     ASSERT_EQ(place(), "memory");
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", kLarge))));
+    ASSERT_TRUE(waitWithheld(idOf(signalFrom("Alex Morgan", kTooLarge))));
+    EXPECT_EQ(field<std::uint32_t>(status(), "kept_in_memory"), 3u);
     auto posted = [&](const std::string& body) {
         return std::count_if(server_->calls().begin(), server_->calls().end(), [&](auto& call) {
             return call.member == "Notify" && call.body == body;
         });
     };
-    ASSERT_EQ(posted(kOnlyInMemory), 1) << "only the app's own notification so far";
+    ASSERT_EQ(posted(kTooLarge), 1) << "only the app's own notification so far";
+    const std::string log = slurp(daemon_->stateDirAsSeen() + "/" + daemon::kKeepLogFileName);
+    EXPECT_NE(log.find(kInLog), std::string::npos);
+    EXPECT_NE(log.find(kLarge), std::string::npos);
+    EXPECT_EQ(log.find(kTooLarge), std::string::npos) << "the log's room had more than expected";
 
     EXPECT_EQ(stopDaemon(), 0);
-    EXPECT_EQ(posted(kOnlyInMemory), 2) << "the message only memory held was lost";
+    EXPECT_EQ(posted(kTooLarge), 2) << "the message only memory held was lost";
+    EXPECT_EQ(posted(kInLog), 1) << "the keep log holds it for the next start";
+    EXPECT_EQ(posted(kLarge), 1) << "the keep log holds it for the next start";
     EXPECT_EQ(posted(kOnDisk), 1) << "a message the file keeps is offered again at the next start";
     std::string body;
     EXPECT_EQ(noticesWith(strings::kGivenBackSummary, &body), 1);
