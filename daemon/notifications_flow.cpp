@@ -12,6 +12,7 @@
 #include "daemon/log.hpp"
 #include "daemon/strings.hpp"
 #include "dbus/sender_program.hpp"
+#include "policy/ladder.hpp"
 
 namespace nocontact::daemon {
 
@@ -117,8 +118,8 @@ Keeper::Kept NotificationsFlow::keepFirst(const dbus::Observed& observed, Judged
     if (ctx_.dry_run || !ctx_.keeper) return {.ok = true, .nudge = {}, .pause = {}};
     const bool hidden = ctx_.rules && ctx_.rules->hides(observed.notification);
     // Its id will never come, so it stays on screen: no pause over a message already in view.
-    if (observed.unanswerable && !hidden && withholds(judged.decision))
-        std::erase(judged.decision.actions, policy::Action::Pause);
+    if (observed.unanswerable && !hidden)
+        judged.decision = policy::stayingInView(std::move(judged.decision));
     // When the disk cannot take it, it is kept in memory (and the person told); a message that
     // could be kept nowhere stays where it is.
     return ctx_.keeper->store(ctx_.engine, observed, judged.event, judged.decision);
@@ -171,7 +172,7 @@ void NotificationsFlow::keepUnanswerable(const dbus::Observed& observed, Judged&
         return;
     }
     kept.pause = nullptr;
-    std::erase(judged.decision.actions, policy::Action::Pause);
+    judged.decision = policy::stayingInView(std::move(judged.decision));
     if (counts_.unanswerable++ == 0) {
         log::write(log::Priority::Warning,
                    "The notification server never said which notification a contact's message "
@@ -268,7 +269,7 @@ bool NotificationsFlow::decide(const dbus::DecideRequest& request) {
         // GNOME Shell has stopped waiting and shown it: journaled as shown, never also held.
         log::write(log::Priority::Warning,
                    "GNOME Shell stopped waiting for nocontact's answer; a message was shown.");
-        decision.actions = {policy::Action::Show, policy::Action::Count};
+        decision = policy::shownAnyway(std::move(decision));
     }
     if (ctx_.dry_run || !ctx_.keeper) {
         announce(observed, event, decision);

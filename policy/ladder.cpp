@@ -88,4 +88,14 @@ bool offeredAtDigest(Level level) {
     return level != Level::Strict;
 }
 
+Decision stayingInView(Decision decision) {
+    if (decision.has(Action::Withhold)) std::erase(decision.actions, Action::Pause);
+    return decision;
+}
+
+Decision shownAnyway(Decision decision) {
+    decision.actions = {Action::Show, Action::Count};
+    return decision;
+}
+
 }  // namespace nocontact::policy

@@ -38,4 +38,13 @@ bool pauseReopenedAtStart(Level level);
 // only the person's own asking (`nocontactctl held`) shows.
 bool offeredAtDigest(Level level);
 
+// What is true of a decision about a message once the screen had its say (the engine decides
+// before anything is tried).
+// A message that stays in view (the server never said which notification it became, so it
+// cannot be taken off the screen): kept and counted as decided, with no pause over it.
+Decision stayingInView(Decision decision);
+// A message shown before the answer about it came (GNOME Shell stopped waiting): journaled as
+// shown and counted, never also held.
+Decision shownAnyway(Decision decision);
+
 }  // namespace nocontact::policy

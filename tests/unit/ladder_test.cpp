@@ -161,5 +161,36 @@ TEST(EachLevel, SaysWhetherItsWaitingMessagesComeBackAtStartAndAtADigest) {
     }
 }
 
+TEST(EachLevel, KeepsAMessageThatStaysInViewWithNoPauseOverIt) {
+    for (const LevelRow& row : kLevelRows) {
+        SCOPED_TRACE(std::string(levelName(row.level)));
+        Decision decided;
+        decided.contact = 0;
+        decided.level = row.level;
+        decided.actions = incomingActions(row.level);
+        Decision after = stayingInView(decided);
+        std::vector<Action> expected = decided.actions;
+        if (decided.has(Action::Withhold)) std::erase(expected, Action::Pause);
+        EXPECT_EQ(after.actions, expected);
+        EXPECT_FALSE(after.has(Action::Pause) && after.has(Action::Withhold));
+        EXPECT_EQ(after.contact, decided.contact);
+        EXPECT_EQ(after.level, decided.level);
+    }
+}
+
+TEST(EachLevel, JournalsAMessageShownBeforeItsAnswerAsShownNeverAsHeld) {
+    for (const LevelRow& row : kLevelRows) {
+        SCOPED_TRACE(std::string(levelName(row.level)));
+        Decision decided;
+        decided.contact = 0;
+        decided.level = row.level;
+        decided.actions = incomingActions(row.level);
+        Decision after = shownAnyway(decided);
+        EXPECT_EQ(after.actions, (std::vector<Action>{Action::Show, Action::Count}));
+        EXPECT_EQ(after.contact, decided.contact);
+        EXPECT_EQ(after.level, decided.level);
+    }
+}
+
 }  // namespace
 }  // namespace nocontact::policy
