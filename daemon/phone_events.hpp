@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// What daemon_phone.cpp and daemon/calls_flow.cpp share: the phone sources' names, what each
-// can do, and how what they report becomes a policy event. Private to the daemon.
+// What daemon_phone.cpp and the flows that hear from phones (calls, phone pairs, notifications)
+// share: the phone sources' names, what each can do, how what they report becomes a policy
+// event, and the halves KDE Connect reports twice. Private to the daemon.
 
 #include <string>
 

@@ -41,7 +41,8 @@ bool offeredAtDigest(Level level);
 // What is true of a decision about a message once the screen had its say (the engine decides
 // before anything is tried).
 // A message that stays in view (the server never said which notification it became, so it
-// cannot be taken off the screen): kept and counted as decided, with no pause over it.
+// cannot be taken off the screen): kept and counted as decided, and a message that was to be
+// withheld gets no pause over it (a call's pause, which is over no message, stays).
 Decision stayingInView(Decision decision);
 // A message shown before the answer about it came (GNOME Shell stopped waiting): journaled as
 // shown and counted, never also held.

@@ -161,34 +161,67 @@ TEST(EachLevel, SaysWhetherItsWaitingMessagesComeBackAtStartAndAtADigest) {
     }
 }
 
-TEST(EachLevel, KeepsAMessageThatStaysInViewWithNoPauseOverIt) {
-    for (const LevelRow& row : kLevelRows) {
-        SCOPED_TRACE(std::string(levelName(row.level)));
-        Decision decided;
-        decided.contact = 0;
-        decided.level = row.level;
-        decided.actions = incomingActions(row.level);
-        Decision after = stayingInView(decided);
-        std::vector<Action> expected = decided.actions;
-        if (decided.has(Action::Withhold)) std::erase(expected, Action::Pause);
-        EXPECT_EQ(after.actions, expected);
-        EXPECT_FALSE(after.has(Action::Pause) && after.has(Action::Withhold));
-        EXPECT_EQ(after.contact, decided.contact);
-        EXPECT_EQ(after.level, decided.level);
-    }
+// A decision at `level` with `actions`, and the rest of a decision set, so that a function that
+// built a new one would be caught.
+Decision decided(Level level, std::vector<Action> actions) {
+    Decision d;
+    d.contact = 3;
+    d.level = level;
+    d.actions = std::move(actions);
+    d.wake_at.atUtc(SysTime{std::chrono::seconds{1'800'000'000}});
+    d.why = "Alex is at pause.";
+    d.snoozed = true;
+    return d;
 }
 
-TEST(EachLevel, JournalsAMessageShownBeforeItsAnswerAsShownNeverAsHeld) {
+void expectSameButActions(const Decision& after, const Decision& before) {
+    EXPECT_EQ(after.contact, before.contact);
+    EXPECT_EQ(after.level, before.level);
+    EXPECT_EQ(after.wake_at.utc, before.wake_at.utc);
+    EXPECT_EQ(after.why, before.why);
+    EXPECT_EQ(after.snoozed, before.snoozed);
+}
+
+TEST(ADecision, ThatStaysInViewKeepsNoPauseOverAWithheldMessageAndChangesNothingElse) {
+    using A = Action;
+    struct {
+        Level level;
+        std::vector<Action> in, out;
+    } const rows[] = {
+        // Messages: the pause goes with the withholding it was over.
+        {Level::Pause, {A::Withhold, A::Pause, A::Count}, {A::Withhold, A::Count}},
+        {Level::Firm,
+         {A::Withhold, A::HoldForDigest, A::Count},
+         {A::Withhold, A::HoldForDigest, A::Count}},
+        {Level::Strict,
+         {A::Withhold, A::HoldStrict, A::Count},
+         {A::Withhold, A::HoldStrict, A::Count}},
+        {Level::Gentle, {A::Show, A::Count, A::Nudge}, {A::Show, A::Count, A::Nudge}},
+        // A call's pause (Answer / Let it ring) is not over a withheld message: it stays.
+        {Level::Pause, {A::Silence, A::Pause, A::Count}, {A::Silence, A::Pause, A::Count}},
+    };
+    for (const auto& row : rows) {
+        SCOPED_TRACE(std::string(levelName(row.level)));
+        const Decision before = decided(row.level, row.in);
+        const Decision after = stayingInView(before);
+        EXPECT_EQ(after.actions, row.out);
+        expectSameButActions(after, before);
+    }
+    // The ladder's own rows say the same.
+    EXPECT_EQ(stayingInView(decided(Level::Pause, incomingActions(Level::Pause))).actions,
+              (std::vector<Action>{A::Withhold, A::Count}));
+    EXPECT_EQ(
+        stayingInView(decided(Level::Pause, callActions(Level::Pause, CallRule::Auto))).actions,
+        callActions(Level::Pause, CallRule::Auto));
+}
+
+TEST(ADecision, AboutAMessageShownBeforeItsAnswerIsJournaledAsShownNeverAsHeld) {
     for (const LevelRow& row : kLevelRows) {
         SCOPED_TRACE(std::string(levelName(row.level)));
-        Decision decided;
-        decided.contact = 0;
-        decided.level = row.level;
-        decided.actions = incomingActions(row.level);
-        Decision after = shownAnyway(decided);
+        const Decision before = decided(row.level, incomingActions(row.level));
+        const Decision after = shownAnyway(before);
         EXPECT_EQ(after.actions, (std::vector<Action>{Action::Show, Action::Count}));
-        EXPECT_EQ(after.contact, decided.contact);
-        EXPECT_EQ(after.level, decided.level);
+        expectSameButActions(after, before);
     }
 }
 
